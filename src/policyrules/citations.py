@@ -1,0 +1,76 @@
+"""Checking that every quote is found, verbatim, in its source text.
+
+The source texts came out of PDF and web extraction, with line breaks in
+mid-sentence, so both sides are compared with all whitespace removed.
+Nothing else is normalised: punctuation and character forms must match.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional
+
+from .model import CompiledPack, ResolvedCitation, citation_of
+
+_SPACE = re.compile(r"\s+")
+
+
+def sources_dir() -> Optional[Path]:
+    """$POLICYRULES_SOURCES, or ../shared/sources beside a checkout; None when neither exists."""
+    env = os.environ.get("POLICYRULES_SOURCES")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[2]
+    candidate = checkout.parent / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
+
+
+def squeeze(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+@lru_cache(maxsize=32)
+def _source_text(path: Path) -> str:
+    return squeeze(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class CitationProblem:
+    where: str  # rule id, "validity.from", "parameter quota_ratio", ...
+    clause: str
+    message: str
+
+
+def all_citations(pack: CompiledPack) -> Iterator[tuple[str, ResolvedCitation]]:
+    """Every citation a pack makes: its rules (inherited ones included), validity and parameters."""
+    for rule in pack.rules:
+        yield rule.id, rule.citation
+    spec = pack.spec
+    yield "validity.from", citation_of(spec.validity.from_.citation, spec.document)
+    until = getattr(spec.validity.until, "citation", None)
+    if until is not None:
+        yield "validity.until", citation_of(until, spec.document)
+    for name, param in spec.parameters.items():
+        yield f"parameter {name}", citation_of(param.citation, spec.document)
+
+
+def verify(pack: CompiledPack, sources: Path) -> list[CitationProblem]:
+    """Problems with the pack's quotes; external citations are skipped (they cannot be checked)."""
+    problems: list[CitationProblem] = []
+    for where, c in all_citations(pack):
+        if c.external:
+            continue
+        if c.source_file is None:
+            problems.append(CitationProblem(where, c.clause, f"document {c.document} has no source file; mark the citation external"))
+            continue
+        path = sources / c.source_file
+        if not path.is_file():
+            problems.append(CitationProblem(where, c.clause, f"source text {path} is missing"))
+            continue
+        if squeeze(c.quote) not in _source_text(path):
+            problems.append(CitationProblem(where, c.clause, f"quote not found in {c.source_file}: {c.quote}"))
+    return problems

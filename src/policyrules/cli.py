@@ -1,0 +1,239 @@
+"""The ``policyrules`` command. Errors in user input print as file:line: message, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .cases import load_case
+from .citations import sources_dir, verify
+from .dates import parse_iso_date
+from .errors import PolicyRulesError
+from .evaluator import evaluate
+from .explain import explain
+from .loader import load_pack, shipped_packs
+from .model import CompiledPack
+from .render import print_explanation, print_result
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _as_of(text: Optional[str]) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return parse_iso_date(text)
+    except ValueError as exc:
+        raise SystemExit(f"policyrules: --as-of: {exc}") from None
+
+
+def cmd_list(args: argparse.Namespace, out: Console) -> int:
+    packs = [load_pack(name) for name in shipped_packs()]
+    if args.json:
+        rows = [
+            {
+                "id": p.id,
+                "parent": p.parent.id if p.parent else None,
+                "jurisdiction": p.jurisdiction.name,
+                "level": p.jurisdiction.level,
+                "document": p.document.number,
+                "title": p.document.title,
+                "valid_from": p.valid_from.isoformat(),
+                "valid_until": p.valid_until.isoformat() if p.valid_until else None,
+                "rules": len(p.rules),
+            }
+            for p in packs
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    table = Table(title="Shipped packs")
+    for col in ("pack", "jurisdiction", "document", "in force", "rules"):
+        table.add_column(col)
+    for p in packs:
+        until = p.valid_until.isoformat() if p.valid_until else "no end stated"
+        parent = f" (inherits {p.parent.id})" if p.parent else ""
+        table.add_row(p.id + parent, p.jurisdiction.name, f"{p.document.number}\n{p.document.title}", f"{p.valid_from} – {until}", str(len(p.rules)))
+    out.print(table)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: Console) -> int:
+    names = args.packs or shipped_packs()
+    sources = Path(args.sources) if args.sources else sources_dir()
+    failed = False
+    for name in names:
+        try:
+            pack = load_pack(name)
+        except PolicyRulesError as exc:
+            out.print(f"[red]✘ {name}[/]")
+            print(exc, file=sys.stderr)
+            failed = True
+            continue
+        problems = verify(pack, sources) if sources else []
+        quotes = "quotes verified" if sources else "[yellow]quotes not checked: sources not found[/]"
+        external = sum(1 for r in pack.rules if r.citation.external)
+        status = "[red]✘[/]" if problems else "[green]✔[/]"
+        out.print(
+            f"{status} {pack.id}: {len(pack.rules)} rules, {len(pack.spec.ledger)} ledger clauses, "
+            f"{quotes}{f' ({external} external citations unverifiable)' if external else ''}"
+        )
+        for p in problems:
+            out.print(f"    {p.where} [{p.clause}]: {p.message}")
+        failed = failed or bool(problems)
+        if args.require_sources and not sources:
+            failed = True
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace, out: Console) -> int:
+    pack = load_pack(args.pack)
+    result = evaluate(pack, load_case(args.case), _as_of(args.as_of))
+    if args.json:
+        print(result.to_json())
+    else:
+        print_result(result, out)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace, out: Console) -> int:
+    pack = load_pack(args.pack)
+    if args.rule is not None and args.rule not in pack.rule_index:
+        print(f"policyrules: pack {pack.id} has no rule {args.rule!r}", file=sys.stderr)
+        return EXIT_USAGE
+    report = explain(pack, load_case(args.case), _as_of(args.as_of), args.rule)
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print_explanation(report, out)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: Console) -> int:
+    from .facts import Case
+    from .schema import PackSpec
+
+    model = Case if args.case else PackSpec
+    print(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace, out: Console) -> int:
+    from .docgen import write_docs
+
+    stale = write_docs(Path(args.dir), check=args.check)
+    if args.check and stale:
+        for path in stale:
+            print(f"policyrules: {path} is out of date; run `policyrules docs`", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
+    from .coverage import coverage
+
+    rows = [coverage(load_pack(name)) for name in (args.packs or shipped_packs())]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        table = Table(title="Clauses accounted for")
+        for col in ("pack", "clauses", "encoded", "reasoned out", "accounted"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(r.pack, str(r.clauses), str(r.encoded), str(r.reasoned), f"{r.percent}%")
+        out.print(table)
+    return EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
+
+
+def cmd_test(args: argparse.Namespace, out: Console) -> int:
+    from .casetests import find_test_files, run_test_file
+
+    files = find_test_files([Path(p) for p in (args.paths or ["rules"])])
+    passed = failed = 0
+    for path in files:
+        for outcome in run_test_file(path):
+            if outcome.passed:
+                passed += 1
+                if args.verbose:
+                    out.print(f"[green]PASS[/] {outcome.file}: {outcome.name}")
+                continue
+            failed += 1
+            out.print(f"[red]FAIL[/] {outcome.file}: {outcome.name}")
+            for line in outcome.failures:
+                out.print(f"    {line}")
+            out.print(f"    [dim]fired: {', '.join(outcome.fired) or 'nothing'}[/]")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_FINDINGS if failed or not passed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyrules", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"policyrules {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="list shipped packs")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_list)
+
+    p = sub.add_parser("validate", help="load packs and verify every quote against its source text")
+    p.add_argument("packs", nargs="*", metavar="PACK")
+    p.add_argument("--sources", help="directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)")
+    p.add_argument("--require-sources", action="store_true", help="fail when the source texts are not found")
+    p.set_defaults(run=cmd_validate)
+
+    for name, run, text in (
+        ("evaluate", cmd_evaluate, "evaluate a pack on a case file"),
+        ("explain", cmd_explain, "show why each rule fired or not"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("pack", metavar="PACK", help="shipped pack name or path to a pack file")
+        p.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
+        if name == "explain":
+            p.add_argument("rule", nargs="?", metavar="RULE", help="only this rule")
+        p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(run=run)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of pack files (or of case files)")
+    p.add_argument("--case", action="store_true", help="the schema of case files instead")
+    p.set_defaults(run=cmd_schema)
+
+    p = sub.add_parser("docs", help="regenerate the generated reference pages under docs/")
+    p.add_argument("--dir", default="docs")
+    p.add_argument("--check", action="store_true", help="only report pages that are out of date")
+    p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("test", help="run YAML test cases (default: every file under rules/)")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
+    p.set_defaults(run=cmd_test)
+
+    p = sub.add_parser("coverage", help="clauses in each source: encoded, reasoned out, accounted")
+    p.add_argument("packs", nargs="*", metavar="PACK")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_coverage)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    run: Callable[[argparse.Namespace, Console], int] = args.run
+    try:
+        return run(args, out)
+    except PolicyRulesError as exc:
+        print(f"policyrules: {exc}" if "\n" not in str(exc) else f"policyrules: error\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Calendar arithmetic as the texts use it: whole months and whole years elapsed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(value: object) -> date:
+    """Accept a ``date`` or exactly ``YYYY-MM-DD``; anything else is a ValueError."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``: 2023-01-31 → 2023-02-28 is 0, → 2023-03-01 is 1.
+
+    A month is complete on the same day-of-month (满一个月); if that day does not
+    exist in the end month, the month completes on the next day.
+    """
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+def years_between(start: date, end: date) -> int:
+    return months_between(start, end) // 12

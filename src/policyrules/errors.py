@@ -1,0 +1,89 @@
+"""Error types. Every error a user can cause names a file and, where known, a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file; line and column are 1-based, as editors show them."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    source_line: str | None = None
+
+    def __str__(self) -> str:
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+    def caret(self) -> str:
+        """The offending source line with a caret under the column, or ''."""
+        if self.source_line is None or self.column is None:
+            return ""
+        # Wide CJK characters take two cells in a terminal.
+        width = sum(2 if _is_wide(ch) else 1 for ch in self.source_line[: self.column - 1])
+        return f"  {self.source_line}\n  {' ' * width}^"
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file."""
+
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        caret = self.location.caret()
+        return f"{text}\n{caret}" if caret else text
+
+
+class PolicyRulesError(Exception):
+    """Base of every error this library raises on purpose."""
+
+
+@dataclass
+class InputError(PolicyRulesError):
+    """One or more problems in a file the user gave us; all are collected."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class PackError(InputError):
+    """A rule pack is malformed: bad YAML, schema, expression, units or references."""
+
+
+class CaseError(InputError):
+    """A case file is malformed or names facts outside the vocabulary."""
+
+
+class PackNotFound(PolicyRulesError):
+    """No shipped pack has that name and no file has that path."""
+
+
+class ExpressionError(PolicyRulesError):
+    """An expression does not parse or does not type-check.
+
+    ``offset`` is the 0-based character offset inside the expression text, so
+    the loader can turn it into a file line and column.
+    """
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset

@@ -1,0 +1,225 @@
+"""Parse expression text into our AST, against a whitelist.
+
+Python's own parser does the tokenising (it never executes anything); every
+node it returns is then either translated into one of ours or rejected with
+its position. Names are dotted fact paths; the only calls are the functions
+in ``FUNCTIONS``; there is no power operator, no subscripting, no attribute
+on anything but a name, and nothing beginning with an underscore.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ExpressionError
+from . import nodes as n
+
+FUNCTIONS = frozenset(
+    {"min", "max", "floor", "ceil", "abs", "months_between", "years_between", "year", "quantity", "date"}
+)
+MAX_LENGTH = 4000
+MAX_DEPTH = 40
+MAX_DIGITS = 24
+_SEGMENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_COMPARE = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+def parse(text: str) -> n.Node:
+    """Parse ``text``; raise :class:`ExpressionError` with a character offset."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected an expression string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if not text.strip():
+        raise ExpressionError("empty expression")
+    # Parenthesised so that block scalars may break lines anywhere.
+    wrapped = "(" + text + "\n)"
+    try:
+        tree = ast.parse(wrapped, mode="eval")
+    except SyntaxError as exc:
+        offset = _offset(wrapped, exc.lineno or 1, (exc.offset or 1) - 1, chars=True)
+        raise ExpressionError(f"syntax error: {exc.msg}", max(0, min(offset - 1, len(text)))) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("expression is too deeply nested or invalid") from None
+    return _Translator(text, wrapped).node(tree.body, 0)
+
+
+def _offset(text: str, lineno: int, col: int, chars: bool = False) -> int:
+    """Character offset of (1-based line, column) in ``text``.
+
+    ``ast`` columns are UTF-8 byte offsets; SyntaxError columns are characters.
+    """
+    lines = text.split("\n")
+    before = sum(len(line) + 1 for line in lines[: lineno - 1])
+    line = lines[lineno - 1] if lineno - 1 < len(lines) else ""
+    if chars:
+        return before + col
+    return before + len(line.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+
+
+class _Translator:
+    def __init__(self, text: str, wrapped: str) -> None:
+        self.text = text
+        self.wrapped = wrapped
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        start = _offset(self.wrapped, node.lineno, node.col_offset) - 1  # type: ignore[attr-defined]
+        end = _offset(self.wrapped, node.end_lineno, node.end_col_offset) - 1  # type: ignore[attr-defined]
+        return max(start, 0), max(end, 0)
+
+    def fail(self, message: str, node: ast.AST) -> ExpressionError:
+        return ExpressionError(message, self.span(node)[0])
+
+    def node(self, node: ast.AST, depth: int) -> n.Node:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"expression nested deeper than {MAX_DEPTH} levels", node)
+        start, end = self.span(node)
+        d = depth + 1
+        if isinstance(node, ast.Constant):
+            return n.Literal(self.constant(node, start, end), start, end)
+        if isinstance(node, ast.Name) and node.id in ("true", "false"):
+            return n.Literal(node.id == "true", start, end)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            return n.Name(self.dotted(node), start, end)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return n.ListLit(tuple(self.node(e, d) for e in node.elts), start, end)
+        if isinstance(node, ast.BoolOp):
+            op = "and" if isinstance(node.op, ast.And) else "or"
+            return n.BoolOp(op, tuple(self.node(v, d) for v in node.values), start, end)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                return n.Not(self.node(node.operand, d), start, end)
+            if isinstance(node.op, ast.USub):
+                operand = self.node(node.operand, d)
+                if isinstance(operand, n.Literal) and isinstance(operand.value, (int, Decimal)) and not isinstance(
+                    operand.value, bool
+                ):
+                    return n.Literal(-operand.value, start, end)
+                return n.Neg(operand, start, end)
+            raise self.fail("only 'not' and '-' are allowed as unary operators", node)
+        if isinstance(node, ast.Compare):
+            return self.compare(node, d, start, end)
+        if isinstance(node, ast.BinOp):
+            op = _ARITH.get(type(node.op))
+            if op is None:
+                raise self.fail(
+                    "operator not allowed (use + - * / and the functions floor, ceil, min, max)", node
+                )
+            return n.BinOp(op, self.node(node.left, d), self.node(node.right, d), start, end)
+        if isinstance(node, ast.Call):
+            return self.call(node, d, start, end)
+        if isinstance(node, ast.IfExp):
+            return n.IfElse(self.node(node.test, d), self.node(node.body, d), self.node(node.orelse, d), start, end)
+        raise self.fail(f"{type(node).__name__} is not allowed in an expression", node)
+
+    def constant(self, node: ast.Constant, start: int, end: int) -> n.Value:
+        value = node.value
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)):
+            literal = self.text[start:end].replace("_", "")
+            digits = sum(ch.isdigit() for ch in literal)
+            if digits > MAX_DIGITS:
+                raise self.fail(f"number literal longer than {MAX_DIGITS} digits", node)
+            if isinstance(value, int):
+                return value
+            try:
+                return Decimal(literal)
+            except InvalidOperation:
+                raise self.fail(f"cannot read number {literal!r}", node) from None
+        raise self.fail(f"{type(value).__name__} literals are not allowed", node)
+
+    def dotted(self, node: ast.AST) -> str:
+        parts: list[str] = []
+        cur = node
+        while isinstance(cur, ast.Attribute):
+            parts.append(cur.attr)
+            cur = cur.value
+        if not isinstance(cur, ast.Name):
+            raise self.fail("attributes are only allowed on fact names (a.b.c)", node)
+        parts.append(cur.id)
+        parts.reverse()
+        for part in parts:
+            if not _SEGMENT.match(part):
+                raise self.fail(
+                    f"{part!r} is not a valid name segment (lower-case letters, digits, '_'; no leading '_')",
+                    node,
+                )
+        return ".".join(parts)
+
+    def compare(self, node: ast.Compare, d: int, start: int, end: int) -> n.Node:
+        pairs: list[n.Node] = []
+        left = self.node(node.left, d)
+        for op_node, right_node in zip(node.ops, node.comparators):
+            op = _COMPARE.get(type(op_node))
+            if op is None:
+                raise self.fail("'is' comparisons are not allowed; use == or !=", node)
+            right = self.node(right_node, d)
+            pairs.append(n.Compare(op, left, right, left.start, right.end))
+            left = right
+        if len(pairs) == 1:
+            return pairs[0]
+        return n.BoolOp("and", tuple(pairs), start, end)
+
+    def call(self, node: ast.Call, d: int, start: int, end: int) -> n.Call:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only the built-in functions may be called", node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise self.fail(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}", node)
+        if node.keywords:
+            raise self.fail("keyword arguments are not allowed", node)
+        args = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.fail("*arguments are not allowed", arg)
+            args.append(self.node(arg, d))
+        return n.Call(name, tuple(args), start, end)
+
+
+def render(node: n.Node) -> str:
+    """Canonical text of an expression (used in results and diffs)."""
+    if isinstance(node, n.Literal):
+        v = node.value
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return repr(v)
+        return str(v)
+    if isinstance(node, n.Name):
+        return node.path
+    if isinstance(node, n.ListLit):
+        return "[" + ", ".join(render(i) for i in node.items) + "]"
+    if isinstance(node, n.Not):
+        return f"not {_paren(node.operand)}"
+    if isinstance(node, n.Neg):
+        return f"-{_paren(node.operand)}"
+    if isinstance(node, n.BoolOp):
+        return f" {node.op} ".join(_paren(v) for v in node.values)
+    if isinstance(node, (n.Compare, n.BinOp)):
+        return f"{_paren(node.left)} {node.op} {_paren(node.right)}"
+    if isinstance(node, n.Call):
+        return f"{node.func}(" + ", ".join(render(a) for a in node.args) + ")"
+    return f"{_paren(node.body)} if {_paren(node.test)} else {_paren(node.orelse)}"
+
+
+def _paren(node: n.Node) -> str:
+    text = render(node)
+    if isinstance(node, (n.BoolOp, n.IfElse, n.Compare)) or (isinstance(node, n.BinOp) and node.op in "+-"):
+        return f"({text})"
+    return text

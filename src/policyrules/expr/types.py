@@ -1,0 +1,217 @@
+"""Static types of expressions, checked once when a pack loads.
+
+Numbers carry a unit (a :class:`Dim`). A bare number literal has no unit of
+its own and takes the unit of whatever it is added to or compared with, so
+``unit.staff >= 50`` and ``min(business.monthly_rent, 1000)`` read naturally,
+while ``business.monthly_rent + person.social_insurance_paid_last_year``
+(CNY/month + CNY/year) is rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import ExpressionError
+from ..units import DIMENSIONLESS, Dim, parse_unit
+from . import nodes as n
+
+
+@dataclass(frozen=True)
+class Type:
+    kind: str  # "bool" | "number" | "string" | "date" | "list"
+    dim: Dim | None = None  # numbers: None for a unit-less literal
+    choices: frozenset[str] | None = None  # strings: the allowed values, when closed
+    item: Type | None = None  # lists
+
+    def __str__(self) -> str:
+        if self.kind == "number":
+            return "number" if self.dim is None else f"number [{self.dim}]"
+        if self.kind == "list" and self.item is not None:
+            return f"list of {self.item}"
+        return self.kind
+
+
+BOOL = Type("bool")
+DATE = Type("date")
+STRING = Type("string")
+
+
+def number(dim: Dim | None) -> Type:
+    return Type("number", dim=dim)
+
+
+Lookup = Callable[[str], "Type | None"]
+Suggest = Callable[[str], "list[str]"]
+
+
+def check(node: n.Node, lookup: Lookup, suggest: Suggest) -> Type:
+    """Return the type of ``node`` or raise :class:`ExpressionError` at the culprit."""
+    return _Checker(lookup, suggest).type_of(node)
+
+
+def _unify_dims(a: Dim | None, b: Dim | None, node: n.Node, what: str) -> Dim | None:
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    raise ExpressionError(f"{what} mixes units [{a}] and [{b}]", node.start)
+
+
+class _Checker:
+    def __init__(self, lookup: Lookup, suggest: Suggest) -> None:
+        self.lookup = lookup
+        self.suggest = suggest
+
+    def type_of(self, node: n.Node) -> Type:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node)
+
+    def _Literal(self, node: n.Literal) -> Type:
+        v = node.value
+        if isinstance(v, bool):
+            return BOOL
+        if isinstance(v, str):
+            return Type("string", choices=frozenset({v}))
+        return number(None)
+
+    def _Name(self, node: n.Name) -> Type:
+        t = self.lookup(node.path)
+        if t is None:
+            hints = self.suggest(node.path)
+            hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+            raise ExpressionError(f"unknown fact {node.path!r}{hint}", node.start)
+        return t
+
+    def _ListLit(self, node: n.ListLit) -> Type:
+        if not node.items:
+            raise ExpressionError("empty list", node.start)
+        item = self.type_of(node.items[0])
+        for other in node.items[1:]:
+            item = self._join(item, self.type_of(other), other, "list")
+        return Type("list", item=item)
+
+    def _Not(self, node: n.Not) -> Type:
+        self._expect(node.operand, "bool", "'not'")
+        return BOOL
+
+    def _Neg(self, node: n.Neg) -> Type:
+        return self._expect(node.operand, "number", "'-'")
+
+    def _BoolOp(self, node: n.BoolOp) -> Type:
+        for v in node.values:
+            self._expect(v, "bool", f"'{node.op}'")
+        return BOOL
+
+    def _Compare(self, node: n.Compare) -> Type:
+        left = self.type_of(node.left)
+        if node.op in ("in", "not in"):
+            if not isinstance(node.right, n.ListLit):
+                raise ExpressionError(f"the right side of '{node.op}' must be a list [a, b, ...]", node.right.start)
+            for item in node.right.items:
+                self._join(left, self.type_of(item), item, f"'{node.op}'")
+            return BOOL
+        right = self.type_of(node.right)
+        joined = self._join(left, right, node.right, f"comparison '{node.op}'")
+        if node.op not in ("==", "!=") and joined.kind not in ("number", "date"):
+            raise ExpressionError(f"'{node.op}' needs numbers or dates, not {joined}", node.start)
+        return BOOL
+
+    def _BinOp(self, node: n.BinOp) -> Type:
+        left = self._expect(node.left, "number", f"'{node.op}'")
+        right = self._expect(node.right, "number", f"'{node.op}'")
+        if node.op in "+-":
+            return number(_unify_dims(left.dim, right.dim, node, f"'{node.op}'"))
+        if left.dim is None and right.dim is None:
+            return number(None)
+        ld = left.dim or DIMENSIONLESS
+        rd = right.dim or DIMENSIONLESS
+        return number(ld * rd if node.op == "*" else ld / rd)
+
+    def _IfElse(self, node: n.IfElse) -> Type:
+        self._expect(node.test, "bool", "'if'")
+        return self._join(self.type_of(node.body), self.type_of(node.orelse), node, "'if ... else'")
+
+    def _Call(self, node: n.Call) -> Type:
+        f, args = node.func, node.args
+
+        def arity(k: int) -> None:
+            if len(args) != k:
+                raise ExpressionError(f"{f}() takes {k} argument{'s' if k != 1 else ''}", node.start)
+
+        if f in ("min", "max"):
+            if len(args) < 2:
+                raise ExpressionError(f"{f}() takes at least 2 arguments", node.start)
+            dim: Dim | None = None
+            for a in args:
+                dim = _unify_dims(dim, self._expect(a, "number", f"{f}()").dim, a, f"{f}()")
+            return number(dim)
+        if f in ("floor", "ceil", "abs"):
+            arity(1)
+            return self._expect(args[0], "number", f"{f}()")
+        if f in ("months_between", "years_between"):
+            arity(2)
+            for a in args:
+                self._expect(a, "date", f"{f}()")
+            return number(parse_unit("month" if f == "months_between" else "year"))
+        if f == "year":
+            arity(1)
+            self._expect(args[0], "date", "year()")
+            return number(parse_unit("year"))
+        if f == "quantity":
+            arity(2)
+            amount, unit = args
+            if not (isinstance(amount, n.Literal) and self.type_of(amount).kind == "number"):
+                raise ExpressionError("quantity() takes a number literal first", amount.start)
+            if not (isinstance(unit, n.Literal) and isinstance(unit.value, str)):
+                raise ExpressionError("quantity() takes a unit string second, e.g. 'month'", unit.start)
+            try:
+                return number(parse_unit(unit.value))
+            except ValueError as exc:
+                raise ExpressionError(str(exc), unit.start) from None
+        if f == "date":
+            arity(1)
+            arg = args[0]
+            if not (isinstance(arg, n.Literal) and isinstance(arg.value, str)):
+                raise ExpressionError("date() takes a literal 'YYYY-MM-DD'", arg.start)
+            from ..dates import parse_iso_date
+
+            try:
+                parse_iso_date(arg.value)
+            except ValueError as exc:
+                raise ExpressionError(str(exc), arg.start) from None
+            return DATE
+        raise ExpressionError(f"unknown function {f!r}", node.start)  # pragma: no cover - parser rejects
+
+    def _expect(self, node: n.Node, kind: str, where: str) -> Type:
+        t = self.type_of(node)
+        if t.kind != kind:
+            raise ExpressionError(f"{where} needs a {kind}, but this is a {t}", node.start)
+        return t
+
+    def _join(self, a: Type, b: Type, node: n.Node, where: str) -> Type:
+        if a.kind != b.kind:
+            raise ExpressionError(f"{where} compares a {a} with a {b}", node.start)
+        if a.kind == "number":
+            return number(_unify_dims(a.dim, b.dim, node, where))
+        if a.kind == "string":
+            return self._join_strings(a, b, node)
+        return a
+
+    @staticmethod
+    def _join_strings(a: Type, b: Type, node: n.Node) -> Type:
+        # A literal compared with a closed set of values must be one of them:
+        # this is what catches 'sever' for 'severe' at load time.
+        for closed, other in ((a, b), (b, a)):
+            if closed.choices is not None and len(closed.choices) > 1 and other.choices is not None:
+                bad = sorted(other.choices - closed.choices)
+                if bad:
+                    raise ExpressionError(
+                        f"{bad[0]!r} is not a possible value; expected one of: "
+                        + ", ".join(sorted(closed.choices)),
+                        node.start,
+                    )
+                return closed
+        if a.choices is not None and b.choices is not None:
+            return Type("string", choices=a.choices | b.choices)
+        return STRING

@@ -1,0 +1,127 @@
+"""The compiled pack: what the evaluator runs. Built once by ``policyrules.compiler``.
+
+Nothing here knows about YAML or files; expressions are already closures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from .expr import Node
+from .expr.compile import Fn
+from .schema import Citation, DerivedFact, Document, Jurisdiction, Outcome, PackSpec, Validity
+
+
+@dataclass(frozen=True)
+class CompiledExpr:
+    """An expression with its text (as written) and its closure."""
+
+    text: str
+    node: Node
+    fn: Fn
+
+
+@dataclass(frozen=True)
+class CompiledAmount:
+    kind: str
+    unit: Optional[str]
+    per: tuple[str, ...]
+    value: Optional[CompiledExpr] = None
+    min: Optional[CompiledExpr] = None
+    max: Optional[CompiledExpr] = None
+    cap: Optional[CompiledExpr] = None
+    actual: Optional[CompiledExpr] = None
+    rate: Optional[Decimal] = None
+    base: Optional[CompiledExpr] = None
+    base_text: Optional[str] = None
+    count: Optional[CompiledExpr] = None
+    reference: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ResolvedCitation:
+    document: str
+    clause: str
+    quote: str
+    external: bool
+    source_file: Optional[str]  # the text the quote must be found in; None when external
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    topic: str
+    title: str
+    kind: str  # derive | entitlement | obligation | sanction | exclusion
+    when: CompiledExpr
+    citation: ResolvedCitation
+    notes: tuple[str, ...]
+    pack_id: str  # the pack that defines it (differs from the evaluated pack when inherited)
+    derive_fact: Optional[str] = None
+    derive_value: Optional[CompiledExpr] = None
+    outcome: Optional[Outcome] = None  # entitlement, obligation, sanction: the declared metadata
+    amount: Optional[CompiledAmount] = None
+    duration_max: Optional[CompiledExpr] = None
+    duration_used: Optional[CompiledExpr] = None
+    limit_used: Optional[CompiledExpr] = None
+    met_when: Optional[CompiledExpr] = None
+    excluded_topic: Optional[str] = None  # exclusions
+    summary: str = ""
+    to: str = ""
+    resolves: tuple[str, ...] = ()  # derived facts whose setters are all done after this rule
+
+
+@dataclass(frozen=True)
+class ParameterSeries:
+    """A parameter's values, each in force from a date, sorted."""
+
+    name: str
+    unit: str
+    values: tuple[tuple[date, Decimal], ...]
+
+    def as_of(self, day: date) -> Optional[Decimal]:
+        current = None
+        for start, value in self.values:
+            if start <= day:
+                current = value
+        return current
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    id: str
+    content_hash: str
+    jurisdiction: Jurisdiction
+    document: Document
+    validity: Validity
+    rules: tuple[CompiledRule, ...]  # in evaluation order
+    parameters: tuple[ParameterSeries, ...]
+    derived: dict[str, DerivedFact]
+    setters: dict[str, tuple[str, ...]]  # derived fact -> rule ids that set it, in precedence order
+    has_precedence: frozenset[str]  # derived facts with declared precedence
+    spec: PackSpec
+    parent: Optional[CompiledPack] = None
+    source_path: Optional[str] = None
+    rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        return self.rule_index[rule_id]
+
+    @property
+    def valid_from(self) -> date:
+        return self.validity.from_.date
+
+    @property
+    def valid_until(self) -> Optional[date]:
+        until = self.validity.until
+        return getattr(until, "date", None)
+
+
+def citation_of(c: Citation, document: Document) -> ResolvedCitation:
+    own = c.document in (None, document.number)
+    source = document.source_file if own and not c.external else None
+    return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external, source)
+

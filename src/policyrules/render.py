@@ -1,0 +1,155 @@
+"""Terminal rendering of results and explanations (rich). JSON output does not come through here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from .explain import ExplainReport, Trace
+from .result import AmountOut, OutcomeOut, Result
+
+_MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
+
+
+def _num(value: Optional[Decimal]) -> str:
+    if value is None:
+        return "?"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _unit(unit: Optional[str], per: list[str]) -> str:
+    words = [] if unit in (None, "1") else [unit or ""]
+    words += [f"per {p}" for p in per]
+    return " ".join(words)
+
+
+def format_amount(a: AmountOut) -> str:
+    """An amount as a reader would say it, with its figure when known."""
+    unit = _unit(a.unit, a.per)
+    if a.kind == "no_figure":
+        return f"no figure given — {a.reference}"
+    if a.kind == "range":
+        text = f"{_num(a.min)}–{_num(a.max)} {unit}"
+    elif a.kind == "cap":
+        text = f"up to {_num(a.cap)} {unit}"
+        if a.value is not None:
+            text = f"{_num(a.value)} {unit} (actual, capped at {_num(a.cap)})"
+    elif a.kind == "minimum":
+        text = f"at least {_num(a.value)} {unit}"
+    elif a.kind == "share":
+        text = f"{_num(a.value)} {unit} ({a.expression})"
+    else:
+        text = f"{_num(a.value)} {unit}"
+        if a.value is None or a.kind == "formula":
+            text += f"  = {a.expression}"
+    if a.count is not None:
+        total = _num(a.total) if a.total is not None else (
+            f"{_num(a.total_min)}–{_num(a.total_max)}" if a.total_min is not None else "?"
+        )
+        rest = [p for p in a.per[1:]]
+        text += f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + ' per '.join(rest) if rest else ''}"
+    if a.missing:
+        text += f"  [yellow](missing: {', '.join(a.missing)})[/]"
+    return text.strip()
+
+
+def _details(o: OutcomeOut) -> str:
+    parts = []
+    if o.amount is not None:
+        parts.append(format_amount(o.amount))
+    if o.duration is not None:
+        d = o.duration
+        text = f"for at most {_num(d.max) if d.max is not None else d.max_expression} {d.unit}"
+        if d.remaining is not None:
+            text += f" ({_num(d.remaining)} left)"
+        if d.missing:
+            text += f" [yellow](missing: {', '.join(d.missing)})[/]"
+        parts.append(text)
+    if o.limit is not None:
+        parts.append(f"at most {o.limit.max} per {o.limit.per} (used {_num(o.limit.used)})")
+    if o.funding:
+        parts.append("funded " + ", ".join(f"{f.payer} {_num(f.share * 100)}%" for f in o.funding))
+    if o.deadline is not None:
+        parts.append(f"by {o.deadline.isoformat()}")
+    if o.status is not None:
+        parts.append(f"status: {o.status}")
+    return "\n".join(parts) or "—"
+
+
+def print_result(result: Result, console: Console) -> None:
+    v = result.validity
+    until = v.valid_until.isoformat() if v.valid_until else "no end stated"
+    console.print(
+        f"[bold]{result.pack}[/] as of {result.as_of.isoformat()} "
+        f"(in force {v.valid_from.isoformat()} – {until}; pack {result.pack_hash})"
+    )
+    if not v.in_force:
+        console.print(f"[yellow]Not in force:[/] {v.reason}")
+        return
+    for title, outcomes in (
+        ("Entitlements", result.entitlements),
+        ("Obligations", result.obligations),
+        ("Sanctions", result.sanctions),
+    ):
+        if not outcomes:
+            continue
+        table = Table(title=title, show_lines=True, expand=True)
+        table.add_column("rule / topic", ratio=2)
+        table.add_column("what", ratio=3)
+        table.add_column("amount", ratio=3)
+        table.add_column("citation", ratio=3)
+        for o in outcomes:
+            table.add_row(
+                f"{o.rule}\n[dim]{o.topic}[/]",
+                f"{o.summary} [dim]({o.to})[/]",
+                _details(o),
+                f"{o.citation.document} {o.citation.clause}\n[dim]{o.citation.quote}[/]",
+            )
+        console.print(table)
+    if result.exclusions:
+        table = Table(title="Exclusions", show_lines=True, expand=True)
+        table.add_column("rule")
+        table.add_column("excluded")
+        table.add_column("why")
+        table.add_column("citation")
+        for x in result.exclusions:
+            withheld = f"\n[dim]withholds {', '.join(x.withheld)}[/]" if x.withheld else ""
+            table.add_row(x.rule, x.topic_excluded + withheld, x.summary, f"{x.citation.clause}\n[dim]{x.citation.quote}[/]")
+        console.print(table)
+    if result.conflicts:
+        for c in result.conflicts:
+            console.print(f"[red]Conflict:[/] {c.fact} set to {', '.join(c.values)} by {', '.join(c.rules)}")
+    for e in result.errors:
+        console.print(f"[red]Error in {e.rule}:[/] {e.message}")
+    if result.undetermined:
+        console.print(f"[yellow]{len(result.undetermined)} rules undecided for lack of facts:[/]")
+        for u in result.undetermined:
+            console.print(f"  {u.rule}: needs {', '.join(u.missing)}")
+    known = {k: v for k, v in result.derived.items() if v is not None}
+    if known:
+        console.print("[dim]derived: " + ", ".join(f"{k}={v}" for k, v in known.items()) + "[/]")
+
+
+def _trace_tree(trace: Trace, tree: Tree) -> None:
+    facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in trace.facts.items())
+    label = f"{_MARK[trace.value]} {trace.text}" + (f"  [dim]({facts})[/]" if facts else "")
+    node = tree.add(label)
+    for part in trace.parts:
+        _trace_tree(part, node)
+
+
+def print_explanation(report: ExplainReport, console: Console) -> None:
+    if not report.validity.in_force:
+        console.print(f"[yellow]Not in force:[/] {report.validity.reason}")
+    for e in report.rules:
+        tree = Tree(f"{_MARK[e.fired]} [bold]{e.rule}[/] ({e.kind}) — {e.title}")
+        _trace_tree(e.condition, tree)
+        tree.add(f"[dim]{e.citation.document} {e.citation.clause}: {e.citation.quote}[/]")
+        for note in e.notes:
+            tree.add(f"[dim]note: {note}[/]")
+        console.print(tree)

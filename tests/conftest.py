@@ -1,0 +1,20 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from policyrules.citations import sources_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def sources() -> Path:
+    """The source texts. Under CI they must be there: a missing directory fails, it does not skip."""
+    found = sources_dir()
+    if found is None or not found.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("source texts not found (../shared/sources or $POLICYRULES_SOURCES)")
+        pytest.skip("source texts not available on this machine")
+    return found

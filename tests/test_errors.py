@@ -1,0 +1,75 @@
+"""Bad packs and bad cases: every problem named with file and line, never a traceback."""
+
+import pytest
+
+from policyrules import load_case, load_pack
+from policyrules.cli import main
+from policyrules.errors import CaseError, PackError
+
+from .conftest import FIXTURES
+
+
+def test_bad_expression_names_file_line_column_and_caret():
+    with pytest.raises(PackError) as info:
+        load_pack(FIXTURES / "bad_expression.yaml")
+    (problem,) = info.value.problems
+    assert problem.location.file.endswith("bad_expression.yaml")
+    assert problem.location.line == 11
+    # the caret sits under the misspelt value, not at the start of the line
+    line = problem.location.source_line
+    assert line[problem.location.column - 1 :].startswith("'party_govt_agency'")
+    assert "'party_govt_agency' is not a possible value" in problem.message
+    assert "^" in str(problem)
+
+
+def test_all_schema_problems_are_collected():
+    with pytest.raises(PackError) as info:
+        load_pack(FIXTURES / "bad_schema.yaml")
+    messages = "\n".join(str(p) for p in info.value.problems)
+    assert "bad_schema.yaml:2:" in messages and "level" in messages  # 'town' is no level
+    assert "unknown key 'colour'" in messages
+    lines = sorted(p.location.line for p in info.value.problems)
+    assert lines == [2, 16]
+
+
+def test_unit_mixing_is_a_load_error():
+    text = (FIXTURES / "bad_schema.yaml").read_text().replace("level: town", "level: city").replace("      colour: red\n", "")
+    path = FIXTURES.parent / "_tmp_units.yaml"
+    path.write_text(text)
+    try:
+        with pytest.raises(PackError) as info:
+            load_pack(path)
+        (problem,) = info.value.problems
+        assert "mixes units [CNY/month] and [CNY/year]" in problem.message
+        assert problem.location.line == 15
+    finally:
+        path.unlink()
+
+
+def test_duplicate_key_in_pack():
+    with pytest.raises(PackError, match=r"duplicate_key.yaml:2:1: duplicate key 'id'"):
+        load_pack(FIXTURES / "duplicate_key.yaml")
+
+
+def test_bad_case_names_each_field():
+    with pytest.raises(CaseError) as info:
+        load_case(FIXTURES / "bad_case.yaml")
+    text = str(info.value)
+    assert "bad_case.yaml:3:" in text and "unit.staff" in text
+    assert "bad_case.yaml:4:" in text and "unknown key 'colour'" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", str(FIXTURES / "bad_expression.yaml"), str(FIXTURES / "bad_case.yaml")],
+        ["evaluate", "baotou", str(FIXTURES / "bad_case.yaml")],
+        ["evaluate", "no_such_pack", str(FIXTURES / "bad_case.yaml")],
+        ["evaluate", "baotou", str(FIXTURES / "missing.yaml")],
+    ],
+)
+def test_cli_reports_without_traceback(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.startswith("policyrules:")
