@@ -17,7 +17,7 @@ from .cases import load_case
 from .citations import sources_dir, verify
 from .dates import parse_iso_date
 from .errors import PolicyRulesError
-from .evaluator import evaluate
+from .backends import BACKENDS, evaluate_with
 from .explain import explain
 from .loader import load_pack, shipped_packs
 from .model import CompiledPack
@@ -95,7 +95,7 @@ def cmd_validate(args: argparse.Namespace, out: Console) -> int:
 
 def cmd_evaluate(args: argparse.Namespace, out: Console) -> int:
     pack = load_pack(args.pack)
-    result = evaluate(pack, load_case(args.case), _as_of(args.as_of))
+    result = evaluate_with(args.backend, pack, load_case(args.case), _as_of(args.as_of))
     if args.json:
         print(result.to_json())
     else:
@@ -197,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
         if name == "explain":
             p.add_argument("rule", nargs="?", metavar="RULE", help="only this rule")
+        else:
+            p.add_argument("--backend", choices=BACKENDS, default="native", help="evaluation engine (default native)")
         p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.set_defaults(run=run)

@@ -1,0 +1,30 @@
+"""Every quote of every shipped pack is found verbatim in its source text."""
+
+import pytest
+
+from policyrules.citations import all_citations, squeeze, verify
+from policyrules.loader import load_pack, shipped_packs
+
+
+@pytest.mark.parametrize("name", shipped_packs())
+def test_every_quote_is_in_its_source(name, sources):
+    pack = load_pack(name)
+    assert verify(pack, sources) == []
+    checked = [c for _, c in all_citations(pack) if not c.external]
+    assert checked, "a pack with no verifiable citation proves nothing"
+
+
+def test_a_wrong_quote_is_caught(sources):
+    pack = load_pack("baotou")
+    rule = pack.rules[0]
+    broken = type(rule.citation)(rule.citation.document, rule.citation.clause, "每超额安排2名残疾人", False, rule.citation.source_file)
+    forged = pack.rule_index | {rule.id: type(rule)(**{**rule.__dict__, "citation": broken})}
+    from dataclasses import replace
+
+    bad = replace(pack, rules=tuple(forged[r.id] for r in pack.rules))
+    (problem,) = verify(bad, sources)
+    assert problem.where == rule.id and "quote not found" in problem.message
+
+
+def test_whitespace_is_ignored_on_both_sides():
+    assert squeeze("编制在50人\n（含）以上 的机关") == "编制在50人（含）以上的机关"

@@ -1,0 +1,210 @@
+"""Forward chaining, conflicts, precedence, cycles and layering on small packs written for the purpose."""
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from policyrules import load_pack
+from policyrules.errors import PackError
+
+HEAD = """\
+id: {id}
+{parent}jurisdiction: {{name: 测试市, level: city}}
+document: {{number: 测试〔2023〕1号, title: test, issuer: test, issued: "2023-01-01"}}
+validity:
+  from: {{date: "2023-01-01", citation: {{clause: 一, quote: 测试, external: true}}}}
+  until: {{date: "2024-12-31", citation: {{clause: 一, quote: 测试, external: true}}}}
+"""
+
+
+def write_pack(tmp_path, body, id="t", parent=None, ledger=None):
+    rules = ledger if ledger is not None else _rule_ids(body)
+    text = HEAD.format(id=id, parent=f"parent: {parent}\n" if parent else "") + textwrap.dedent(body)
+    text += "ledger:\n  - clause: 一\n    summary: all\n"
+    text += f"    rules: [{', '.join(rules)}]\n" if rules else "    not_computed: {kind: no_case, reason: test}\n"
+    path = tmp_path / f"{id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rule_ids(body):
+    return [line.split("id:")[1].strip() for line in body.splitlines() if line.strip().startswith("- id:")]
+
+
+CHAIN = """\
+derived:
+  required: {type: number, unit: person, description: quota}
+  excess: {type: number, unit: person, description: beyond quota}
+rules:
+  - id: c.excess
+    topic: quota.counting
+    title: excess from required
+    derive: {fact: excess, value: "unit.disabled_employees - derived.required"}
+    citation: {clause: 一, quote: 测试}
+  - id: c.reward
+    topic: reward.excess_quota
+    title: reward per excess person
+    when: "derived.excess >= 1"
+    entitlement:
+      to: unit
+      summary: 100 per excess person
+      amount: {kind: exact, value: 100, unit: CNY, per: [person], count: derived.excess}
+    citation: {clause: 一, quote: 测试}
+  - id: c.required
+    topic: quota.counting
+    title: required from staff
+    derive: {fact: required, value: "unit.staff * 0.015"}
+    citation: {clause: 一, quote: 测试}
+"""
+
+
+def test_derived_facts_chain_regardless_of_file_order(tmp_path):
+    pack = load_pack(write_pack(tmp_path, CHAIN))
+    order = [r.id for r in pack.rules]
+    assert order.index("c.required") < order.index("c.excess") < order.index("c.reward")
+    result = pack.evaluate({"unit": {"staff": 200, "disabled_employees": 5}}, as_of=date(2024, 1, 1))
+    reward = result.outcome("c.reward")
+    assert reward.amount.count == 2 and reward.amount.total == 200
+    assert result.derived == {"required": 3, "excess": 2}
+
+
+def test_missing_input_travels_through_derived_facts(tmp_path):
+    pack = load_pack(write_pack(tmp_path, CHAIN))
+    result = pack.evaluate({"unit": {"disabled_employees": 5}}, as_of=date(2024, 1, 1))
+    (u,) = [u for u in result.undetermined if u.rule == "c.reward"]
+    assert u.missing == ["unit.staff"]
+    assert result.derived == {"required": None, "excess": None}
+
+
+def test_cycle_is_a_load_error(tmp_path):
+    body = """\
+    derived:
+      a: {type: number, description: a}
+      b: {type: number, description: b}
+    rules:
+      - id: x.a
+        topic: quota.counting
+        title: a from b
+        derive: {fact: a, value: "derived.b + 1"}
+        citation: {clause: 一, quote: 测试}
+      - id: x.b
+        topic: quota.counting
+        title: b from a
+        derive: {fact: b, value: "derived.a + 1"}
+        citation: {clause: 一, quote: 测试}
+    """
+    with pytest.raises(PackError, match="cycle: x.a -> x.b -> x.a"):
+        load_pack(write_pack(tmp_path, body))
+
+
+TWO_SETTERS = """\
+derived:
+  spacing: {{type: number, unit: m, description: spacing{precedence}}}
+rules:
+  - id: s.one
+    topic: tobacco.retail_spacing
+    title: thirty
+    when: "place.district == '甲区'"
+    derive: {{fact: spacing, value: 30}}
+    citation: {{clause: 一, quote: 测试}}
+  - id: s.two
+    topic: tobacco.retail_spacing
+    title: twenty-five
+    when: "unit.staff >= 1"
+    derive: {{fact: spacing, value: 25}}
+    citation: {{clause: 一, quote: 测试}}
+"""
+
+
+def test_conflicting_setters_are_reported_not_resolved(tmp_path):
+    pack = load_pack(write_pack(tmp_path, TWO_SETTERS.format(precedence="")))
+    result = pack.evaluate({"place": {"district": "甲区"}, "unit": {"staff": 3}}, as_of=date(2024, 1, 1))
+    (conflict,) = result.conflicts
+    assert conflict.fact == "spacing" and conflict.values == ["30", "25"]
+    assert result.derived["spacing"] is None
+    agree = pack.evaluate({"place": {"district": "乙区"}, "unit": {"staff": 3}}, as_of=date(2024, 1, 1))
+    assert agree.derived["spacing"] == 25 and not agree.conflicts
+
+
+def test_declared_precedence_decides(tmp_path):
+    body = TWO_SETTERS.format(precedence=", precedence: [s.two, s.one]")
+    pack = load_pack(write_pack(tmp_path, body))
+    result = pack.evaluate({"place": {"district": "甲区"}, "unit": {"staff": 3}}, as_of=date(2024, 1, 1))
+    assert result.derived["spacing"] == 25 and not result.conflicts
+
+
+def test_not_in_force_pays_nothing(tmp_path):
+    pack = load_pack(write_pack(tmp_path, CHAIN))
+    case = {"unit": {"staff": 200, "disabled_employees": 5}}
+    assert pack.evaluate(case, as_of=date(2024, 12, 31)).entitlements
+    late = pack.evaluate(case, as_of=date(2025, 1, 1))
+    assert not late.validity.in_force and not late.entitlements and not late.undetermined
+    assert "not in force after 2024-12-31" in late.validity.reason
+
+
+PARENT = """\
+rules:
+  - id: p.reward
+    topic: reward.excess_quota
+    title: parent reward
+    when: "unit.disabled_employees >= 1"
+    entitlement: {to: unit, summary: parent, amount: {kind: exact, value: 100, unit: CNY}}
+    citation: {clause: 一, quote: 测试}
+  - id: p.report
+    topic: quota.responsibility_report
+    title: parent duty
+    when: "unit.kind == 'state_owned_enterprise'"
+    obligation: {to: unit, summary: report}
+    citation: {clause: 一, quote: 测试}
+"""
+
+
+def test_child_inherits_and_overrides_by_topic(tmp_path):
+    write_pack(tmp_path, PARENT, id="parent")
+    child = """\
+    rules:
+      - id: k.reward
+        topic: reward.excess_quota
+        title: child reward
+        overrides: [p.reward]
+        when: "unit.disabled_employees >= 1"
+        entitlement: {to: unit, summary: child, amount: {kind: exact, value: 8000, unit: CNY}}
+        citation: {clause: 一, quote: 测试}
+    """
+    pack = load_pack(write_pack(tmp_path, child, id="kid", parent="parent"))
+    result = pack.evaluate({"unit": {"disabled_employees": 2, "kind": "state_owned_enterprise"}}, as_of=date(2024, 1, 1))
+    assert [o.rule for o in result.entitlements] == ["k.reward"]
+    assert result.entitlements[0].amount.value == 8000
+    assert [o.rule for o in result.obligations] == ["p.report"]
+
+
+def test_same_topic_without_declared_precedence_is_a_load_error(tmp_path):
+    write_pack(tmp_path, PARENT, id="parent")
+    child = """\
+    rules:
+      - id: k.reward
+        topic: reward.excess_quota
+        title: child reward
+        entitlement: {to: unit, summary: child}
+        citation: {clause: 一, quote: 测试}
+    """
+    with pytest.raises(PackError, match="share topic 'reward.excess_quota'"):
+        load_pack(write_pack(tmp_path, child, id="kid", parent="parent"))
+
+
+def test_unknown_topic_and_unlisted_rule_are_load_errors(tmp_path):
+    body = """\
+    rules:
+      - id: r.one
+        topic: reward.exces_quota
+        title: typo in topic
+        entitlement: {to: unit, summary: x}
+        citation: {clause: 二, quote: 测试}
+    """
+    with pytest.raises(PackError) as info:
+        load_pack(write_pack(tmp_path, body, ledger=[]))
+    text = str(info.value)
+    assert "did you mean 'reward.excess_quota'" in text
+    assert "rule 'r.one' is not in the ledger" in text
+    assert "clause '二' is cited but not in the ledger" in text
