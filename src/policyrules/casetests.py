@@ -10,7 +10,7 @@ A test file looks like::
         expect:
           outcomes:                       # rules that must fire, with the fields to check
             reward.excess_quota: {amount: {value: 9900, count: 3, total: 29700}}
-          absent: [quota.public_sector.duty]   # rules that must not fire
+          absent: [quota.public_sector.duty]   # rules (outcomes or exclusions) that must not fire
           excluded: [reward.excess_quota.not_fiscal]  # exclusion rules that must fire
           undetermined: [subsidy.graduate_hire]       # rules left undecided
           derived: {excess_persons: 3}
@@ -124,8 +124,9 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
             failures.append(f"{rid}: expected to fire, {why}")
             continue
         failures += _compare(rid, fields, got.model_dump(mode="python"))
+    applied_exclusion_rules = {x.rule for x in result.exclusions if x.reason == "rule"}
     for rid in expect.absent:
-        if rid in fired:
+        if rid in fired or rid in applied_exclusion_rules:
             failures.append(f"{rid}: expected not to fire, but it did")
     for rid in expect.excluded:
         if rid not in exclusions:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -86,7 +87,7 @@ def cmd_validate(args: argparse.Namespace, out: Console) -> int:
             f"{quotes}{f' ({external} external citations unverifiable)' if external else ''}"
         )
         for p in problems:
-            out.print(f"    {p.where} [{p.clause}]: {p.message}")
+            out.print(f"    {escape(f'{p.where} [{p.clause}]: {p.message}')}")
         failed = failed or bool(problems)
         if args.require_sources and not sources:
             failed = True
@@ -152,6 +153,25 @@ def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
 
 
+def cmd_check(args: argparse.Namespace, out: Console) -> int:
+    from .check import check_pack
+
+    sources = Path(args.sources) if args.sources else sources_dir()
+    findings = [f for name in (args.packs or shipped_packs()) for f in check_pack(name, sources)]
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            where = f"{f.file}:{f.line}" if f.line else f.file
+            out.print(f"[{colour}]{f.severity}[/] {f.code} {escape(where)} {f.rule or ''}: {escape(f.message)}")
+            if f.case is not None:
+                out.print(f"    case: {escape(json.dumps(f.case, ensure_ascii=False))}")
+        errors = sum(1 for f in findings if f.severity == "error")
+        print(f"{errors} errors, {len(findings) - errors} warnings")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
 def cmd_test(args: argparse.Namespace, out: Console) -> int:
     from .casetests import find_test_files, run_test_file
 
@@ -167,8 +187,8 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
             failed += 1
             out.print(f"[red]FAIL[/] {outcome.file}: {outcome.name}")
             for line in outcome.failures:
-                out.print(f"    {line}")
-            out.print(f"    [dim]fired: {', '.join(outcome.fired) or 'nothing'}[/]")
+                out.print(f"    {escape(line)}")
+            out.print(f"    [dim]fired: {escape(', '.join(outcome.fired) or 'nothing')}[/]")
     print(f"{passed} passed, {failed} failed")
     return EXIT_FINDINGS if failed or not passed else EXIT_OK
 
@@ -211,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default="docs")
     p.add_argument("--check", action="store_true", help="only report pages that are out of date")
     p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("check", help="static consistency checks: conditions, conflicts, units, citations, usage")
+    p.add_argument("packs", nargs="*", metavar="PACK")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--sources", help="directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)")
+    p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("test", help="run YAML test cases (default: every file under rules/)")
     p.add_argument("paths", nargs="*", metavar="PATH")

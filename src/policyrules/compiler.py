@@ -85,8 +85,8 @@ class _Context:
             return Type("string", choices=frozenset(decl.choices)) if decl.choices else STRING
         return BOOL if decl.type == "bool" else DATE
 
-    def error(self, message: str, path: PathKey, locator: Optional[Locator] = None) -> None:
-        self.problems.append(Problem(message, (locator or self.locator).location(path)))
+    def error(self, message: str, path: PathKey, locator: Optional[Locator] = None, code: str = "reference") -> None:
+        self.problems.append(Problem(message, (locator or self.locator).location(path), code))
 
     def expr(self, src: _Source, key: PathKey, text: Any, want: str) -> Optional[tuple[CompiledExpr, Type]]:
         """Parse, check and compile one expression field; None (and a problem) on failure."""
@@ -104,10 +104,11 @@ class _Context:
                 if isinstance(text, str)
                 else src.locator.location(path)
             )
-            self.problems.append(Problem(exc.message, loc))
+            code = "unit" if "unit" in exc.message else "expression"
+            self.problems.append(Problem(exc.message, loc, code))
             return None
         if want != "any" and t.kind != want:
-            self.problems.append(Problem(f"expected a {want} expression, got a {t}", src.locator.location(path)))
+            self.problems.append(Problem(f"expected a {want} expression, got a {t}", src.locator.location(path), "expression"))
             return None
         return CompiledExpr(node_text, node, compile_expr(node)), t
 
@@ -171,29 +172,31 @@ def _merge_rules(
         if src.rule.id in seen:
             ctx.error(f"duplicate rule id {src.rule.id!r}", src.path + ("id",))
         seen.add(src.rule.id)
-    if parent is None:
-        for src in own:
-            if src.rule.overrides or src.rule.alongside:
-                ctx.error("overrides/alongside need a parent pack", src.path)
-        return own, []
-    parent_rules = {r.id: r for r in parent.rules}
+    parent_rules = {r.id: r for r in parent.rules} if parent else {}
     overridden: set[str] = set()
     for src in own:
-        for ref in (*src.rule.overrides, *src.rule.alongside):
+        for ref in src.rule.overrides:
             if ref not in parent_rules:
-                ctx.error(f"{ref!r} is not a rule of parent pack {parent.id!r}", src.path)
+                where = f"parent pack {parent.id!r}" if parent else "a parent pack (this pack has none)"
+                ctx.error(f"overrides {ref!r}, which is not a rule of {where}", src.path + ("overrides",))
+        for ref in src.rule.alongside:
+            if ref not in parent_rules and ref not in seen:
+                ctx.error(f"alongside names {ref!r}, which is not a rule of this pack or its parent", src.path + ("alongside",))
         overridden.update(src.rule.overrides)
         declared = set(src.rule.overrides) | set(src.rule.alongside)
-        for pr in parent.rules:
+        for pr in parent.rules if parent else ():
             clash = pr.topic == src.rule.topic and "derive" not in (pr.kind, src.rule.kind)
             if clash and pr.id not in declared:
                 ctx.error(
                     f"rule {src.rule.id!r} and parent rule {pr.id!r} share topic {pr.topic!r}: "
                     "declare which applies with 'overrides' or 'alongside'",
                     src.path + ("topic",),
+                    code="layering",
                 )
         if src.rule.id in parent_rules:
-            ctx.error(f"rule id {src.rule.id!r} is already used by parent pack {parent.id!r}", src.path + ("id",))
+            ctx.error(f"rule id {src.rule.id!r} is already used by parent pack {parent.id!r}", src.path + ("id",))  # type: ignore[union-attr]
+    if parent is None:
+        return own, []
     return own, [r for r in parent.rules if r.id not in overridden]
 
 
@@ -203,7 +206,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
     if rule.topic not in topics:
         hints = suggestions(rule.topic, topics)
         hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-        ctx.error(f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator)
+        ctx.error(f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator, "topic")
         ok = False
     when = ctx.expr(src, ("when",), rule.when, "bool")
     common: dict[str, Any] = dict(
@@ -214,6 +217,8 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
         citation=citation_of(rule.citation, src.document),
         notes=tuple(rule.notes),
         pack_id=src.pack_id,
+        alongside=tuple(rule.alongside),
+        defined_at=src.locator.location(src.path),
     )
     if rule.derive is not None:
         decl = ctx.derived.get(rule.derive.fact)
@@ -239,6 +244,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
                 f"topic {rule.exclusion.topic_excluded!r} is not in rules/topics.yaml",
                 src.path + ("exclusion", "topic_excluded"),
                 src.locator,
+                "topic",
             )
             ok = False
         if when is None or not ok:
@@ -288,7 +294,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
             ok = False
     for topic in outcome.excludes:
         if topic not in topics:
-            ctx.error(f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator)
+            ctx.error(f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator, "topic")
             ok = False
     if when is None or not ok:
         return None
@@ -353,7 +359,7 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
             ok = False
     if amount.kind == "range" and isinstance(amount.min, Decimal) and isinstance(amount.max, Decimal):
         if amount.min > amount.max:
-            ctx.error(f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator)
+            ctx.error(f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator, "range")
             ok = False
     if amount.rate is not None and not (0 < amount.rate <= 1):
         ctx.error(f"share rate {amount.rate} is not between 0 and 1 (write 0.6 for 60%)", src.path + key + ("rate",), src.locator)
@@ -383,6 +389,7 @@ def _dim_is(
         f"unit mismatch: this is in [{dim}], expected " + " or ".join(f"[{d}]" for d in accepted),
         src.path + key,
         src.locator,
+        "unit",
     )
     return False
 
@@ -438,7 +445,7 @@ def _order(
             cycle = stack[stack.index(rid) :] + [rid]
             src = path_of.get(rid)
             message = "rules depend on each other in a cycle: " + " -> ".join(cycle)
-            ctx.error(message, src.path if src else ("rules",))
+            ctx.error(message, src.path if src else ("rules",), code="cycle")
             return
         state[rid] = 1
         for dep in sorted(deps[rid], key=position.__getitem__):
@@ -485,26 +492,26 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None
     clauses: set[str] = set()
     for i, entry in enumerate(spec.ledger):
         if entry.clause in clauses:
-            ctx.error(f"clause {entry.clause!r} appears twice in the ledger", ("ledger", i, "clause"))
+            ctx.error(f"clause {entry.clause!r} appears twice in the ledger", ("ledger", i, "clause"), code="ledger")
         clauses.add(entry.clause)
         for j, rid in enumerate(entry.rules):
             if rid not in own:
-                ctx.error(f"ledger names rule {rid!r}, which this pack does not define", ("ledger", i, "rules", j))
+                ctx.error(f"ledger names rule {rid!r}, which this pack does not define", ("ledger", i, "rules", j), code="ledger")
             listed.add(rid)
     for rid, src in own.items():
         if rid not in listed:
-            ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator)
+            ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator, "ledger")
         c = src.rule.citation
         if not c.external and c.document in (None, spec.document.number) and c.clause not in clauses:
-            ctx.error(f"clause {c.clause!r} is cited but not in the ledger", src.path + ("citation", "clause"), src.locator)
+            ctx.error(f"clause {c.clause!r} is cited but not in the ledger", src.path + ("citation", "clause"), src.locator, "ledger")
 
 
 def _check_validity(ctx: _Context, spec: PackSpec) -> None:
     start = spec.validity.from_.date
     end = getattr(spec.validity.until, "date", None)
     if end is not None and end < start:
-        ctx.error("validity ends before it starts", ("validity", "until"))
+        ctx.error("validity ends before it starts", ("validity", "until"), code="validity")
     for name, param in spec.parameters.items():
         for i, v in enumerate(param.values):
             if end is not None and v.from_ > end:
-                ctx.error(f"value of {name!r} starts after the pack's validity ends", ("parameters", name, "values", i))
+                ctx.error(f"value of {name!r} starts after the pack's validity ends", ("parameters", name, "values", i), code="validity")

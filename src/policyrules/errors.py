@@ -43,6 +43,7 @@ class Problem:
 
     message: str
     location: Location
+    code: str = "schema"  # what kind of problem: schema, yaml, expression, unit, topic, ledger, cycle, reference
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"

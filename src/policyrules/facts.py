@@ -45,6 +45,7 @@ class Graduation(BaseModel):
     level: Optional[EducationLevel] = fact("学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate")
     year: Optional[int] = fact("毕业年份", "calendar year of graduation", "year")
     full_time: Optional[bool] = fact("全日制", "graduated from full-time study")
+    date: Optional[IsoDate] = fact("毕业日期", "date of graduation (year alone gives only the calendar year)")
 
 
 class Lowbao(BaseModel):
@@ -52,6 +53,14 @@ class Lowbao(BaseModel):
     household_receives: Optional[bool] = fact("低保家庭", "the household currently receives minimum living allowance (最低生活保障)")
     household_income_per_capita: Optional[Number] = fact(
         "家庭人均收入", "monthly household income per head after the person found work", "CNY/month"
+    )
+    no_longer_qualifies: Optional[bool] = fact("不再符合低保条件", "the household no longer meets the 低保 conditions")
+    ceases_reason: Optional[Literal["employment", "living_improvement", "other"]] = fact(
+        "不再符合低保条件的原因",
+        "why the household no longer qualifies: 因就业 employment, 家庭经济、生活状况改善 living_improvement, other",
+    )
+    left_after_employment: Optional[bool] = fact(
+        "因就业退出低保", "the household left 低保 (after any phase-out period) because the person found work"
     )
 
 
@@ -64,6 +73,12 @@ class Business(BaseModel):
     first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
     rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
     monthly_rent: Optional[Number] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
+    pension_medical_due_min_base: Optional[Number] = fact(
+        "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险",
+        "basic pension plus basic medical insurance contributions due for the year, at the local minimum contribution "
+        "standard for workers of individual economic organisations",
+        "CNY/year",
+    )
 
 
 class PublicWelfarePost(BaseModel):
@@ -111,6 +126,38 @@ class Person(BaseModel):
     holds_preferential_tobacco_licence: Optional[bool] = fact(
         "已持优待烟草零售许可证", "already holds a tobacco retail licence granted under preferential conditions"
     )
+    seeks_work: Optional[bool] = fact("有就业意愿", "wishes to work")
+    disabled_relative: Optional[bool] = fact("残疾人亲属", "a relative of a disabled person (the person need not be disabled)")
+    household_elderly_supports_disabled: Optional[bool] = fact(
+        "依老养残家庭成员", "member of a household where elderly parents support a disabled member"
+    )
+    household_multiple_disabled: Optional[bool] = fact("一户多残家庭成员", "member of a household with more than one disabled member")
+    household_zero_employment: Optional[bool] = fact("“零就业”残疾人家庭", "member of a disabled household in which nobody is employed")
+    in_auxiliary_employment: Optional[bool] = fact(
+        "辅助性就业援助对象", "assisted (援助对象) by an auxiliary-employment institution, e.g. a sunshine base (阳光基地)"
+    )
+    supported_by_rural_disability_org: Optional[bool] = fact(
+        "扶残涉农经济组织扶持对象", "supported by a rural economic organisation that helps disabled people"
+    )
+    hardship_household: Optional[bool] = fact(
+        "困难家庭", "member of a household in hardship: 生活困难农户, 低保 or 低收入 (low-income) household"
+    )
+    recognised_employment_difficulty: Optional[bool] = fact(
+        "就业困难人员", "recognised as a person with employment difficulties under the local criteria"
+    )
+    poverty_alleviated: Optional[bool] = fact("脱贫人口", "registered as a person lifted out of poverty")
+    weak_labour: Optional[bool] = fact("半劳动力、弱劳动力", "has only partial or weak capacity to work")
+    needs_employment_service: Optional[bool] = fact("有就业服务需求", "asks for or needs employment services")
+    free_training_value_this_year: Optional[Number] = fact(
+        "本年度已享受免费技能培训金额", "value of free skills training already received this calendar year", "CNY"
+    )
+    can_perform_duties: Optional[bool] = fact(
+        "残疾不影响履行工作职责", "the person's disability does not affect performing the duties of the post"
+    )
+    employment_difficulty: Optional[bool] = fact("就业困难人员", "recognised as a person with employment difficulty (就业困难人员认定)")
+    disability_support_leader: Optional[bool] = fact(
+        "助残致富带头人", "recognised as a leader who helps disabled people prosper (助残致富带头人)"
+    )
 
 
 UnitKind = Literal[
@@ -120,6 +167,7 @@ UnitKind = Literal[
     "private_enterprise",
     "individual_business",
     "social_organisation",
+    "local_government",
     "other",
 ]
 
@@ -129,7 +177,8 @@ class Unit(BaseModel):
     kind: Optional[UnitKind] = fact(
         "单位性质",
         "党政机关 party/government agency, 事业单位 public institution, 国有企业 SOE, 民营企业 private enterprise, "
-        "个体工商户 individual business, 社会组织 social organisation",
+        "个体工商户 individual business, 社会组织 social organisation, "
+        "区县、街道（镇）人民政府 local_government (a district, county, sub-district or town as the area that pools the quota)",
     )
     admin_level: Optional[AdminLevel] = fact("行政级别", "乡镇级 township, 县级(旗县级) county, 地市级 prefecture, 省级 province, 国家级 national")
     is_school: Optional[bool] = fact("中小学、幼儿园", "a primary or secondary school or a kindergarten")
@@ -156,6 +205,89 @@ class Unit(BaseModel):
     guarantee_fund_paid: Optional[bool] = fact("足额缴纳残疾人就业保障金", "paid the employment guarantee fund in full and on time")
     new_outlets: Optional[int] = fact("新增便民服务网点数", "new kiosks, stalls or outlets the unit is setting up", "outlet")
     runs_public_market: Optional[bool] = fact("政府和街道兴办贸易市场", "a government or sub-district body setting up a market or outlets")
+    builds_postal_kiosks: Optional[bool] = fact(
+        "新增建设邮政报刊零售亭", "the unit is building new postal newspaper kiosks (new_outlets counts them)"
+    )
+    area_establishment_total: Optional[int] = fact(
+        "辖区机关和事业单位编制总数", "local_government: total 编制 of the agencies and public institutions of the area", "person"
+    )
+    area_disabled_placed: Optional[int] = fact(
+        "辖区机关和事业单位安置残疾人就业人数", "local_government: disabled people employed by the area's agencies and institutions", "person"
+    )
+    vat_refund_conditions_met: Optional[bool] = fact(
+        "符合增值税即征即退条件", "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people"
+    )
+    households_driven: Optional[int] = fact(
+        "辐射带动残疾人家庭户数", "disabled households a base drives or supports (辐射带动)", "household"
+    )
+    blind_masseurs: Optional[int] = fact(
+        "符合条件的盲人按摩人员", "eligible blind massage workers the institution employs", "person"
+    )
+    blind_employees: Optional[int] = fact("安置盲人数量", "blind people the unit employs", "person")
+    blind_massage_standardisation_eligible: Optional[bool] = fact(
+        "符合参与盲人按摩机构标准化建设条件", "meets the conditions to take part in blind massage standardisation"
+    )
+    blind_massage_standardisation_supported: Optional[bool] = fact(
+        "已获盲人按摩机构标准化一次性改造扶持", "has already received the one-off standardisation renovation support"
+    )
+    blind_massage_standardisation_year: Optional[int] = fact(
+        "获得标准化一次性改造扶持的年份", "calendar year the one-off standardisation support was received", "year"
+    )
+    blind_massage_assessment_passed: Optional[bool] = fact(
+        "盲人按摩机构标准化考核合格", "passed this year's standardisation assessment"
+    )
+    meets_excess_quota_reward_conditions: Optional[bool] = fact(
+        "符合超比例安排残疾人就业奖励条件", "meets the (separately set) conditions for the excess-quota reward"
+    )
+    below_quota_ratio: Optional[bool] = fact(
+        "安排残疾人就业未达到规定比例",
+        "employs fewer disabled people than the applicable quota ratio requires (for a local_government: its area's "
+        "agencies and institutions pooled); use when the text gives no ratio",
+    )
+    above_quota_ratio: Optional[bool] = fact(
+        "超比例安排残疾人就业", "employs more disabled people than the applicable quota ratio requires"
+    )
+    land_use_tax_conditions_met: Optional[bool] = fact(
+        "符合城镇土地使用税减免条件", "meets the conditions of the urban land-use tax relief for employers of disabled people"
+    )
+    meets_support_conditions: Optional[bool] = fact(
+        "符合扶持条件（标准）", "meets the conditions or standards for support set by the competent department"
+    )
+    is_beautiful_workshop: Optional[bool] = fact("残疾妇女“美丽工坊”", "a 美丽工坊 workshop employing disabled women")
+    privately_founded: Optional[bool] = fact("社会力量创办", "founded by non-government (social) actors")
+    holds_medical_practice_licence: Optional[bool] = fact("取得《医疗执业许可证》", "holds a medical practice licence")
+    meets_medical_insurance_designation_conditions: Optional[bool] = fact(
+        "符合医保定点条件", "meets the conditions for designation by basic medical insurance"
+    )
+    is_hr_service_agency: Optional[bool] = fact("经营性人力资源服务机构", "a commercial human-resources service agency")
+    serves_disabled_jobseekers: Optional[bool] = fact("为残疾人提供就业服务", "provides employment services to disabled people")
+    labour_intensive: Optional[bool] = fact("劳动密集型企业", "a labour-intensive enterprise")
+    years_noncompliant_unpaid: Optional[int] = fact(
+        "连续未按比例安排且未缴纳保障金年数",
+        "consecutive years (up to now) in which the unit neither met the quota nor paid the guarantee fund",
+        "year",
+    )
+    dispatched_disabled: Optional[int] = fact(
+        "劳务派遣残疾人数",
+        "disabled workers dispatched between this unit and the other party (labour-dispatch agency or user unit); "
+        "not included in staff or disabled_employees",
+        "person",
+    )
+    dispatch_counted_by: Optional[Literal["this_unit", "other_party", "no_dispatch"]] = fact(
+        "劳务派遣残疾人计入方",
+        "which party the signed dispatch agreement says counts the dispatched disabled workers: this_unit, other_party; "
+        "no_dispatch when the unit has no disabled workers in labour dispatch",
+    )
+    new_outlets_reserved: Optional[int] = fact(
+        "新增网点预留给残疾人数", "of the new outlets (new_outlets), how many are reserved for disabled people", "outlet"
+    )
+    operates_market: Optional[bool] = fact(
+        "经营农贸市场、早市、夜市、商业步行街", "runs a farmers' market, morning or night market or commercial pedestrian street"
+    )
+    medical_practice_licence: Optional[bool] = fact("取得医疗机构执业许可证", "holds a medical institution practice licence")
+    blind_masseurs_certified: Optional[bool] = fact(
+        "盲人医疗按摩人员取得从业资格证书", "the unit's blind medical masseurs hold the practice qualification certificate"
+    )
 
 
 class Place(BaseModel):
@@ -163,6 +295,13 @@ class Place(BaseModel):
     district: Optional[str] = fact("区县（旗）", "district, county or banner where the case is decided, as the text names it")
     monthly_minimum_wage: Optional[Number] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
     lowbao_standard: Optional[Number] = fact("当地低保标准", "local minimum living allowance standard per head", "CNY/month")
+    area_kind: Optional[Literal["urban_district", "county"]] = fact(
+        "区县类型", "市辖区 urban_district; 县 or 县级市 county"
+    )
+    many_disabled_people: Optional[bool] = fact("残疾人较多", "the area has many disabled residents (as the local authority judges)")
+    auxiliary_employment_institutions: Optional[int] = fact(
+        "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area"
+    )
 
 
 class Hire(BaseModel):
@@ -180,6 +319,7 @@ class Training(BaseModel):
     model_config = STRICT
     days: Optional[int] = fact("培训天数", "length of the training", "day")
     class_hours: Optional[int] = fact("培训课时", "length of the training", "hour")
+    cost: Optional[Number] = fact("培训费用", "cost of the training applied for", "CNY")
     same_project_level_this_year: Optional[bool] = fact(
         "同一培训项目同一等级一年内已享受", "the same project at the same level was already subsidised within a year"
     )
@@ -207,6 +347,13 @@ ApplicationKind = Literal[
     "public_sector_recruitment",
     "blind_massage_social_insurance_subsidy",
     "student_aid",
+    "postal_kiosk",
+    "labour_cooperation",
+    "rural_industrial_assistance",
+    "railway_station_shop",
+    "lowbao_readmission",
+    "high_quality_farmer_training",
+    "bank_credit",
 ]
 
 

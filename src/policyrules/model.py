@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
+from .errors import Location
 from .expr import Node
 from .expr.compile import Fn
 from .schema import Citation, DerivedFact, Document, Jurisdiction, Outcome, PackSpec, Validity
@@ -72,6 +73,8 @@ class CompiledRule:
     summary: str = ""
     to: str = ""
     resolves: tuple[str, ...] = ()  # derived facts whose setters are all done after this rule
+    alongside: tuple[str, ...] = ()  # rules of the same topic declared to apply together with this one
+    defined_at: Optional[Location] = None  # where the rule is written, for findings
 
 
 @dataclass(frozen=True)

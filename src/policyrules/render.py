@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Optional
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -53,27 +54,29 @@ def format_amount(a: AmountOut) -> str:
         )
         rest = [p for p in a.per[1:]]
         text += f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + ' per '.join(rest) if rest else ''}"
+    text = escape(text.strip())
     if a.missing:
-        text += f"  [yellow](missing: {', '.join(a.missing)})[/]"
-    return text.strip()
+        text += f"  [yellow](missing: {escape(', '.join(a.missing))})[/]"
+    return text
 
 
 def _details(o: OutcomeOut) -> str:
     parts = []
     if o.amount is not None:
-        parts.append(format_amount(o.amount))
+        parts.append(format_amount(o.amount))  # already escaped
     if o.duration is not None:
         d = o.duration
         text = f"for at most {_num(d.max) if d.max is not None else d.max_expression} {d.unit}"
         if d.remaining is not None:
             text += f" ({_num(d.remaining)} left)"
+        text = escape(text)
         if d.missing:
-            text += f" [yellow](missing: {', '.join(d.missing)})[/]"
+            text += f" [yellow](missing: {escape(', '.join(d.missing))})[/]"
         parts.append(text)
     if o.limit is not None:
         parts.append(f"at most {o.limit.max} per {o.limit.per} (used {_num(o.limit.used)})")
     if o.funding:
-        parts.append("funded " + ", ".join(f"{f.payer} {_num(f.share * 100)}%" for f in o.funding))
+        parts.append(escape("funded " + ", ".join(f"{f.payer} {_num(f.share * 100)}%" for f in o.funding)))
     if o.deadline is not None:
         parts.append(f"by {o.deadline.isoformat()}")
     if o.status is not None:
@@ -89,7 +92,7 @@ def print_result(result: Result, console: Console) -> None:
         f"(in force {v.valid_from.isoformat()} – {until}; pack {result.pack_hash})"
     )
     if not v.in_force:
-        console.print(f"[yellow]Not in force:[/] {v.reason}")
+        console.print(f"[yellow]Not in force:[/] {escape(v.reason or '')}")
         return
     for title, outcomes in (
         ("Entitlements", result.entitlements),
@@ -105,10 +108,10 @@ def print_result(result: Result, console: Console) -> None:
         table.add_column("citation", ratio=3)
         for o in outcomes:
             table.add_row(
-                f"{o.rule}\n[dim]{o.topic}[/]",
-                f"{o.summary} [dim]({o.to})[/]",
+                f"{escape(o.rule)}\n[dim]{escape(o.topic)}[/]",
+                f"{escape(o.summary)} [dim]({o.to})[/]",
                 _details(o),
-                f"{o.citation.document} {o.citation.clause}\n[dim]{o.citation.quote}[/]",
+                f"{escape(o.citation.document)} {escape(o.citation.clause)}\n[dim]{escape(o.citation.quote)}[/]",
             )
         console.print(table)
     if result.exclusions:
@@ -119,7 +122,10 @@ def print_result(result: Result, console: Console) -> None:
         table.add_column("citation")
         for x in result.exclusions:
             withheld = f"\n[dim]withholds {', '.join(x.withheld)}[/]" if x.withheld else ""
-            table.add_row(x.rule, x.topic_excluded + withheld, x.summary, f"{x.citation.clause}\n[dim]{x.citation.quote}[/]")
+            table.add_row(
+                escape(x.rule), escape(x.topic_excluded) + withheld, escape(x.summary),
+                f"{escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
+            )
         console.print(table)
     if result.conflicts:
         for c in result.conflicts:
@@ -129,15 +135,15 @@ def print_result(result: Result, console: Console) -> None:
     if result.undetermined:
         console.print(f"[yellow]{len(result.undetermined)} rules undecided for lack of facts:[/]")
         for u in result.undetermined:
-            console.print(f"  {u.rule}: needs {', '.join(u.missing)}")
+            console.print(f"  {escape(u.rule)}: needs {escape(', '.join(u.missing))}")
     known = {k: v for k, v in result.derived.items() if v is not None}
     if known:
-        console.print("[dim]derived: " + ", ".join(f"{k}={v}" for k, v in known.items()) + "[/]")
+        console.print("[dim]derived: " + escape(", ".join(f"{k}={v}" for k, v in known.items())) + "[/]")
 
 
 def _trace_tree(trace: Trace, tree: Tree) -> None:
     facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in trace.facts.items())
-    label = f"{_MARK[trace.value]} {trace.text}" + (f"  [dim]({facts})[/]" if facts else "")
+    label = f"{_MARK[trace.value]} {escape(trace.text)}" + (f"  [dim]({escape(facts)})[/]" if facts else "")
     node = tree.add(label)
     for part in trace.parts:
         _trace_tree(part, node)
@@ -145,11 +151,11 @@ def _trace_tree(trace: Trace, tree: Tree) -> None:
 
 def print_explanation(report: ExplainReport, console: Console) -> None:
     if not report.validity.in_force:
-        console.print(f"[yellow]Not in force:[/] {report.validity.reason}")
+        console.print(f"[yellow]Not in force:[/] {escape(report.validity.reason or '')}")
     for e in report.rules:
-        tree = Tree(f"{_MARK[e.fired]} [bold]{e.rule}[/] ({e.kind}) — {e.title}")
+        tree = Tree(f"{_MARK[e.fired]} [bold]{escape(e.rule)}[/] ({e.kind}) — {escape(e.title)}")
         _trace_tree(e.condition, tree)
-        tree.add(f"[dim]{e.citation.document} {e.citation.clause}: {e.citation.quote}[/]")
+        tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}: {e.citation.quote}')}[/]")
         for note in e.notes:
-            tree.add(f"[dim]note: {note}[/]")
+            tree.add(f"[dim]note: {escape(note)}[/]")
         console.print(tree)

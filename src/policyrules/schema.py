@@ -195,7 +195,9 @@ class Rule(Model):
     citation: Citation
     notes: list[str] = Field(default=[], description="interpretation notes: every reading the text leaves open")
     overrides: list[Id] = Field(default=[], description="parent-pack rules this rule replaces")
-    alongside: list[Id] = Field(default=[], description="parent-pack rules of the same topic that still apply")
+    alongside: list[Id] = Field(
+        default=[], description="rules of the same topic (this pack's or the parent's) that apply together with this one"
+    )
 
     @model_validator(mode="after")
     def _one_result(self) -> Rule:

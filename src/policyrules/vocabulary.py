@@ -23,6 +23,7 @@ class FactInfo:
     zh: str
     description: str
     unit: str | None
+    integer: bool = False  # whole numbers only (counts, years of age)
 
 
 def _unwrap(annotation: object) -> object:
@@ -60,7 +61,8 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactInfo]) -> None
             t = STRING
         else:  # pragma: no cover - guarded by tests over the whole vocabulary
             raise TypeError(f"unsupported fact type at {path}: {inner!r}")
-        out[path] = FactInfo(path, t, str(extra.get("zh", "")), field.description or "", unit and str(unit))
+        integer = inner is int or (typing.get_origin(inner) is typing.Literal and t.kind == "number")
+        out[path] = FactInfo(path, t, str(extra.get("zh", "")), field.description or "", unit and str(unit), integer)
 
 
 @lru_cache(maxsize=1)

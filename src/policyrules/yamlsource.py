@@ -164,7 +164,7 @@ def parse_yaml(text: str, filename: str) -> SourceDocument:
             if mark
             else Location(filename)
         )
-        raise InputError([Problem(message, loc)]) from None
+        raise InputError([Problem(message, loc, "yaml")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(f"invalid YAML: {exc}", Location(filename))]) from None
     positions: dict[PathKey, NodeInfo] = {}
@@ -194,7 +194,7 @@ def _build(
     def problem(message: str, at: yaml.Node) -> None:
         m = at.start_mark
         src = lines[m.line] if m.line < len(lines) else None
-        problems.append(Problem(message, Location(filename, m.line + 1, m.column + 1, src)))
+        problems.append(Problem(message, Location(filename, m.line + 1, m.column + 1, src), "yaml"))
 
     if node.tag not in _ALLOWED_TAGS:
         problem(f"tag {node.tag!r} is not allowed; write plain values", node)
