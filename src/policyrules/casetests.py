@@ -11,6 +11,7 @@ A test file looks like::
           outcomes:                       # rules that must fire, with the fields to check
             reward.excess_quota: {amount: {value: 9900, count: 3, total: 29700}}
           absent: [quota.public_sector.duty]   # rules (outcomes or exclusions) that must not fire
+          absent_topics: [lowbao.phase_out]    # topics with no outcome, fired or undecided
           excluded: [reward.excess_quota.not_fiscal]  # exclusion rules that must fire
           undetermined: [subsidy.graduate_hire]       # rules left undecided
           derived: {excess_persons: 3}
@@ -44,6 +45,7 @@ class Expect(BaseModel):
     model_config = STRICT
     outcomes: dict[str, dict[str, Any]] = {}
     absent: list[str] = []
+    absent_topics: list[str] = []
     excluded: list[str] = []
     undetermined: list[str] = []
     derived: dict[str, Any] = {}
@@ -128,6 +130,10 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
     for rid in expect.absent:
         if rid in fired or rid in applied_exclusion_rules:
             failures.append(f"{rid}: expected not to fire, but it did")
+    for topic in expect.absent_topics:
+        hits = [o.rule for o in fired.values() if o.topic == topic] + [u.rule for u in undetermined.values() if u.topic == topic]
+        if hits:
+            failures.append(f"topic {topic}: expected no outcome, got {', '.join(hits)}")
     for rid in expect.excluded:
         if rid not in exclusions:
             failures.append(f"{rid}: expected this exclusion to apply")

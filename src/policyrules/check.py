@@ -30,10 +30,10 @@ from . import analysis
 from .citations import verify
 from .errors import InputError, PolicyRulesError
 from .evaluator import Run, initial_env, run_rules
-from .expr import Unknown, names
+from .expr import Unknown
 from .facts import Case
 from .loader import load_pack
-from .model import CompiledExpr, CompiledPack, CompiledRule
+from .model import CompiledPack, CompiledRule
 from .vocabulary import case_facts
 
 Severity = Literal["error", "warning"]
@@ -170,10 +170,7 @@ def _both_fire(run: Run, a: CompiledRule, b: CompiledRule) -> bool:
 
 def _usage_findings(pack: CompiledPack) -> list[Finding]:
     findings: list[Finding] = []
-    read: set[str] = set()
-    for rule in pack.rules:
-        for expr in _exprs(rule):
-            read |= names(expr.node)
+    read = {p for rule in pack.rules for p in rule.reads()}
     own_derived = set(pack.spec.derived)
     for name in sorted(own_derived):
         if name not in pack.setters:
@@ -193,34 +190,9 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
     return findings
 
 
-def _exprs(rule: CompiledRule) -> list[CompiledExpr]:
-    out = [rule.when]
-    out += [e for e in (rule.derive_value, rule.duration_max, rule.duration_used, rule.limit_used, rule.met_when) if e]
-    if rule.amount is not None:
-        a = rule.amount
-        out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e]
-    return out
-
-
 # ---- finding a concrete case ---------------------------------------------------
 
 _DEFAULT_NUMBERS = (0, 1, 2, 3, 5, 12, 49, 50, 66, 67, 100, 200, 1000)
-
-
-def _inputs(pack: CompiledPack, rules: list[CompiledRule]) -> set[str]:
-    """Input facts the rules read, following derived facts back to their inputs."""
-    facts = case_facts()
-    seen: set[str] = set()
-    todo = [p for r in rules for e in _exprs(r) for p in names(e.node)]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        if path.startswith("derived."):
-            for rid in pack.setters.get(path[len("derived."):], ()):
-                todo += [p for e in _exprs(pack.rule_index[rid]) for p in names(e.node)]
-    return {p for p in seen if p in facts}
 
 
 def _pool(pack: CompiledPack, path: str) -> list[Any]:
@@ -254,7 +226,8 @@ def _find_case(
     pack: CompiledPack, rules: list[CompiledRule], predicate: Callable[[Run], bool], tries: int = 3000
 ) -> Optional[dict[str, Any]]:
     """A case (as nested data) on which ``predicate`` holds, searched from the rules' own thresholds."""
-    inputs = sorted(_inputs(pack, rules))
+    facts = case_facts()
+    inputs = sorted(p for p in pack.inputs_of(rules) if p in facts)
     if not inputs:
         return None
     pools = {p: _pool(pack, p) for p in inputs}

@@ -21,7 +21,6 @@ from .errors import PolicyRulesError
 from .backends import BACKENDS, evaluate_with
 from .explain import explain
 from .loader import load_pack, shipped_packs
-from .model import CompiledPack
 from .render import print_explanation, print_result
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

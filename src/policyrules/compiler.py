@@ -12,7 +12,7 @@ from itertools import combinations
 from typing import Any, Optional, Protocol
 
 from .errors import ExpressionError, Location, PackError, Problem
-from .expr import BOOL, DATE, STRING, Type, check, compile_expr, names, number, parse
+from .expr import BOOL, DATE, STRING, Type, check, compile_expr, number, parse
 from .model import (
     CompiledAmount,
     CompiledExpr,
@@ -427,9 +427,7 @@ def _order(
     path_of = {src.rule.id: src for src in sources}
     deps: dict[str, set[str]] = {}
     for rid, rule in rules.items():
-        reads: set[str] = set()
-        for expr in _exprs(rule):
-            reads |= names(expr.node)
+        reads = rule.reads()
         needed: set[str] = set()
         for path in reads:
             if path.startswith("derived."):
@@ -473,17 +471,6 @@ def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
     from dataclasses import replace
 
     return replace(rule, **changes)
-
-
-def _exprs(rule: CompiledRule) -> list[CompiledExpr]:
-    out = [rule.when]
-    for e in (rule.derive_value, rule.duration_max, rule.duration_used, rule.limit_used, rule.met_when):
-        if e is not None:
-            out.append(e)
-    if rule.amount is not None:
-        a = rule.amount
-        out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e is not None]
-    return out
 
 
 def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from .types import STRICT, IsoDate, Number
 
@@ -288,6 +288,17 @@ class Unit(BaseModel):
     blind_masseurs_certified: Optional[bool] = fact(
         "盲人医疗按摩人员取得从业资格证书", "the unit's blind medical masseurs hold the practice qualification certificate"
     )
+
+
+    @model_validator(mode="after")
+    def _counts_fit_in_staff(self) -> Unit:
+        # A head count that exceeds the payroll is a data error, not a case to decide.
+        if self.staff is not None:
+            for name in ("disabled_employees", "blind_medical_masseurs"):
+                value = getattr(self, name)
+                if value is not None and value > self.staff:
+                    raise ValueError(f"{name} ({value}) exceeds staff ({self.staff})")
+        return self
 
 
 class Place(BaseModel):

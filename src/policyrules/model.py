@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .errors import Location
-from .expr import Node
+from .expr import Node, names
 from .expr.compile import Fn
 from .schema import Citation, DerivedFact, Document, Jurisdiction, Outcome, PackSpec, Validity
 
@@ -76,6 +76,19 @@ class CompiledRule:
     alongside: tuple[str, ...] = ()  # rules of the same topic declared to apply together with this one
     defined_at: Optional[Location] = None  # where the rule is written, for findings
 
+    def expressions(self) -> list[CompiledExpr]:
+        """Every expression the rule evaluates."""
+        out = [self.when]
+        out += [e for e in (self.derive_value, self.duration_max, self.duration_used, self.limit_used, self.met_when) if e]
+        if self.amount is not None:
+            a = self.amount
+            out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e]
+        return out
+
+    def reads(self) -> set[str]:
+        """Every fact path the rule reads."""
+        return {p for e in self.expressions() for p in names(e.node)}
+
 
 @dataclass(frozen=True)
 class ParameterSeries:
@@ -112,6 +125,20 @@ class CompiledPack:
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rule_index[rule_id]
+
+    def inputs_of(self, rules: list[CompiledRule]) -> set[str]:
+        """Fact paths the rules read, following derived facts back to what sets them (derived.* included)."""
+        seen: set[str] = set()
+        todo = [p for r in rules for p in r.reads()]
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            if path.startswith("derived."):
+                for rid in self.setters.get(path[len("derived."):], ()):
+                    todo += self.rule_index[rid].reads()
+        return seen
 
     @property
     def valid_from(self) -> date:

@@ -29,8 +29,8 @@ def _unit(unit: Optional[str], per: list[str]) -> str:
     return " ".join(words)
 
 
-def format_amount(a: AmountOut) -> str:
-    """An amount as a reader would say it, with its figure when known."""
+def format_amount_plain(a: AmountOut) -> str:
+    """An amount as a reader would say it, with its figure when known (no markup)."""
     unit = _unit(a.unit, a.per)
     if a.kind == "no_figure":
         return f"no figure given — {a.reference}"
@@ -49,15 +49,22 @@ def format_amount(a: AmountOut) -> str:
         if a.value is None or a.kind == "formula":
             text += f"  = {a.expression}"
     if a.count is not None:
-        total = _num(a.total) if a.total is not None else (
-            f"{_num(a.total_min)}–{_num(a.total_max)}" if a.total_min is not None else "?"
-        )
-        rest = [p for p in a.per[1:]]
-        text += f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + ' per '.join(rest) if rest else ''}"
-    text = escape(text.strip())
+        if a.total is not None:
+            total = _num(a.total)
+        elif a.total_min is not None:
+            total = f"{_num(a.total_min)}–{_num(a.total_max)}"
+        else:
+            total = "?"
+        rest = " per ".join(a.per[1:])
+        text += f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + rest if rest else ''}"
     if a.missing:
-        text += f"  [yellow](missing: {escape(', '.join(a.missing))})[/]"
-    return text
+        text += f" (missing: {', '.join(a.missing)})"
+    return text.strip()
+
+
+def format_amount(a: AmountOut) -> str:
+    """The same, as terminal markup."""
+    return escape(format_amount_plain(a))
 
 
 def _details(o: OutcomeOut) -> str:

@@ -1,0 +1,324 @@
+"""Behavioural diff: the concrete cases on which two packs give different answers, per topic.
+
+Cases are generated over the facts that the compared topics read, with each
+fact drawn from the values where some rule of either pack changes its mind
+(the thresholds the texts print, one either side) plus a few ordinary
+values. Evaluation is the ordinary evaluator run on a *sub-pack*: the rules
+of one topic and the rules that derive what they read; since an evaluation
+depends on nothing but those facts, each distinct projection of a case is
+evaluated once. A difference is counted when both packs decide the case
+(neither leaves it undetermined) and their outcomes differ; the first such
+case is shrunk to the fewest facts that still show the difference.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import analysis
+from .describe import validity_text
+from .evaluator import evaluate
+from .facts import Case
+from .model import CompiledPack, CompiledRule
+from .result import AmountOut, Result
+from .vocabulary import case_facts
+
+DATE_OFFSETS = (-1100, -1096, -1095, -1090, -800, -731, -400, -366, -365, -364, -335, -30, 0)
+NUMBERS = (0, 1, 2, 3, 5, 10, 200, 1000)
+MISSING_SHARE = 0.05
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SideOutcome(_Out):
+    rule: str
+    kind: str
+    summary: str
+    amount: Optional[str] = None
+    clause: str
+    quote: str
+
+
+class Side(_Out):
+    pack: str
+    as_of: date
+    status: str  # "gives", "nothing", "excluded", "not in force"
+    outcomes: list[SideOutcome] = []
+    exclusions: list[SideOutcome] = []
+
+
+class Counterexample(_Out):
+    case: dict[str, Any]
+    facts: int
+    a: Side
+    b: Side
+
+
+class TopicBehaviour(_Out):
+    topic: str
+    differing: int
+    compared: int
+    example: Optional[Counterexample] = None
+
+
+class BehaviouralDiff(_Out):
+    a: str
+    b: str
+    a_validity: str
+    b_validity: str
+    cases: int
+    seed: int
+    topics: list[TopicBehaviour]
+
+    def topic(self, name: str) -> Optional[TopicBehaviour]:
+        return next((t for t in self.topics if t.topic == name), None)
+
+
+def default_dates(a: CompiledPack, b: CompiledPack) -> tuple[date, date]:
+    """One date both packs are in force, else a date within each pack's own validity."""
+    start = max(a.valid_from, b.valid_from) + timedelta(days=30)
+    ends = [d for d in (a.valid_until, b.valid_until) if d is not None]
+    if not ends or start <= min(ends):
+        return start, start
+    return a.valid_from + timedelta(days=30), b.valid_from + timedelta(days=30)
+
+
+def topic_rules(pack: CompiledPack, topic: str) -> list[CompiledRule]:
+    return [
+        r
+        for r in pack.rules
+        if r.kind != "derive" and (r.topic == topic or (r.kind == "exclusion" and r.excluded_topic == topic))
+    ]
+
+
+def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
+    """The rules of one topic plus the derive rules they depend on, in the pack's order."""
+    rules = topic_rules(pack, topic)
+    needed = {r.id for r in rules}
+    for path in pack.inputs_of(rules):
+        if path.startswith("derived."):
+            needed.update(pack.setters.get(path[len("derived."):], ()))
+    kept = tuple(r for r in pack.rules if r.id in needed)
+    return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
+
+
+def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any]]:
+    facts = case_facts()
+    thresholds: dict[str, set[Any]] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            try:
+                conjuncts = analysis.dnf(rule.when.node)
+            except analysis.TooComplex:
+                continue
+            for conj in conjuncts:
+                for lit in conj:
+                    if isinstance(lit, analysis.Atom) and isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
+                        thresholds.setdefault(lit.path, set()).update({lit.value - 1, lit.value, lit.value + 1})
+    out: dict[str, list[Any]] = {}
+    for path in paths:
+        info = facts[path]
+        t = info.type
+        if t.kind == "bool":
+            out[path] = [True, False]
+        elif t.kind == "string":
+            out[path] = sorted(t.choices) if t.choices else ["甲", "乙"]
+        elif t.kind == "date":
+            out[path] = list(DATE_OFFSETS)
+        else:
+            values = set(NUMBERS) | thresholds.get(path, set())
+            if info.integer:
+                values = {int(v) for v in values if v == int(v)}
+            out[path] = sorted(v for v in values if v >= 0)
+    return out
+
+
+def _nest(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
+    facts = case_facts()
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        if value is None:
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif facts[path].type.kind == "date":  # generated: days relative to the evaluation date
+            value = (as_of + timedelta(days=value)).isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        cur = out
+        parts = path.split(".")
+        for part in parts[:-1]:
+            cur = cur.setdefault(part, {})
+        cur[parts[-1]] = value
+    return out
+
+
+class _Topic:
+    """One topic compared across two packs, with memoised evaluations."""
+
+    def __init__(self, topic: str, a: CompiledPack, b: CompiledPack, days: tuple[date, date]) -> None:
+        self.topic = topic
+        self.packs = (sub_pack(a, topic), sub_pack(b, topic))
+        self.days = days
+        facts = case_facts()
+        self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
+        self.memo: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
+
+    def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
+        key = tuple(row.get(p) for p in self.paths[side])
+        memo = self.memo[side]
+        if key not in memo:
+            flat = dict(zip(self.paths[side], key))
+            try:
+                case = Case.model_validate(_nest(flat, self.days[side]))
+            except ValidationError:
+                memo[key] = None
+            else:
+                memo[key] = evaluate(self.packs[side], case, self.days[side])
+        return memo[key]
+
+    def signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
+        """What a pack answers on this topic; None when it leaves the case undecided."""
+        result = self.result(side, row)
+        if result is None:
+            return None
+        if not result.validity.in_force:
+            return ("not in force",)
+        if any(u.topic == self.topic or u.rule in {r.id for r in self.packs[side].rules} for u in result.undetermined):
+            return None
+        outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
+        if not outs:
+            return ("nothing",)
+        return tuple(sorted((o.kind, o.to, _amount_key(o.amount), o.status or "") for o in outs))
+
+    def differs(self, row: dict[str, Any]) -> bool:
+        sa, sb = self.signature(0, row), self.signature(1, row)
+        return sa is not None and sb is not None and sa != sb
+
+
+def _amount_key(a: Optional[AmountOut]) -> tuple[Any, ...]:
+    if a is None:
+        return ()
+    return (a.kind, a.unit, tuple(a.per), a.value, a.min, a.max, a.cap, a.count, a.total, a.reference is not None)
+
+
+def behavioural_diff(
+    a: CompiledPack,
+    b: CompiledPack,
+    cases: int = 10000,
+    seed: int = 0,
+    topics: Optional[list[str]] = None,
+    rows: Optional[list[dict[str, Any]]] = None,
+) -> BehaviouralDiff:
+    """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file)."""
+    covered = sorted({r.topic for p in (a, b) for r in p.rules if r.kind in ("entitlement", "obligation", "sanction")})
+    both = [t for t in covered if topic_rules(a, t) and topic_rules(b, t)]
+    chosen = topics if topics is not None else both
+    days = default_dates(a, b)
+    out = []
+    for topic in chosen:
+        t = _Topic(topic, a, b, days)
+        paths = sorted(set(t.paths[0]) | set(t.paths[1]))
+        sample = rows if rows is not None else _generate(paths, [a, b], cases, seed)
+        differing = 0
+        first: Optional[dict[str, Any]] = None
+        for row in sample:
+            if t.differs(row):
+                differing += 1
+                if first is None:
+                    first = row
+        example = _counterexample(t, _shrink(t, first, paths, [a, b])) if first is not None else None
+        out.append(TopicBehaviour(topic=topic, differing=differing, compared=len(sample), example=example))
+    return BehaviouralDiff(
+        a=a.id,
+        b=b.id,
+        a_validity=validity_text(a),
+        b_validity=validity_text(b),
+        cases=len(rows) if rows is not None else cases,
+        seed=seed,
+        topics=out,
+    )
+
+
+def _generate(paths: list[str], packs: list[CompiledPack], n: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    pools = _pool(paths, packs)
+    columns = []
+    for path in paths:
+        pool = pools[path]
+        values = rng.choices(pool, k=n)
+        missing = rng.choices((True, False), weights=(MISSING_SHARE, 1 - MISSING_SHARE), k=n)
+        columns.append([None if m else v for v, m in zip(values, missing)])
+    return [dict(zip(paths, row)) for row in zip(*columns)] if paths else [{} for _ in range(n)]
+
+
+def _shrink(t: _Topic, row: Optional[dict[str, Any]], paths: list[str], packs: list[CompiledPack]) -> dict[str, Any]:
+    """Drop facts, then lower numbers, while the difference still shows."""
+    assert row is not None
+    current = dict(row)
+    for path in paths:
+        if current.get(path) is None:
+            continue
+        trial = {**current, path: None}
+        if t.differs(trial):
+            current = trial
+    pools = _pool(paths, packs)
+    for path in paths:
+        value = current.get(path)
+        if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
+            continue
+        for smaller in sorted(v for v in pools[path] if v < value):
+            trial = {**current, path: smaller}
+            if t.differs(trial):
+                current = trial
+                break
+    return {k: v for k, v in current.items() if v is not None}
+
+
+def _side(t: _Topic, side: int, row: dict[str, Any]) -> Side:
+    from .render import format_amount_plain
+
+    result = t.result(side, row)
+    assert result is not None
+    outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == t.topic]
+    excl = [x for x in result.exclusions if x.topic_excluded == t.topic]
+    status = "not in force" if not result.validity.in_force else "gives" if outs else "excluded" if excl else "nothing"
+    return Side(
+        pack=result.pack,
+        as_of=result.as_of,
+        status=status,
+        outcomes=[
+            SideOutcome(
+                rule=o.rule,
+                kind=o.kind,
+                summary=o.summary,
+                amount=format_amount_plain(o.amount) if o.amount else None,
+                clause=o.citation.clause,
+                quote=o.citation.quote,
+            )
+            for o in outs
+        ],
+        exclusions=[
+            SideOutcome(rule=x.rule, kind="exclusion", summary=x.summary, clause=x.citation.clause, quote=x.citation.quote)
+            for x in excl
+        ],
+    )
+
+
+def _counterexample(t: _Topic, row: dict[str, Any]) -> Counterexample:
+    return Counterexample(case=_nest(row, t.days[0]), facts=len(row), a=_side(t, 0, row), b=_side(t, 1, row))
+
+
+def read_rows(cases: list[Case]) -> list[dict[str, Any]]:
+    """A user's cases as flat fact rows; their dates stay absolute."""
+    from .facts import flatten
+
+    return [flatten(c) for c in cases]
