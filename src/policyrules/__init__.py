@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from .cases import load_case
 from .errors import CaseError, ExpressionError, InputError, PackError, PackNotFound, PolicyRulesError
@@ -16,7 +17,19 @@ from .loader import shipped_packs
 from .pack import Pack
 from .result import Result
 
+if TYPE_CHECKING:
+    from .structural import StructuralDiff
+
 __version__ = "0.1.0"
+
+
+def diff(a: str | Pack, b: str | Pack) -> "StructuralDiff":
+    """Structural diff of two packs (names, paths or loaded packs), aligned by topic."""
+    from .structural import structural_diff
+
+    pa = a if isinstance(a, Pack) else load_pack(a)
+    pb = b if isinstance(b, Pack) else load_pack(b)
+    return structural_diff(pa.compiled, pb.compiled)
 
 
 def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
@@ -36,6 +49,7 @@ __all__ = [
     "PackNotFound",
     "PolicyRulesError",
     "Result",
+    "diff",
     "load_case",
     "load_pack",
     "shipped_packs",

@@ -14,6 +14,7 @@ case is shrunk to the fewest facts that still show the difference.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,8 +30,11 @@ from .model import CompiledPack, CompiledRule
 from .result import AmountOut, Result
 from .vocabulary import case_facts
 
-DATE_OFFSETS = (-1100, -1096, -1095, -1090, -800, -731, -400, -366, -365, -364, -335, -30, 0)
-NUMBERS = (0, 1, 2, 3, 5, 10, 200, 1000)
+# Days before the evaluation date: either side of one and three years (满一年, 三年内), and recent.
+DATE_OFFSETS = (-1096, -1095, -366, -365, -30)
+# Ordinary values for numbers no condition compares with a literal: counts, and money (rent, wages).
+NUMBERS = (0, 1, 3, 200)
+MONEY = (1000, 2000)
 MISSING_SHARE = 0.05
 
 
@@ -66,7 +70,7 @@ class TopicBehaviour(_Out):
     topic: str
     differing: int
     compared: int
-    example: Optional[Counterexample] = None
+    examples: list[Counterexample] = []  # one per kind of difference (pays vs pays, pays vs nothing, ...)
 
 
 class BehaviouralDiff(_Out):
@@ -110,8 +114,8 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
 
 
-def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any]]:
-    facts = case_facts()
+def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
+    """For each numeric fact a condition compares with a literal: the literal and one either side."""
     thresholds: dict[str, set[Any]] = {}
     for pack in packs:
         for rule in pack.rules:
@@ -123,6 +127,12 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
                 for lit in conj:
                     if isinstance(lit, analysis.Atom) and isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
                         thresholds.setdefault(lit.path, set()).update({lit.value - 1, lit.value, lit.value + 1})
+    return thresholds
+
+
+def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any]]:
+    facts = case_facts()
+    thresholds = _thresholds(packs)
     out: dict[str, list[Any]] = {}
     for path in paths:
         info = facts[path]
@@ -134,7 +144,8 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
         elif t.kind == "date":
             out[path] = list(DATE_OFFSETS)
         else:
-            values = set(NUMBERS) | thresholds.get(path, set())
+            money = bool(info.unit and "CNY" in info.unit)
+            values = (thresholds.get(path, set()) | {0}) if path in thresholds else set(MONEY if money else NUMBERS)
             if info.integer:
                 values = {int(v) for v in values if v == int(v)}
             out[path] = sorted(v for v in values if v >= 0)
@@ -171,6 +182,7 @@ class _Topic:
         facts = case_facts()
         self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
         self.memo: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
+        self.signatures: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
 
     def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
         key = tuple(row.get(p) for p in self.paths[side])
@@ -187,6 +199,13 @@ class _Topic:
 
     def signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
         """What a pack answers on this topic; None when it leaves the case undecided."""
+        key = tuple(row.get(p) for p in self.paths[side])
+        memo = self.signatures[side]
+        if key not in memo:
+            memo[key] = self._signature(side, row)
+        return memo[key]
+
+    def _signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
         result = self.result(side, row)
         if result is None:
             return None
@@ -197,11 +216,22 @@ class _Topic:
         outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
         if not outs:
             return ("nothing",)
+        if any((o.amount and o.amount.missing) or (o.duration and o.duration.missing) for o in outs):
+            return None  # a figure that needs facts the case lacks is not an answer to compare
         return tuple(sorted((o.kind, o.to, _amount_key(o.amount), o.status or "") for o in outs))
 
-    def differs(self, row: dict[str, Any]) -> bool:
+    def difference(self, row: dict[str, Any]) -> Optional[tuple[str, str]]:
+        """None when the packs agree or either leaves the case undecided; else what each side does."""
         sa, sb = self.signature(0, row), self.signature(1, row)
-        return sa is not None and sb is not None and sa != sb
+        if sa is None or sb is None or sa == sb:
+            return None
+        return (_status(sa), _status(sb))
+
+
+def _status(signature: tuple[Any, ...]) -> str:
+    if len(signature) == 1 and isinstance(signature[0], str):
+        return signature[0]
+    return "gives"
 
 
 def _amount_key(a: Optional[AmountOut]) -> tuple[Any, ...]:
@@ -220,23 +250,31 @@ def behavioural_diff(
 ) -> BehaviouralDiff:
     """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file)."""
     covered = sorted({r.topic for p in (a, b) for r in p.rules if r.kind in ("entitlement", "obligation", "sanction")})
-    both = [t for t in covered if topic_rules(a, t) and topic_rules(b, t)]
-    chosen = topics if topics is not None else both
+    chosen = topics if topics is not None else covered
     days = default_dates(a, b)
     out = []
     for topic in chosen:
         t = _Topic(topic, a, b, days)
         paths = sorted(set(t.paths[0]) | set(t.paths[1]))
-        sample = rows if rows is not None else _generate(paths, [a, b], cases, seed)
+        if rows is not None:
+            distinct = Counter(tuple(row.get(p) for p in paths) for row in rows)
+        else:
+            distinct = _generate(paths, [a, b], cases, f"{seed}:{topic}")
         differing = 0
-        first: Optional[dict[str, Any]] = None
-        for row in sample:
-            if t.differs(row):
-                differing += 1
-                if first is None:
-                    first = row
-        example = _counterexample(t, _shrink(t, first, paths, [a, b])) if first is not None else None
-        out.append(TopicBehaviour(topic=topic, differing=differing, compared=len(sample), example=example))
+        firsts: dict[tuple[str, str], dict[str, Any]] = {}
+        # Counter keeps first-seen order, so the examples are the first differing cases generated.
+        for values, count in distinct.items():
+            row = dict(zip(paths, values))
+            kind = t.difference(row)
+            if kind is not None:
+                differing += count
+                firsts.setdefault(kind, row)
+        # A user's own case is reported as given; a generated one is shrunk first.
+        examples = [
+            _counterexample(t, row if rows is not None else _shrink(t, row, paths, [a, b]))
+            for _, row in sorted(firsts.items())
+        ]
+        out.append(TopicBehaviour(topic=topic, differing=differing, compared=sum(distinct.values()), examples=examples))
     return BehaviouralDiff(
         a=a.id,
         b=b.id,
@@ -248,36 +286,39 @@ def behavioural_diff(
     )
 
 
-def _generate(paths: list[str], packs: list[CompiledPack], n: int, seed: int) -> list[dict[str, Any]]:
+def _generate(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
+    """n generated cases over ``paths``, counted by distinct value tuple."""
     rng = random.Random(seed)
     pools = _pool(paths, packs)
     columns = []
     for path in paths:
-        pool = pools[path]
-        values = rng.choices(pool, k=n)
-        missing = rng.choices((True, False), weights=(MISSING_SHARE, 1 - MISSING_SHARE), k=n)
-        columns.append([None if m else v for v, m in zip(values, missing)])
-    return [dict(zip(paths, row)) for row in zip(*columns)] if paths else [{} for _ in range(n)]
+        # None stands for a fact the case does not give, MISSING_SHARE of the time
+        # (repeating the values keeps choices() on its fast unweighted path).
+        values = pools[path]
+        pool = values * (round(1 / MISSING_SHARE) - 1) + [None] * len(values)
+        columns.append(rng.choices(pool, k=n))
+    return Counter(zip(*columns)) if paths else Counter({(): n})
 
 
-def _shrink(t: _Topic, row: Optional[dict[str, Any]], paths: list[str], packs: list[CompiledPack]) -> dict[str, Any]:
-    """Drop facts, then lower numbers, while the difference still shows."""
-    assert row is not None
+def _shrink(t: _Topic, row: dict[str, Any], paths: list[str], packs: list[CompiledPack]) -> dict[str, Any]:
+    """Drop facts, then lower numbers, while the same kind of difference still shows."""
+    kind = t.difference(row)
     current = dict(row)
     for path in paths:
         if current.get(path) is None:
             continue
         trial = {**current, path: None}
-        if t.differs(trial):
+        if t.difference(trial) == kind:
             current = trial
     pools = _pool(paths, packs)
+    compared = _thresholds(packs)
     for path in paths:
         value = current.get(path)
-        if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
-            continue
+        if path not in compared or not isinstance(value, (int, Decimal)) or isinstance(value, bool):
+            continue  # only numbers a condition compares have a "smaller" that can matter
         for smaller in sorted(v for v in pools[path] if v < value):
             trial = {**current, path: smaller}
-            if t.differs(trial):
+            if t.difference(trial) == kind:
                 current = trial
                 break
     return {k: v for k, v in current.items() if v is not None}

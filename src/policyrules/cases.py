@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .errors import CaseError, InputError, Location, Problem
 from .facts import Case
 from .loader import validate_model
-from .yamlsource import read_document
+from .yamlsource import SourceDocument, read_document
 
 
 def load_case(path: str | os.PathLike[str]) -> Case:
@@ -37,3 +37,71 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
             for e in exc.errors()
         ]
         raise CaseError(problems) from None
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Several cases: a YAML or JSON list of case mappings, or a CSV whose columns are dotted fact paths."""
+    if path.suffix.lower() == ".csv":
+        return _load_csv(path)
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        raise CaseError(exc.problems) from None
+    items = doc.data if isinstance(doc.data, list) else [doc.data]
+    cases = []
+    for i, item in enumerate(items):
+        sub = SourceDocument(item, doc.filename, doc.lines, {k[1:]: v for k, v in doc.positions.items() if k[:1] == (i,)})
+        if not isinstance(doc.data, list):
+            sub = doc
+        cases.append(validate_model(Case, sub, CaseError))
+    return cases
+
+
+def _load_csv(path: Path) -> list[Case]:
+    import csv
+
+    from .vocabulary import case_facts
+
+    facts = case_facts()
+    problems: list[Problem] = []
+    cases: list[Case] = []
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CaseError([Problem(f"cannot read file: {exc}", Location(str(path)))]) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        unknown = [c for c in reader.fieldnames or [] if c not in facts]
+        if unknown:
+            raise CaseError([Problem(f"unknown fact column {unknown[0]!r}", Location(str(path), 1, 1))])
+        for line, row in enumerate(reader, start=2):
+            nested: dict[str, Any] = {}
+            for column, text in row.items():
+                if text is None or text.strip() == "":
+                    continue
+                value = _csv_value(facts[column].type.kind, facts[column].integer, text.strip())
+                cur = nested
+                parts = column.split(".")
+                for part in parts[:-1]:
+                    cur = cur.setdefault(part, {})
+                cur[parts[-1]] = value
+            try:
+                cases.append(Case.model_validate(nested))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    where = ".".join(str(p) for p in err["loc"])
+                    problems.append(Problem(f"{where}: {err['msg']}", Location(str(path), line)))
+    if problems:
+        raise CaseError(problems)
+    return cases
+
+
+def _csv_value(kind: str, integer: bool, text: str) -> Any:
+    if kind == "bool":
+        return {"true": True, "false": False}.get(text.lower(), text)
+    if kind == "number":
+        try:
+            return int(text) if integer else text
+        except ValueError:
+            return text
+    return text

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .cases import load_case
+from .cases import load_case, load_cases
 from .citations import sources_dir, verify
 from .dates import parse_iso_date
 from .errors import PolicyRulesError
@@ -171,6 +171,53 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
+def _write(text: str, path: Optional[str]) -> None:
+    if path:
+        Path(path).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+
+
+def cmd_diff(args: argparse.Namespace, out: Console) -> int:
+    from . import diffview
+    from .behaviour import behavioural_diff, read_rows
+    from .structural import structural_diff
+
+    a, b = load_pack(args.a), load_pack(args.b)
+    topics = [args.topic] if args.topic else None
+    if args.cases is None and args.case_file is None:
+        d = structural_diff(a, b)
+        if topics:
+            d = d.model_copy(update={"topics": [t for t in d.topics if t.topic in topics]})
+        render = {"json": diffview.to_json, "markdown": diffview.structural_markdown, "html": diffview.structural_html}
+        if args.format == "text":
+            diffview.structural_rich(d, out)
+        else:
+            _write(render[args.format](d), args.output)
+        return EXIT_OK
+    rows = read_rows(load_cases(Path(args.case_file))) if args.case_file else None
+    bd = behavioural_diff(a, b, cases=args.cases or 0, seed=args.seed, topics=topics, rows=rows)
+    render = {"json": diffview.to_json, "markdown": diffview.behavioural_markdown, "html": diffview.behavioural_html}
+    if args.format == "text":
+        diffview.behavioural_rich(bd, out)
+    else:
+        _write(render[args.format](bd), args.output)
+    return EXIT_OK
+
+
+def cmd_matrix(args: argparse.Namespace, out: Console) -> int:
+    from . import diffview
+    from .matrix import matrix
+
+    m = matrix([load_pack(name) for name in (args.packs or shipped_packs())])
+    if args.format == "text":
+        diffview.matrix_rich(m, out)
+        return EXIT_OK
+    render = {"json": diffview.to_json, "markdown": diffview.matrix_markdown, "html": diffview.matrix_html}
+    _write(render[args.format](m), args.output)
+    return EXIT_OK
+
+
 def cmd_test(args: argparse.Namespace, out: Console) -> int:
     from .casetests import find_test_files, run_test_file
 
@@ -230,6 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default="docs")
     p.add_argument("--check", action="store_true", help="only report pages that are out of date")
     p.set_defaults(run=cmd_docs)
+
+    p = sub.add_parser("diff", help="compare two packs by topic; with --cases, on generated cases")
+    p.add_argument("a", metavar="PACK_A")
+    p.add_argument("b", metavar="PACK_B")
+    p.add_argument("--cases", type=int, help="behavioural diff over N generated cases")
+    p.add_argument("--seed", type=int, default=0, help="seed for generated cases (default 0)")
+    p.add_argument("--topic", help="only this topic")
+    p.add_argument("--case-file", help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns")
+    p.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(run=cmd_diff)
+
+    p = sub.add_parser("matrix", help="topic × jurisdiction grid of headline figures with citations")
+    p.add_argument("packs", nargs="*", metavar="PACK")
+    p.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(run=cmd_matrix)
 
     p = sub.add_parser("check", help="static consistency checks: conditions, conflicts, units, citations, usage")
     p.add_argument("packs", nargs="*", metavar="PACK")

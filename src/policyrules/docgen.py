@@ -43,7 +43,31 @@ def topics_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"vocabulary.md": vocabulary_page, "topics.md": topics_page}
+def _matrix():  # type: ignore[no-untyped-def]
+    from .loader import load_pack, shipped_packs
+    from .matrix import matrix
+
+    return matrix([load_pack(name) for name in shipped_packs()])
+
+
+def comparison_markdown() -> str:
+    from .diffview import matrix_markdown
+
+    return matrix_markdown(_matrix())
+
+
+def comparison_html() -> str:
+    from .diffview import matrix_html
+
+    return matrix_html(_matrix())
+
+
+PAGES = {
+    "vocabulary.md": vocabulary_page,
+    "topics.md": topics_page,
+    "comparison.md": comparison_markdown,
+    "comparison.html": comparison_html,
+}
 
 
 def write_docs(directory: Path, check: bool = False) -> list[Path]:

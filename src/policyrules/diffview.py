@@ -1,0 +1,275 @@
+"""Diffs and the comparison matrix as terminal tables, Markdown and self-contained HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .behaviour import BehaviouralDiff, Side
+from .structural import RuleView, StructuralDiff
+from .matrix import Matrix
+
+# ---- structural ----------------------------------------------------------------
+
+
+def _rule_lines(rules: list[RuleView]) -> list[str]:
+    out = []
+    for r in rules:
+        if r.kind == "exclusion":
+            out.append(f"{r.summary} ({r.clause})")
+        else:
+            out.append(f"{r.amount} — {r.summary} ({r.clause})")
+    return out
+
+
+def structural_rich(d: StructuralDiff, console: Console) -> None:
+    console.print(f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
+                  f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})")
+    table = Table(show_lines=True, expand=True)
+    table.add_column("topic", ratio=2, overflow="fold")
+    table.add_column(d.a.id, ratio=4)
+    table.add_column(d.b.id, ratio=4)
+    table.add_column("differences", ratio=4)
+    for t in d.topics:
+        a = "\n".join(_rule_lines(t.a)) or "—"
+        b = "\n".join(_rule_lines(t.b)) or "—"
+        diffs = "\n".join(t.differences) if t.status == "both" else f"only in {d.a.id if t.status == 'only_a' else d.b.id}"
+        table.add_row(escape(t.topic), escape(a), escape(b), escape(diffs or "same figures"))
+    console.print(table)
+
+
+def structural_markdown(d: StructuralDiff) -> str:
+    lines = [
+        f"# {d.a.id} vs {d.b.id}\n",
+        f"- **{d.a.id}**: {d.a.document}, in force {d.a.validity}",
+        f"- **{d.b.id}**: {d.b.document}, in force {d.b.validity}\n",
+    ]
+    for status, title in (("both", "Topics in both"), ("only_a", f"Only in {d.a.id}"), ("only_b", f"Only in {d.b.id}")):
+        topics = [t for t in d.topics if t.status == status]
+        if not topics:
+            continue
+        lines.append(f"## {title}\n")
+        lines.append(f"| topic | {d.a.id} | {d.b.id} | differences |")
+        lines.append("|---|---|---|---|")
+        for t in topics:
+            lines.append(
+                f"| `{t.topic}` | {_md('<br>'.join(_rule_lines(t.a)) or '—')} | {_md('<br>'.join(_rule_lines(t.b)) or '—')} "
+                f"| {_md('<br>'.join(t.differences)) or ''} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# ---- behavioural ------------------------------------------------------------------
+
+
+def _side_text(side: Side) -> str:
+    if side.status != "gives":
+        extra = "; ".join(f"{x.summary} ({x.clause})" for x in side.exclusions)
+        return side.status + (f": {extra}" if extra else "")
+    return "; ".join(f"{o.amount or o.summary} ({o.clause})" for o in side.outcomes)
+
+
+def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
+    console.print(f"[bold]{escape(d.a)}[/] vs [bold]{escape(d.b)}[/]: {d.cases} cases, seed {d.seed}")
+    table = Table(show_lines=True, expand=True)
+    for col, ratio in (("topic", 2), ("differ", 1), ("minimal case", 4), (d.a, 4), (d.b, 4)):
+        table.add_column(col, ratio=ratio, overflow="fold")
+    for t in d.topics:
+        if not t.differing:
+            continue
+        for i, ex in enumerate(t.examples):
+            table.add_row(
+                escape(t.topic) if i == 0 else "",
+                f"{t.differing}/{t.compared}" if i == 0 else "",
+                escape(json.dumps(ex.case, ensure_ascii=False)),
+                escape(_side_text(ex.a)),
+                escape(_side_text(ex.b)),
+            )
+    console.print(table)
+    same = [t.topic for t in d.topics if not t.differing]
+    if same:
+        console.print(f"[dim]no difference found: {escape(', '.join(same))}[/]")
+
+
+def behavioural_markdown(d: BehaviouralDiff) -> str:
+    lines = [
+        f"# {d.a} vs {d.b}: cases where they differ\n",
+        f"{d.cases} cases, seed {d.seed}. {d.a}: in force {d.a_validity}; {d.b}: in force {d.b_validity}.\n",
+        f"| topic | differ | minimal case | {d.a} | {d.b} |",
+        "|---|---|---|---|---|",
+    ]
+    for t in d.topics:
+        for i, ex in enumerate(t.examples):
+            lines.append(
+                f"| {'`' + t.topic + '`' if i == 0 else ''} | {f'{t.differing}/{t.compared}' if i == 0 else ''} "
+                f"| `{_md(json.dumps(ex.case, ensure_ascii=False))}` | {_md(_side_text(ex.a))} | {_md(_side_text(ex.b))} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# ---- matrix -------------------------------------------------------------------------
+
+
+def _anchor(pack: str, topic: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", f"{pack}-{topic}".lower())
+
+
+def matrix_markdown(m: Matrix) -> str:
+    header = "<!-- generated by `policyrules matrix --format markdown`; do not edit by hand -->\n\n"
+    lines = [
+        header + "# Comparison of jurisdictions\n",
+        "Each cell gives the headline figure a pack attaches to the topic; "
+        "“no figure given” means the text covers the topic and leaves the amount to other regulations; "
+        "“—” means the text does not cover it. Each figure links to its clause and quote below.\n",
+        "| jurisdiction | document | in force |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {c.pack} ({c.jurisdiction}) | {c.document} | {c.validity} |" for c in m.columns]
+    lines += ["", "| topic | " + " | ".join(c.pack for c in m.columns) + " |", "|---" * (len(m.columns) + 1) + "|"]
+    for row in m.rows:
+        cells = []
+        for col, cell in zip(m.columns, row.cells):
+            text = _md(cell.text)
+            cells.append(f"[{text}](#{_anchor(col.pack, row.topic)})" if cell.sources else text)
+        lines.append(f"| `{row.topic}` {row.zh} | " + " | ".join(cells) + " |")
+    lines += ["", "## Sources", ""]
+    for row in m.rows:
+        for col, cell in zip(m.columns, row.cells):
+            if not cell.sources:
+                continue
+            lines.append(f'<a id="{_anchor(col.pack, row.topic)}"></a>**{col.pack} · `{row.topic}`**\n')
+            for s in cell.sources:
+                ext = " (external, unverified against a source file)" if s.external else ""
+                lines.append(f"- {s.document} {s.clause}{ext}: “{_md(s.quote)}”")
+            lines.append("")
+    return "\n".join(lines)
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;padding:1rem;line-height:1.45;color:#1b1b1b}
+h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85rem;min-width:100%}
+th,td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}
+th{background:#f3f3f3;position:sticky;top:0}
+td:first-child,th:first-child{position:sticky;left:0;background:#fafafa;min-width:9rem}
+td.none{color:#999;text-align:center}td.nofig{color:#8a5a00}
+a{color:#0b57d0;text-decoration:none}
+.src{font-size:.85rem}.src p{margin:.2rem 0 .8rem}
+code{font-size:.8em}
+@media (max-width:600px){body{padding:.5rem}table{font-size:.78rem}}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!doctype html>\n<html lang=\"zh-Hans\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )
+
+
+def matrix_html(m: Matrix) -> str:
+    e = html.escape
+    parts = [
+        "<h1>Comparison of jurisdictions</h1>",
+        "<p>Headline figure per topic; <em>no figure given</em>: covered, amount set elsewhere; "
+        "<em>—</em>: not covered. Tap a figure for its clause and quote.</p>",
+        '<div class="scroll"><table><thead><tr><th>topic</th>',
+    ]
+    parts += [f"<th>{e(c.pack)}<br><small>{e(c.jurisdiction)}<br>{e(c.validity)}</small></th>" for c in m.columns]
+    parts.append("</tr></thead><tbody>")
+    for row in m.rows:
+        parts.append(f"<tr><td><code>{e(row.topic)}</code><br><small>{e(row.zh)}</small></td>")
+        for col, cell in zip(m.columns, row.cells):
+            if not cell.sources:
+                parts.append('<td class="none">—</td>')
+                continue
+            cls = ' class="nofig"' if cell.text == "no figure given" else ""
+            quote = " / ".join(f"{s.clause}: {s.quote}" for s in cell.sources)
+            parts.append(
+                f'<td{cls}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">{e(cell.text)}</a></td>'
+            )
+        parts.append("</tr>")
+    parts.append("</tbody></table></div><h2>Sources</h2><div class=\"src\">")
+    for row in m.rows:
+        for col, cell in zip(m.columns, row.cells):
+            if not cell.sources:
+                continue
+            parts.append(f'<p id="{_anchor(col.pack, row.topic)}"><strong>{e(col.pack)} · {e(row.topic)}</strong><br>')
+            for s in cell.sources:
+                ext = " (external, unverified)" if s.external else ""
+                parts.append(f"{e(s.document)} {e(s.clause)}{ext}: “{e(s.quote)}”<br>")
+            parts.append("</p>")
+    parts.append("</div>")
+    return _page("policyrules: comparison of jurisdictions", "\n".join(parts))
+
+
+def matrix_rich(m: Matrix, console: Console) -> None:
+    table = Table(show_lines=True)
+    table.add_column("topic", overflow="fold")
+    for c in m.columns:
+        table.add_column(c.pack)
+    for row in m.rows:
+        table.add_row(escape(row.topic), *[escape(c.text) for c in row.cells])
+    console.print(table)
+
+
+def structural_html(d: StructuralDiff) -> str:
+    return _page(f"{d.a.id} vs {d.b.id}", _markdownish_table(structural_markdown(d)))
+
+
+def behavioural_html(d: BehaviouralDiff) -> str:
+    return _page(f"{d.a} vs {d.b}", _markdownish_table(behavioural_markdown(d)))
+
+
+def _markdownish_table(md: str) -> str:
+    """Our own Markdown subset (headings, bullet lines, pipe tables) as HTML; enough for diff reports."""
+    out: list[str] = []
+    in_table = False
+    for line in md.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            if all(set(c) <= {"-"} for c in cells):
+                continue
+            if not in_table:
+                out.append('<div class="scroll"><table>')
+                in_table = True
+                out.append("<tr>" + "".join(f"<th>{_inline(c)}</th>" for c in cells) + "</tr>")
+            else:
+                out.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            out.append("</table></div>")
+            in_table = False
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            out.append(f"<h{level}>{_inline(line.lstrip('# '))}</h{level}>")
+        elif line.startswith("- "):
+            out.append(f"<p>• {_inline(line[2:])}</p>")
+        elif line.strip():
+            out.append(f"<p>{_inline(line)}</p>")
+    if in_table:
+        out.append("</table></div>")
+    return "\n".join(out)
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text.replace("\\|", "|"), quote=False).replace("&lt;br&gt;", "<br>")
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
+
+
+def to_json(model: Any) -> str:
+    return model.model_dump_json(indent=2)
