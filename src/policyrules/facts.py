@@ -239,14 +239,6 @@ class Unit(BaseModel):
     meets_excess_quota_reward_conditions: Optional[bool] = fact(
         "符合超比例安排残疾人就业奖励条件", "meets the (separately set) conditions for the excess-quota reward"
     )
-    below_quota_ratio: Optional[bool] = fact(
-        "安排残疾人就业未达到规定比例",
-        "employs fewer disabled people than the applicable quota ratio requires (for a local_government: its area's "
-        "agencies and institutions pooled); use when the text gives no ratio",
-    )
-    above_quota_ratio: Optional[bool] = fact(
-        "超比例安排残疾人就业", "employs more disabled people than the applicable quota ratio requires"
-    )
     land_use_tax_conditions_met: Optional[bool] = fact(
         "符合城镇土地使用税减免条件", "meets the conditions of the urban land-use tax relief for employers of disabled people"
     )
