@@ -163,12 +163,13 @@ h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem;min-width:100%}
 th,td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}
 th{background:#f3f3f3;position:sticky;top:0}
-td:first-child,th:first-child{position:sticky;left:0;background:#fafafa;min-width:9rem}
+td:first-child,th:first-child{position:sticky;left:0;background:#fafafa;min-width:7rem;max-width:34vw;overflow-wrap:anywhere}
+td{min-width:6rem}
 td.none{color:#999;text-align:center}td.nofig{color:#8a5a00}
 a{color:#0b57d0;text-decoration:none}
 .src{font-size:.85rem}.src p{margin:.2rem 0 .8rem}
 code{font-size:.8em}
-@media (max-width:600px){body{padding:.5rem}table{font-size:.78rem}}
+@media (max-width:600px){body{padding:.5rem}table{font-size:.75rem}td:first-child code{font-size:.7rem}}
 """
 
 

@@ -145,10 +145,13 @@ def _compare(node: n.Compare) -> Fn:
 
         return in_list
 
-    op = _CMP[node.op]
-    right = compile_expr(node.right)
+    return _binary(_CMP[node.op], left, compile_expr(node.right))
 
-    def compare(env: Env) -> Any:
+
+def _binary(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
+    """``op`` on two operands; unknown if either is, with the missing facts of both."""
+
+    def binary(env: Env) -> Any:
         a = left(env)
         b = right(env)
         if a.__class__ is Unknown:
@@ -157,7 +160,7 @@ def _compare(node: n.Compare) -> Fn:
             return b
         return op(a, b)
 
-    return compare
+    return binary
 
 
 def _divide(a: Any, b: Any) -> Decimal:
@@ -175,20 +178,7 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _binop(node: n.BinOp) -> Fn:
-    op = _ARITH[node.op]
-    left = compile_expr(node.left)
-    right = compile_expr(node.right)
-
-    def binop(env: Env) -> Any:
-        a = left(env)
-        b = right(env)
-        if a.__class__ is Unknown:
-            return a | b if b.__class__ is Unknown else a
-        if b.__class__ is Unknown:
-            return b
-        return op(a, b)
-
-    return binop
+    return _binary(_ARITH[node.op], compile_expr(node.left), compile_expr(node.right))
 
 
 def _ifelse(node: n.IfElse) -> Fn:
