@@ -38,7 +38,7 @@ from .result import (
     Validity,
 )
 
-_UNSET = object()
+UNSET = object()  # a derived fact no setter fired for: it stays absent
 
 
 def validity_on(pack: CompiledPack, as_of: date) -> Validity:
@@ -94,16 +94,17 @@ def run_rules(pack: CompiledPack, env: dict[str, Any]) -> Run:
         if cond is True and rule.kind != "derive":
             run.fired.append(rule)
         for name in rule.resolves:
-            value = _settle(pack, name, candidates.get(name, {}), run)
-            if value is not _UNSET:
+            value = settle(pack, name, candidates.get(name, {}), run)
+            if value is not UNSET:
                 env[f"derived.{name}"] = value
     return run
 
 
-def _settle(pack: CompiledPack, name: str, found: dict[str, Any], run: Run) -> Any:
+def settle(pack: CompiledPack, name: str, found: dict[str, Any], run: Run) -> Any:
+    """The value of derived fact ``name`` from its setters' candidates (``UNSET`` when none fired)."""
     order = [rid for rid in pack.setters[name] if rid in found]
     if not order:
-        return _UNSET
+        return UNSET
     if name in pack.has_precedence:
         return found[order[0]]
     unknown = [found[r] for r in order if found[r].__class__ is Unknown]
@@ -123,7 +124,18 @@ def evaluate(pack: CompiledPack, case: Case, as_of: date) -> Result:
     validity = validity_on(pack, as_of)
     if not validity.in_force:
         return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
-    run = run_rules(pack, initial_env(pack, case, as_of))
+    return assemble(pack, as_of, validity, run_rules(pack, initial_env(pack, case, as_of)))
+
+
+def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:
+    """The result of a finished run: outcomes built, exclusions applied, undecided rules listed.
+
+    Shared by every backend, so that only the matching and chaining differ
+    between them. ``run`` must hold, as :func:`run_rules` leaves it: a
+    condition for every rule (True, False or Unknown), the rules that fired
+    in pack order, the errors of conditions in pack order, conflicts in the
+    order their facts settled, and ``env`` with every derived fact settled.
+    """
     env = run.env
 
     entitlements: list[OutcomeOut] = []
@@ -168,6 +180,7 @@ def evaluate(pack: CompiledPack, case: Case, as_of: date) -> Result:
     return Result(
         pack=pack.id,
         pack_hash=pack.content_hash,
+        backend=backend,
         as_of=as_of,
         validity=validity,
         entitlements=entitlements,
