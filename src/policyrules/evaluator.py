@@ -16,6 +16,7 @@ fact is settled when the last rule that can set it has run:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
@@ -251,19 +252,28 @@ def _known(value: Any) -> Any:
     return None if value is None or value.__class__ is Unknown else value
 
 
+@lru_cache(maxsize=4096)
 def _citation(c: ResolvedCitation) -> CitationOut:
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
 
 
 def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOut:
+    return _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.when.text, rule.citation, missing)
+
+
+@lru_cache(maxsize=8192)
+def _undetermined_out(
+    rule: str, topic: str, kind: str, title: str, condition: str, citation: ResolvedCitation, missing: frozenset[str]
+) -> UndeterminedOut:
+    # Cached by content: results are immutable, and a batch of cases lacks the same facts again and again.
     return UndeterminedOut(
-        rule=rule.id,
-        topic=rule.topic,
-        kind=rule.kind,
-        title=rule.title,
-        condition=rule.when.text.strip(),
+        rule=rule,
+        topic=topic,
+        kind=kind,
+        title=title,
+        condition=condition.strip(),
         missing=sorted(missing),
-        citation=_citation(rule.citation),
+        citation=_citation(citation),
     )
 
 
