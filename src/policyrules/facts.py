@@ -154,7 +154,6 @@ class Person(BaseModel):
     can_perform_duties: Optional[bool] = fact(
         "残疾不影响履行工作职责", "the person's disability does not affect performing the duties of the post"
     )
-    employment_difficulty: Optional[bool] = fact("就业困难人员", "recognised as a person with employment difficulty (就业困难人员认定)")
     disability_support_leader: Optional[bool] = fact(
         "助残致富带头人", "recognised as a leader who helps disabled people prosper (助残致富带头人)"
     )
@@ -214,7 +213,7 @@ class Unit(BaseModel):
     area_disabled_placed: Optional[int] = fact(
         "辖区机关和事业单位安置残疾人就业人数", "local_government: disabled people employed by the area's agencies and institutions", "person"
     )
-    vat_refund_conditions_met: Optional[bool] = fact(
+    meets_vat_refund_conditions: Optional[bool] = fact(
         "符合增值税即征即退条件", "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people"
     )
     households_driven: Optional[int] = fact(
@@ -239,7 +238,7 @@ class Unit(BaseModel):
     meets_excess_quota_reward_conditions: Optional[bool] = fact(
         "符合超比例安排残疾人就业奖励条件", "meets the (separately set) conditions for the excess-quota reward"
     )
-    land_use_tax_conditions_met: Optional[bool] = fact(
+    meets_land_use_tax_conditions: Optional[bool] = fact(
         "符合城镇土地使用税减免条件", "meets the conditions of the urban land-use tax relief for employers of disabled people"
     )
     meets_support_conditions: Optional[bool] = fact(
@@ -247,7 +246,9 @@ class Unit(BaseModel):
     )
     is_beautiful_workshop: Optional[bool] = fact("残疾妇女“美丽工坊”", "a 美丽工坊 workshop employing disabled women")
     privately_founded: Optional[bool] = fact("社会力量创办", "founded by non-government (social) actors")
-    holds_medical_practice_licence: Optional[bool] = fact("取得《医疗执业许可证》", "holds a medical practice licence")
+    holds_medical_practice_licence: Optional[bool] = fact(
+        "取得医疗机构执业许可证", "holds a medical institution practice licence (医疗机构执业许可证)"
+    )
     meets_medical_insurance_designation_conditions: Optional[bool] = fact(
         "符合医保定点条件", "meets the conditions for designation by basic medical insurance"
     )
@@ -276,7 +277,6 @@ class Unit(BaseModel):
     operates_market: Optional[bool] = fact(
         "经营农贸市场、早市、夜市、商业步行街", "runs a farmers' market, morning or night market or commercial pedestrian street"
     )
-    medical_practice_licence: Optional[bool] = fact("取得医疗机构执业许可证", "holds a medical institution practice licence")
     blind_masseurs_certified: Optional[bool] = fact(
         "盲人医疗按摩人员取得从业资格证书", "the unit's blind medical masseurs hold the practice qualification certificate"
     )
@@ -303,7 +303,7 @@ class Place(BaseModel):
     )
     many_disabled_people: Optional[bool] = fact("残疾人较多", "the area has many disabled residents (as the local authority judges)")
     auxiliary_employment_institutions: Optional[int] = fact(
-        "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area"
+        "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area", "institution"
     )
 
 

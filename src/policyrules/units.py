@@ -17,6 +17,7 @@ BASE_UNITS: dict[str, str] = {
     "household": "a household (户)",
     "post": "a job post (岗位, 个)",
     "outlet": "a kiosk, stall or sales point (网点, 摊位)",
+    "institution": "an institution or base (机构, 基地)",
     "session": "one training session or event (次, 期)",
     "year": "a year (年)",
     "month": "a month (月)",
