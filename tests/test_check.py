@@ -55,3 +55,18 @@ def test_check_cli_json_and_exit_code(capsys):
     assert main(["check", str(CHECK / "unsatisfiable.yaml"), "--format", "json", "--sources", str(SOURCES)]) == 1
     (finding,) = json.loads(capsys.readouterr().out)
     assert finding["code"] == "unsatisfiable" and finding["severity"] == "error" and finding["line"] == 8
+
+
+def test_coverage_reports_a_forgotten_clause(tmp_path, sources):
+    from policyrules.coverage import coverage
+    from policyrules.loader import load_pack
+
+    text = open(load_pack("baotou").source_path, encoding="utf-8").read()
+    start = text.index("  - clause: 主要措施（十）3")
+    end = text.index("  - clause: 三\n")
+    path = tmp_path / "baotou.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    c = coverage(load_pack(path), sources)
+    assert c.percent < 100
+    (missing,) = c.unaccounted
+    assert "3．市、县（区、旗）残联可通过购买服务" in missing and missing.startswith("line 73")

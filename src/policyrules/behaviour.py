@@ -152,7 +152,7 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
     return out
 
 
-def _nest(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
+def nest_row(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
     facts = case_facts()
     out: dict[str, Any] = {}
     for path, value in flat.items():
@@ -190,7 +190,7 @@ class _Topic:
         if key not in memo:
             flat = dict(zip(self.paths[side], key))
             try:
-                case = Case.model_validate(_nest(flat, self.days[side]))
+                case = Case.model_validate(nest_row(flat, self.days[side]))
             except ValidationError:
                 memo[key] = None
             else:
@@ -259,7 +259,7 @@ def behavioural_diff(
         if rows is not None:
             distinct = Counter(tuple(row.get(p) for p in paths) for row in rows)
         else:
-            distinct = _generate(paths, [a, b], cases, f"{seed}:{topic}")
+            distinct = generate_rows(paths, [a, b], cases, f"{seed}:{topic}")
         differing = 0
         firsts: dict[tuple[str, str], dict[str, Any]] = {}
         # Counter keeps first-seen order, so the examples are the first differing cases generated.
@@ -286,7 +286,7 @@ def behavioural_diff(
     )
 
 
-def _generate(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
+def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
     """n generated cases over ``paths``, counted by distinct value tuple."""
     rng = random.Random(seed)
     pools = _pool(paths, packs)
@@ -355,7 +355,7 @@ def _side(t: _Topic, side: int, row: dict[str, Any]) -> Side:
 
 
 def _counterexample(t: _Topic, row: dict[str, Any]) -> Counterexample:
-    return Counterexample(case=_nest(row, t.days[0]), facts=len(row), a=_side(t, 0, row), b=_side(t, 1, row))
+    return Counterexample(case=nest_row(row, t.days[0]), facts=len(row), a=_side(t, 0, row), b=_side(t, 1, row))
 
 
 def read_rows(cases: list[Case]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from .model import CompiledPack, ResolvedCitation, citation_of
+from .schema import Document
 
 _SPACE = re.compile(r"\s+")
 
@@ -58,19 +59,39 @@ def all_citations(pack: CompiledPack) -> Iterator[tuple[str, ResolvedCitation]]:
         yield f"parameter {name}", citation_of(param.citation, spec.document)
 
 
+def document_text(document: Document, sources: Path) -> Optional[str]:
+    """The document's text with whitespace removed: its section of the source file; None if unavailable."""
+    if document.source_file is None or not (sources / document.source_file).is_file():
+        return None
+    text = _source_text(sources / document.source_file)
+    section = document.section
+    if section is None:
+        return text
+    start = text.find(squeeze(section.begins))
+    if start < 0:
+        return None
+    end = text.find(squeeze(section.ends_before), start) if section.ends_before else -1
+    return text[start : end if end >= 0 else len(text)]
+
+
 def verify(pack: CompiledPack, sources: Path) -> list[CitationProblem]:
-    """Problems with the pack's quotes; external citations are skipped (they cannot be checked)."""
+    """Problems with the pack's quotes; external citations are skipped (they cannot be checked).
+
+    A quote must be in its own document: for a source file holding several
+    documents, in that document's section, not merely somewhere in the file.
+    """
+    documents = pack.documents()
     problems: list[CitationProblem] = []
     for where, c in all_citations(pack):
         if c.external:
             continue
-        if c.source_file is None:
+        document = documents.get(c.document)
+        if document is None or document.source_file is None:
             problems.append(CitationProblem(where, c.clause, f"document {c.document} has no source file; mark the citation external"))
             continue
-        path = sources / c.source_file
-        if not path.is_file():
-            problems.append(CitationProblem(where, c.clause, f"source text {path} is missing"))
-            continue
-        if squeeze(c.quote) not in _source_text(path):
-            problems.append(CitationProblem(where, c.clause, f"quote not found in {c.source_file}: {c.quote}"))
+        text = document_text(document, sources)
+        if text is None:
+            problems.append(CitationProblem(where, c.clause, f"source text of {c.document} ({document.source_file}) not found"))
+        elif squeeze(c.quote) not in text:
+            problems.append(CitationProblem(where, c.clause, f"quote not found in {c.document} ({document.source_file}): {c.quote}"))
     return problems

@@ -139,16 +139,22 @@ def cmd_docs(args: argparse.Namespace, out: Console) -> int:
 def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
     from .coverage import coverage
 
-    rows = [coverage(load_pack(name)) for name in (args.packs or shipped_packs())]
+    sources = Path(args.sources) if args.sources else sources_dir()
+    rows = [coverage(load_pack(name), sources) for name in (args.packs or shipped_packs())]
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
         table = Table(title="Clauses accounted for")
-        for col in ("pack", "clauses", "encoded", "reasoned out", "accounted"):
+        for col in ("pack", "numbered in source", "with a ledger entry", "ledger entries", "encoded", "reasoned out", "accounted"):
             table.add_column(col)
         for r in rows:
-            table.add_row(r.pack, str(r.clauses), str(r.encoded), str(r.reasoned), f"{r.percent}%")
+            numbered = "no source" if r.numbered is None else str(r.numbered)
+            table.add_row(r.pack, numbered, str(r.anchored if r.anchored is not None else "—"), str(r.clauses),
+                          str(r.encoded), str(r.reasoned), f"{r.percent}%")
         out.print(table)
+        for r in rows:
+            for line in (*r.anchor_problems, *(f"not in the ledger: {u}" for u in r.unaccounted)):
+                out.print(f"  {escape(r.pack)}: {escape(line)}")
     return EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
 
 
@@ -306,9 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     p.set_defaults(run=cmd_test)
 
-    p = sub.add_parser("coverage", help="clauses in each source: encoded, reasoned out, accounted")
+    p = sub.add_parser("coverage", help="numbered clauses of each source text: accounted for in the ledger, encoded, reasoned out")
     p.add_argument("packs", nargs="*", metavar="PACK")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--sources", help="directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)")
     p.set_defaults(run=cmd_coverage)
     return parser
 

@@ -48,7 +48,6 @@ class ResolvedCitation:
     clause: str
     quote: str
     external: bool
-    source_file: Optional[str]  # the text the quote must be found in; None when external
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,12 @@ class CompiledPack:
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rule_index[rule_id]
 
+    def documents(self) -> dict[str, Document]:
+        """This pack's document and its ancestors', by number: what its citations may cite."""
+        out = self.parent.documents() if self.parent is not None else {}
+        out[self.document.number] = self.document
+        return out
+
     def inputs_of(self, rules: list[CompiledRule]) -> set[str]:
         """Fact paths the rules read, following derived facts back to what sets them (derived.* included)."""
         seen: set[str] = set()
@@ -151,7 +156,5 @@ class CompiledPack:
 
 
 def citation_of(c: Citation, document: Document) -> ResolvedCitation:
-    own = c.document in (None, document.number)
-    source = document.source_file if own and not c.external else None
-    return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external, source)
+    return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external)
 

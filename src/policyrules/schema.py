@@ -37,12 +37,22 @@ class Citation(Model):
     )
 
 
+class SourceSection(Model):
+    """Where a document sits inside a source file that holds several (the 2025 digest)."""
+
+    begins: str = Field(description="verbatim words that open the document in the source file")
+    ends_before: Optional[str] = Field(default=None, description="verbatim words that open what follows it")
+
+
 class Document(Model):
     number: str = Field(description="文号, e.g. 包府办发〔2023〕43号")
     title: str
     issuer: str
     issued: IsoDate
     source_file: Optional[str] = Field(default=None, description="file name of the text in the sources directory")
+    section: Optional[SourceSection] = Field(
+        default=None, description="the part of the source file that is this document, when the file holds several"
+    )
 
 
 class Jurisdiction(Model):
@@ -236,6 +246,10 @@ class NotComputed(Model):
 
 class LedgerEntry(Model):
     clause: str
+    anchor: Optional[str] = Field(
+        default=None,
+        description="the clause's opening words in the source, verbatim with its printed number (e.g. 2．市、县（区、旗）两级残联)",
+    )
     summary: str
     rules: list[Id] = []
     not_computed: Optional[NotComputed] = None
