@@ -20,12 +20,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from . import analysis
 from .describe import validity_text
-from .evaluator import evaluate
-from .facts import Case
+from .evaluator import evaluate_facts
+from .facts import AT_MOST, Case
 from .model import CompiledPack, CompiledRule
 from .result import AmountOut, Result
 from .vocabulary import case_facts
@@ -114,8 +114,12 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
 
 
+# The two values either side of the line a comparison draws: t-1 | t for >= t, t | t+1 for > t.
+_SIDES = {">=": (-1, 0), "<": (-1, 0), ">": (0, 1), "<=": (0, 1), "==": (0, 1), "!=": (0, 1)}
+
+
 def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
-    """For each numeric fact a condition compares with a literal: the literal and one either side."""
+    """For each numeric fact a condition compares with a literal: a value on each side of the line."""
     thresholds: dict[str, set[Any]] = {}
     for pack in packs:
         for rule in pack.rules:
@@ -126,7 +130,7 @@ def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
             for conj in conjuncts:
                 for lit in conj:
                     if isinstance(lit, analysis.Atom) and isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
-                        thresholds.setdefault(lit.path, set()).update({lit.value - 1, lit.value, lit.value + 1})
+                        thresholds.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
     return thresholds
 
 
@@ -145,11 +149,27 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
             out[path] = list(DATE_OFFSETS)
         else:
             money = bool(info.unit and "CNY" in info.unit)
-            values = (thresholds.get(path, set()) | {0}) if path in thresholds else set(MONEY if money else NUMBERS)
+            values = thresholds.get(path, set()) | set(MONEY if money else NUMBERS)
             if info.integer:
                 values = {int(v) for v in values if v == int(v)}
             out[path] = sorted(v for v in values if v >= 0)
     return out
+
+
+def _facts(row: dict[str, Any], as_of: date) -> Optional[dict[str, Any]]:
+    """A row as evaluation facts: values are valid by construction; dates are days before ``as_of``."""
+    kinds = case_facts()
+    facts: dict[str, Any] = {}
+    for path, value in row.items():
+        if value is None:
+            continue
+        if kinds[path].type.kind == "date" and not isinstance(value, date):
+            value = as_of + timedelta(days=value)
+        facts[path] = value
+    for small, large in AT_MOST:
+        if small in facts and large in facts and facts[small] > facts[large]:
+            return None
+    return facts
 
 
 def nest_row(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
@@ -185,16 +205,12 @@ class _Topic:
         self.signatures: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
 
     def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
+        """The sub-pack's result on the row (None for a row that breaks a case invariant)."""
         key = tuple(row.get(p) for p in self.paths[side])
         memo = self.memo[side]
         if key not in memo:
-            flat = dict(zip(self.paths[side], key))
-            try:
-                case = Case.model_validate(nest_row(flat, self.days[side]))
-            except ValidationError:
-                memo[key] = None
-            else:
-                memo[key] = evaluate(self.packs[side], case, self.days[side])
+            facts = _facts(dict(zip(self.paths[side], key)), self.days[side])
+            memo[key] = None if facts is None else evaluate_facts(self.packs[side], facts, self.days[side])
         return memo[key]
 
     def signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
@@ -252,14 +268,19 @@ def behavioural_diff(
     covered = sorted({r.topic for p in (a, b) for r in p.rules if r.kind in ("entitlement", "obligation", "sanction")})
     chosen = topics if topics is not None else covered
     days = default_dates(a, b)
+    compared = [_Topic(topic, a, b, days) for topic in chosen]
+    if rows is None:
+        # One column of values per fact, shared by every topic that reads it.
+        every = sorted({p for t in compared for side in t.paths for p in side})
+        columns = generate_columns(every, [a, b], cases, str(seed))
     out = []
-    for topic in chosen:
-        t = _Topic(topic, a, b, days)
+    for t in compared:
+        topic = t.topic
         paths = sorted(set(t.paths[0]) | set(t.paths[1]))
         if rows is not None:
             distinct = Counter(tuple(row.get(p) for p in paths) for row in rows)
         else:
-            distinct = generate_rows(paths, [a, b], cases, f"{seed}:{topic}")
+            distinct = Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): cases})
         differing = 0
         firsts: dict[tuple[str, str], dict[str, Any]] = {}
         # Counter keeps first-seen order, so the examples are the first differing cases generated.
@@ -286,18 +307,24 @@ def behavioural_diff(
     )
 
 
-def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
-    """n generated cases over ``paths``, counted by distinct value tuple."""
+def generate_columns(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> dict[str, list[Any]]:
+    """n generated values per fact path (a case is one index across the columns)."""
     rng = random.Random(seed)
     pools = _pool(paths, packs)
-    columns = []
+    columns = {}
     for path in paths:
         # None stands for a fact the case does not give, MISSING_SHARE of the time
         # (repeating the values keeps choices() on its fast unweighted path).
         values = pools[path]
         pool = values * (round(1 / MISSING_SHARE) - 1) + [None] * len(values)
-        columns.append(rng.choices(pool, k=n))
-    return Counter(zip(*columns)) if paths else Counter({(): n})
+        columns[path] = rng.choices(pool, k=n)
+    return columns
+
+
+def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
+    """n generated cases over ``paths``, counted by distinct value tuple."""
+    columns = generate_columns(paths, packs, n, seed)
+    return Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): n})
 
 
 def _shrink(t: _Topic, row: dict[str, Any], paths: list[str], packs: list[CompiledPack]) -> dict[str, Any]:

@@ -55,7 +55,12 @@ def validity_on(pack: CompiledPack, as_of: date) -> Validity:
 
 
 def initial_env(pack: CompiledPack, case: Case, as_of: date) -> dict[str, Any]:
-    env = flatten(case)
+    return facts_env(pack, flatten(case), as_of)
+
+
+def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """The evaluation environment from flat facts (``{"unit.staff": 200, ...}``), typed as a Case's would be."""
+    env = dict(facts)
     env["as_of"] = as_of
     for series in pack.parameters:
         value = series.as_of(as_of)
@@ -122,10 +127,15 @@ def settle(pack: CompiledPack, name: str, found: dict[str, Any], run: Run) -> An
 
 
 def evaluate(pack: CompiledPack, case: Case, as_of: date) -> Result:
+    return evaluate_facts(pack, flatten(case), as_of)
+
+
+def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> Result:
+    """Evaluate flat facts that are valid by construction (a batch skips building a Case per row)."""
     validity = validity_on(pack, as_of)
     if not validity.in_force:
         return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
-    return assemble(pack, as_of, validity, run_rules(pack, initial_env(pack, case, as_of)))
+    return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
 
 
 def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:

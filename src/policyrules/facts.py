@@ -159,6 +159,13 @@ class Person(BaseModel):
     )
 
 
+AT_MOST: tuple[tuple[str, str], ...] = (
+    ("unit.disabled_employees", "unit.staff"),
+    ("unit.blind_medical_masseurs", "unit.staff"),
+)
+"""Invariants between unit facts: the first never exceeds the second (checked by ``Unit``)."""
+
+
 UnitKind = Literal[
     "party_government_agency",
     "public_institution",
@@ -285,11 +292,10 @@ class Unit(BaseModel):
     @model_validator(mode="after")
     def _counts_fit_in_staff(self) -> Unit:
         # A head count that exceeds the payroll is a data error, not a case to decide.
-        if self.staff is not None:
-            for name in ("disabled_employees", "blind_medical_masseurs"):
-                value = getattr(self, name)
-                if value is not None and value > self.staff:
-                    raise ValueError(f"{name} ({value}) exceeds staff ({self.staff})")
+        for small, large in AT_MOST:
+            a, b = getattr(self, small.split(".")[1]), getattr(self, large.split(".")[1])
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})")
         return self
 
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from .expr import compile_expr, names
 from .expr import nodes as n
-from .facts import Case
+from .facts import AT_MOST, Case
 from .model import CompiledExpr, CompiledPack
 from .vocabulary import case_facts
 
@@ -61,11 +61,6 @@ BOUNDARIES: dict[str, tuple[Any, ...]] = {
 }
 """Values worth trying for each fact, beside random ones. Add a row when a text names a new threshold."""
 
-AT_MOST: tuple[tuple[str, str], ...] = (
-    ("unit.disabled_employees", "unit.staff"),
-    ("unit.blind_medical_masseurs", "unit.staff"),
-)
-"""Invariants of the case models (facts.py validators): the first fact never exceeds the second."""
 
 _BY_UNIT: dict[str, tuple[Any, ...]] = {
     "month": (0, 1, 5, 6, 11, 12, 13, 23, 24, 25, 35, 36, 37),
