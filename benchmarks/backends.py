@@ -118,9 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     units = [random_unit(rng) for _ in range(args.cases)]
     cases = [to_case(u, w) for u, w in units]
-    one_unit = {"kind": "private_enterprise", "staff": 200, "disabled_employees": 6, "establishment_size": 0,
-                "is_school": False, "fiscally_funded": False, "is_concentrated_employment_unit": False,
-                "guarantee_fund_paid": True}
+    one_unit = {
+        "kind": "private_enterprise",
+        "staff": 200,
+        "disabled_employees": 6,
+        "establishment_size": 0,
+        "is_school": False,
+        "fiscally_funded": False,
+        "is_concentrated_employment_unit": False,
+        "guarantee_fund_paid": True,
+    }
     one_wage = Decimal(1980)
     one = to_case(one_unit, one_wage)
 

@@ -70,7 +70,9 @@ def test_validity_window_is_respected(baotou):
 
 @pytest.mark.parametrize("size, fires", [(49, False), (50, True)])
 def test_agency_quota_duty_includes_50(baotou, size, fires):
-    case = {"unit": {"kind": "party_government_agency", "establishment_size": size, "staff": size, "disabled_employees": 0}}
+    case = {
+        "unit": {"kind": "party_government_agency", "establishment_size": size, "staff": size, "disabled_employees": 0}
+    }
     duty = baotou.evaluate(case, as_of=IN_FORCE).outcome("quota.public_sector.duty")
     assert (duty is not None) == fires
     if fires:
@@ -82,7 +84,12 @@ def test_rent_subsidy_is_capped_at_1000(baotou, rent, paid):
     case = {
         "person": {
             "disability": {"certified": True},
-            "business": {"kind": "individual_business", "licensed_on": "2023-01-01", "rents_premises": True, "monthly_rent": rent},
+            "business": {
+                "kind": "individual_business",
+                "licensed_on": "2023-01-01",
+                "rents_premises": True,
+                "monthly_rent": rent,
+            },
         },
         "application": {"kind": "rent_subsidy"},
     }

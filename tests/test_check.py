@@ -30,7 +30,9 @@ def test_every_code_has_a_fixture():
 
     documented = set()
     for word in check.__doc__.replace(",", " ").replace("(", " ").split():
-        if word.islower() and ("-" in word or word in check.ERRORS_ON_LOAD or word in ("unsatisfiable", "conflict", "overlap")):
+        if word.islower() and (
+            "-" in word or word in check.ERRORS_ON_LOAD or word in ("unsatisfiable", "conflict", "overlap")
+        ):
             documented.add(word.strip(".;"))
     assert documented <= {p.stem for p in FIXTURES}
 

@@ -21,7 +21,19 @@ def test_validate_all_packs(capsys, sources):
 
 
 def test_explain_terminal_output(capsys):
-    assert main(["explain", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "reward.excess_quota", "--as-of", "2024-06-01"]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                "baotou",
+                str(ROOT / "examples" / "baotou-employer.yaml"),
+                "reward.excess_quota",
+                "--as-of",
+                "2024-06-01",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "reward.excess_quota" in out and "derived.excess_persons >= 1" in out
 

@@ -81,7 +81,10 @@ def test_behavioural_diff_on_a_users_csv(tmp_path, capsys):
         "200,6,false,false,true,1980\n100,1,false,false,true,1980\n",
         encoding="utf-8",
     )
-    assert main(["diff", "jinan", "baotou", "--case-file", str(csv), "--topic", "reward.excess_quota", "--format", "json"]) == 0
+    assert (
+        main(["diff", "jinan", "baotou", "--case-file", str(csv), "--topic", "reward.excess_quota", "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     (topic,) = data["topics"]
     assert topic["compared"] == 2 and topic["differing"] == 1

@@ -258,8 +258,13 @@ def test_python_atoms_and_division_errors_match_native():
     )
     variant, _ = _with_condition(pack, _last_outcome_rule(pack), text, "python-atoms")
     day = pack.valid_from
-    for unit in ({}, {"staff": 0}, {"staff": 0, "disabled_employees": 0}, {"staff": 20, "disabled_employees": 1},
-                 {"staff": 200, "disabled_employees": 1, "kind": "private_enterprise"}):
+    for unit in (
+        {},
+        {"staff": 0},
+        {"staff": 0, "disabled_employees": 0},
+        {"staff": 20, "disabled_employees": 1},
+        {"staff": 200, "disabled_employees": 1, "kind": "private_enterprise"},
+    ):
         for as_of in (day, date(2024, 6, 1)):
             _differential(variant, Case.model_validate({"unit": unit}), as_of)
 
@@ -323,12 +328,20 @@ def test_plan_covers_every_rule_and_quotes_the_condition(name: str):
 def test_codes_order_like_the_values():
     constants = (date(2024, 1, 1), date(2024, 6, 1))
     assert [durable.code(d, constants) for d in (date(2023, 1, 1), *constants, date(2024, 3, 1), date(2025, 1, 1))] == [
-        0, 1, 3, 2, 4,
+        0,
+        1,
+        3,
+        2,
+        4,
     ]
     from decimal import Decimal
 
     big = 10**30  # past 64 bits: durable would saturate it, its code does not care
     nums = (Decimal("999.99"), 1000)
     assert [durable.code(v, nums) for v in (Decimal("999.98"), Decimal("999.99"), Decimal("999.995"), 1000, big)] == [
-        0, 1, 2, 3, 4,
+        0,
+        1,
+        2,
+        3,
+        4,
     ]

@@ -33,7 +33,12 @@ def test_all_schema_problems_are_collected():
 
 
 def test_unit_mixing_is_a_load_error():
-    text = (FIXTURES / "bad_schema.yaml").read_text().replace("level: town", "level: city").replace("      colour: red\n", "")
+    text = (
+        (FIXTURES / "bad_schema.yaml")
+        .read_text()
+        .replace("level: town", "level: city")
+        .replace("      colour: red\n", "")
+    )
     path = FIXTURES.parent / "_tmp_units.yaml"
     path.write_text(text)
     try:
@@ -73,3 +78,28 @@ def test_cli_reports_without_traceback(argv, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.startswith("policyrules:")
+
+
+def test_case_list_errors_point_into_the_right_item(tmp_path):
+    from policyrules.cases import load_cases
+
+    path = tmp_path / "cases.yaml"
+    path.write_text("- unit: {staff: 200}\n- unit:\n    staff: 10\n    disabled_employees: lots\n", encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        load_cases(path)
+    (problem,) = info.value.problems
+    assert problem.location.line == 4 and "disabled_employees" in problem.message
+
+
+def test_csv_cases_name_the_row(tmp_path):
+    from policyrules.cases import load_cases
+
+    path = tmp_path / "cases.csv"
+    path.write_text("unit.staff,unit.disabled_employees\n200,6\n10,20\n", encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        load_cases(path)
+    (problem,) = info.value.problems
+    assert problem.location.line == 3 and "exceeds staff" in problem.message
+    path.write_text("unit.staf\n1\n", encoding="utf-8")
+    with pytest.raises(CaseError, match="unknown fact column 'unit.staf'"):
+        load_cases(path)

@@ -173,7 +173,9 @@ def test_child_inherits_and_overrides_by_topic(tmp_path):
         citation: {clause: 一, quote: 测试}
     """
     pack = load_pack(write_pack(tmp_path, child, id="kid", parent="parent"))
-    result = pack.evaluate({"unit": {"disabled_employees": 2, "kind": "state_owned_enterprise"}}, as_of=date(2024, 1, 1))
+    result = pack.evaluate(
+        {"unit": {"disabled_employees": 2, "kind": "state_owned_enterprise"}}, as_of=date(2024, 1, 1)
+    )
     assert [o.rule for o in result.entitlements] == ["k.reward"]
     assert result.entitlements[0].amount.value == 8000
     assert [o.rule for o in result.obligations] == ["p.report"]

@@ -55,7 +55,12 @@ def violations(pack, case: Case, as_of: date, result: Result, source: str | None
         c = o.citation
         if not c.quote or not c.clause:
             out.append(f"{o.rule}: empty citation")
-        elif not c.external and source is not None and c.document == pack.document.number and squeeze(c.quote) not in source:
+        elif (
+            not c.external
+            and source is not None
+            and c.document == pack.document.number
+            and squeeze(c.quote) not in source
+        ):
             out.append(f"{o.rule}: quote not in the source")
         a = o.amount
         if a is not None and a.kind == "cap" and a.value is not None and a.cap is not None and a.value > a.cap:
@@ -75,7 +80,14 @@ def violations(pack, case: Case, as_of: date, result: Result, source: str | None
             both = [e.rule for e in result.entitlements if e.topic == topic]
             if both:
                 out.append(f"{o.rule} granted together with {', '.join(both)}, which it excludes")
-    training = next((o for o in result.entitlements if o.topic == "training.vocational" and o.amount and o.amount.value is not None), None)
+    training = next(
+        (
+            o
+            for o in result.entitlements
+            if o.topic == "training.vocational" and o.amount and o.amount.value is not None
+        ),
+        None,
+    )
     if pack.id == "shanghai" and training is not None:
         used = case.person.free_training_value_this_year if case.person else None
         if used is not None and training.amount.value + used > 10000:  # 累計不超過1萬元
@@ -109,7 +121,11 @@ def _topic_total(result: Result, topic: str) -> Decimal | None:
 
 
 def _monotone_pairs(pack):
-    return [(t, f) for t, f in MONOTONE if any(r.topic == t and r.amount and r.amount.kind != "no_figure" for r in pack.rules)]
+    return [
+        (t, f)
+        for t, f in MONOTONE
+        if any(r.topic == t and r.amount and r.amount.kind != "no_figure" for r in pack.rules)
+    ]
 
 
 @pytest.mark.parametrize("name", [n for n in shipped_packs() if _monotone_pairs(load_pack(n))])
@@ -140,7 +156,9 @@ def test_monotone_where_the_text_is(name):
 
 def rent_cases(day: date = date(2024, 6, 1)):
     """Rent-subsidy applications around baotou's thresholds: rent near the cap, months near 12 and 36."""
-    licensed = st.integers(0, 48).map(lambda months: date(day.year - (months + 12 - day.month) // 12, (day.month - months - 1) % 12 + 1, 1))
+    licensed = st.integers(0, 48).map(
+        lambda months: date(day.year - (months + 12 - day.month) // 12, (day.month - months - 1) % 12 + 1, 1)
+    )
     return st.builds(
         lambda rent, since, kind: (
             Case.model_validate(
@@ -172,8 +190,10 @@ def test_a_removed_cap_is_caught(tmp_path):
     """Plant a bug (the rent subsidy without its 1000 cap): the same property finds a case that shows it."""
     real = load_pack("baotou")
     text = open(real.source_path, encoding="utf-8").read()
-    planted = text.replace("        kind: cap\n        cap: 1000\n        actual: person.business.monthly_rent\n",
-                           "        kind: formula\n        value: person.business.monthly_rent\n")
+    planted = text.replace(
+        "        kind: cap\n        cap: 1000\n        actual: person.business.monthly_rent\n",
+        "        kind: formula\n        value: person.business.monthly_rent\n",
+    )
     assert planted != text
     path = tmp_path / "baotou.yaml"
     path.write_text(planted, encoding="utf-8")

@@ -125,6 +125,9 @@ def test_date_facts_fall_on_month_boundaries_from_the_as_of_date():
 
 def test_cases_around_a_given_date():
     day = date(2024, 3, 31)
-    years = {c.person.graduation.year for c in _collect(testing.cases(around=day), 300)
-             if c.person and c.person.graduation and c.person.graduation.year is not None}
+    years = {
+        c.person.graduation.year
+        for c in _collect(testing.cases(around=day), 300)
+        if c.person and c.person.graduation and c.person.graduation.year is not None
+    }
     assert {2023, 2024, 2025} <= years

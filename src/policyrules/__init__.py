@@ -1,8 +1,8 @@
 """policyrules: Chinese disability-employment policy documents as executable, cited rules.
 
-    >>> import policyrules
-    >>> pack = policyrules.load_pack("baotou")
-    >>> result = pack.evaluate({"unit": {"staff": 200, "disabled_employees": 6}})
+>>> import policyrules
+>>> pack = policyrules.load_pack("baotou")
+>>> result = pack.evaluate({"unit": {"staff": 200, "disabled_employees": 6}})
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     needed = {r.id for r in rules}
     for path in pack.inputs_of(rules):
         if path.startswith("derived."):
-            needed.update(pack.setters.get(path[len("derived."):], ()))
+            needed.update(pack.setters.get(path[len("derived.") :], ()))
     kept = tuple(r for r in pack.rules if r.id in needed)
     return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
 
@@ -129,7 +129,11 @@ def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
                 continue
             for conj in conjuncts:
                 for lit in conj:
-                    if isinstance(lit, analysis.Atom) and isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
+                    if (
+                        isinstance(lit, analysis.Atom)
+                        and isinstance(lit.value, (int, Decimal))
+                        and not isinstance(lit.value, bool)
+                    ):
                         thresholds.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
     return thresholds
 
@@ -375,7 +379,9 @@ def _side(t: _Topic, side: int, row: dict[str, Any]) -> Side:
             for o in outs
         ],
         exclusions=[
-            SideOutcome(rule=x.rule, kind="exclusion", summary=x.summary, clause=x.citation.clause, quote=x.citation.quote)
+            SideOutcome(
+                rule=x.rule, kind="exclusion", summary=x.summary, clause=x.citation.clause, quote=x.citation.quote
+            )
             for x in excl
         ],
     )

@@ -21,7 +21,13 @@ def load_case(path: str | os.PathLike[str]) -> Case:
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, dict):
-        raise CaseError([Problem("a case file holds a mapping with person, unit, place, hire, application", Location(str(path), 1, 1))])
+        raise CaseError(
+            [
+                Problem(
+                    "a case file holds a mapping with person, unit, place, hire, application", Location(str(path), 1, 1)
+                )
+            ]
+        )
     return validate_model(Case, doc, CaseError)
 
 
@@ -33,8 +39,7 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
         return Case.model_validate(case)
     except ValidationError as exc:
         problems = [
-            Problem(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", Location("<case>"))
-            for e in exc.errors()
+            Problem(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", Location("<case>")) for e in exc.errors()
         ]
         raise CaseError(problems) from None
 
@@ -47,14 +52,17 @@ def load_cases(path: Path) -> list[Case]:
         doc = read_document(path)
     except InputError as exc:
         raise CaseError(exc.problems) from None
-    items = doc.data if isinstance(doc.data, list) else [doc.data]
-    cases = []
-    for i, item in enumerate(items):
-        sub = SourceDocument(item, doc.filename, doc.lines, {k[1:]: v for k, v in doc.positions.items() if k[:1] == (i,)})
-        if not isinstance(doc.data, list):
-            sub = doc
-        cases.append(validate_model(Case, sub, CaseError))
-    return cases
+    if not isinstance(doc.data, list):
+        return [validate_model(Case, doc, CaseError)]
+    # Each item is validated as its own document, keeping its lines for error messages.
+    return [
+        validate_model(Case, SourceDocument(item, doc.filename, doc.lines, _positions_under(doc, i)), CaseError)
+        for i, item in enumerate(doc.data)
+    ]
+
+
+def _positions_under(doc: SourceDocument, index: int) -> dict:  # type: ignore[type-arg]
+    return {k[1:]: v for k, v in doc.positions.items() if k[:1] == (index,)}
 
 
 def _load_csv(path: Path) -> list[Case]:

@@ -119,7 +119,9 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
     for rid, fields in expect.outcomes.items():
         got = fired.get(rid)
         if got is None:
-            why = f"undecided, missing {', '.join(undetermined[rid].missing)}" if rid in undetermined else "did not fire"
+            why = (
+                f"undecided, missing {', '.join(undetermined[rid].missing)}" if rid in undetermined else "did not fire"
+            )
             withheld = [x.rule for x in result.exclusions if rid in x.withheld]
             if withheld:
                 why = f"withheld by {', '.join(withheld)}"
@@ -131,7 +133,9 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
         if rid in fired or rid in applied_exclusion_rules:
             failures.append(f"{rid}: expected not to fire, but it did")
     for topic in expect.absent_topics:
-        hits = [o.rule for o in fired.values() if o.topic == topic] + [u.rule for u in undetermined.values() if u.topic == topic]
+        hits = [o.rule for o in fired.values() if o.topic == topic] + [
+            u.rule for u in undetermined.values() if u.topic == topic
+        ]
         if hits:
             failures.append(f"topic {topic}: expected no outcome, got {', '.join(hits)}")
     for rid in expect.excluded:

@@ -31,13 +31,26 @@ from .citations import verify
 from .errors import InputError, PolicyRulesError
 from .evaluator import Run, initial_env, run_rules
 from .expr import Unknown
+from .expr import nodes as n
 from .facts import Case
 from .loader import load_pack
 from .model import CompiledPack, CompiledRule
 from .vocabulary import case_facts
 
 Severity = Literal["error", "warning"]
-ERRORS_ON_LOAD = ("yaml", "schema", "expression", "unit", "topic", "ledger", "cycle", "reference", "layering", "validity", "range")
+ERRORS_ON_LOAD = (
+    "yaml",
+    "schema",
+    "expression",
+    "unit",
+    "topic",
+    "ledger",
+    "cycle",
+    "reference",
+    "layering",
+    "validity",
+    "range",
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,9 @@ def _finding(
 def _condition_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
     node = rule.when.node
     if analysis.satisfiable(node) is False:
-        return [_finding(pack, rule, "unsatisfiable", "error", f"the condition can never hold: {rule.when.text.strip()}")]
+        return [
+            _finding(pack, rule, "unsatisfiable", "error", f"the condition can never hold: {rule.when.text.strip()}")
+        ]
     literal_true = rule.when.text.strip() == "true"
     if not literal_true and analysis.satisfiable(node, negate=True) is False:
         return [_finding(pack, rule, "always-true", "warning", f"the condition cannot fail: {rule.when.text.strip()}")]
@@ -123,7 +138,6 @@ def _amount_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
     a = rule.amount
     if a is None or a.cap is None:
         return []
-    from .expr import nodes as n
 
     node = a.cap.node
     if isinstance(node, n.Literal) and not isinstance(node.value, (bool, str, date)) and node.value <= 0:
@@ -140,18 +154,35 @@ def _pair_findings(pack: CompiledPack, own: list[CompiledRule]) -> list[Finding]
             case = _find_case(pack, [a, b], lambda run: _differ(run, a, b))
             if case is not None:
                 findings.append(
-                    _finding(pack, b, "conflict", "error",
-                             f"{a.id} and {b.id} both set derived.{a.derive_fact}, differently, for this case; "
-                             "declare precedence on the derived fact", case)
+                    _finding(
+                        pack,
+                        b,
+                        "conflict",
+                        "error",
+                        f"{a.id} and {b.id} both set derived.{a.derive_fact}, differently, for this case; "
+                        "declare precedence on the derived fact",
+                        case,
+                    )
                 )
-        elif a.kind == b.kind and a.kind in ("entitlement", "obligation", "sanction") and a.topic == b.topic and a.to == b.to:
+        elif (
+            a.kind == b.kind
+            and a.kind in ("entitlement", "obligation", "sanction")
+            and a.topic == b.topic
+            and a.to == b.to
+        ):
             if b.id in a.alongside or a.id in b.alongside:
                 continue
             case = _find_case(pack, [a, b], lambda run: _both_fire(run, a, b))
             if case is not None:
                 findings.append(
-                    _finding(pack, b, "overlap", "error",
-                             f"{a.id} and {b.id} both give {a.topic} for this case; if both apply, say alongside: [{a.id}]", case)
+                    _finding(
+                        pack,
+                        b,
+                        "overlap",
+                        "error",
+                        f"{a.id} and {b.id} both give {a.topic} for this case; if both apply, say alongside: [{a.id}]",
+                        case,
+                    )
                 )
     return findings
 
@@ -174,9 +205,13 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
     own_derived = set(pack.spec.derived)
     for name in sorted(own_derived):
         if name not in pack.setters:
-            findings.append(_finding(pack, None, "never-set", "error", f"derived.{name} is declared but no rule sets it"))
+            findings.append(
+                _finding(pack, None, "never-set", "error", f"derived.{name} is declared but no rule sets it")
+            )
         elif f"derived.{name}" not in read:
-            findings.append(_finding(pack, None, "unused-derived", "warning", f"derived.{name} is set but no rule reads it"))
+            findings.append(
+                _finding(pack, None, "unused-derived", "warning", f"derived.{name} is set but no rule reads it")
+            )
     for name in sorted(pack.spec.parameters):
         if f"param.{name}" not in read:
             findings.append(_finding(pack, None, "unused-parameter", "warning", f"param.{name} is never used"))
@@ -184,8 +219,13 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
         deadline = rule.outcome.deadline if rule.outcome else None
         if rule.pack_id == pack.id and deadline is not None and deadline < pack.valid_from:
             findings.append(
-                _finding(pack, rule, "deadline-before-validity", "warning",
-                         f"deadline {deadline} is before the pack is in force ({pack.valid_from})")
+                _finding(
+                    pack,
+                    rule,
+                    "deadline-before-validity",
+                    "warning",
+                    f"deadline {deadline} is before the pack is in force ({pack.valid_from})",
+                )
             )
     return findings
 

@@ -87,11 +87,19 @@ def verify(pack: CompiledPack, sources: Path) -> list[CitationProblem]:
             continue
         document = documents.get(c.document)
         if document is None or document.source_file is None:
-            problems.append(CitationProblem(where, c.clause, f"document {c.document} has no source file; mark the citation external"))
+            problems.append(
+                CitationProblem(
+                    where, c.clause, f"document {c.document} has no source file; mark the citation external"
+                )
+            )
             continue
         text = document_text(document, sources)
         if text is None:
-            problems.append(CitationProblem(where, c.clause, f"source text of {c.document} ({document.source_file}) not found"))
+            problems.append(
+                CitationProblem(where, c.clause, f"source text of {c.document} ({document.source_file}) not found")
+            )
         elif squeeze(c.quote) not in text:
-            problems.append(CitationProblem(where, c.clause, f"quote not found in {c.document} ({document.source_file}): {c.quote}"))
+            problems.append(
+                CitationProblem(where, c.clause, f"quote not found in {c.document} ({document.source_file}): {c.quote}")
+            )
     return problems

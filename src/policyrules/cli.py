@@ -14,11 +14,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from .backends import BACKENDS, evaluate_with
 from .cases import load_case, load_cases
 from .citations import sources_dir, verify
 from .dates import parse_iso_date
 from .errors import PolicyRulesError
-from .backends import BACKENDS, evaluate_with
 from .explain import explain
 from .loader import load_pack, shipped_packs
 from .render import print_explanation, print_result
@@ -60,7 +60,13 @@ def cmd_list(args: argparse.Namespace, out: Console) -> int:
     for p in packs:
         until = p.valid_until.isoformat() if p.valid_until else "no end stated"
         parent = f" (inherits {p.parent.id})" if p.parent else ""
-        table.add_row(p.id + parent, p.jurisdiction.name, f"{p.document.number}\n{p.document.title}", f"{p.valid_from} – {until}", str(len(p.rules)))
+        table.add_row(
+            p.id + parent,
+            p.jurisdiction.name,
+            f"{p.document.number}\n{p.document.title}",
+            f"{p.valid_from} – {until}",
+            str(len(p.rules)),
+        )
     out.print(table)
     return EXIT_OK
 
@@ -145,12 +151,27 @@ def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
         table = Table(title="Clauses accounted for")
-        for col in ("pack", "numbered in source", "with a ledger entry", "ledger entries", "encoded", "reasoned out", "accounted"):
+        for col in (
+            "pack",
+            "numbered in source",
+            "with a ledger entry",
+            "ledger entries",
+            "encoded",
+            "reasoned out",
+            "accounted",
+        ):
             table.add_column(col)
         for r in rows:
             numbered = "no source" if r.numbered is None else str(r.numbered)
-            table.add_row(r.pack, numbered, str(r.anchored if r.anchored is not None else "—"), str(r.clauses),
-                          str(r.encoded), str(r.reasoned), f"{r.percent}%")
+            table.add_row(
+                r.pack,
+                numbered,
+                str(r.anchored if r.anchored is not None else "—"),
+                str(r.clauses),
+                str(r.encoded),
+                str(r.reasoned),
+                f"{r.percent}%",
+            )
         out.print(table)
         for r in rows:
             for line in (*r.anchor_problems, *(f"not in the ledger: {u}" for u in r.unaccounted)):
@@ -290,7 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", type=int, help="behavioural diff over N generated cases")
     p.add_argument("--seed", type=int, default=0, help="seed for generated cases (default 0)")
     p.add_argument("--topic", help="only this topic")
-    p.add_argument("--case-file", help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns")
+    p.add_argument(
+        "--case-file",
+        help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns",
+    )
     p.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(run=cmd_diff)
@@ -312,7 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     p.set_defaults(run=cmd_test)
 
-    p = sub.add_parser("coverage", help="numbered clauses of each source text: accounted for in the ledger, encoded, reasoned out")
+    p = sub.add_parser(
+        "coverage", help="numbered clauses of each source text: accounted for in the ledger, encoded, reasoned out"
+    )
     p.add_argument("packs", nargs="*", metavar="PACK")
     p.add_argument("--json", action="store_true")
     p.add_argument("--sources", help="directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)")

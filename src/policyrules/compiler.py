@@ -60,9 +60,7 @@ class _Context:
                 self.error(str(exc), ("parameters", name, "unit"))
                 unit = DIMENSIONLESS
             self.types[f"param.{name}"] = number(unit)
-            params[name] = ParameterSeries(
-                name, param.unit, tuple(sorted((v.from_, v.value) for v in param.values))
-            )
+            params[name] = ParameterSeries(name, param.unit, tuple(sorted((v.from_, v.value) for v in param.values)))
         if parent:
             for p in parent.parameters:
                 self.types.setdefault(f"param.{p.name}", number(parse_unit(p.unit)))
@@ -108,7 +106,9 @@ class _Context:
             self.problems.append(Problem(exc.message, loc, code))
             return None
         if want != "any" and t.kind != want:
-            self.problems.append(Problem(f"expected a {want} expression, got a {t}", src.locator.location(path), "expression"))
+            self.problems.append(
+                Problem(f"expected a {want} expression, got a {t}", src.locator.location(path), "expression")
+            )
             return None
         return CompiledExpr(node_text, node, compile_expr(node)), t
 
@@ -181,7 +181,10 @@ def _merge_rules(
                 ctx.error(f"overrides {ref!r}, which is not a rule of {where}", src.path + ("overrides",))
         for ref in src.rule.alongside:
             if ref not in parent_rules and ref not in seen:
-                ctx.error(f"alongside names {ref!r}, which is not a rule of this pack or its parent", src.path + ("alongside",))
+                ctx.error(
+                    f"alongside names {ref!r}, which is not a rule of this pack or its parent",
+                    src.path + ("alongside",),
+                )
         overridden.update(src.rule.overrides)
         declared = set(src.rule.overrides) | set(src.rule.alongside)
         for pr in parent.rules if parent else ():
@@ -206,7 +209,9 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
     if rule.topic not in topics:
         hints = suggestions(rule.topic, topics)
         hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-        ctx.error(f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator, "topic")
+        ctx.error(
+            f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator, "topic"
+        )
         ok = False
     when = ctx.expr(src, ("when",), rule.when, "bool")
     common: dict[str, Any] = dict(
@@ -224,7 +229,9 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
         decl = ctx.derived.get(rule.derive.fact)
         if decl is None:
             ctx.error(
-                f"derived fact {rule.derive.fact!r} is not declared under 'derived'", src.path + ("derive", "fact"), src.locator
+                f"derived fact {rule.derive.fact!r} is not declared under 'derived'",
+                src.path + ("derive", "fact"),
+                src.locator,
             )
             return None
         value = ctx.expr(src, ("derive", "value"), rule.derive.value, "any")
@@ -232,7 +239,11 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
             want = ctx.types[f"derived.{rule.derive.fact}"]
             got = value[1]
             if got.kind != want.kind or (got.kind == "number" and got.dim is not None and got.dim != want.dim):
-                ctx.error(f"value is a {got}, but derived.{rule.derive.fact} is a {want}", src.path + ("derive", "value"), src.locator)
+                ctx.error(
+                    f"value is a {got}, but derived.{rule.derive.fact} is a {want}",
+                    src.path + ("derive", "value"),
+                    src.locator,
+                )
                 ok = False
         if when is None or value is None or not ok:
             return None
@@ -294,7 +305,9 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
             ok = False
     for topic in outcome.excludes:
         if topic not in topics:
-            ctx.error(f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator, "topic")
+            ctx.error(
+                f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator, "topic"
+            )
             ok = False
     if when is None or not ok:
         return None
@@ -355,14 +368,24 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
             ok = _dim_is(ctx, src, key + ("count",), c, want + [DIMENSIONLESS]) and ok
             fields["count"] = c[0]
         if not amount.per:
-            ctx.error("'count' needs 'per' to say what is counted, e.g. per: [person]", src.path + key + ("count",), src.locator)
+            ctx.error(
+                "'count' needs 'per' to say what is counted, e.g. per: [person]",
+                src.path + key + ("count",),
+                src.locator,
+            )
             ok = False
     if amount.kind == "range" and isinstance(amount.min, Decimal) and isinstance(amount.max, Decimal):
         if amount.min > amount.max:
-            ctx.error(f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator, "range")
+            ctx.error(
+                f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator, "range"
+            )
             ok = False
     if amount.rate is not None and not (0 < amount.rate <= 1):
-        ctx.error(f"share rate {amount.rate} is not between 0 and 1 (write 0.6 for 60%)", src.path + key + ("rate",), src.locator)
+        ctx.error(
+            f"share rate {amount.rate} is not between 0 and 1 (write 0.6 for 60%)",
+            src.path + key + ("rate",),
+            src.locator,
+        )
         ok = False
     if not ok:
         return None
@@ -406,10 +429,15 @@ def _setters(ctx: _Context, rules: list[CompiledRule]) -> dict[str, tuple[str, .
         if decl.precedence:
             unknown = [r for r in decl.precedence if r not in ids]
             if unknown:
-                ctx.error(f"precedence names {unknown[0]!r}, which does not set {name!r}", ("derived", name, "precedence"))
+                ctx.error(
+                    f"precedence names {unknown[0]!r}, which does not set {name!r}", ("derived", name, "precedence")
+                )
             rest = [r for r in ids if r not in decl.precedence]
             if rest:
-                ctx.error(f"precedence of {name!r} leaves out {rest[0]!r}, which also sets it", ("derived", name, "precedence"))
+                ctx.error(
+                    f"precedence of {name!r} leaves out {rest[0]!r}, which also sets it",
+                    ("derived", name, "precedence"),
+                )
             out[name] = tuple(decl.precedence)
         else:
             out[name] = tuple(ids)
@@ -457,9 +485,7 @@ def _order(
     ordered: list[CompiledRule] = []
     for rid in order:
         done.add(rid)
-        resolves = tuple(
-            name for name, ids in setters.items() if rid in ids and all(i in done for i in ids)
-        )
+        resolves = tuple(name for name, ids in setters.items() if rid in ids and all(i in done for i in ids))
         rule = rules[rid]
         if resolves:
             rule = _replace(rule, resolves=resolves)
@@ -483,14 +509,23 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None
         clauses.add(entry.clause)
         for j, rid in enumerate(entry.rules):
             if rid not in own:
-                ctx.error(f"ledger names rule {rid!r}, which this pack does not define", ("ledger", i, "rules", j), code="ledger")
+                ctx.error(
+                    f"ledger names rule {rid!r}, which this pack does not define",
+                    ("ledger", i, "rules", j),
+                    code="ledger",
+                )
             listed.add(rid)
     for rid, src in own.items():
         if rid not in listed:
             ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator, "ledger")
         c = src.rule.citation
         if not c.external and c.document in (None, spec.document.number) and c.clause not in clauses:
-            ctx.error(f"clause {c.clause!r} is cited but not in the ledger", src.path + ("citation", "clause"), src.locator, "ledger")
+            ctx.error(
+                f"clause {c.clause!r} is cited but not in the ledger",
+                src.path + ("citation", "clause"),
+                src.locator,
+                "ledger",
+            )
 
 
 def _check_validity(ctx: _Context, spec: PackSpec) -> None:
@@ -501,4 +536,8 @@ def _check_validity(ctx: _Context, spec: PackSpec) -> None:
     for name, param in spec.parameters.items():
         for i, v in enumerate(param.values):
             if end is not None and v.from_ > end:
-                ctx.error(f"value of {name!r} starts after the pack's validity ends", ("parameters", name, "values", i), code="validity")
+                ctx.error(
+                    f"value of {name!r} starts after the pack's validity ends",
+                    ("parameters", name, "values", i),
+                    code="validity",
+                )

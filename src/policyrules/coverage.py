@@ -67,7 +67,9 @@ def coverage(pack: CompiledPack, sources: Optional[Path] = None) -> Coverage:
         return base
     raw = (sources / doc.source_file).read_text(encoding="utf-8")
     full = squeeze(raw)
-    start, end = _section(full, doc.section.begins if doc.section else None, doc.section.ends_before if doc.section else None)
+    start, end = _section(
+        full, doc.section.begins if doc.section else None, doc.section.ends_before if doc.section else None
+    )
 
     problems: list[str] = []
     anchors: set[int] = set()

@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .behaviour import BehaviouralDiff, Side
-from .structural import RuleView, StructuralDiff
 from .matrix import Matrix
+from .structural import RuleView, StructuralDiff
 
 # ---- structural ----------------------------------------------------------------
 
@@ -29,8 +29,10 @@ def _rule_lines(rules: list[RuleView]) -> list[str]:
 
 
 def structural_rich(d: StructuralDiff, console: Console) -> None:
-    console.print(f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
-                  f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})")
+    console.print(
+        f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
+        f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})"
+    )
     table = Table(show_lines=True, expand=True)
     table.add_column("topic", ratio=2, overflow="fold")
     table.add_column(d.a.id, ratio=4)
@@ -39,7 +41,9 @@ def structural_rich(d: StructuralDiff, console: Console) -> None:
     for t in d.topics:
         a = "\n".join(_rule_lines(t.a)) or "—"
         b = "\n".join(_rule_lines(t.b)) or "—"
-        diffs = "\n".join(t.differences) if t.status == "both" else f"only in {d.a.id if t.status == 'only_a' else d.b.id}"
+        diffs = (
+            "\n".join(t.differences) if t.status == "both" else f"only in {d.a.id if t.status == 'only_a' else d.b.id}"
+        )
         table.add_row(escape(t.topic), escape(a), escape(b), escape(diffs or "same figures"))
     console.print(table)
 
@@ -175,8 +179,8 @@ code{font-size:.8em}
 
 def _page(title: str, body: str) -> str:
     return (
-        "<!doctype html>\n<html lang=\"zh-Hans\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!doctype html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
 
@@ -203,7 +207,7 @@ def matrix_html(m: Matrix) -> str:
                 f'<td{cls}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">{e(cell.text)}</a></td>'
             )
         parts.append("</tr>")
-    parts.append("</tbody></table></div><h2>Sources</h2><div class=\"src\">")
+    parts.append('</tbody></table></div><h2>Sources</h2><div class="src">')
     for row in m.rows:
         for col, cell in zip(m.columns, row.cells):
             if not cell.sources:

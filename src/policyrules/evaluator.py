@@ -16,9 +16,9 @@ fact is settled when the last rule that can set it has run:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Optional
 
 from .expr import Unknown
@@ -307,7 +307,9 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
         if gate:
             return _undetermined(rule, frozenset(gate))
         if used is not None and used >= outcome.limit.max:
-            return _withheld(rule, "limit_reached", f"limit reached: at most {outcome.limit.max} per {outcome.limit.per}")
+            return _withheld(
+                rule, "limit_reached", f"limit reached: at most {outcome.limit.max} per {outcome.limit.per}"
+            )
         limit = LimitOut(max=outcome.limit.max, per=outcome.limit.per, used=used)
     duration = None
     if outcome.duration is not None:
@@ -388,7 +390,9 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
         fields["expression"] = f"{_text(a.min)}–{_text(a.max)}"
     elif a.kind == "cap":
         cap = _value(a.cap, env, missing)
-        fields.update(cap=cap, expression=f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}")
+        fields.update(
+            cap=cap, expression=f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}"
+        )
         if a.actual is not None:
             actual = _value(a.actual, env, missing)
             fields["value"] = None if actual is None or cap is None else min(actual, cap)
@@ -406,7 +410,9 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
             fields["total_max"] = fields["max"] * count
     elif a.count is None:
         fields["total"] = value
-    return AmountOut(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields)  # type: ignore[arg-type]
+    return AmountOut(
+        kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields
+    )  # type: ignore[arg-type]
 
 
 def _text(expr: Optional[CompiledExpr]) -> Optional[str]:

@@ -34,15 +34,20 @@ AdminLevel = Literal["township", "county", "prefecture", "province", "national"]
 class Disability(BaseModel):
     model_config = STRICT
     category: Optional[DisabilityCategory] = fact(
-        "残疾类别", "视力 visual, 听力 hearing, 言语 speech, 肢体 physical, 智力 intellectual, 精神 mental, 多重 multiple"
+        "残疾类别",
+        "视力 visual, 听力 hearing, 言语 speech, 肢体 physical, 智力 intellectual, 精神 mental, 多重 multiple",
     )
-    grade: Optional[Literal[1, 2, 3, 4]] = fact("残疾等级", "一级 (most severe) to 四级; 一级 and 二级 are 重度 (severe)")
+    grade: Optional[Literal[1, 2, 3, 4]] = fact(
+        "残疾等级", "一级 (most severe) to 四级; 一级 and 二级 are 重度 (severe)"
+    )
     certified: Optional[bool] = fact("持残疾人证", "holds a disability certificate (残疾人证)")
 
 
 class Graduation(BaseModel):
     model_config = STRICT
-    level: Optional[EducationLevel] = fact("学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate")
+    level: Optional[EducationLevel] = fact(
+        "学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate"
+    )
     year: Optional[int] = fact("毕业年份", "calendar year of graduation", "year")
     full_time: Optional[bool] = fact("全日制", "graduated from full-time study")
     date: Optional[IsoDate] = fact("毕业日期", "date of graduation (year alone gives only the calendar year)")
@@ -50,7 +55,9 @@ class Graduation(BaseModel):
 
 class Lowbao(BaseModel):
     model_config = STRICT
-    household_receives: Optional[bool] = fact("低保家庭", "the household currently receives minimum living allowance (最低生活保障)")
+    household_receives: Optional[bool] = fact(
+        "低保家庭", "the household currently receives minimum living allowance (最低生活保障)"
+    )
     household_income_per_capita: Optional[Number] = fact(
         "家庭人均收入", "monthly household income per head after the person found work", "CNY/month"
     )
@@ -69,7 +76,9 @@ class Business(BaseModel):
     kind: Optional[Literal["individual_business", "small_micro_enterprise", "blind_massage_shop", "other"]] = fact(
         "创业实体类型", "个体工商户 individual business, 小微企业 small/micro enterprise, 盲人按摩店 blind massage shop"
     )
-    licensed_on: Optional[IsoDate] = fact("取得营业执照之日", "date the business licence (or other legal registration) was obtained")
+    licensed_on: Optional[IsoDate] = fact(
+        "取得营业执照之日", "date the business licence (or other legal registration) was obtained"
+    )
     first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
     rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
     monthly_rent: Optional[Number] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
@@ -88,7 +97,9 @@ class PublicWelfarePost(BaseModel):
     )
     receives_subsidy: Optional[bool] = fact("享受公益性岗位补贴", "currently receives a public-welfare-post subsidy")
     subsidy_expired: Optional[bool] = fact("补贴期满", "the subsidy period of the last placement has ended")
-    other_channels_failed: Optional[bool] = fact("难以通过其他渠道实现就业", "still cannot find work through other channels")
+    other_channels_failed: Optional[bool] = fact(
+        "难以通过其他渠道实现就业", "still cannot find work through other channels"
+    )
 
 
 class Person(BaseModel):
@@ -127,14 +138,21 @@ class Person(BaseModel):
         "已持优待烟草零售许可证", "already holds a tobacco retail licence granted under preferential conditions"
     )
     seeks_work: Optional[bool] = fact("有就业意愿", "wishes to work")
-    disabled_relative: Optional[bool] = fact("残疾人亲属", "a relative of a disabled person (the person need not be disabled)")
+    disabled_relative: Optional[bool] = fact(
+        "残疾人亲属", "a relative of a disabled person (the person need not be disabled)"
+    )
     household_elderly_supports_disabled: Optional[bool] = fact(
         "依老养残家庭成员", "member of a household where elderly parents support a disabled member"
     )
-    household_multiple_disabled: Optional[bool] = fact("一户多残家庭成员", "member of a household with more than one disabled member")
-    household_zero_employment: Optional[bool] = fact("“零就业”残疾人家庭", "member of a disabled household in which nobody is employed")
+    household_multiple_disabled: Optional[bool] = fact(
+        "一户多残家庭成员", "member of a household with more than one disabled member"
+    )
+    household_zero_employment: Optional[bool] = fact(
+        "“零就业”残疾人家庭", "member of a disabled household in which nobody is employed"
+    )
     in_auxiliary_employment: Optional[bool] = fact(
-        "辅助性就业援助对象", "assisted (援助对象) by an auxiliary-employment institution, e.g. a sunshine base (阳光基地)"
+        "辅助性就业援助对象",
+        "assisted (援助对象) by an auxiliary-employment institution, e.g. a sunshine base (阳光基地)",
     )
     supported_by_rural_disability_org: Optional[bool] = fact(
         "扶残涉农经济组织扶持对象", "supported by a rural economic organisation that helps disabled people"
@@ -186,7 +204,9 @@ class Unit(BaseModel):
         "个体工商户 individual business, 社会组织 social organisation, "
         "区县、街道（镇）人民政府 local_government (a district, county, sub-district or town as the area that pools the quota)",
     )
-    admin_level: Optional[AdminLevel] = fact("行政级别", "乡镇级 township, 县级(旗县级) county, 地市级 prefecture, 省级 province, 国家级 national")
+    admin_level: Optional[AdminLevel] = fact(
+        "行政级别", "乡镇级 township, 县级(旗县级) county, 地市级 prefecture, 省级 province, 国家级 national"
+    )
     is_school: Optional[bool] = fact("中小学、幼儿园", "a primary or secondary school or a kindergarten")
     is_disabled_persons_federation: Optional[bool] = fact("残联机关", "the organ of a disabled persons' federation")
     is_hospital: Optional[bool] = fact("医院", "a hospital")
@@ -195,33 +215,52 @@ class Unit(BaseModel):
     is_blind_medical_massage_institution: Optional[bool] = fact(
         "盲人医疗按摩机构", "a blind medical massage institution (盲人医疗按摩所)"
     )
-    is_auxiliary_employment_institution: Optional[bool] = fact("残疾人辅助性就业机构", "an auxiliary-employment institution")
+    is_auxiliary_employment_institution: Optional[bool] = fact(
+        "残疾人辅助性就业机构", "an auxiliary-employment institution"
+    )
     is_labour_dispatch_agency: Optional[bool] = fact("劳务派遣机构", "a labour-dispatch agency")
-    is_rural_employment_base: Optional[bool] = fact("农村就业基地", "a rural employment or poverty-relief base for disabled people")
+    is_rural_employment_base: Optional[bool] = fact(
+        "农村就业基地", "a rural employment or poverty-relief base for disabled people"
+    )
     is_small_micro: Optional[bool] = fact("小微企业", "a small or micro enterprise")
-    is_concentrated_employment_unit: Optional[bool] = fact("集中安排残疾人就业机构", "a unit concentrating disabled employment (福利企业 etc.)")
+    is_concentrated_employment_unit: Optional[bool] = fact(
+        "集中安排残疾人就业机构", "a unit concentrating disabled employment (福利企业 etc.)"
+    )
     fiscally_funded: Optional[bool] = fact("财政拨款的单位", "funded by fiscal appropriation")
     establishment_size: Optional[int] = fact("编制数", "approved establishment posts (编制)", "person")
     staff: Optional[int] = fact("在职职工总数", "total staff on the payroll", "person")
-    disabled_employees: Optional[int] = fact("安排残疾人就业人数", "disabled people employed, as counted for the quota", "person")
+    disabled_employees: Optional[int] = fact(
+        "安排残疾人就业人数", "disabled people employed, as counted for the quota", "person"
+    )
     blind_medical_masseurs: Optional[int] = fact(
         "具有医疗按摩资格的盲人", "blind employees holding the national medical massage qualification", "person"
     )
     has_vacant_establishment: Optional[bool] = fact("有空编", "has vacant establishment posts")
-    guarantee_fund_paid: Optional[bool] = fact("足额缴纳残疾人就业保障金", "paid the employment guarantee fund in full and on time")
-    new_outlets: Optional[int] = fact("新增便民服务网点数", "new kiosks, stalls or outlets the unit is setting up", "outlet")
-    runs_public_market: Optional[bool] = fact("政府和街道兴办贸易市场", "a government or sub-district body setting up a market or outlets")
+    guarantee_fund_paid: Optional[bool] = fact(
+        "足额缴纳残疾人就业保障金", "paid the employment guarantee fund in full and on time"
+    )
+    new_outlets: Optional[int] = fact(
+        "新增便民服务网点数", "new kiosks, stalls or outlets the unit is setting up", "outlet"
+    )
+    runs_public_market: Optional[bool] = fact(
+        "政府和街道兴办贸易市场", "a government or sub-district body setting up a market or outlets"
+    )
     builds_postal_kiosks: Optional[bool] = fact(
         "新增建设邮政报刊零售亭", "the unit is building new postal newspaper kiosks (new_outlets counts them)"
     )
     area_establishment_total: Optional[int] = fact(
-        "辖区机关和事业单位编制总数", "local_government: total 编制 of the agencies and public institutions of the area", "person"
+        "辖区机关和事业单位编制总数",
+        "local_government: total 编制 of the agencies and public institutions of the area",
+        "person",
     )
     area_disabled_placed: Optional[int] = fact(
-        "辖区机关和事业单位安置残疾人就业人数", "local_government: disabled people employed by the area's agencies and institutions", "person"
+        "辖区机关和事业单位安置残疾人就业人数",
+        "local_government: disabled people employed by the area's agencies and institutions",
+        "person",
     )
     meets_vat_refund_conditions: Optional[bool] = fact(
-        "符合增值税即征即退条件", "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people"
+        "符合增值税即征即退条件",
+        "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people",
     )
     households_driven: Optional[int] = fact(
         "辐射带动残疾人家庭户数", "disabled households a base drives or supports (辐射带动)", "household"
@@ -246,7 +285,8 @@ class Unit(BaseModel):
         "符合超比例安排残疾人就业奖励条件", "meets the (separately set) conditions for the excess-quota reward"
     )
     meets_land_use_tax_conditions: Optional[bool] = fact(
-        "符合城镇土地使用税减免条件", "meets the conditions of the urban land-use tax relief for employers of disabled people"
+        "符合城镇土地使用税减免条件",
+        "meets the conditions of the urban land-use tax relief for employers of disabled people",
     )
     meets_support_conditions: Optional[bool] = fact(
         "符合扶持条件（标准）", "meets the conditions or standards for support set by the competent department"
@@ -260,7 +300,9 @@ class Unit(BaseModel):
         "符合医保定点条件", "meets the conditions for designation by basic medical insurance"
     )
     is_hr_service_agency: Optional[bool] = fact("经营性人力资源服务机构", "a commercial human-resources service agency")
-    serves_disabled_jobseekers: Optional[bool] = fact("为残疾人提供就业服务", "provides employment services to disabled people")
+    serves_disabled_jobseekers: Optional[bool] = fact(
+        "为残疾人提供就业服务", "provides employment services to disabled people"
+    )
     labour_intensive: Optional[bool] = fact("劳动密集型企业", "a labour-intensive enterprise")
     years_noncompliant_unpaid: Optional[int] = fact(
         "连续未按比例安排且未缴纳保障金年数",
@@ -279,15 +321,18 @@ class Unit(BaseModel):
         "no_dispatch when the unit has no disabled workers in labour dispatch",
     )
     new_outlets_reserved: Optional[int] = fact(
-        "新增网点预留给残疾人数", "of the new outlets (new_outlets), how many are reserved for disabled people", "outlet"
+        "新增网点预留给残疾人数",
+        "of the new outlets (new_outlets), how many are reserved for disabled people",
+        "outlet",
     )
     operates_market: Optional[bool] = fact(
-        "经营农贸市场、早市、夜市、商业步行街", "runs a farmers' market, morning or night market or commercial pedestrian street"
+        "经营农贸市场、早市、夜市、商业步行街",
+        "runs a farmers' market, morning or night market or commercial pedestrian street",
     )
     blind_masseurs_certified: Optional[bool] = fact(
-        "盲人医疗按摩人员取得从业资格证书", "the unit's blind medical masseurs hold the practice qualification certificate"
+        "盲人医疗按摩人员取得从业资格证书",
+        "the unit's blind medical masseurs hold the practice qualification certificate",
     )
-
 
     @model_validator(mode="after")
     def _counts_fit_in_staff(self) -> Unit:
@@ -301,13 +346,19 @@ class Unit(BaseModel):
 
 class Place(BaseModel):
     model_config = STRICT
-    district: Optional[str] = fact("区县（旗）", "district, county or banner where the case is decided, as the text names it")
+    district: Optional[str] = fact(
+        "区县（旗）", "district, county or banner where the case is decided, as the text names it"
+    )
     monthly_minimum_wage: Optional[Number] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
-    lowbao_standard: Optional[Number] = fact("当地低保标准", "local minimum living allowance standard per head", "CNY/month")
+    lowbao_standard: Optional[Number] = fact(
+        "当地低保标准", "local minimum living allowance standard per head", "CNY/month"
+    )
     area_kind: Optional[Literal["urban_district", "county"]] = fact(
         "区县类型", "市辖区 urban_district; 县 or 县级市 county"
     )
-    many_disabled_people: Optional[bool] = fact("残疾人较多", "the area has many disabled residents (as the local authority judges)")
+    many_disabled_people: Optional[bool] = fact(
+        "残疾人较多", "the area has many disabled residents (as the local authority judges)"
+    )
     auxiliary_employment_institutions: Optional[int] = fact(
         "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area", "institution"
     )
@@ -320,8 +371,12 @@ class Hire(BaseModel):
     contract_months: Optional[int] = fact("劳动合同期限", "length of the signed labour contract", "month")
     social_insurance: Optional[bool] = fact("办理社会保险", "the employer registered the person for social insurance")
     public_welfare_post: Optional[bool] = fact("公益性岗位", "the job is a public-welfare post")
-    months_employed: Optional[int] = fact("已稳定就业月数", "months the person has been in stable employment in this job", "month")
-    recommended_by_unit: Optional[bool] = fact("由本单位推荐", "the unit (e.g. a labour-dispatch agency) recommended the person for the job")
+    months_employed: Optional[int] = fact(
+        "已稳定就业月数", "months the person has been in stable employment in this job", "month"
+    )
+    recommended_by_unit: Optional[bool] = fact(
+        "由本单位推荐", "the unit (e.g. a labour-dispatch agency) recommended the person for the job"
+    )
 
 
 class Training(BaseModel):
@@ -339,7 +394,9 @@ class Tobacco(BaseModel):
     first_application: Optional[bool] = fact("首次申请", "the applicant's first tobacco retail licence application")
     normal_spacing: Optional[Number] = fact("正常办证间距", "spacing normally required between retail points here", "m")
     guardian_assists: Optional[bool] = fact("监护人辅助经营", "a guardian will help run the shop")
-    partnership_or_hired: Optional[bool] = fact("合伙经营、雇佣经营", "the shop would be run as a partnership or by hired staff")
+    partnership_or_hired: Optional[bool] = fact(
+        "合伙经营、雇佣经营", "the shop would be run as a partnership or by hired staff"
+    )
 
 
 ApplicationKind = Literal[

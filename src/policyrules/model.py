@@ -78,7 +78,9 @@ class CompiledRule:
     def expressions(self) -> list[CompiledExpr]:
         """Every expression the rule evaluates."""
         out = [self.when]
-        out += [e for e in (self.derive_value, self.duration_max, self.duration_used, self.limit_used, self.met_when) if e]
+        out += [
+            e for e in (self.derive_value, self.duration_max, self.duration_used, self.limit_used, self.met_when) if e
+        ]
         if self.amount is not None:
             a = self.amount
             out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e]
@@ -141,7 +143,7 @@ class CompiledPack:
                 continue
             seen.add(path)
             if path.startswith("derived."):
-                for rid in self.setters.get(path[len("derived."):], ()):
+                for rid in self.setters.get(path[len("derived.") :], ()):
                     todo += self.rule_index[rid].reads()
         return seen
 
@@ -157,4 +159,3 @@ class CompiledPack:
 
 def citation_of(c: Citation, document: Document) -> ResolvedCitation:
     return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external)
-

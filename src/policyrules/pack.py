@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Optional
 
-from .cases import as_case
 from .backends import evaluate_with
+from .cases import as_case
 from .explain import ExplainReport, explain
 from .facts import Case
 from .model import CompiledPack, CompiledRule
@@ -36,9 +36,7 @@ class Pack:
     def rules(self) -> tuple[CompiledRule, ...]:
         return self.compiled.rules
 
-    def evaluate(
-        self, case: Case | Mapping[str, Any], as_of: Optional[date] = None, backend: str = "native"
-    ) -> Result:
+    def evaluate(self, case: Case | Mapping[str, Any], as_of: Optional[date] = None, backend: str = "native") -> Result:
         """Entitlements, obligations, sanctions and exclusions for ``case`` as of a date (default today)."""
         return evaluate_with(backend, self.compiled, as_case(case), as_of or date.today())
 

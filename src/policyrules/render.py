@@ -56,7 +56,9 @@ def format_amount_plain(a: AmountOut) -> str:
         else:
             total = "?"
         rest = " per ".join(a.per[1:])
-        text += f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + rest if rest else ''}"
+        text += (
+            f" × {_num(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + rest if rest else ''}"
+        )
     if a.missing:
         text += f" (missing: {', '.join(a.missing)})"
     return text.strip()
@@ -130,7 +132,9 @@ def print_result(result: Result, console: Console) -> None:
         for x in result.exclusions:
             withheld = f"\n[dim]withholds {', '.join(x.withheld)}[/]" if x.withheld else ""
             table.add_row(
-                escape(x.rule), escape(x.topic_excluded) + withheld, escape(x.summary),
+                escape(x.rule),
+                escape(x.topic_excluded) + withheld,
+                escape(x.summary),
                 f"{escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
             )
         console.print(table)

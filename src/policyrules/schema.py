@@ -28,9 +28,7 @@ class Citation(Model):
 
     clause: str = Field(description="clause path as the document prints it, e.g. 二（五）11")
     quote: str = Field(min_length=2, description="verbatim text of the clause (whitespace is ignored when matching)")
-    document: Optional[str] = Field(
-        default=None, description="document number (文号); defaults to the pack's document"
-    )
+    document: Optional[str] = Field(default=None, description="document number (文号); defaults to the pack's document")
     external: bool = Field(
         default=False,
         description="the document is not among our source texts, so the quote cannot be verified",
@@ -132,7 +130,11 @@ class Amount(Model):
             "cap": {"actual"},
             "share": {"base", "base_text"},
         }.get(self.kind, set())
-        given = {f for f in ("value", "min", "max", "cap", "actual", "rate", "base", "base_text", "reference") if getattr(self, f) is not None}
+        given = {
+            f
+            for f in ("value", "min", "max", "cap", "actual", "rate", "base", "base_text", "reference")
+            if getattr(self, f) is not None
+        }
         missing = need - given
         if missing:
             raise ValueError(f"amount of kind {self.kind!r} needs {', '.join(sorted(missing))}")
@@ -172,7 +174,9 @@ class Outcome(Model):
 
     to: Literal["person", "unit"] = Field(description="who receives it or bears it")
     summary: str = Field(description="one line in plain words")
-    amount: Optional[Amount] = Field(default=None, description="absent for benefits with no amount (priority, exemption)")
+    amount: Optional[Amount] = Field(
+        default=None, description="absent for benefits with no amount (priority, exemption)"
+    )
     duration: Optional[Duration] = None
     limit: Optional[Limit] = None
     funding: list[FundingShare] = []
@@ -206,12 +210,15 @@ class Rule(Model):
     notes: list[str] = Field(default=[], description="interpretation notes: every reading the text leaves open")
     overrides: list[Id] = Field(default=[], description="parent-pack rules this rule replaces")
     alongside: list[Id] = Field(
-        default=[], description="rules of the same topic (this pack's or the parent's) that apply together with this one"
+        default=[],
+        description="rules of the same topic (this pack's or the parent's) that apply together with this one",
     )
 
     @model_validator(mode="after")
     def _one_result(self) -> Rule:
-        given = [k for k in ("derive", "entitlement", "obligation", "sanction", "exclusion") if getattr(self, k) is not None]
+        given = [
+            k for k in ("derive", "entitlement", "obligation", "sanction", "exclusion") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "a rule has exactly one of derive, entitlement, obligation, sanction, exclusion"

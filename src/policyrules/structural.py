@@ -7,9 +7,9 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from .describe import amount_text, duration_text, funding_text, limit_text, thresholds, validity_text
+from .loader import rules_dir
 from .model import CompiledPack, CompiledRule
 from .topics import load_topics
-from .loader import rules_dir
 
 Status = Literal["only_a", "only_b", "both"]
 

@@ -37,7 +37,9 @@ def _decimal_text(value: Decimal) -> str:
     return text
 
 
-Number = Annotated[Decimal, BeforeValidator(_to_decimal), PlainSerializer(_decimal_text, return_type=str, when_used="json")]
+Number = Annotated[
+    Decimal, BeforeValidator(_to_decimal), PlainSerializer(_decimal_text, return_type=str, when_used="json")
+]
 """An exact decimal: money, rates, years. Serialised to JSON as a string."""
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]

@@ -39,8 +39,7 @@ _Loader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
-        if tag
-        not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -57,9 +56,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: str(loader.construct_scalar(node))
-)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(loader.construct_scalar(node)))
 
 
 _ALLOWED_TAGS = frozenset(
@@ -216,8 +213,7 @@ def _build(
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(loader, item, path + (i,), positions, problems, filename, lines)
-            for i, item in enumerate(node.value)
+            _build(loader, item, path + (i,), positions, problems, filename, lines) for i, item in enumerate(node.value)
         ]
     try:
         return loader.construct_object(node, deep=True)

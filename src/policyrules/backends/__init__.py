@@ -25,6 +25,8 @@ def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> 
         try:
             from .durable import evaluate as durable_evaluate
         except ImportError as exc:
-            raise BackendError(f"the durable backend needs durable-rules: pip install 'policyrules[durable]' ({exc})") from None
+            raise BackendError(
+                f"the durable backend needs durable-rules: pip install 'policyrules[durable]' ({exc})"
+            ) from None
         return durable_evaluate(pack, case, as_of)
     raise BackendError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

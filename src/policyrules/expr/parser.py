@@ -104,8 +104,10 @@ class _Translator:
                 return n.Not(self.node(node.operand, d), start, end)
             if isinstance(node.op, ast.USub):
                 operand = self.node(node.operand, d)
-                if isinstance(operand, n.Literal) and isinstance(operand.value, (int, Decimal)) and not isinstance(
-                    operand.value, bool
+                if (
+                    isinstance(operand, n.Literal)
+                    and isinstance(operand.value, (int, Decimal))
+                    and not isinstance(operand.value, bool)
                 ):
                     return n.Literal(-operand.value, start, end)
                 return n.Neg(operand, start, end)
@@ -115,9 +117,7 @@ class _Translator:
         if isinstance(node, ast.BinOp):
             op = _ARITH.get(type(node.op))
             if op is None:
-                raise self.fail(
-                    "operator not allowed (use + - * / and the functions floor, ceil, min, max)", node
-                )
+                raise self.fail("operator not allowed (use + - * / and the functions floor, ceil, min, max)", node)
             return n.BinOp(op, self.node(node.left, d), self.node(node.right, d), start, end)
         if isinstance(node, ast.Call):
             return self.call(node, d, start, end)

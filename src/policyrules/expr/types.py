@@ -207,8 +207,7 @@ class _Checker:
                 bad = sorted(other.choices - closed.choices)
                 if bad:
                     raise ExpressionError(
-                        f"{bad[0]!r} is not a possible value; expected one of: "
-                        + ", ".join(sorted(closed.choices)),
+                        f"{bad[0]!r} is not a possible value; expected one of: " + ", ".join(sorted(closed.choices)),
                         node.start,
                     )
                 return closed
