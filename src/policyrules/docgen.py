@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .loader import rules_dir
@@ -62,7 +63,21 @@ def comparison_html() -> str:
     return matrix_html(_matrix())
 
 
+def pack_schema() -> str:
+    from .schema import PackSpec
+
+    return json.dumps(PackSpec.model_json_schema(by_alias=True), ensure_ascii=False, indent=2) + "\n"
+
+
+def case_schema() -> str:
+    from .facts import Case
+
+    return json.dumps(Case.model_json_schema(by_alias=True), ensure_ascii=False, indent=2) + "\n"
+
+
 PAGES = {
+    "pack.schema.json": pack_schema,
+    "case.schema.json": case_schema,
     "vocabulary.md": vocabulary_page,
     "topics.md": topics_page,
     "comparison.md": comparison_markdown,
