@@ -21,3 +21,28 @@ def test_case_file(path):
         if not o.passed
     ]
     assert not failures, "\n".join(failures)
+
+
+def test_absent_topics_catches_an_outcome():
+    """The same 低保 case that passes for rizhao fails the expectation on jinan, which does phase out."""
+    from datetime import date
+
+    from policyrules.casetests import Expect, check
+    from policyrules.evaluator import evaluate
+    from policyrules.facts import Case
+    from policyrules.loader import load_pack
+
+    case = Case.model_validate(
+        {
+            "person": {
+                "disability": {"certified": True},
+                "employment": "employed",
+                "lowbao": {"household_receives": True, "no_longer_qualifies": True, "ceases_reason": "employment"},
+            }
+        }
+    )
+    expect = Expect(absent_topics=["lowbao.phase_out"])
+    for name, should_fail in (("rizhao", False), ("jinan", True)):
+        pack = load_pack(name)
+        failures = check(evaluate(pack, case, date(2024, 6, 1)), expect, set(pack.rule_index))
+        assert bool(failures) == should_fail, (name, failures)
