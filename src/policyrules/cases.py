@@ -77,28 +77,36 @@ def _load_csv(path: Path) -> list[Case]:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise CaseError([Problem(f"cannot read file: {exc}", Location(str(path)))]) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        unknown = [c for c in reader.fieldnames or [] if c not in facts]
-        if unknown:
-            raise CaseError([Problem(f"unknown fact column {unknown[0]!r}", Location(str(path), 1, 1))])
-        for line, row in enumerate(reader, start=2):
-            nested: dict[str, Any] = {}
-            for column, text in row.items():
-                if text is None or text.strip() == "":
-                    continue
-                value = _csv_value(facts[column].type.kind, facts[column].integer, text.strip())
-                cur = nested
-                parts = column.split(".")
-                for part in parts[:-1]:
-                    cur = cur.setdefault(part, {})
-                cur[parts[-1]] = value
-            try:
-                cases.append(Case.model_validate(nested))
-            except ValidationError as exc:
-                for err in exc.errors():
-                    where = ".".join(str(p) for p in err["loc"])
-                    problems.append(Problem(f"{where}: {err['msg']}", Location(str(path), line)))
+    try:
+        with handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise CaseError([Problem(f"cannot read CSV: {exc}", Location(str(path)))]) from None
+    unknown = [c for c in columns if c not in facts]
+    if unknown:
+        raise CaseError([Problem(f"unknown fact column {unknown[0]!r}", Location(str(path), 1, 1))])
+    for line, row in enumerate(rows, start=2):
+        nested: dict[str, Any] = {}
+        if None in row:
+            problems.append(Problem(f"more values than the {len(columns)} columns", Location(str(path), line)))
+            continue
+        for column, text in row.items():
+            if text is None or text.strip() == "":
+                continue
+            value = _csv_value(facts[column].type.kind, facts[column].integer, text.strip())
+            cur = nested
+            parts = column.split(".")
+            for part in parts[:-1]:
+                cur = cur.setdefault(part, {})
+            cur[parts[-1]] = value
+        try:
+            cases.append(Case.model_validate(nested))
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                problems.append(Problem(f"{where}: {err['msg']}", Location(str(path), line)))
     if problems:
         raise CaseError(problems)
     return cases
