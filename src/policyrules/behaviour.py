@@ -18,13 +18,15 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from operator import itemgetter
+from typing import Any, Callable, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from . import analysis
 from .describe import validity_text
 from .evaluator import evaluate_facts
+from .expr import names
 from .facts import AT_MOST, Case
 from .model import CompiledPack, CompiledRule
 from .result import AmountOut, Result
@@ -118,29 +120,79 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
 _SIDES = {">=": (-1, 0), "<": (-1, 0), ">": (0, 1), "<=": (0, 1), "==": (0, 1), "!=": (0, 1)}
 
 
-def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
-    """For each numeric fact a condition compares with a literal: a value on each side of the line."""
-    thresholds: dict[str, set[Any]] = {}
+def _atoms(packs: list[CompiledPack]) -> list[analysis.Atom]:
+    out = []
     for pack in packs:
         for rule in pack.rules:
             try:
                 conjuncts = analysis.dnf(rule.when.node)
             except analysis.TooComplex:
                 continue
-            for conj in conjuncts:
-                for lit in conj:
-                    if (
-                        isinstance(lit, analysis.Atom)
-                        and isinstance(lit.value, (int, Decimal))
-                        and not isinstance(lit.value, bool)
-                    ):
-                        thresholds.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
+            out += [lit for conj in conjuncts for lit in conj if isinstance(lit, analysis.Atom)]
+    return out
+
+
+def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
+    """For each numeric fact a condition compares with a literal: a value on each side of the line."""
+    thresholds: dict[str, set[Any]] = {}
+    for lit in _atoms(packs):
+        if isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
+            thresholds.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
     return thresholds
+
+
+def _used_otherwise(packs: list[CompiledPack]) -> set[str]:
+    """Facts read anywhere but in a comparison with literals: in figures, or compared with each other."""
+    out: set[str] = set()
+    for pack in packs:
+        for rule in pack.rules:
+            for expr in rule.expressions():
+                if expr is not rule.when:
+                    out |= names(expr.node)
+                    continue
+                try:
+                    conjuncts = analysis.dnf(expr.node)
+                except analysis.TooComplex:
+                    out |= names(expr.node)
+                    continue
+                out |= {
+                    p for conj in conjuncts for lit in conj if isinstance(lit, analysis.Opaque) for p in names(lit.node)
+                }
+    return out
+
+
+_OPS = {
+    "==": lambda v, x: v == x,
+    "!=": lambda v, x: v != x,
+    "<": lambda v, x: v < x,
+    "<=": lambda v, x: v <= x,
+    ">": lambda v, x: v > x,
+    ">=": lambda v, x: v >= x,
+    "in": lambda v, x: v in x,
+    "not in": lambda v, x: v not in x,
+}
+
+
+def _holds(lit: analysis.Atom, value: Any) -> bool:
+    try:
+        return bool(_OPS[lit.op](value, lit.value))
+    except TypeError:  # a text value against a number literal cannot happen in a checked pack
+        return False
+
+
+def _named(packs: list[CompiledPack]) -> dict[str, set[str]]:
+    """For each text fact: the values some condition names (== or in [...])."""
+    named: dict[str, set[str]] = {}
+    for lit in _atoms(packs):
+        values = lit.value if isinstance(lit.value, frozenset) else {lit.value}
+        named.setdefault(lit.path, set()).update(v for v in values if isinstance(v, str))
+    return named
 
 
 def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any]]:
     facts = case_facts()
     thresholds = _thresholds(packs)
+    named = _named(packs)
     out: dict[str, list[Any]] = {}
     for path in paths:
         info = facts[path]
@@ -148,7 +200,10 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
         if t.kind == "bool":
             out[path] = [True, False]
         elif t.kind == "string":
-            out[path] = sorted(t.choices) if t.choices else ["甲", "乙"]
+            # The values conditions name, plus one they do not: every other value behaves alike.
+            given = named.get(path, set())
+            others = sorted(set(t.choices) - given) if t.choices else ["其他"]
+            out[path] = sorted(given) + others[:1] if given else (sorted(t.choices) if t.choices else ["甲", "乙"])
         elif t.kind == "date":
             out[path] = list(DATE_OFFSETS)
         else:
@@ -207,6 +262,29 @@ class _Topic:
         self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
         self.memo: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
         self.signatures: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
+        self.rule_ids = [frozenset(r.id for r in pack.rules) for pack in self.packs]
+        self.atoms = _atoms(list(self.packs))
+        self.used_otherwise = _used_otherwise(list(self.packs))
+
+    def canonical(self, path: str, pool: list[Any]) -> Optional[dict[Any, Any]]:
+        """For a fact this topic only ever compares with literals: each value → the first value alike.
+
+        Two values that every comparison of the topic's rules answers the same way
+        cannot be told apart by those rules, so one stands for both and each distinct
+        case is evaluated once. None when the fact is used otherwise (in a figure,
+        compared with another fact) or is a date (generated relative to the as-of date).
+        """
+        if case_facts()[path].type.kind == "date" or path in self.used_otherwise:
+            return None
+        atoms = [lit for lit in self.atoms if lit.path == path]
+        first: dict[tuple[bool, ...], Any] = {}
+        out: dict[Any, Any] = {None: None}
+        for value in pool:
+            if value is None:
+                continue
+            answers = tuple(_holds(lit, value) for lit in atoms)
+            out[value] = first.setdefault(answers, value)
+        return out
 
     def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
         """The sub-pack's result on the row (None for a row that breaks a case invariant)."""
@@ -219,10 +297,13 @@ class _Topic:
 
     def signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
         """What a pack answers on this topic; None when it leaves the case undecided."""
-        key = tuple(row.get(p) for p in self.paths[side])
+        return self.signature_of(side, tuple(row.get(p) for p in self.paths[side]))
+
+    def signature_of(self, side: int, key: tuple[Any, ...]) -> Optional[tuple[Any, ...]]:
+        """The same, from the values of this side's facts (``self.paths[side]``), memoised."""
         memo = self.signatures[side]
         if key not in memo:
-            memo[key] = self._signature(side, row)
+            memo[key] = self._signature(side, dict(zip(self.paths[side], key)))
         return memo[key]
 
     def _signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
@@ -231,7 +312,7 @@ class _Topic:
             return None
         if not result.validity.in_force:
             return ("not in force",)
-        if any(u.topic == self.topic or u.rule in {r.id for r in self.packs[side].rules} for u in result.undetermined):
+        if any(u.topic == self.topic or u.rule in self.rule_ids[side] for u in result.undetermined):
             return None
         outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
         if not outs:
@@ -242,10 +323,23 @@ class _Topic:
 
     def difference(self, row: dict[str, Any]) -> Optional[tuple[str, str]]:
         """None when the packs agree or either leaves the case undecided; else what each side does."""
-        sa, sb = self.signature(0, row), self.signature(1, row)
-        if sa is None or sb is None or sa == sb:
-            return None
-        return (_status(sa), _status(sb))
+        return _difference(self.signature(0, row), self.signature(1, row))
+
+
+def _difference(sa: Optional[tuple[Any, ...]], sb: Optional[tuple[Any, ...]]) -> Optional[tuple[str, str]]:
+    if sa is None or sb is None or sa == sb:
+        return None
+    return (_status(sa), _status(sb))
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A function taking those positions out of a tuple, as a tuple (itemgetter runs in C)."""
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        (i,) = positions
+        return lambda values: (values[i],)
+    return itemgetter(*positions)
 
 
 def _status(signature: tuple[Any, ...]) -> str:
@@ -277,6 +371,7 @@ def behavioural_diff(
         # One column of values per fact, shared by every topic that reads it.
         every = sorted({p for t in compared for side in t.paths for p in side})
         columns = generate_columns(every, [a, b], cases, str(seed))
+        pools = {p: [*v, None] for p, v in _pool(every, [a, b]).items()}
     out = []
     for t in compared:
         topic = t.topic
@@ -284,16 +379,20 @@ def behavioural_diff(
         if rows is not None:
             distinct = Counter(tuple(row.get(p) for p in paths) for row in rows)
         else:
-            distinct = Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): cases})
+            projected = []
+            for p in paths:
+                canon = t.canonical(p, pools[p])
+                projected.append(columns[p] if canon is None else list(map(canon.__getitem__, columns[p])))
+            distinct = Counter(zip(*projected)) if paths else Counter({(): cases})
         differing = 0
         firsts: dict[tuple[str, str], dict[str, Any]] = {}
+        pick_a, pick_b = (_picker([paths.index(p) for p in t.paths[side]]) for side in (0, 1))
         # Counter keeps first-seen order, so the examples are the first differing cases generated.
         for values, count in distinct.items():
-            row = dict(zip(paths, values))
-            kind = t.difference(row)
+            kind = _difference(t.signature_of(0, pick_a(values)), t.signature_of(1, pick_b(values)))
             if kind is not None:
                 differing += count
-                firsts.setdefault(kind, row)
+                firsts.setdefault(kind, dict(zip(paths, values)))
         # A user's own case is reported as given; a generated one is shrunk first.
         examples = [
             _counterexample(t, row if rows is not None else _shrink(t, row, paths, [a, b]))
@@ -316,12 +415,14 @@ def generate_columns(paths: list[str], packs: list[CompiledPack], n: int, seed: 
     rng = random.Random(seed)
     pools = _pool(paths, packs)
     columns = {}
+    missing = round(256 * MISSING_SHARE)
     for path in paths:
-        # None stands for a fact the case does not give, MISSING_SHARE of the time
-        # (repeating the values keeps choices() on its fast unweighted path).
+        # One random byte per case picks from a 256-entry table: None (the fact is not
+        # given) MISSING_SHARE of the time, the values evenly otherwise. Mapping bytes
+        # through a table runs at C speed, which 100k cases × every fact need.
         values = pools[path]
-        pool = values * (round(1 / MISSING_SHARE) - 1) + [None] * len(values)
-        columns[path] = rng.choices(pool, k=n)
+        table = [None] * missing + [values[i * len(values) // (256 - missing)] for i in range(256 - missing)]
+        columns[path] = list(map(table.__getitem__, rng.randbytes(n)))
     return columns
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from .model import CompiledPack, ResolvedCitation, citation_of
-from .schema import Document
+from .schema import DatedBound, Document
 
 _SPACE = re.compile(r"\s+")
 
@@ -52,9 +52,8 @@ def all_citations(pack: CompiledPack) -> Iterator[tuple[str, ResolvedCitation]]:
         yield rule.id, rule.citation
     spec = pack.spec
     yield "validity.from", citation_of(spec.validity.from_.citation, spec.document)
-    until = getattr(spec.validity.until, "citation", None)
-    if until is not None:
-        yield "validity.until", citation_of(until, spec.document)
+    if isinstance(spec.validity.until, DatedBound):
+        yield "validity.until", citation_of(spec.validity.until.citation, spec.document)
     for name, param in spec.parameters.items():
         yield f"parameter {name}", citation_of(param.citation, spec.document)
 

@@ -21,7 +21,7 @@ from .model import (
     ParameterSeries,
     citation_of,
 )
-from .schema import Amount, Document, PackSpec, Rule
+from .schema import Amount, DatedBound, Document, PackSpec, Rule
 from .units import DIMENSIONLESS, Dim, parse_unit
 from .vocabulary import AS_OF, case_facts, suggestions
 
@@ -530,7 +530,7 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None
 
 def _check_validity(ctx: _Context, spec: PackSpec) -> None:
     start = spec.validity.from_.date
-    end = getattr(spec.validity.until, "date", None)
+    end = spec.validity.until.date if isinstance(spec.validity.until, DatedBound) else None
     if end is not None and end < start:
         ctx.error("validity ends before it starts", ("validity", "until"), code="validity")
     for name, param in spec.parameters.items():

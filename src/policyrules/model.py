@@ -13,7 +13,7 @@ from typing import Optional
 from .errors import Location
 from .expr import Node, names
 from .expr.compile import Fn
-from .schema import Citation, DerivedFact, Document, Jurisdiction, Outcome, PackSpec, Validity
+from .schema import Citation, DatedBound, DerivedFact, Document, Jurisdiction, Outcome, PackSpec, Validity
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class CompiledPack:
     @property
     def valid_until(self) -> Optional[date]:
         until = self.validity.until
-        return getattr(until, "date", None)
+        return until.date if isinstance(until, DatedBound) else None
 
 
 def citation_of(c: Citation, document: Document) -> ResolvedCitation:
