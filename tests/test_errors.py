@@ -103,3 +103,17 @@ def test_csv_cases_name_the_row(tmp_path):
     path.write_text("unit.staf\n1\n", encoding="utf-8")
     with pytest.raises(CaseError, match="unknown fact column 'unit.staf'"):
         load_cases(path)
+
+
+def test_a_share_used_as_money_is_a_unit_error(tmp_path):
+    text = (FIXTURES / "bad_schema.yaml").read_text(encoding="utf-8").replace("level: town", "level: city")
+    text = text.replace("      colour: red\n", "").replace(
+        'value: "person.business.monthly_rent + person.social_insurance_paid_last_year", unit: CNY, per: [month]',
+        'value: "unit.staff / unit.staff", unit: CNY',
+    )
+    path = tmp_path / "share.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    (problem,) = info.value.problems
+    assert problem.code == "unit" and "this is in [1], expected [CNY]" in problem.message
