@@ -49,6 +49,7 @@ class SideOutcome(_Out):
     kind: str
     summary: str
     amount: Optional[str] = None
+    status: Optional[str] = None  # obligations: met, unmet, unknown
     clause: str
     quote: str
 
@@ -474,6 +475,7 @@ def _side(t: _Topic, side: int, row: dict[str, Any]) -> Side:
                 kind=o.kind,
                 summary=o.summary,
                 amount=format_amount_plain(o.amount) if o.amount else None,
+                status=o.status,
                 clause=o.citation.clause,
                 quote=o.citation.quote,
             )

@@ -81,7 +81,9 @@ def _side_text(side: Side) -> str:
     if side.status != "gives":
         extra = "; ".join(f"{x.summary} ({x.clause})" for x in side.exclusions)
         return side.status + (f": {extra}" if extra else "")
-    return "; ".join(f"{o.amount or o.summary} ({o.clause})" for o in side.outcomes)
+    return "; ".join(
+        f"{o.amount or o.summary}{', ' + o.status if o.status else ''} ({o.clause})" for o in side.outcomes
+    )
 
 
 def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
