@@ -13,7 +13,7 @@ import math
 import operator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Optional
 
 from ..dates import months_between, parse_iso_date, years_between
 from . import nodes as n
@@ -113,14 +113,34 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _fact_reader(node: n.Node) -> Optional[tuple[str, Unknown]]:
+    """(path, its Unknown) when ``node`` reads one fact: the hot case, read inline below."""
+    if isinstance(node, n.Name):
+        return node.path, Unknown(frozenset((node.path,)))
+    return None
+
+
 def _compare(node: n.Compare) -> Fn:
     left = compile_expr(node.left)
+    fact = _fact_reader(node.left)
     if node.op in ("in", "not in"):
         assert isinstance(node.right, n.ListLit)
         items = tuple(compile_expr(i) for i in node.right.items)
         negate = node.op == "not in"
         if all(isinstance(i, n.Literal) for i in node.right.items):
             members = frozenset(i.value for i in node.right.items)  # type: ignore[union-attr]
+            if fact is not None:
+                path, missing = fact
+
+                def fact_in_set(env: Env) -> Any:
+                    v = env.get(path)
+                    if v is None:
+                        return missing
+                    if v.__class__ is Unknown:
+                        return v
+                    return (v in members) is not negate
+
+                return fact_in_set
 
             def in_set(env: Env) -> Any:
                 v = left(env)
@@ -145,7 +165,22 @@ def _compare(node: n.Compare) -> Fn:
 
         return in_list
 
-    return _binary(_CMP[node.op], left, compile_expr(node.right))
+    op = _CMP[node.op]
+    if fact is not None and isinstance(node.right, n.Literal):
+        # A fact against a constant, the commonest condition in every pack.
+        path, missing = fact
+        constant = node.right.value
+
+        def fact_vs_constant(env: Env) -> Any:
+            v = env.get(path)
+            if v is None:
+                return missing
+            if v.__class__ is Unknown:
+                return v
+            return op(v, constant)
+
+        return fact_vs_constant
+    return _binary(op, left, compile_expr(node.right))
 
 
 def _binary(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
