@@ -289,7 +289,10 @@ class _Topic:
 
     def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
         """The sub-pack's result on the row (None for a row that breaks a case invariant)."""
-        key = tuple(row.get(p) for p in self.paths[side])
+        return self.result_of(side, tuple(row.get(p) for p in self.paths[side]))
+
+    def result_of(self, side: int, key: tuple[Any, ...]) -> Optional[Result]:
+        """The same, from the values of this side's facts (``self.paths[side]``), memoised."""
         memo = self.memo[side]
         if key not in memo:
             facts = _facts(dict(zip(self.paths[side], key)), self.days[side])
@@ -301,14 +304,13 @@ class _Topic:
         return self.signature_of(side, tuple(row.get(p) for p in self.paths[side]))
 
     def signature_of(self, side: int, key: tuple[Any, ...]) -> Optional[tuple[Any, ...]]:
-        """The same, from the values of this side's facts (``self.paths[side]``), memoised."""
+        """The same, from the values of this side's facts, memoised."""
         memo = self.signatures[side]
         if key not in memo:
-            memo[key] = self._signature(side, dict(zip(self.paths[side], key)))
+            memo[key] = self._signature(side, self.result_of(side, key))
         return memo[key]
 
-    def _signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
-        result = self.result(side, row)
+    def _signature(self, side: int, result: Optional[Result]) -> Optional[tuple[Any, ...]]:
         if result is None:
             return None
         if not result.validity.in_force:

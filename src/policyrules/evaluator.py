@@ -38,18 +38,27 @@ from .result import (
     UndeterminedOut,
     Validity,
 )
+from .schema import DatedBound
+from .schema import Validity as PackValidity
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 
 
 def validity_on(pack: CompiledPack, as_of: date) -> Validity:
-    start, end = pack.valid_from, pack.valid_until
+    return _validity(pack.validity, as_of)
+
+
+@lru_cache(maxsize=1024)
+def _validity(validity: PackValidity, as_of: date) -> Validity:
+    # Cached: a batch evaluates one pack as of one date many times over.
+    start = validity.from_.date
+    end = validity.until.date if isinstance(validity.until, DatedBound) else None
     reason = None
     if as_of < start:
-        c = pack.validity.from_.citation
+        c = validity.from_.citation
         reason = f"not in force before {start.isoformat()} ({c.clause}: {c.quote})"
     elif end is not None and as_of > end:
-        c = pack.validity.until.citation  # type: ignore[union-attr]
+        c = validity.until.citation  # type: ignore[union-attr]
         reason = f"not in force after {end.isoformat()} ({c.clause}: {c.quote})"
     return Validity(in_force=reason is None, valid_from=start, valid_until=end, reason=reason)
 
