@@ -226,5 +226,27 @@ def witnesses(node: n.Node) -> list[dict[str, Any]]:
     return [w for w in (solve(c) for c in conjuncts) if w is not None]
 
 
+def atoms(node: n.Node) -> list[Atom]:
+    """The fact-versus-literal comparisons of a condition ([] when too complex to expand)."""
+    try:
+        return [lit for conj in dnf(node) for lit in conj if isinstance(lit, Atom)]
+    except TooComplex:
+        return []
+
+
+# The two values either side of the line a comparison draws: t-1 | t for >= t, t | t+1 for > t.
+_SIDES = {">=": (-1, 0), "<": (-1, 0), ">": (0, 1), "<=": (0, 1), "==": (0, 1), "!=": (0, 1)}
+
+
+def thresholds(conditions: list[n.Node]) -> dict[str, set[Any]]:
+    """For each numeric fact the conditions compare with a literal: a value on each side of the line."""
+    out: dict[str, set[Any]] = {}
+    for node in conditions:
+        for lit in atoms(node):
+            if isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
+                out.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
+    return out
+
+
 def both(a: n.Node, b: n.Node) -> n.Node:
     return n.BoolOp("and", (a, b), 0, 0)

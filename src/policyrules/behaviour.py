@@ -117,29 +117,12 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
 
 
-# The two values either side of the line a comparison draws: t-1 | t for >= t, t | t+1 for > t.
-_SIDES = {">=": (-1, 0), "<": (-1, 0), ">": (0, 1), "<=": (0, 1), "==": (0, 1), "!=": (0, 1)}
-
-
 def _atoms(packs: list[CompiledPack]) -> list[analysis.Atom]:
-    out = []
-    for pack in packs:
-        for rule in pack.rules:
-            try:
-                conjuncts = analysis.dnf(rule.when.node)
-            except analysis.TooComplex:
-                continue
-            out += [lit for conj in conjuncts for lit in conj if isinstance(lit, analysis.Atom)]
-    return out
+    return [lit for pack in packs for rule in pack.rules for lit in analysis.atoms(rule.when.node)]
 
 
 def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
-    """For each numeric fact a condition compares with a literal: a value on each side of the line."""
-    thresholds: dict[str, set[Any]] = {}
-    for lit in _atoms(packs):
-        if isinstance(lit.value, (int, Decimal)) and not isinstance(lit.value, bool):
-            thresholds.setdefault(lit.path, set()).update(lit.value + d for d in _SIDES[lit.op])
-    return thresholds
+    return analysis.thresholds([rule.when.node for pack in packs for rule in pack.rules])
 
 
 def _used_otherwise(packs: list[CompiledPack]) -> set[str]:

@@ -245,21 +245,10 @@ def _pool(pack: CompiledPack, path: str) -> list[Any]:
     if t.kind == "date":
         start = pack.valid_from
         return [start - timedelta(days=800), start - timedelta(days=370), start - timedelta(days=30), start]
-    values: set[Any] = set(_DEFAULT_NUMBERS)
-    for rule in pack.rules:
-        for atom in _atoms(rule.when.node):
-            if atom.path == path and isinstance(atom.value, (int, Decimal)) and not isinstance(atom.value, bool):
-                values |= {atom.value, atom.value - 1, atom.value + 1}
+    values = set(_DEFAULT_NUMBERS) | analysis.thresholds([r.when.node for r in pack.rules]).get(path, set())
     if info.integer:
         values = {int(v) for v in values if v == int(v)}
     return sorted(v for v in values if v >= 0)
-
-
-def _atoms(node: Any) -> list[analysis.Atom]:
-    try:
-        return [lit for conj in analysis.dnf(node) for lit in conj if isinstance(lit, analysis.Atom)]
-    except analysis.TooComplex:
-        return []
 
 
 def _find_case(

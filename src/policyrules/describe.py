@@ -83,16 +83,13 @@ def funding_text(rule: CompiledRule) -> Optional[str]:
 
 def thresholds(rule: CompiledRule) -> list[str]:
     """The fact-versus-literal comparisons in a condition: 'unit.establishment_size >= 50'."""
-    try:
-        conjuncts = analysis.dnf(rule.when.node)
-    except analysis.TooComplex:
-        return []
-    out: set[str] = set()
-    for conj in conjuncts:
-        for lit in conj:
-            if isinstance(lit, analysis.Atom) and not isinstance(lit.value, (bool, frozenset)):
-                out.add(f"{lit.path} {lit.op} {lit.value}")
-    return sorted(out)
+    return sorted(
+        {
+            f"{a.path} {a.op} {a.value}"
+            for a in analysis.atoms(rule.when.node)
+            if not isinstance(a.value, (bool, frozenset))
+        }
+    )
 
 
 def validity_text(pack: CompiledPack) -> str:

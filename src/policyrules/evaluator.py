@@ -178,7 +178,7 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
                     to=rule.to,  # type: ignore[arg-type]
                     summary=rule.summary,
                     topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
-                    citation=_citation(rule.citation),
+                    citation=citation_out(rule.citation),
                     notes=list(rule.notes),
                 )
             )
@@ -272,7 +272,8 @@ def _known(value: Any) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _citation(c: ResolvedCitation) -> CitationOut:
+def citation_out(c: ResolvedCitation) -> CitationOut:
+    """A rule's citation as it appears in results (built once per citation)."""
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
 
 
@@ -292,7 +293,7 @@ def _undetermined_out(
         title=title,
         condition=condition.strip(),
         missing=sorted(missing),
-        citation=_citation(citation),
+        citation=citation_out(citation),
     )
 
 
@@ -367,7 +368,7 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
         deadline=outcome.deadline,
         status=status,  # type: ignore[arg-type]
         excludes=list(outcome.excludes),
-        citation=_citation(rule.citation),
+        citation=citation_out(rule.citation),
         notes=list(rule.notes),
     )
 
@@ -382,7 +383,7 @@ def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
         topic_excluded=rule.topic,
         withheld=[rule.id],
         reason=reason,  # type: ignore[arg-type]
-        citation=_citation(rule.citation),
+        citation=citation_out(rule.citation),
         notes=list(rule.notes),
     )
 

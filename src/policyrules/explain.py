@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from .evaluator import initial_env, run_rules, validity_on
+from .evaluator import citation_out, initial_env, run_rules, validity_on
 from .expr import Unknown, compile_expr, names, render
 from .expr import nodes as n
 from .facts import Case
@@ -60,7 +60,6 @@ def explain(pack: CompiledPack, case: Case, as_of: date, rule_id: Optional[str] 
 
 def _explain_rule(rule: CompiledRule, env: dict[str, Any]) -> Explanation:
     trace = _trace(rule.when.node, env)
-    c = rule.citation
     return Explanation(
         rule=rule.id,
         topic=rule.topic,
@@ -68,7 +67,7 @@ def _explain_rule(rule: CompiledRule, env: dict[str, Any]) -> Explanation:
         title=rule.title,
         fired=trace.value,
         condition=trace,
-        citation=CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external),
+        citation=citation_out(rule.citation),
         notes=list(rule.notes),
     )
 

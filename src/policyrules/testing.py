@@ -117,13 +117,7 @@ def _facts() -> dict[str, _Fact]:
 
 
 def _exprs(pack: CompiledPack) -> list[CompiledExpr]:
-    out: list[CompiledExpr] = []
-    for r in pack.rules:
-        out += [e for e in (r.when, r.derive_value, r.duration_max, r.duration_used, r.limit_used, r.met_when) if e]
-        if r.amount is not None:
-            a = r.amount
-            out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e is not None]
-    return out
+    return [e for r in pack.rules for e in r.expressions()]
 
 
 def _fold(node: n.Node) -> tuple[bool, Any]:
@@ -162,10 +156,7 @@ def pack_constants(pack: CompiledPack) -> dict[str, set[Any]]:
 
 
 def _reads(pack: CompiledPack) -> set[str]:
-    out: set[str] = set()
-    for expr in _exprs(pack):
-        out |= names(expr.node)
-    return out
+    return {p for r in pack.rules for p in r.reads()}
 
 
 def _neighbours(value: Any) -> list[Any]:
