@@ -29,10 +29,10 @@ from math import floor
 from typing import Any
 
 from policyrules.backends.durable import evaluate as durable_evaluate
-from policyrules.evaluator import evaluate as native_evaluate
-from policyrules.facts import Case
-from policyrules.loader import load_pack
-from policyrules.result import Result
+from policyrules.engine.evaluator import evaluate as native_evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.engine.result import Result
+from policyrules.facts.case import Case
 
 AS_OF = date(2024, 6, 1)
 QUOTA = Decimal("0.015")

@@ -13,9 +13,10 @@ import argparse
 import itertools
 import time
 
-from policyrules.behaviour import behavioural_diff
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.structural import structural_diff
+from policyrules.compare.behaviour import behavioural_diff
+from policyrules.compare.structural import structural_diff
+from policyrules.engine.loading import load_pack
+from policyrules.pack.files import shipped_packs
 
 
 def main() -> None:

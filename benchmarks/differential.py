@@ -21,11 +21,12 @@ from datetime import timedelta
 from pydantic import ValidationError
 
 from policyrules.backends.durable import evaluate as durable_evaluate
-from policyrules.behaviour import generate_rows, nest_row
-from policyrules.evaluator import evaluate as native_evaluate
-from policyrules.facts import Case
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.vocabulary import case_facts
+from policyrules.compare.behaviour import generate_rows, nest_row
+from policyrules.engine.evaluator import evaluate as native_evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.facts.case import Case
+from policyrules.facts.vocabulary import case_facts
+from policyrules.pack.files import shipped_packs
 
 
 def _comparable(result) -> dict:  # type: ignore[no-untyped-def]

@@ -13,8 +13,9 @@ import time
 from datetime import timedelta
 
 from policyrules import load_case
-from policyrules.evaluator import evaluate
-from policyrules.loader import _load_cached, load_pack, rules_dir, shipped_packs
+from policyrules.engine.evaluator import evaluate
+from policyrules.engine.loading import _load_cached, load_pack
+from policyrules.pack.files import rules_dir, shipped_packs
 
 
 def main() -> None:

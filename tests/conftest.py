@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from policyrules.citations import sources_dir
+from policyrules.check.citations import sources_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

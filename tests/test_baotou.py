@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from policyrules import load_case, load_pack
-from policyrules.cli import main
-from policyrules.coverage import coverage
+from policyrules.check.coverage import coverage
+from policyrules.interfaces.cli import main
 
 from .conftest import ROOT
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from policyrules.check import check_pack
-from policyrules.cli import main
-from policyrules.loader import shipped_packs
+from policyrules.check.consistency import check_pack
+from policyrules.interfaces.cli import main
+from policyrules.pack.files import shipped_packs
 
 CHECK = Path(__file__).parent / "fixtures" / "check"
 SOURCES = CHECK / "sources"
@@ -26,7 +26,7 @@ def test_each_broken_fixture_is_caught(path):
 
 
 def test_every_code_has_a_fixture():
-    from policyrules import check
+    from policyrules.check import consistency as check
 
     documented = set()
     for word in check.__doc__.replace(",", " ").replace("(", " ").split():
@@ -60,8 +60,8 @@ def test_check_cli_json_and_exit_code(capsys):
 
 
 def test_coverage_reports_a_forgotten_clause(tmp_path, sources):
-    from policyrules.coverage import coverage
-    from policyrules.loader import load_pack
+    from policyrules.check.coverage import coverage
+    from policyrules.engine.loading import load_pack
 
     text = open(load_pack("baotou").source_path, encoding="utf-8").read()
     start = text.index("  - clause: 主要措施（十）3")

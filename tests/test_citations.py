@@ -2,8 +2,9 @@
 
 import pytest
 
-from policyrules.citations import all_citations, squeeze, verify
-from policyrules.loader import load_pack, shipped_packs
+from policyrules.check.citations import all_citations, squeeze, verify
+from policyrules.engine.loading import load_pack
+from policyrules.pack.files import shipped_packs
 
 
 @pytest.mark.parametrize("name", shipped_packs())

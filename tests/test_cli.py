@@ -2,7 +2,7 @@
 
 import json
 
-from policyrules.cli import main
+from policyrules.interfaces.cli import main
 
 from .conftest import ROOT
 

@@ -6,11 +6,12 @@ from html.parser import HTMLParser
 import pytest
 
 import policyrules
-from policyrules.behaviour import behavioural_diff
-from policyrules.cli import main
-from policyrules.diffview import matrix_html
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.matrix import matrix
+from policyrules.compare.behaviour import behavioural_diff
+from policyrules.compare.diffview import matrix_html
+from policyrules.compare.matrix import matrix
+from policyrules.engine.loading import load_pack
+from policyrules.interfaces.cli import main
+from policyrules.pack.files import shipped_packs
 
 from .conftest import ROOT
 

@@ -25,16 +25,17 @@ from policyrules.backends import (
     BackendError,
     durable,
 )
-from policyrules.casetests import find_test_files, load_test_file
-from policyrules.cli import main
+from policyrules.check.casetests import find_test_files, load_test_file
+from policyrules.check.strategies import evaluations
+from policyrules.engine.evaluator import evaluate as native_evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.engine.model import CompiledExpr, CompiledPack
+from policyrules.engine.result import Result
 from policyrules.errors import PackError
-from policyrules.evaluator import evaluate as native_evaluate
 from policyrules.expr import compile_expr, parse
-from policyrules.facts import Case
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.model import CompiledExpr, CompiledPack
-from policyrules.result import Result
-from policyrules.testing import evaluations
+from policyrules.facts.case import Case
+from policyrules.interfaces.cli import main
+from policyrules.pack.files import shipped_packs
 
 from .conftest import ROOT
 

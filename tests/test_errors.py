@@ -3,8 +3,8 @@
 import pytest
 
 from policyrules import load_case, load_pack
-from policyrules.cli import main
 from policyrules.errors import CaseError, PackError
+from policyrules.interfaces.cli import main
 
 from .conftest import FIXTURES
 
@@ -81,7 +81,7 @@ def test_cli_reports_without_traceback(argv, capsys):
 
 
 def test_case_list_errors_point_into_the_right_item(tmp_path):
-    from policyrules.cases import load_cases
+    from policyrules.facts.casefile import load_cases
 
     path = tmp_path / "cases.yaml"
     path.write_text("- unit: {staff: 200}\n- unit:\n    staff: 10\n    disabled_employees: lots\n", encoding="utf-8")
@@ -92,7 +92,7 @@ def test_case_list_errors_point_into_the_right_item(tmp_path):
 
 
 def test_csv_cases_name_the_row(tmp_path):
-    from policyrules.cases import load_cases
+    from policyrules.facts.casefile import load_cases
 
     path = tmp_path / "cases.csv"
     path.write_text("unit.staff,unit.disabled_employees\n200,6\n10,20\n", encoding="utf-8")

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from policyrules import load_case
-from policyrules.evaluator import evaluate
-from policyrules.loader import load_pack, shipped_packs
+from policyrules.engine.evaluator import evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.pack.files import shipped_packs
 
 from .conftest import ROOT
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policyrules.casetests import find_test_files, run_test_file
+from policyrules.check.casetests import find_test_files, run_test_file
 
 from .conftest import ROOT
 
@@ -27,10 +27,10 @@ def test_absent_topics_catches_an_outcome():
     """The same 低保 case that passes for rizhao fails the expectation on jinan, which does phase out."""
     from datetime import date
 
-    from policyrules.casetests import Expect, check
-    from policyrules.evaluator import evaluate
-    from policyrules.facts import Case
-    from policyrules.loader import load_pack
+    from policyrules.check.casetests import Expect, check
+    from policyrules.engine.evaluator import evaluate
+    from policyrules.engine.loading import load_pack
+    from policyrules.facts.case import Case
 
     case = Case.model_validate(
         {

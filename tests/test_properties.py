@@ -9,12 +9,13 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from policyrules.citations import sources_dir, squeeze
-from policyrules.evaluator import evaluate
-from policyrules.facts import Case
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.result import Result
-from policyrules.testing import evaluations
+from policyrules.check.citations import sources_dir, squeeze
+from policyrules.check.strategies import evaluations
+from policyrules.engine.evaluator import evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.engine.result import Result
+from policyrules.facts.case import Case
+from policyrules.pack.files import shipped_packs
 
 SETTINGS = settings(
     max_examples=200,

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from policyrules import testing
+from policyrules.check import strategies as testing
 from policyrules.dates import months_between
+from policyrules.engine.loading import load_pack
+from policyrules.engine.model import CompiledPack
 from policyrules.errors import PackError
-from policyrules.facts import Case, flatten
-from policyrules.loader import load_pack, shipped_packs
-from policyrules.model import CompiledPack
-from policyrules.vocabulary import case_facts
+from policyrules.facts.case import Case, flatten
+from policyrules.facts.vocabulary import case_facts
+from policyrules.pack.files import shipped_packs
 
 
 def _collect(strategy: Any, examples: int = 500) -> list[Any]:

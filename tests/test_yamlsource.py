@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from policyrules.errors import InputError
-from policyrules.yamlsource import parse_yaml
+from policyrules.reading.yamlsource import parse_yaml
 
 
 def test_duplicate_keys_are_refused_with_their_line():

@@ -10,22 +10,26 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .cases import load_case
+from .engine.result import Result
 from .errors import CaseError, ExpressionError, InputError, PackError, PackNotFound, PolicyRulesError
-from .facts import Case
-from .loader import shipped_packs
-from .pack import Pack
-from .result import Result
+from .facts.case import Case
+from .facts.casefile import load_case
+from .interfaces.pack import Pack
+from .pack.files import shipped_packs
 
 if TYPE_CHECKING:
-    from .structural import StructuralDiff
+    from .compare.structural import StructuralDiff
+
+from . import _moved
+
+_moved.install()
 
 __version__ = "0.1.0"
 
 
 def diff(a: str | Pack, b: str | Pack) -> "StructuralDiff":
     """Structural diff of two packs (names, paths or loaded packs), aligned by topic."""
-    from .structural import structural_diff
+    from .compare.structural import structural_diff
 
     pa = a if isinstance(a, Pack) else load_pack(a)
     pb = b if isinstance(b, Pack) else load_pack(b)
@@ -34,7 +38,7 @@ def diff(a: str | Pack, b: str | Pack) -> "StructuralDiff":
 
 def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
     """Load a shipped pack by name (``"baotou"``) or a pack file by path."""
-    from .loader import load_pack as _load
+    from .engine.loading import load_pack as _load
 
     return Pack(_load(name_or_path))
 

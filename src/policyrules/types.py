@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-from .dates import parse_iso_date
+from policyrules.dates import parse_iso_date
 
 
 def _to_decimal(value: object) -> Decimal:

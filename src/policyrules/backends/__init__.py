@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..errors import PolicyRulesError
-from ..facts import Case
-from ..model import CompiledPack
-from ..result import Result
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import Result
+from policyrules.errors import PolicyRulesError
+from policyrules.facts.case import Case
 
 BACKENDS = ("native", "durable")
 
@@ -18,7 +18,7 @@ class BackendError(PolicyRulesError):
 
 def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> Result:
     if backend == "native":
-        from ..evaluator import evaluate
+        from policyrules.engine.evaluator import evaluate
 
         return evaluate(pack, case, as_of)
     if backend == "durable":

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Optional
 
-from ..dates import months_between, parse_iso_date, years_between
+from policyrules.dates import months_between, parse_iso_date, years_between
+
 from . import nodes as n
 
 Env = Mapping[str, Any]

@@ -13,7 +13,8 @@ import ast
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..errors import ExpressionError
+from policyrules.errors import ExpressionError
+
 from . import nodes as n
 
 FUNCTIONS = frozenset(

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import ExpressionError
-from ..units import DIMENSIONLESS, Dim, parse_unit
+from policyrules.errors import ExpressionError
+from policyrules.units import DIMENSIONLESS, Dim, parse_unit
+
 from . import nodes as n
 
 
@@ -174,7 +175,7 @@ class _Checker:
             arg = args[0]
             if not (isinstance(arg, n.Literal) and isinstance(arg.value, str)):
                 raise ExpressionError("date() takes a literal 'YYYY-MM-DD'", arg.start)
-            from ..dates import parse_iso_date
+            from policyrules.dates import parse_iso_date
 
             try:
                 parse_iso_date(arg.value)

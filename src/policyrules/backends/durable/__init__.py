@@ -64,9 +64,10 @@ import os
 from datetime import date
 from typing import Any
 
-from ...facts import Case
-from ...model import CompiledPack
-from ...result import Result
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import Result
+from policyrules.facts.case import Case
+
 from . import isolation
 from .boundary import code
 from .engine import _ACTIVE as _ACTIVE  # not API: the tests check no session outlives its evaluation

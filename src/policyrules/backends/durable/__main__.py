@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ...loader import load_pack
+from policyrules.engine.loading import load_pack
+
 from .planning import describe_plan
 
 

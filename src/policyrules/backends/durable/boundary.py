@@ -10,11 +10,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from ...evaluator import UNSET, Run, settle
-from ...expr import Unknown
-from ...model import CompiledPack
-from ...result import ErrorOut
-from .. import BackendError
+from policyrules.backends import BackendError
+from policyrules.engine.evaluator import UNSET, Run, settle
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import ErrorOut
+from policyrules.expr import Unknown
+
 from .formulas import _PY_CODE
 from .planning import Atom
 from .ruleset import _STAGE, DurablePack

@@ -7,8 +7,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ...model import CompiledPack
-from .. import BackendError
+from policyrules.backends import BackendError
+from policyrules.engine.model import CompiledPack
+
 from .boundary import _Evaluation
 from .ruleset import DurablePack, compile_durable
 

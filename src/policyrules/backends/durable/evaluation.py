@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...evaluator import assemble, initial_env, validity_on
-from ...facts import Case
-from ...model import CompiledPack
-from ...result import Result
-from .. import BackendError
+from policyrules.backends import BackendError
+from policyrules.engine.evaluator import assemble, initial_env, validity_on
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import Result
+from policyrules.facts.case import Case
+
 from . import engine  # engine._host is bound on first use: read it through the module
 from .boundary import _Evaluation
 

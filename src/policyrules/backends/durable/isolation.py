@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ...facts import Case
-from ...model import CompiledPack
-from ...result import Result
-from .. import BackendError
+from policyrules.backends import BackendError
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import Result
+from policyrules.facts.case import Case
+
 from .engine import _new_host
 from .evaluation import evaluate_in_process
 
@@ -39,7 +40,7 @@ def crash_probe() -> None:
 
 
 def _worker_main(conn: Any) -> None:
-    from ...loader import load_pack
+    from policyrules.engine.loading import load_pack
 
     while True:
         try:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ...expr import Unknown, compile_expr, names
-from ...expr import nodes as n
-from ...model import CompiledPack, CompiledRule
+from policyrules.engine.model import CompiledPack, CompiledRule
+from policyrules.expr import Unknown, compile_expr, names
+from policyrules.expr import nodes as n
 
 
 @dataclass(frozen=True)

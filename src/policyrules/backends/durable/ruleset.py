@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ...model import CompiledPack
-from .. import BackendError
+from policyrules.backends import BackendError
+from policyrules.engine.model import CompiledPack
+
 from .formulas import FALSE, _all, _json, _state, _terms
 from .planning import Atom, Skeleton, _skeletons, _stages, _walk_atoms
 

@@ -1,0 +1,206 @@
+"""YAML test cases for packs: a case, a date, and the outcomes the text requires.
+
+A test file looks like::
+
+    pack: baotou
+    tests:
+      - name: 6 disabled among 200 staff earns the reward for 3 persons
+        as_of: 2024-06-01
+        case: {unit: {staff: 200, disabled_employees: 6, ...}, place: {...}}
+        expect:
+          outcomes:                       # rules that must fire, with the fields to check
+            reward.excess_quota: {amount: {value: 9900, count: 3, total: 29700}}
+          absent: [quota.public_sector.duty]   # rules (outcomes or exclusions) that must not fire
+          absent_topics: [lowbao.phase_out]    # topics with no outcome, fired or undecided
+          excluded: [reward.excess_quota.not_fiscal]  # exclusion rules that must fire
+          undetermined: [subsidy.graduate_hire]       # rules left undecided
+          derived: {excess_persons: 3}
+          in_force: true
+
+Only the fields written under ``expect`` are checked; numbers compare as
+exact decimals. ``policyrules test`` runs these files and pytest collects
+the same files (tests/test_pack_cases.py), so they are written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field
+
+from policyrules.engine.evaluator import evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.engine.result import Result
+from policyrules.errors import CaseError, InputError
+from policyrules.facts.case import Case
+from policyrules.reading.validate import validate_model
+from policyrules.reading.yamlsource import read_document
+from policyrules.types import STRICT, IsoDate
+
+
+class Expect(BaseModel):
+    model_config = STRICT
+    outcomes: dict[str, dict[str, Any]] = {}
+    absent: list[str] = []
+    absent_topics: list[str] = []
+    excluded: list[str] = []
+    undetermined: list[str] = []
+    derived: dict[str, Any] = {}
+    in_force: Optional[bool] = None
+
+
+class CaseTest(BaseModel):
+    model_config = STRICT
+    name: str
+    as_of: IsoDate
+    case: Case
+    expect: Expect
+
+
+class CaseTestFile(BaseModel):
+    model_config = STRICT
+    pack: str
+    tests: list[CaseTest] = Field(min_length=1)
+
+
+@dataclass
+class Outcome:
+    file: str
+    name: str
+    failures: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)  # "rule [clause]" of what fired, for the report
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_test_file(path: Path) -> CaseTestFile:
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        raise CaseError(exc.problems) from None
+    return validate_model(CaseTestFile, doc, CaseError)
+
+
+def run_test_file(path: Path) -> list[Outcome]:
+    spec = load_test_file(path)
+    pack = load_pack(spec.pack)
+    out = []
+    for test in spec.tests:
+        result = evaluate(pack, test.case, test.as_of)
+        outcome = Outcome(str(path), test.name, check(result, test.expect, set(pack.rule_index)))
+        outcome.fired = [
+            f"{o.rule} [{o.citation.clause}]" for o in (*result.entitlements, *result.obligations, *result.sanctions)
+        ] + [f"{x.rule} (exclusion) [{x.citation.clause}]" for x in result.exclusions]
+        out.append(outcome)
+    return out
+
+
+def _fired(result: Result) -> dict[str, Any]:
+    return {o.rule: o for o in (*result.entitlements, *result.obligations, *result.sanctions)}
+
+
+def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
+    """Every difference between the result and what is expected, one line each."""
+    failures: list[str] = []
+    named = [*expect.outcomes, *expect.absent, *expect.excluded, *expect.undetermined]
+    for rid in named:
+        if rid not in known_rules:
+            failures.append(f"{rid}: no such rule in pack {result.pack}")
+    if expect.in_force is not None and result.validity.in_force != expect.in_force:
+        failures.append(f"in_force: expected {expect.in_force}, got {result.validity.in_force}")
+    fired = _fired(result)
+    undetermined = {u.rule: u for u in result.undetermined}
+    exclusions = {x.rule for x in result.exclusions}
+    for rid, fields in expect.outcomes.items():
+        got = fired.get(rid)
+        if got is None:
+            why = (
+                f"undecided, missing {', '.join(undetermined[rid].missing)}" if rid in undetermined else "did not fire"
+            )
+            withheld = [x.rule for x in result.exclusions if rid in x.withheld]
+            if withheld:
+                why = f"withheld by {', '.join(withheld)}"
+            failures.append(f"{rid}: expected to fire, {why}")
+            continue
+        failures += _compare(rid, fields, got.model_dump(mode="python"))
+    applied_exclusion_rules = {x.rule for x in result.exclusions if x.reason == "rule"}
+    for rid in expect.absent:
+        if rid in fired or rid in applied_exclusion_rules:
+            failures.append(f"{rid}: expected not to fire, but it did")
+    for topic in expect.absent_topics:
+        hits = [o.rule for o in fired.values() if o.topic == topic] + [
+            u.rule for u in undetermined.values() if u.topic == topic
+        ]
+        if hits:
+            failures.append(f"topic {topic}: expected no outcome, got {', '.join(hits)}")
+    for rid in expect.excluded:
+        if rid not in exclusions:
+            failures.append(f"{rid}: expected this exclusion to apply")
+    for rid in expect.undetermined:
+        if rid not in undetermined:
+            failures.append(f"{rid}: expected to be undecided")
+    for name, want in expect.derived.items():
+        if name not in result.derived:
+            failures.append(f"derived.{name}: no such derived fact")
+        elif not _equal(want, result.derived[name]):
+            failures.append(f"derived.{name}: expected {want!r}, got {result.derived[name]!r}")
+    return failures
+
+
+def _compare(where: str, want: Any, got: Any) -> list[str]:
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return [f"{where}: expected a mapping, got {got!r}"]
+        out = []
+        for key, value in want.items():
+            if key not in got:
+                out.append(f"{where}.{key}: no such field")
+            else:
+                out += _compare(f"{where}.{key}", value, got[key])
+        return out
+    if isinstance(want, list) and isinstance(got, list):
+        if len(want) != len(got) or any(not _equal(w, g) for w, g in zip(want, got)):
+            return [f"{where}: expected {want!r}, got {got!r}"]
+        return []
+    return [] if _equal(want, got) else [f"{where}: expected {_show(want)}, got {_show(got)}"]
+
+
+def _equal(want: Any, got: Any) -> bool:
+    if isinstance(want, bool) or isinstance(got, bool) or want is None or got is None:
+        return want is got or want == got and type(want) is type(got)
+    if isinstance(want, (int, Decimal)) and isinstance(got, (int, Decimal)):
+        return Decimal(want) == Decimal(got)
+    if isinstance(got, date) and isinstance(want, str):
+        return got.isoformat() == want
+    return bool(want == got)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return repr(value)
+
+
+def find_test_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(q for q in p.rglob("*.yaml") if _is_test_file(q))
+        else:
+            files.append(p)
+    return files
+
+
+def _is_test_file(path: Path) -> bool:
+    # Pack files and the topic list live beside test files under rules/; test files start with 'pack:'.
+    try:
+        head = path.read_text(encoding="utf-8").lstrip()
+    except OSError:
+        return False
+    return any(line.startswith("pack:") for line in head.splitlines()[:20] if not line.startswith("#"))

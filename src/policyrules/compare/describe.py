@@ -1,0 +1,113 @@
+"""Rules in words, as an analyst reads the text: amounts, thresholds, durations, funding.
+
+Used by diffs and the comparison matrix; evaluation never comes through here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from policyrules.check import analysis
+from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
+
+NO_FIGURE = "no figure given"
+NOT_COVERED = "—"
+
+
+def _expr(e: Optional[CompiledExpr]) -> str:
+    if e is None:
+        return "?"
+    text = " ".join(e.text.split())
+    # quantity(5, 'month') reads better as "5 months"
+    import re
+
+    return re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _per(a: CompiledAmount) -> str:
+    return "".join(f" per {p}" for p in a.per)
+
+
+def _unit(a: CompiledAmount) -> str:
+    return "" if a.unit in (None, "1") else f" {a.unit}"
+
+
+def amount_text(a: Optional[CompiledAmount]) -> str:
+    """The figure as the pack states it: '8000 CNY per person', '6–12 month', 'no figure given'."""
+    if a is None:
+        return "no amount (a right or an exemption)"
+    if a.kind == "no_figure":
+        return NO_FIGURE
+    if a.kind == "range":
+        body = f"{_expr(a.min)}–{_expr(a.max)}{_unit(a)}"
+    elif a.kind == "cap":
+        body = f"min({_expr(a.actual)}, {_expr(a.cap)}){_unit(a)}" if a.actual else f"up to {_expr(a.cap)}{_unit(a)}"
+    elif a.kind == "share":
+        base = _expr(a.base) if a.base is not None else a.base_text
+        body = f"{_num((a.rate or Decimal(0)) * 100)}% of {base}{_unit(a)}"
+    elif a.kind == "minimum":
+        body = f"at least {_expr(a.value)}{_unit(a)}"
+    else:
+        body = f"{_expr(a.value)}{_unit(a)}"
+    text = body + _per(a)
+    if a.count is not None:
+        text += f" × {_expr(a.count)}"
+    return text
+
+
+def duration_text(rule: CompiledRule) -> Optional[str]:
+    o = rule.outcome
+    if o is None or o.duration is None:
+        return None
+    return f"at most {_expr(rule.duration_max)} {o.duration.unit}"
+
+
+def limit_text(rule: CompiledRule) -> Optional[str]:
+    o = rule.outcome
+    if o is None or o.limit is None:
+        return None
+    return f"at most {o.limit.max} per {o.limit.per}"
+
+
+def funding_text(rule: CompiledRule) -> Optional[str]:
+    o = rule.outcome
+    if o is None or not o.funding:
+        return None
+    return ", ".join(f"{f.payer} {_num(f.share * 100)}%" for f in o.funding)
+
+
+def thresholds(rule: CompiledRule) -> list[str]:
+    """The fact-versus-literal comparisons in a condition: 'unit.establishment_size >= 50'."""
+    return sorted(
+        {
+            f"{a.path} {a.op} {a.value}"
+            for a in analysis.atoms(rule.when.node)
+            if not isinstance(a.value, (bool, frozenset))
+        }
+    )
+
+
+def validity_text(pack: CompiledPack) -> str:
+    until = pack.valid_until.isoformat() if pack.valid_until else "no end stated"
+    return f"{pack.valid_from.isoformat()} – {until}"
+
+
+def headline(pack: CompiledPack, topic: str) -> Optional[str]:
+    """The figure(s) a pack gives for a topic; None when it does not cover the topic."""
+    rules = [r for r in pack.rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
+    if not rules:
+        return None
+    texts = []
+    for r in rules:
+        t = amount_text(r.amount)
+        extra = [x for x in (duration_text(r), limit_text(r)) if x]
+        texts.append(t + (f" ({'; '.join(extra)})" if extra else ""))
+    figures = [t for t in texts if not t.startswith(("no amount", NO_FIGURE))]
+    if not figures:
+        return NO_FIGURE if any(t.startswith(NO_FIGURE) for t in texts) else "covered, no amount"
+    return "; ".join(dict.fromkeys(figures))

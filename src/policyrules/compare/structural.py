@@ -1,0 +1,151 @@
+"""Structural diff of two packs, aligned by topic: what each gives, and how the texts differ."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from policyrules.engine.model import CompiledPack, CompiledRule
+from policyrules.pack.files import rules_dir
+from policyrules.pack.topics import load_topics
+
+from .describe import amount_text, duration_text, funding_text, limit_text, thresholds, validity_text
+
+Status = Literal["only_a", "only_b", "both"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleView(_Out):
+    rule: str
+    kind: str
+    to: str
+    summary: str
+    amount: Optional[str] = None
+    condition: str
+    thresholds: list[str] = []
+    duration: Optional[str] = None
+    limit: Optional[str] = None
+    funding: Optional[str] = None
+    deadline: Optional[str] = None
+    clause: str
+    quote: str
+    document: str
+
+
+class TopicDiff(_Out):
+    topic: str
+    definition: str
+    status: Status
+    a: list[RuleView] = []
+    b: list[RuleView] = []
+    differences: list[str] = []
+
+
+class PackInfo(_Out):
+    id: str
+    document: str
+    validity: str
+
+
+class StructuralDiff(_Out):
+    a: PackInfo
+    b: PackInfo
+    topics: list[TopicDiff]
+
+    def topic(self, name: str) -> Optional[TopicDiff]:
+        return next((t for t in self.topics if t.topic == name), None)
+
+
+def view(rule: CompiledRule) -> RuleView:
+    if rule.kind == "exclusion":
+        amount = None
+        summary = f"excludes {rule.excluded_topic}: {rule.summary}"
+    else:
+        amount = amount_text(rule.amount)
+        summary = rule.summary
+    deadline = rule.outcome.deadline.isoformat() if rule.outcome and rule.outcome.deadline else None
+    return RuleView(
+        rule=rule.id,
+        kind=rule.kind,
+        to=rule.to,
+        summary=summary,
+        amount=amount,
+        condition=" ".join(rule.when.text.split()),
+        thresholds=thresholds(rule),
+        duration=duration_text(rule),
+        limit=limit_text(rule),
+        funding=funding_text(rule),
+        deadline=deadline,
+        clause=rule.citation.clause,
+        quote=rule.citation.quote,
+        document=rule.citation.document,
+    )
+
+
+def _topic_rules(pack: CompiledPack) -> dict[str, list[CompiledRule]]:
+    """Non-derive rules by topic; exclusions are listed under the topic they exclude."""
+    out: dict[str, list[CompiledRule]] = {}
+    for r in pack.rules:
+        if r.kind == "derive":
+            continue
+        key = r.excluded_topic if r.kind == "exclusion" and r.excluded_topic else r.topic
+        out.setdefault(key, []).append(r)
+    return out
+
+
+def _aspect(name: str, a: list[RuleView], b: list[RuleView], get) -> Optional[str]:  # type: ignore[no-untyped-def]
+    va = sorted({x for r in a for x in _as_list(get(r))})
+    vb = sorted({x for r in b for x in _as_list(get(r))})
+    if va == vb:
+        return None
+    return f"{name}: {'; '.join(va) or 'none'}  vs  {'; '.join(vb) or 'none'}"
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [str(value)]
+
+
+ASPECTS = (
+    ("amount", lambda r: r.amount if r.kind != "exclusion" else None),
+    ("condition thresholds", lambda r: r.thresholds if r.kind != "exclusion" else None),
+    ("exclusions", lambda r: r.summary if r.kind == "exclusion" else None),
+    ("duration", lambda r: r.duration),
+    ("frequency limit", lambda r: r.limit),
+    ("funding", lambda r: r.funding),
+    ("deadline", lambda r: r.deadline),
+    ("kind", lambda r: f"{r.kind} to {r.to}" if r.kind != "exclusion" else None),
+)
+
+
+def structural_diff(a: CompiledPack, b: CompiledPack) -> StructuralDiff:
+    definitions = load_topics(rules_dir() / "topics.yaml")
+    ra, rb = _topic_rules(a), _topic_rules(b)
+    topics = []
+    for topic in sorted(set(ra) | set(rb)):
+        va = [view(r) for r in ra.get(topic, [])]
+        vb = [view(r) for r in rb.get(topic, [])]
+        status: Status = "both" if va and vb else ("only_a" if va else "only_b")
+        diffs = [d for name, get in ASPECTS if status == "both" and (d := _aspect(name, va, vb, get))]
+        topics.append(
+            TopicDiff(
+                topic=topic,
+                definition=definitions[topic].definition if topic in definitions else "",
+                status=status,
+                a=va,
+                b=vb,
+                differences=diffs,
+            )
+        )
+    return StructuralDiff(
+        a=PackInfo(id=a.id, document=a.document.number, validity=validity_text(a)),
+        b=PackInfo(id=b.id, document=b.document.number, validity=validity_text(b)),
+        topics=topics,
+    )

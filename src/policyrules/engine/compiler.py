@@ -1,0 +1,544 @@
+"""Validated pack spec → :class:`CompiledPack`: type-check, unit-check, order, compile.
+
+All problems are collected and raised together as one :class:`PackError`,
+each pointing at its file, line and column through a :class:`Locator`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+from typing import Any, Optional, Protocol
+
+from policyrules.errors import ExpressionError, Location, PackError, Problem
+from policyrules.expr import BOOL, DATE, STRING, Type, check, compile_expr, number, parse
+from policyrules.facts.vocabulary import AS_OF, case_facts, suggestions
+from policyrules.pack.schema import Amount, DatedBound, Document, PackSpec, Rule
+from policyrules.units import DIMENSIONLESS, Dim, parse_unit
+
+from .model import (
+    CompiledAmount,
+    CompiledExpr,
+    CompiledPack,
+    CompiledRule,
+    ParameterSeries,
+    citation_of,
+)
+
+PathKey = tuple[Any, ...]
+
+
+class Locator(Protocol):
+    def location(self, path: PathKey) -> Location: ...
+
+    def location_in_scalar(self, path: PathKey, offset: int) -> Location: ...
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A rule together with where it was written."""
+
+    rule: Rule
+    path: PathKey
+    locator: Locator
+    document: Document
+    pack_id: str
+
+
+class _Context:
+    def __init__(self, spec: PackSpec, parent: Optional[CompiledPack], locator: Locator) -> None:
+        self.problems: list[Problem] = []
+        self.locator = locator
+        self.types: dict[str, Type] = {p: f.type for p, f in case_facts().items()}
+        self.types[AS_OF.path] = AS_OF.type
+        self.derived = dict(parent.derived) if parent else {}
+        params = {p.name: p for p in parent.parameters} if parent else {}
+        for name, param in spec.parameters.items():
+            try:
+                unit = parse_unit(param.unit)
+            except ValueError as exc:
+                self.error(str(exc), ("parameters", name, "unit"))
+                unit = DIMENSIONLESS
+            self.types[f"param.{name}"] = number(unit)
+            params[name] = ParameterSeries(name, param.unit, tuple(sorted((v.from_, v.value) for v in param.values)))
+        if parent:
+            for p in parent.parameters:
+                self.types.setdefault(f"param.{p.name}", number(parse_unit(p.unit)))
+        self.params = params
+        for name, decl in spec.derived.items():
+            if name in self.derived:
+                self.error(f"derived fact {name!r} is already declared by the parent pack", ("derived", name))
+            self.derived[name] = decl
+        for name, decl in self.derived.items():
+            self.types[f"derived.{name}"] = self._derived_type(name, decl)
+
+    def _derived_type(self, name: str, decl: Any) -> Type:
+        if decl.type == "number":
+            try:
+                return number(parse_unit(decl.unit or "1"))
+            except ValueError as exc:
+                self.error(str(exc), ("derived", name, "unit"))
+                return number(DIMENSIONLESS)
+        if decl.type == "string":
+            return Type("string", choices=frozenset(decl.choices)) if decl.choices else STRING
+        return BOOL if decl.type == "bool" else DATE
+
+    def error(self, message: str, path: PathKey, locator: Optional[Locator] = None, code: str = "reference") -> None:
+        self.problems.append(Problem(message, (locator or self.locator).location(path), code))
+
+    def expr(self, src: _Source, key: PathKey, text: Any, want: str) -> Optional[tuple[CompiledExpr, Type]]:
+        """Parse, check and compile one expression field; None (and a problem) on failure."""
+        path = src.path + key
+        if isinstance(text, (bool, int, Decimal)):
+            node_text = "true" if text is True else "false" if text is False else str(text)
+        else:
+            node_text = text
+        try:
+            node = parse(node_text)
+            t = check(node, self.types.get, lambda p: suggestions(p, self.types))
+        except ExpressionError as exc:
+            loc = (
+                src.locator.location_in_scalar(path, exc.offset)
+                if isinstance(text, str)
+                else src.locator.location(path)
+            )
+            code = "unit" if "unit" in exc.message else "expression"
+            self.problems.append(Problem(exc.message, loc, code))
+            return None
+        if want != "any" and t.kind != want:
+            self.problems.append(
+                Problem(f"expected a {want} expression, got a {t}", src.locator.location(path), "expression")
+            )
+            return None
+        return CompiledExpr(node_text, node, compile_expr(node)), t
+
+
+def compile_pack(
+    spec: PackSpec,
+    locator: Locator,
+    topics: frozenset[str],
+    content_hash: str,
+    parent: Optional[CompiledPack] = None,
+    source_path: Optional[str] = None,
+) -> CompiledPack:
+    ctx = _Context(spec, parent, locator)
+    if parent is None and spec.parent is not None:
+        ctx.error(f"parent pack {spec.parent!r} was not loaded", ("parent",))
+
+    sources, inherited = _merge_rules(ctx, spec, parent, locator)
+    rules: dict[str, CompiledRule] = {r.id: r for r in inherited}
+    for src in sources:
+        compiled = _compile_rule(ctx, src, topics)
+        if compiled is not None:
+            rules[compiled.id] = compiled
+
+    setters = _setters(ctx, list(rules.values()))
+    ordered = _order(ctx, sources, rules, setters)
+    _check_ledger(ctx, spec, sources)
+    _check_validity(ctx, spec)
+    if ctx.problems:
+        raise PackError(ctx.problems)
+
+    has_precedence = frozenset(name for name, decl in ctx.derived.items() if decl.precedence)
+    return CompiledPack(
+        id=spec.id,
+        content_hash=content_hash,
+        jurisdiction=spec.jurisdiction,
+        document=spec.document,
+        validity=spec.validity,
+        rules=tuple(ordered),
+        parameters=tuple(ctx.params.values()),
+        derived=ctx.derived,
+        setters=setters,
+        has_precedence=has_precedence,
+        spec=spec,
+        parent=parent,
+        source_path=source_path,
+        rule_index={r.id: r for r in ordered},
+    )
+
+
+def _merge_rules(
+    ctx: _Context, spec: PackSpec, parent: Optional[CompiledPack], locator: Locator
+) -> tuple[list[_Source], list[CompiledRule]]:
+    """This pack's rules, and the parent's compiled rules it inherits.
+
+    A rule that shares a topic with a parent rule must say whether it replaces
+    it ('overrides') or applies beside it ('alongside'); silence is an error.
+    """
+    own = [_Source(r, ("rules", i), locator, spec.document, spec.id) for i, r in enumerate(spec.rules)]
+    seen: set[str] = set()
+    for src in own:
+        if src.rule.id in seen:
+            ctx.error(f"duplicate rule id {src.rule.id!r}", src.path + ("id",))
+        seen.add(src.rule.id)
+    parent_rules = {r.id: r for r in parent.rules} if parent else {}
+    overridden: set[str] = set()
+    for src in own:
+        for ref in src.rule.overrides:
+            if ref not in parent_rules:
+                where = f"parent pack {parent.id!r}" if parent else "a parent pack (this pack has none)"
+                ctx.error(f"overrides {ref!r}, which is not a rule of {where}", src.path + ("overrides",))
+        for ref in src.rule.alongside:
+            if ref not in parent_rules and ref not in seen:
+                ctx.error(
+                    f"alongside names {ref!r}, which is not a rule of this pack or its parent",
+                    src.path + ("alongside",),
+                )
+        overridden.update(src.rule.overrides)
+        declared = set(src.rule.overrides) | set(src.rule.alongside)
+        for pr in parent.rules if parent else ():
+            clash = pr.topic == src.rule.topic and "derive" not in (pr.kind, src.rule.kind)
+            if clash and pr.id not in declared:
+                ctx.error(
+                    f"rule {src.rule.id!r} and parent rule {pr.id!r} share topic {pr.topic!r}: "
+                    "declare which applies with 'overrides' or 'alongside'",
+                    src.path + ("topic",),
+                    code="layering",
+                )
+        if src.rule.id in parent_rules:
+            ctx.error(f"rule id {src.rule.id!r} is already used by parent pack {parent.id!r}", src.path + ("id",))  # type: ignore[union-attr]
+    if parent is None:
+        return own, []
+    return own, [r for r in parent.rules if r.id not in overridden]
+
+
+def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Optional[CompiledRule]:
+    rule = src.rule
+    ok = True
+    if rule.topic not in topics:
+        hints = suggestions(rule.topic, topics)
+        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+        ctx.error(
+            f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator, "topic"
+        )
+        ok = False
+    when = ctx.expr(src, ("when",), rule.when, "bool")
+    common: dict[str, Any] = dict(
+        id=rule.id,
+        topic=rule.topic,
+        title=rule.title,
+        kind=rule.kind,
+        citation=citation_of(rule.citation, src.document),
+        notes=tuple(rule.notes),
+        pack_id=src.pack_id,
+        alongside=tuple(rule.alongside),
+        defined_at=src.locator.location(src.path),
+    )
+    if rule.derive is not None:
+        decl = ctx.derived.get(rule.derive.fact)
+        if decl is None:
+            ctx.error(
+                f"derived fact {rule.derive.fact!r} is not declared under 'derived'",
+                src.path + ("derive", "fact"),
+                src.locator,
+            )
+            return None
+        value = ctx.expr(src, ("derive", "value"), rule.derive.value, "any")
+        if value is not None:
+            want = ctx.types[f"derived.{rule.derive.fact}"]
+            got = value[1]
+            if got.kind != want.kind or (got.kind == "number" and got.dim is not None and got.dim != want.dim):
+                ctx.error(
+                    f"value is a {got}, but derived.{rule.derive.fact} is a {want}",
+                    src.path + ("derive", "value"),
+                    src.locator,
+                )
+                ok = False
+        if when is None or value is None or not ok:
+            return None
+        return CompiledRule(when=when[0], derive_fact=rule.derive.fact, derive_value=value[0], **common)
+
+    if rule.exclusion is not None:
+        if rule.exclusion.topic_excluded not in topics:
+            ctx.error(
+                f"topic {rule.exclusion.topic_excluded!r} is not in rules/topics.yaml",
+                src.path + ("exclusion", "topic_excluded"),
+                src.locator,
+                "topic",
+            )
+            ok = False
+        if when is None or not ok:
+            return None
+        return CompiledRule(
+            when=when[0],
+            excluded_topic=rule.exclusion.topic_excluded,
+            summary=rule.exclusion.summary,
+            to=rule.exclusion.to,
+            **common,
+        )
+
+    outcome = rule.entitlement or rule.obligation or rule.sanction
+    assert outcome is not None
+    okey = rule.kind
+    amount = None
+    if outcome.amount is not None:
+        amount = _compile_amount(ctx, src, (okey, "amount"), outcome.amount)
+        ok = ok and amount is not None
+    duration_max = duration_used = limit_used = met_when = None
+    if outcome.duration is not None:
+        try:
+            dur_dim = parse_unit(outcome.duration.unit)
+        except ValueError as exc:
+            ctx.error(str(exc), src.path + (okey, "duration", "unit"), src.locator)
+            dur_dim = DIMENSIONLESS
+            ok = False
+        d = ctx.expr(src, (okey, "duration", "max"), outcome.duration.max, "number")
+        ok = ok and _dim_is(ctx, src, (okey, "duration", "max"), d, [dur_dim])
+        duration_max = d[0] if d else None
+        if outcome.duration.used is not None:
+            u = ctx.expr(src, (okey, "duration", "used"), outcome.duration.used, "number")
+            ok = ok and _dim_is(ctx, src, (okey, "duration", "used"), u, [dur_dim])
+            duration_used = u[0] if u else None
+    if outcome.limit is not None:
+        u = ctx.expr(src, (okey, "limit", "used"), outcome.limit.used, "number")
+        limit_used = u[0] if u else None
+        ok = ok and u is not None
+    if outcome.met_when is not None:
+        m = ctx.expr(src, (okey, "met_when"), outcome.met_when, "bool")
+        met_when = m[0] if m else None
+        ok = ok and m is not None
+    if outcome.funding:
+        total = sum((f.share for f in outcome.funding), Decimal(0))
+        if total != 1:
+            ctx.error(f"funding shares add up to {total}, not 1", src.path + (okey, "funding"), src.locator)
+            ok = False
+    for topic in outcome.excludes:
+        if topic not in topics:
+            ctx.error(
+                f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator, "topic"
+            )
+            ok = False
+    if when is None or not ok:
+        return None
+    return CompiledRule(
+        when=when[0],
+        outcome=outcome,
+        amount=amount,
+        duration_max=duration_max,
+        duration_used=duration_used,
+        limit_used=limit_used,
+        met_when=met_when,
+        summary=outcome.summary,
+        to=outcome.to,
+        **common,
+    )
+
+
+def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -> Optional[CompiledAmount]:
+    ok = True
+    unit = per_dims = None
+    if amount.unit is not None:
+        try:
+            unit = parse_unit(amount.unit)
+            per_dims = [parse_unit(p) for p in amount.per]
+        except ValueError as exc:
+            ctx.error(str(exc), src.path + key, src.locator)
+            return None
+    # A figure may already be expressed per unit or per period (rent in CNY/month)
+    # or not (5 months of the minimum wage, paid per person per year): accept the
+    # declared unit divided by any subset of the 'per' dimensions, nothing else.
+    accepted: list[Dim] = []
+    if unit is not None and per_dims is not None:
+        for k in range(len(per_dims) + 1):
+            for subset in combinations(per_dims, k):
+                d = unit
+                for p in subset:
+                    d = d / p
+                accepted.append(d)
+    fields: dict[str, Any] = {}
+    for name in ("value", "min", "max", "cap", "actual", "base"):
+        text = getattr(amount, name)
+        if text is None:
+            continue
+        compiled = ctx.expr(src, key + (name,), text, "number")
+        if compiled is None:
+            ok = False
+            continue
+        if name == "base" and amount.rate is not None:
+            pass  # rate is dimensionless, so the base carries the unit
+        ok = _dim_is(ctx, src, key + (name,), compiled, accepted) and ok
+        fields[name] = compiled[0]
+    if amount.count is not None:
+        c = ctx.expr(src, key + ("count",), amount.count, "number")
+        if c is None:
+            ok = False
+        else:
+            want = per_dims[:1] if per_dims else []
+            ok = _dim_is(ctx, src, key + ("count",), c, want + [DIMENSIONLESS]) and ok
+            fields["count"] = c[0]
+        if not amount.per:
+            ctx.error(
+                "'count' needs 'per' to say what is counted, e.g. per: [person]",
+                src.path + key + ("count",),
+                src.locator,
+            )
+            ok = False
+    if amount.kind == "range" and isinstance(amount.min, Decimal) and isinstance(amount.max, Decimal):
+        if amount.min > amount.max:
+            ctx.error(
+                f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator, "range"
+            )
+            ok = False
+    if amount.rate is not None and not (0 < amount.rate <= 1):
+        ctx.error(
+            f"share rate {amount.rate} is not between 0 and 1 (write 0.6 for 60%)",
+            src.path + key + ("rate",),
+            src.locator,
+        )
+        ok = False
+    if not ok:
+        return None
+    return CompiledAmount(
+        kind=amount.kind,
+        unit=amount.unit,
+        per=tuple(amount.per),
+        rate=amount.rate,
+        base_text=amount.base_text,
+        reference=amount.reference,
+        **fields,
+    )
+
+
+def _dim_is(
+    ctx: _Context, src: _Source, key: PathKey, compiled: Optional[tuple[CompiledExpr, Type]], accepted: list[Dim]
+) -> bool:
+    if compiled is None:
+        return False
+    dim = compiled[1].dim
+    if dim is None or not accepted or dim in accepted:
+        return True
+    ctx.error(
+        f"unit mismatch: this is in [{dim}], expected " + " or ".join(f"[{d}]" for d in accepted),
+        src.path + key,
+        src.locator,
+        "unit",
+    )
+    return False
+
+
+def _setters(ctx: _Context, rules: list[CompiledRule]) -> dict[str, tuple[str, ...]]:
+    """Derived fact -> the rules that set it, in precedence order where declared."""
+    found: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.derive_fact is not None:
+            found.setdefault(rule.derive_fact, []).append(rule.id)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, ids in found.items():
+        decl = ctx.derived[name]
+        if decl.precedence:
+            unknown = [r for r in decl.precedence if r not in ids]
+            if unknown:
+                ctx.error(
+                    f"precedence names {unknown[0]!r}, which does not set {name!r}", ("derived", name, "precedence")
+                )
+            rest = [r for r in ids if r not in decl.precedence]
+            if rest:
+                ctx.error(
+                    f"precedence of {name!r} leaves out {rest[0]!r}, which also sets it",
+                    ("derived", name, "precedence"),
+                )
+            out[name] = tuple(decl.precedence)
+        else:
+            out[name] = tuple(ids)
+    return out
+
+
+def _order(
+    ctx: _Context, sources: list[_Source], rules: dict[str, CompiledRule], setters: dict[str, tuple[str, ...]]
+) -> list[CompiledRule]:
+    """Order rules so that every derived fact is complete before it is read.
+
+    A cycle (a fact that depends on itself) is a load error naming the rules.
+    """
+    position = {rid: i for i, rid in enumerate(rules)}  # inherited rules first, then this pack's
+    path_of = {src.rule.id: src for src in sources}
+    deps: dict[str, set[str]] = {}
+    for rid, rule in rules.items():
+        reads = rule.reads()
+        needed: set[str] = set()
+        for path in reads:
+            if path.startswith("derived."):
+                needed.update(setters.get(path[len("derived.") :], ()))
+        deps[rid] = {d for d in needed if d in rules}
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(rid: str, stack: list[str]) -> None:
+        if state.get(rid) == 2:
+            return
+        if state.get(rid) == 1:
+            cycle = stack[stack.index(rid) :] + [rid]
+            src = path_of.get(rid)
+            message = "rules depend on each other in a cycle: " + " -> ".join(cycle)
+            ctx.error(message, src.path if src else ("rules",), code="cycle")
+            return
+        state[rid] = 1
+        for dep in sorted(deps[rid], key=position.__getitem__):
+            visit(dep, stack + [rid])
+        state[rid] = 2
+        order.append(rid)
+
+    for rid in sorted(rules, key=position.__getitem__):
+        visit(rid, [])
+    done: set[str] = set()
+    ordered: list[CompiledRule] = []
+    for rid in order:
+        done.add(rid)
+        resolves = tuple(name for name, ids in setters.items() if rid in ids and all(i in done for i in ids))
+        rule = rules[rid]
+        if resolves:
+            rule = _replace(rule, resolves=resolves)
+        ordered.append(rule)
+    return ordered
+
+
+def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
+    from dataclasses import replace
+
+    return replace(rule, **changes)
+
+
+def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None:
+    own = {src.rule.id: src for src in sources if src.pack_id == spec.id}
+    listed: set[str] = set()
+    clauses: set[str] = set()
+    for i, entry in enumerate(spec.ledger):
+        if entry.clause in clauses:
+            ctx.error(f"clause {entry.clause!r} appears twice in the ledger", ("ledger", i, "clause"), code="ledger")
+        clauses.add(entry.clause)
+        for j, rid in enumerate(entry.rules):
+            if rid not in own:
+                ctx.error(
+                    f"ledger names rule {rid!r}, which this pack does not define",
+                    ("ledger", i, "rules", j),
+                    code="ledger",
+                )
+            listed.add(rid)
+    for rid, src in own.items():
+        if rid not in listed:
+            ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator, "ledger")
+        c = src.rule.citation
+        if not c.external and c.document in (None, spec.document.number) and c.clause not in clauses:
+            ctx.error(
+                f"clause {c.clause!r} is cited but not in the ledger",
+                src.path + ("citation", "clause"),
+                src.locator,
+                "ledger",
+            )
+
+
+def _check_validity(ctx: _Context, spec: PackSpec) -> None:
+    start = spec.validity.from_.date
+    end = spec.validity.until.date if isinstance(spec.validity.until, DatedBound) else None
+    if end is not None and end < start:
+        ctx.error("validity ends before it starts", ("validity", "until"), code="validity")
+    for name, param in spec.parameters.items():
+        for i, v in enumerate(param.values):
+            if end is not None and v.from_ > end:
+                ctx.error(
+                    f"value of {name!r} starts after the pack's validity ends",
+                    ("parameters", name, "values", i),
+                    code="validity",
+                )

@@ -1,0 +1,170 @@
+"""The compiled pack: what the evaluator runs. Built once by ``policyrules.compiler``.
+
+Nothing here knows about YAML or files; expressions are already closures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from policyrules.errors import Location
+from policyrules.expr import Node, names
+from policyrules.expr.compile import Fn
+from policyrules.pack.schema import (
+    Citation,
+    DatedBound,
+    DerivedFact,
+    Document,
+    Jurisdiction,
+    Outcome,
+    PackSpec,
+    Validity,
+)
+
+
+@dataclass(frozen=True)
+class CompiledExpr:
+    """An expression with its text (as written) and its closure."""
+
+    text: str
+    node: Node
+    fn: Fn
+
+
+@dataclass(frozen=True)
+class CompiledAmount:
+    kind: str
+    unit: Optional[str]
+    per: tuple[str, ...]
+    value: Optional[CompiledExpr] = None
+    min: Optional[CompiledExpr] = None
+    max: Optional[CompiledExpr] = None
+    cap: Optional[CompiledExpr] = None
+    actual: Optional[CompiledExpr] = None
+    rate: Optional[Decimal] = None
+    base: Optional[CompiledExpr] = None
+    base_text: Optional[str] = None
+    count: Optional[CompiledExpr] = None
+    reference: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ResolvedCitation:
+    document: str
+    clause: str
+    quote: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    topic: str
+    title: str
+    kind: str  # derive | entitlement | obligation | sanction | exclusion
+    when: CompiledExpr
+    citation: ResolvedCitation
+    notes: tuple[str, ...]
+    pack_id: str  # the pack that defines it (differs from the evaluated pack when inherited)
+    derive_fact: Optional[str] = None
+    derive_value: Optional[CompiledExpr] = None
+    outcome: Optional[Outcome] = None  # entitlement, obligation, sanction: the declared metadata
+    amount: Optional[CompiledAmount] = None
+    duration_max: Optional[CompiledExpr] = None
+    duration_used: Optional[CompiledExpr] = None
+    limit_used: Optional[CompiledExpr] = None
+    met_when: Optional[CompiledExpr] = None
+    excluded_topic: Optional[str] = None  # exclusions
+    summary: str = ""
+    to: str = ""
+    resolves: tuple[str, ...] = ()  # derived facts whose setters are all done after this rule
+    alongside: tuple[str, ...] = ()  # rules of the same topic declared to apply together with this one
+    defined_at: Optional[Location] = None  # where the rule is written, for findings
+
+    def expressions(self) -> list[CompiledExpr]:
+        """Every expression the rule evaluates."""
+        out = [self.when]
+        out += [
+            e for e in (self.derive_value, self.duration_max, self.duration_used, self.limit_used, self.met_when) if e
+        ]
+        if self.amount is not None:
+            a = self.amount
+            out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e]
+        return out
+
+    def reads(self) -> set[str]:
+        """Every fact path the rule reads."""
+        return {p for e in self.expressions() for p in names(e.node)}
+
+
+@dataclass(frozen=True)
+class ParameterSeries:
+    """A parameter's values, each in force from a date, sorted."""
+
+    name: str
+    unit: str
+    values: tuple[tuple[date, Decimal], ...]
+
+    def as_of(self, day: date) -> Optional[Decimal]:
+        current = None
+        for start, value in self.values:
+            if start <= day:
+                current = value
+        return current
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    id: str
+    content_hash: str
+    jurisdiction: Jurisdiction
+    document: Document
+    validity: Validity
+    rules: tuple[CompiledRule, ...]  # in evaluation order
+    parameters: tuple[ParameterSeries, ...]
+    derived: dict[str, DerivedFact]
+    setters: dict[str, tuple[str, ...]]  # derived fact -> rule ids that set it, in precedence order
+    has_precedence: frozenset[str]  # derived facts with declared precedence
+    spec: PackSpec
+    parent: Optional[CompiledPack] = None
+    source_path: Optional[str] = None
+    rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        return self.rule_index[rule_id]
+
+    def documents(self) -> dict[str, Document]:
+        """This pack's document and its ancestors', by number: what its citations may cite."""
+        out = self.parent.documents() if self.parent is not None else {}
+        out[self.document.number] = self.document
+        return out
+
+    def inputs_of(self, rules: list[CompiledRule]) -> set[str]:
+        """Fact paths the rules read, following derived facts back to what sets them (derived.* included)."""
+        seen: set[str] = set()
+        todo = [p for r in rules for p in r.reads()]
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            if path.startswith("derived."):
+                for rid in self.setters.get(path[len("derived.") :], ()):
+                    todo += self.rule_index[rid].reads()
+        return seen
+
+    @property
+    def valid_from(self) -> date:
+        return self.validity.from_.date
+
+    @property
+    def valid_until(self) -> Optional[date]:
+        until = self.validity.until
+        return until.date if isinstance(until, DatedBound) else None
+
+
+def citation_of(c: Citation, document: Document) -> ResolvedCitation:
+    return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external)

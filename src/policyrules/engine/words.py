@@ -1,0 +1,54 @@
+"""Amounts as a reader says them, with their figure when known: plain text, no markup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from .result import AmountOut
+
+
+def number_text(value: Optional[Decimal]) -> str:
+    if value is None:
+        return "?"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _unit(unit: Optional[str], per: list[str]) -> str:
+    words = [] if unit in (None, "1") else [unit or ""]
+    words += [f"per {p}" for p in per]
+    return " ".join(words)
+
+
+def format_amount_plain(a: AmountOut) -> str:
+    """An amount as a reader would say it, with its figure when known (no markup)."""
+    unit = _unit(a.unit, a.per)
+    if a.kind == "no_figure":
+        return f"no figure given — {a.reference}"
+    if a.kind == "range":
+        text = f"{number_text(a.min)}–{number_text(a.max)} {unit}"
+    elif a.kind == "cap":
+        text = f"up to {number_text(a.cap)} {unit}"
+        if a.value is not None:
+            text = f"{number_text(a.value)} {unit} (actual, capped at {number_text(a.cap)})"
+    elif a.kind == "minimum":
+        text = f"at least {number_text(a.value)} {unit}"
+    elif a.kind == "share":
+        text = f"{number_text(a.value)} {unit} ({a.expression})"
+    else:
+        text = f"{number_text(a.value)} {unit}"
+        if a.value is None or a.kind == "formula":
+            text += f"  = {a.expression}"
+    if a.count is not None:
+        if a.total is not None:
+            total = number_text(a.total)
+        elif a.total_min is not None:
+            total = f"{number_text(a.total_min)}–{number_text(a.total_max)}"
+        else:
+            total = "?"
+        rest = " per ".join(a.per[1:])
+        text += f" × {number_text(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + rest if rest else ''}"
+    if a.missing:
+        text += f" (missing: {', '.join(a.missing)})"
+    return text.strip()

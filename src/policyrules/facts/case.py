@@ -1,0 +1,458 @@
+"""The fact vocabulary: one typed case model shared by every pack.
+
+A case describes one situation to decide: a disabled person, the employer or
+unit, the place, the employment relation between them and the application
+being decided. Every field is optional; a missing fact is never guessed, it
+is reported with the outcomes that need it.
+
+Every field documents its Chinese term (``zh``) and, for numbers, its unit;
+``policyrules.vocabulary`` reads these to type-check pack expressions, and
+docs/vocabulary.md is generated from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, Field, model_validator
+
+from policyrules.types import STRICT, IsoDate, Number
+
+
+def fact(zh: str, description: str, unit: str | None = None) -> Any:
+    extra: dict[str, str] = {"zh": zh}
+    if unit is not None:
+        extra["unit"] = unit
+    return Field(default=None, description=description, json_schema_extra=extra)
+
+
+DisabilityCategory = Literal["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
+EducationLevel = Literal["secondary_vocational", "junior_college", "bachelor", "postgraduate"]
+AdminLevel = Literal["township", "county", "prefecture", "province", "national"]
+
+
+class Disability(BaseModel):
+    model_config = STRICT
+    category: Optional[DisabilityCategory] = fact(
+        "残疾类别",
+        "视力 visual, 听力 hearing, 言语 speech, 肢体 physical, 智力 intellectual, 精神 mental, 多重 multiple",
+    )
+    grade: Optional[Literal[1, 2, 3, 4]] = fact(
+        "残疾等级", "一级 (most severe) to 四级; 一级 and 二级 are 重度 (severe)"
+    )
+    certified: Optional[bool] = fact("持残疾人证", "holds a disability certificate (残疾人证)")
+
+
+class Graduation(BaseModel):
+    model_config = STRICT
+    level: Optional[EducationLevel] = fact(
+        "学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate"
+    )
+    year: Optional[int] = fact("毕业年份", "calendar year of graduation", "year")
+    full_time: Optional[bool] = fact("全日制", "graduated from full-time study")
+    date: Optional[IsoDate] = fact("毕业日期", "date of graduation (year alone gives only the calendar year)")
+
+
+class Lowbao(BaseModel):
+    model_config = STRICT
+    household_receives: Optional[bool] = fact(
+        "低保家庭", "the household currently receives minimum living allowance (最低生活保障)"
+    )
+    household_income_per_capita: Optional[Number] = fact(
+        "家庭人均收入", "monthly household income per head after the person found work", "CNY/month"
+    )
+    no_longer_qualifies: Optional[bool] = fact("不再符合低保条件", "the household no longer meets the 低保 conditions")
+    ceases_reason: Optional[Literal["employment", "living_improvement", "other"]] = fact(
+        "不再符合低保条件的原因",
+        "why the household no longer qualifies: 因就业 employment, 家庭经济、生活状况改善 living_improvement, other",
+    )
+    left_after_employment: Optional[bool] = fact(
+        "因就业退出低保", "the household left 低保 (after any phase-out period) because the person found work"
+    )
+
+
+class Business(BaseModel):
+    model_config = STRICT
+    kind: Optional[Literal["individual_business", "small_micro_enterprise", "blind_massage_shop", "other"]] = fact(
+        "创业实体类型", "个体工商户 individual business, 小微企业 small/micro enterprise, 盲人按摩店 blind massage shop"
+    )
+    licensed_on: Optional[IsoDate] = fact(
+        "取得营业执照之日", "date the business licence (or other legal registration) was obtained"
+    )
+    first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
+    rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
+    monthly_rent: Optional[Number] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
+    pension_medical_due_min_base: Optional[Number] = fact(
+        "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险",
+        "basic pension plus basic medical insurance contributions due for the year, at the local minimum contribution "
+        "standard for workers of individual economic organisations",
+        "CNY/year",
+    )
+
+
+class PublicWelfarePost(BaseModel):
+    model_config = STRICT
+    placements: Optional[int] = fact(
+        "累计安置次数", "public-welfare-post placements so far, not counting the one being decided", "session"
+    )
+    receives_subsidy: Optional[bool] = fact("享受公益性岗位补贴", "currently receives a public-welfare-post subsidy")
+    subsidy_expired: Optional[bool] = fact("补贴期满", "the subsidy period of the last placement has ended")
+    other_channels_failed: Optional[bool] = fact(
+        "难以通过其他渠道实现就业", "still cannot find work through other channels"
+    )
+
+
+class Person(BaseModel):
+    model_config = STRICT
+    disability: Optional[Disability] = fact("残疾情况", "the person's disability; absent if the person is not disabled")
+    parent_disabled: Optional[bool] = fact("父母为残疾人", "a parent of the person is disabled (残疾人子女)")
+    age: Optional[int] = fact("年龄", "age in whole years", "year")
+    years_to_retirement: Optional[Number] = fact("距离退休年龄", "years left until statutory retirement age", "year")
+    rural: Optional[bool] = fact("农村（牧区）户籍或居住", "lives in a rural or pastoral area (农村牧区)")
+    hukou_place: Optional[str] = fact("户籍所在地", "registered residence (county or district)")
+    employment: Optional[Literal["unemployed", "employed", "self_employed", "flexible"]] = fact(
+        "就业状态", "未就业 unemployed, 就业 employed by a unit, 自主创业 self-employed, 灵活就业 flexible employment"
+    )
+    lowbao: Optional[Lowbao] = fact("低保", "minimum living allowance status of the household")
+    graduation: Optional[Graduation] = fact("毕业情况", "the person's highest completed education")
+    student_level: Optional[EducationLevel] = fact("在读学历层次", "level of study the person is enrolled in now")
+    trainings_this_year: Optional[int] = fact(
+        "本年度已参加培训次数", "vocational training sessions already subsidised this year", "session"
+    )
+    business: Optional[Business] = fact("自主创业实体", "the person's own business")
+    social_insurance_paid_last_year: Optional[Number] = fact(
+        "上一年度实际缴纳社会保险金额", "social insurance contributions the person actually paid last year", "CNY/year"
+    )
+    blind_massage_practitioner: Optional[bool] = fact("盲人按摩从业人员", "works as a blind massage practitioner")
+    blind_massage_subsidy_years: Optional[int] = fact(
+        "已享受盲人按摩社保补贴年限", "years of blind-massage social insurance subsidy already received", "year"
+    )
+    medical_massage_qualification: Optional[bool] = fact(
+        "全国医疗按摩资格", "holds the national blind medical massage qualification"
+    )
+    special_hardship: Optional[bool] = fact(
+        "特殊困难人员", "recognised locally as a person in special hardship (besides severe disability)"
+    )
+    public_welfare_post: Optional[PublicWelfarePost] = fact("公益性岗位", "the person's public-welfare-post history")
+    holds_preferential_tobacco_licence: Optional[bool] = fact(
+        "已持优待烟草零售许可证", "already holds a tobacco retail licence granted under preferential conditions"
+    )
+    seeks_work: Optional[bool] = fact("有就业意愿", "wishes to work")
+    disabled_relative: Optional[bool] = fact(
+        "残疾人亲属", "a relative of a disabled person (the person need not be disabled)"
+    )
+    household_elderly_supports_disabled: Optional[bool] = fact(
+        "依老养残家庭成员", "member of a household where elderly parents support a disabled member"
+    )
+    household_multiple_disabled: Optional[bool] = fact(
+        "一户多残家庭成员", "member of a household with more than one disabled member"
+    )
+    household_zero_employment: Optional[bool] = fact(
+        "“零就业”残疾人家庭", "member of a disabled household in which nobody is employed"
+    )
+    in_auxiliary_employment: Optional[bool] = fact(
+        "辅助性就业援助对象",
+        "assisted (援助对象) by an auxiliary-employment institution, e.g. a sunshine base (阳光基地)",
+    )
+    supported_by_rural_disability_org: Optional[bool] = fact(
+        "扶残涉农经济组织扶持对象", "supported by a rural economic organisation that helps disabled people"
+    )
+    hardship_household: Optional[bool] = fact(
+        "困难家庭", "member of a household in hardship: 生活困难农户, 低保 or 低收入 (low-income) household"
+    )
+    recognised_employment_difficulty: Optional[bool] = fact(
+        "就业困难人员", "recognised as a person with employment difficulties under the local criteria"
+    )
+    poverty_alleviated: Optional[bool] = fact("脱贫人口", "registered as a person lifted out of poverty")
+    weak_labour: Optional[bool] = fact("半劳动力、弱劳动力", "has only partial or weak capacity to work")
+    needs_employment_service: Optional[bool] = fact("有就业服务需求", "asks for or needs employment services")
+    free_training_value_this_year: Optional[Number] = fact(
+        "本年度已享受免费技能培训金额", "value of free skills training already received this calendar year", "CNY"
+    )
+    can_perform_duties: Optional[bool] = fact(
+        "残疾不影响履行工作职责", "the person's disability does not affect performing the duties of the post"
+    )
+    disability_support_leader: Optional[bool] = fact(
+        "助残致富带头人", "recognised as a leader who helps disabled people prosper (助残致富带头人)"
+    )
+
+
+AT_MOST: tuple[tuple[str, str], ...] = (
+    ("unit.disabled_employees", "unit.staff"),
+    ("unit.blind_medical_masseurs", "unit.staff"),
+)
+"""Invariants between unit facts: the first never exceeds the second (checked by ``Unit``)."""
+
+
+UnitKind = Literal[
+    "party_government_agency",
+    "public_institution",
+    "state_owned_enterprise",
+    "private_enterprise",
+    "individual_business",
+    "social_organisation",
+    "local_government",
+    "other",
+]
+
+
+class Unit(BaseModel):
+    model_config = STRICT
+    kind: Optional[UnitKind] = fact(
+        "单位性质",
+        "党政机关 party/government agency, 事业单位 public institution, 国有企业 SOE, 民营企业 private enterprise, "
+        "个体工商户 individual business, 社会组织 social organisation, "
+        "区县、街道（镇）人民政府 local_government (a district, county, sub-district or town as the area that pools the quota)",
+    )
+    admin_level: Optional[AdminLevel] = fact(
+        "行政级别", "乡镇级 township, 县级(旗县级) county, 地市级 prefecture, 省级 province, 国家级 national"
+    )
+    is_school: Optional[bool] = fact("中小学、幼儿园", "a primary or secondary school or a kindergarten")
+    is_disabled_persons_federation: Optional[bool] = fact("残联机关", "the organ of a disabled persons' federation")
+    is_hospital: Optional[bool] = fact("医院", "a hospital")
+    is_medical_institution: Optional[bool] = fact("医疗机构", "a medical institution")
+    is_blind_massage_institution: Optional[bool] = fact("盲人按摩机构", "a blind (health-care) massage institution")
+    is_blind_medical_massage_institution: Optional[bool] = fact(
+        "盲人医疗按摩机构", "a blind medical massage institution (盲人医疗按摩所)"
+    )
+    is_auxiliary_employment_institution: Optional[bool] = fact(
+        "残疾人辅助性就业机构", "an auxiliary-employment institution"
+    )
+    is_labour_dispatch_agency: Optional[bool] = fact("劳务派遣机构", "a labour-dispatch agency")
+    is_rural_employment_base: Optional[bool] = fact(
+        "农村就业基地", "a rural employment or poverty-relief base for disabled people"
+    )
+    is_small_micro: Optional[bool] = fact("小微企业", "a small or micro enterprise")
+    is_concentrated_employment_unit: Optional[bool] = fact(
+        "集中安排残疾人就业机构", "a unit concentrating disabled employment (福利企业 etc.)"
+    )
+    fiscally_funded: Optional[bool] = fact("财政拨款的单位", "funded by fiscal appropriation")
+    establishment_size: Optional[int] = fact("编制数", "approved establishment posts (编制)", "person")
+    staff: Optional[int] = fact("在职职工总数", "total staff on the payroll", "person")
+    disabled_employees: Optional[int] = fact(
+        "安排残疾人就业人数", "disabled people employed, as counted for the quota", "person"
+    )
+    blind_medical_masseurs: Optional[int] = fact(
+        "具有医疗按摩资格的盲人", "blind employees holding the national medical massage qualification", "person"
+    )
+    has_vacant_establishment: Optional[bool] = fact("有空编", "has vacant establishment posts")
+    guarantee_fund_paid: Optional[bool] = fact(
+        "足额缴纳残疾人就业保障金", "paid the employment guarantee fund in full and on time"
+    )
+    new_outlets: Optional[int] = fact(
+        "新增便民服务网点数", "new kiosks, stalls or outlets the unit is setting up", "outlet"
+    )
+    runs_public_market: Optional[bool] = fact(
+        "政府和街道兴办贸易市场", "a government or sub-district body setting up a market or outlets"
+    )
+    builds_postal_kiosks: Optional[bool] = fact(
+        "新增建设邮政报刊零售亭", "the unit is building new postal newspaper kiosks (new_outlets counts them)"
+    )
+    area_establishment_total: Optional[int] = fact(
+        "辖区机关和事业单位编制总数",
+        "local_government: total 编制 of the agencies and public institutions of the area",
+        "person",
+    )
+    area_disabled_placed: Optional[int] = fact(
+        "辖区机关和事业单位安置残疾人就业人数",
+        "local_government: disabled people employed by the area's agencies and institutions",
+        "person",
+    )
+    meets_vat_refund_conditions: Optional[bool] = fact(
+        "符合增值税即征即退条件",
+        "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people",
+    )
+    households_driven: Optional[int] = fact(
+        "辐射带动残疾人家庭户数", "disabled households a base drives or supports (辐射带动)", "household"
+    )
+    blind_masseurs: Optional[int] = fact(
+        "符合条件的盲人按摩人员", "eligible blind massage workers the institution employs", "person"
+    )
+    blind_employees: Optional[int] = fact("安置盲人数量", "blind people the unit employs", "person")
+    blind_massage_standardisation_eligible: Optional[bool] = fact(
+        "符合参与盲人按摩机构标准化建设条件", "meets the conditions to take part in blind massage standardisation"
+    )
+    blind_massage_standardisation_supported: Optional[bool] = fact(
+        "已获盲人按摩机构标准化一次性改造扶持", "has already received the one-off standardisation renovation support"
+    )
+    blind_massage_standardisation_year: Optional[int] = fact(
+        "获得标准化一次性改造扶持的年份", "calendar year the one-off standardisation support was received", "year"
+    )
+    blind_massage_assessment_passed: Optional[bool] = fact(
+        "盲人按摩机构标准化考核合格", "passed this year's standardisation assessment"
+    )
+    meets_excess_quota_reward_conditions: Optional[bool] = fact(
+        "符合超比例安排残疾人就业奖励条件", "meets the (separately set) conditions for the excess-quota reward"
+    )
+    meets_land_use_tax_conditions: Optional[bool] = fact(
+        "符合城镇土地使用税减免条件",
+        "meets the conditions of the urban land-use tax relief for employers of disabled people",
+    )
+    meets_support_conditions: Optional[bool] = fact(
+        "符合扶持条件（标准）", "meets the conditions or standards for support set by the competent department"
+    )
+    is_beautiful_workshop: Optional[bool] = fact("残疾妇女“美丽工坊”", "a 美丽工坊 workshop employing disabled women")
+    privately_founded: Optional[bool] = fact("社会力量创办", "founded by non-government (social) actors")
+    holds_medical_practice_licence: Optional[bool] = fact(
+        "取得医疗机构执业许可证", "holds a medical institution practice licence (医疗机构执业许可证)"
+    )
+    meets_medical_insurance_designation_conditions: Optional[bool] = fact(
+        "符合医保定点条件", "meets the conditions for designation by basic medical insurance"
+    )
+    is_hr_service_agency: Optional[bool] = fact("经营性人力资源服务机构", "a commercial human-resources service agency")
+    serves_disabled_jobseekers: Optional[bool] = fact(
+        "为残疾人提供就业服务", "provides employment services to disabled people"
+    )
+    labour_intensive: Optional[bool] = fact("劳动密集型企业", "a labour-intensive enterprise")
+    years_noncompliant_unpaid: Optional[int] = fact(
+        "连续未按比例安排且未缴纳保障金年数",
+        "consecutive years (up to now) in which the unit neither met the quota nor paid the guarantee fund",
+        "year",
+    )
+    dispatched_disabled: Optional[int] = fact(
+        "劳务派遣残疾人数",
+        "disabled workers dispatched between this unit and the other party (labour-dispatch agency or user unit); "
+        "not included in staff or disabled_employees",
+        "person",
+    )
+    dispatch_counted_by: Optional[Literal["this_unit", "other_party", "no_dispatch"]] = fact(
+        "劳务派遣残疾人计入方",
+        "which party the signed dispatch agreement says counts the dispatched disabled workers: this_unit, other_party; "
+        "no_dispatch when the unit has no disabled workers in labour dispatch",
+    )
+    new_outlets_reserved: Optional[int] = fact(
+        "新增网点预留给残疾人数",
+        "of the new outlets (new_outlets), how many are reserved for disabled people",
+        "outlet",
+    )
+    operates_market: Optional[bool] = fact(
+        "经营农贸市场、早市、夜市、商业步行街",
+        "runs a farmers' market, morning or night market or commercial pedestrian street",
+    )
+    blind_masseurs_certified: Optional[bool] = fact(
+        "盲人医疗按摩人员取得从业资格证书",
+        "the unit's blind medical masseurs hold the practice qualification certificate",
+    )
+
+    @model_validator(mode="after")
+    def _counts_fit_in_staff(self) -> Unit:
+        # A head count that exceeds the payroll is a data error, not a case to decide.
+        for small, large in AT_MOST:
+            a, b = getattr(self, small.split(".")[1]), getattr(self, large.split(".")[1])
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})")
+        return self
+
+
+class Place(BaseModel):
+    model_config = STRICT
+    district: Optional[str] = fact(
+        "区县（旗）", "district, county or banner where the case is decided, as the text names it"
+    )
+    monthly_minimum_wage: Optional[Number] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
+    lowbao_standard: Optional[Number] = fact(
+        "当地低保标准", "local minimum living allowance standard per head", "CNY/month"
+    )
+    area_kind: Optional[Literal["urban_district", "county"]] = fact(
+        "区县类型", "市辖区 urban_district; 县 or 县级市 county"
+    )
+    many_disabled_people: Optional[bool] = fact(
+        "残疾人较多", "the area has many disabled residents (as the local authority judges)"
+    )
+    auxiliary_employment_institutions: Optional[int] = fact(
+        "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area", "institution"
+    )
+
+
+class Hire(BaseModel):
+    """The employment relation between the person and the unit, when a case has both."""
+
+    model_config = STRICT
+    contract_months: Optional[int] = fact("劳动合同期限", "length of the signed labour contract", "month")
+    social_insurance: Optional[bool] = fact("办理社会保险", "the employer registered the person for social insurance")
+    public_welfare_post: Optional[bool] = fact("公益性岗位", "the job is a public-welfare post")
+    months_employed: Optional[int] = fact(
+        "已稳定就业月数", "months the person has been in stable employment in this job", "month"
+    )
+    recommended_by_unit: Optional[bool] = fact(
+        "由本单位推荐", "the unit (e.g. a labour-dispatch agency) recommended the person for the job"
+    )
+
+
+class Training(BaseModel):
+    model_config = STRICT
+    days: Optional[int] = fact("培训天数", "length of the training", "day")
+    class_hours: Optional[int] = fact("培训课时", "length of the training", "hour")
+    cost: Optional[Number] = fact("培训费用", "cost of the training applied for", "CNY")
+    same_project_level_this_year: Optional[bool] = fact(
+        "同一培训项目同一等级一年内已享受", "the same project at the same level was already subsidised within a year"
+    )
+
+
+class Tobacco(BaseModel):
+    model_config = STRICT
+    first_application: Optional[bool] = fact("首次申请", "the applicant's first tobacco retail licence application")
+    normal_spacing: Optional[Number] = fact("正常办证间距", "spacing normally required between retail points here", "m")
+    guardian_assists: Optional[bool] = fact("监护人辅助经营", "a guardian will help run the shop")
+    partnership_or_hired: Optional[bool] = fact(
+        "合伙经营、雇佣经营", "the shop would be run as a partnership or by hired staff"
+    )
+
+
+ApplicationKind = Literal[
+    "tobacco_retail_licence",
+    "public_welfare_post",
+    "flexible_employment_insurance_subsidy",
+    "vocational_training",
+    "rural_practical_training",
+    "rent_subsidy",
+    "startup_subsidy",
+    "startup_guarantee_loan",
+    "lottery_outlet",
+    "market_stall",
+    "public_sector_recruitment",
+    "blind_massage_social_insurance_subsidy",
+    "student_aid",
+    "postal_kiosk",
+    "labour_cooperation",
+    "rural_industrial_assistance",
+    "railway_station_shop",
+    "lowbao_readmission",
+    "high_quality_farmer_training",
+    "bank_credit",
+]
+
+
+class Application(BaseModel):
+    model_config = STRICT
+    kind: Optional[ApplicationKind] = fact("申请事项", "what is being applied for or decided")
+    training: Optional[Training] = fact("培训", "the training session applied for")
+    tobacco: Optional[Tobacco] = fact("烟草专卖零售许可证", "the tobacco retail licence applied for")
+
+
+class Case(BaseModel):
+    """One situation to decide; every part is optional."""
+
+    model_config = STRICT
+    person: Optional[Person] = fact("残疾人", "the disabled person (or the child of one) concerned")
+    unit: Optional[Unit] = fact("用人单位", "the employer or unit concerned")
+    place: Optional[Place] = fact("地点", "where the case is decided")
+    hire: Optional[Hire] = fact("就业关系", "the employment relation between person and unit")
+    application: Optional[Application] = fact("申请", "the application being decided")
+
+
+def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Case → ``{"person.age": 30, ...}`` holding only the facts that are given."""
+    if out is None:
+        out = {}
+    if model is None:
+        return out
+    for name, value in model.__dict__.items():
+        if value is None:
+            continue
+        key = prefix + name
+        if isinstance(value, BaseModel):
+            flatten(value, key + ".", out)
+        else:
+            out[key] = value
+    return out

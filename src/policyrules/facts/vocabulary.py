@@ -1,0 +1,81 @@
+"""The fact vocabulary as expression types, read from the case models themselves."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from policyrules.expr import BOOL, DATE, STRING, Type, number
+from policyrules.units import parse_unit
+
+from .case import Case
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    path: str
+    type: Type
+    zh: str
+    description: str
+    unit: str | None
+    integer: bool = False  # whole numbers only (counts, years of age)
+
+
+def _unwrap(annotation: object) -> object:
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Union:
+        inner = [a for a in args if a is not type(None)]
+        return _unwrap(inner[0])
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(args[0])
+    return annotation
+
+
+def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactInfo]) -> None:
+    for name, field in model.model_fields.items():
+        path = prefix + name
+        inner = _unwrap(field.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            _walk(inner, path + ".", out)
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        unit = extra.get("unit")
+        if typing.get_origin(inner) is typing.Literal:
+            values = typing.get_args(inner)
+            if all(isinstance(v, int) for v in values):
+                t = number(parse_unit(unit or "1"))
+            else:
+                t = Type("string", choices=frozenset(str(v) for v in values))
+        elif inner is bool:
+            t = BOOL
+        elif inner in (int, Decimal):
+            t = number(parse_unit(str(unit or "1")))
+        elif inner is date:
+            t = DATE
+        elif inner is str:
+            t = STRING
+        else:  # pragma: no cover - guarded by tests over the whole vocabulary
+            raise TypeError(f"unsupported fact type at {path}: {inner!r}")
+        integer = inner is int or (typing.get_origin(inner) is typing.Literal and t.kind == "number")
+        out[path] = FactInfo(path, t, str(extra.get("zh", "")), field.description or "", unit and str(unit), integer)
+
+
+@lru_cache(maxsize=1)
+def case_facts() -> dict[str, FactInfo]:
+    """Every input fact path of a case, with its type and documentation."""
+    out: dict[str, FactInfo] = {}
+    _walk(Case, "", out)
+    return out
+
+
+AS_OF = FactInfo("as_of", DATE, "评估日期", "the date the case is decided as of", None)
+
+
+def suggestions(path: str, known: typing.Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(path, list(known), n=2, cutoff=0.6)

@@ -1,0 +1,280 @@
+"""The rule-pack schema: what a pack file may say, as pydantic models.
+
+These models describe the file, nothing more: expressions are still text
+here. ``policyrules.compiler`` turns a validated :class:`PackSpec` into a
+compiled pack. ``policyrules schema`` prints the JSON Schema generated from
+these models for editors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, Field, model_validator
+
+from policyrules.types import STRICT, IsoDate, Number
+
+Expr = Annotated[str, Field(min_length=1, description="an expression in the policyrules expression language")]
+NumberOrExpr = Union[Number, Expr]
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
+
+
+class Model(BaseModel):
+    model_config = STRICT
+
+
+class Citation(Model):
+    """Where a rule comes from: document, clause path as printed, verbatim quote."""
+
+    clause: str = Field(description="clause path as the document prints it, e.g. 二（五）11")
+    quote: str = Field(min_length=2, description="verbatim text of the clause (whitespace is ignored when matching)")
+    document: Optional[str] = Field(default=None, description="document number (文号); defaults to the pack's document")
+    external: bool = Field(
+        default=False,
+        description="the document is not among our source texts, so the quote cannot be verified",
+    )
+
+
+class SourceSection(Model):
+    """Where a document sits inside a source file that holds several (the 2025 digest)."""
+
+    begins: str = Field(description="verbatim words that open the document in the source file")
+    ends_before: Optional[str] = Field(default=None, description="verbatim words that open what follows it")
+
+
+class Document(Model):
+    number: str = Field(description="文号, e.g. 包府办发〔2023〕43号")
+    title: str
+    issuer: str
+    issued: IsoDate
+    source_file: Optional[str] = Field(default=None, description="file name of the text in the sources directory")
+    section: Optional[SourceSection] = Field(
+        default=None, description="the part of the source file that is this document, when the file holds several"
+    )
+
+
+class Jurisdiction(Model):
+    name: str
+    level: Literal["city", "province", "national"]
+    parent_region: Optional[str] = None
+
+
+class DatedBound(Model):
+    date: IsoDate
+    citation: Citation
+    note: Optional[str] = None
+
+
+class OpenEnd(Model):
+    no_end_stated: Literal[True]
+    note: Optional[str] = None
+
+
+class Validity(Model):
+    from_: DatedBound = Field(alias="from")
+    until: Union[DatedBound, OpenEnd]
+
+
+class ParameterValue(Model):
+    from_: IsoDate = Field(alias="from")
+    value: Number
+
+
+class Parameter(Model):
+    description: str
+    unit: str
+    values: list[ParameterValue] = Field(min_length=1)
+    citation: Citation
+    notes: list[str] = []
+
+
+class DerivedFact(Model):
+    type: Literal["number", "bool", "string", "date"]
+    unit: Optional[str] = None
+    choices: Optional[list[str]] = None
+    description: str
+    precedence: list[str] = Field(
+        default=[], description="when several rules set this fact, the first of these that fires wins"
+    )
+
+
+class Amount(Model):
+    """A figure as the text states it. ``kind`` says which fields apply."""
+
+    kind: Literal["exact", "range", "cap", "formula", "share", "minimum", "no_figure"]
+    unit: Optional[str] = Field(default=None, description="unit of one amount, e.g. CNY, month, m, person")
+    per: list[str] = Field(default=[], description="per unit and per period, e.g. [person, year]")
+    value: Optional[NumberOrExpr] = Field(default=None, description="exact, formula, minimum")
+    min: Optional[NumberOrExpr] = Field(default=None, description="range")
+    max: Optional[NumberOrExpr] = Field(default=None, description="range")
+    cap: Optional[NumberOrExpr] = Field(default=None, description="cap: the most that is paid")
+    actual: Optional[Expr] = Field(default=None, description="cap: the actual cost; the amount is min(actual, cap)")
+    rate: Optional[Number] = Field(default=None, description="share: the share as a decimal (0.6 for 60%)")
+    base: Optional[Expr] = Field(default=None, description="share: the base the rate applies to")
+    base_text: Optional[str] = Field(default=None, description="share: the base in words, when it is not a fact")
+    count: Optional[Expr] = Field(default=None, description="how many units (of per[0]) the amount is paid for")
+    reference: Optional[str] = Field(default=None, description="no_figure: where the figure is set (按规定…)")
+
+    @model_validator(mode="after")
+    def _fields_match_kind(self) -> Amount:
+        need = {
+            "exact": {"value"},
+            "formula": {"value"},
+            "minimum": {"value"},
+            "range": {"min", "max"},
+            "cap": {"cap"},
+            "share": {"rate"},
+            "no_figure": {"reference"},
+        }[self.kind]
+        allowed = need | {
+            "cap": {"actual"},
+            "share": {"base", "base_text"},
+        }.get(self.kind, set())
+        given = {
+            f
+            for f in ("value", "min", "max", "cap", "actual", "rate", "base", "base_text", "reference")
+            if getattr(self, f) is not None
+        }
+        missing = need - given
+        if missing:
+            raise ValueError(f"amount of kind {self.kind!r} needs {', '.join(sorted(missing))}")
+        extra = given - allowed
+        if extra:
+            raise ValueError(f"amount of kind {self.kind!r} does not take {', '.join(sorted(extra))}")
+        if self.kind == "share" and self.base is None and self.base_text is None:
+            raise ValueError("a share needs its base: base (an expression) or base_text (in words)")
+        if self.kind != "no_figure" and self.unit is None:
+            raise ValueError(f"amount of kind {self.kind!r} needs a unit")
+        return self
+
+
+class Duration(Model):
+    """How long an entitlement runs at most; ``used`` counts what was already had."""
+
+    max: NumberOrExpr
+    unit: str
+    used: Optional[Expr] = None
+
+
+class Limit(Model):
+    """A frequency limit: at most ``max`` per ``per``; ``used`` counts those already had."""
+
+    max: int
+    per: str
+    used: Expr
+
+
+class FundingShare(Model):
+    payer: str
+    share: Number
+
+
+class Outcome(Model):
+    """An entitlement, obligation or sanction."""
+
+    to: Literal["person", "unit"] = Field(description="who receives it or bears it")
+    summary: str = Field(description="one line in plain words")
+    amount: Optional[Amount] = Field(
+        default=None, description="absent for benefits with no amount (priority, exemption)"
+    )
+    duration: Optional[Duration] = None
+    limit: Optional[Limit] = None
+    funding: list[FundingShare] = []
+    deadline: Optional[IsoDate] = Field(default=None, description="obligations: to be met by this date")
+    met_when: Optional[Expr] = Field(default=None, description="obligations: true when already fulfilled")
+    excludes: list[Id] = Field(default=[], description="topics this entitlement cannot be combined with")
+
+
+class Exclusion(Model):
+    to: Literal["person", "unit"]
+    summary: str
+    topic_excluded: Id = Field(description="the topic of the benefit this case is excluded from")
+
+
+class Derive(Model):
+    fact: Id
+    value: Union[Expr, Number, bool]
+
+
+class Rule(Model):
+    id: Id
+    topic: Id
+    title: str
+    when: Expr = "true"
+    derive: Optional[Derive] = None
+    entitlement: Optional[Outcome] = None
+    obligation: Optional[Outcome] = None
+    sanction: Optional[Outcome] = None
+    exclusion: Optional[Exclusion] = None
+    citation: Citation
+    notes: list[str] = Field(default=[], description="interpretation notes: every reading the text leaves open")
+    overrides: list[Id] = Field(default=[], description="parent-pack rules this rule replaces")
+    alongside: list[Id] = Field(
+        default=[],
+        description="rules of the same topic (this pack's or the parent's) that apply together with this one",
+    )
+
+    @model_validator(mode="after")
+    def _one_result(self) -> Rule:
+        given = [
+            k for k in ("derive", "entitlement", "obligation", "sanction", "exclusion") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "a rule has exactly one of derive, entitlement, obligation, sanction, exclusion"
+                + (f" (found {', '.join(given)})" if given else "")
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        for k in ("derive", "entitlement", "obligation", "sanction", "exclusion"):
+            if getattr(self, k) is not None:
+                return k
+        raise AssertionError("validated")  # pragma: no cover
+
+
+class NotComputed(Model):
+    kind: Literal[
+        "target",
+        "department_duty",
+        "permissive",
+        "aggregate",
+        "procedural",
+        "exhortation",
+        "no_case",
+        "organisational",
+        "heading",
+        "preamble",
+        "validity",
+    ]
+    reason: str
+
+
+class LedgerEntry(Model):
+    clause: str
+    anchor: Optional[str] = Field(
+        default=None,
+        description="the clause's opening words in the source, verbatim with its printed number (e.g. 2．市、县（区、旗）两级残联)",
+    )
+    summary: str
+    rules: list[Id] = []
+    not_computed: Optional[NotComputed] = None
+
+    @model_validator(mode="after")
+    def _accounted(self) -> LedgerEntry:
+        if not self.rules and self.not_computed is None:
+            raise ValueError("a ledger entry names its rules or says why it is not computed")
+        return self
+
+
+class PackSpec(Model):
+    id: Id
+    parent: Optional[Id] = Field(default=None, description="pack whose rules this pack inherits")
+    jurisdiction: Jurisdiction
+    document: Document
+    validity: Validity
+    parameters: dict[Id, Parameter] = {}
+    derived: dict[Id, DerivedFact] = {}
+    rules: list[Rule]
+    ledger: list[LedgerEntry]
