@@ -1,0 +1,47 @@
+"""The ``policyrules`` command. Errors in user input print as file:line: message, never a traceback.
+
+One module per command group; each adds its subcommands in ``register`` and
+imports its heavy stages only when one of its commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import metadata
+from typing import Callable, Optional, Sequence
+
+from rich.console import Console
+
+from policyrules.errors import PolicyRulesError
+
+from . import cases, compare, packs
+from ._common import EXIT_OK, EXIT_USAGE
+
+GROUPS = (packs, cases, compare)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyrules", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"policyrules {metadata.version('policyrules')}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    run: Callable[[argparse.Namespace, Console], int] = args.run
+    try:
+        return run(args, out)
+    except PolicyRulesError as exc:
+        print(f"policyrules: {exc}" if "\n" not in str(exc) else f"policyrules: error\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
