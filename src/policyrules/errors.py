@@ -43,6 +43,7 @@ class Problem:
     message: str
     location: Location
     code: str = "schema"  # what kind of problem: schema, yaml, expression, unit, topic, ledger, cycle, reference
+    path: tuple[str | int, ...] = ()  # keys from the document's root to the bad value, when known
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
@@ -87,3 +88,12 @@ class ExpressionError(PolicyRulesError):
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+class MissingExtra(PolicyRulesError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+    def __init__(self, what: str, extra: str, detail: str = "") -> None:
+        hint = f"{what} needs the '{extra}' extra: pip install 'policyrules[{extra}]'"
+        super().__init__(hint + (f" ({detail})" if detail else ""))
+        self.extra = extra

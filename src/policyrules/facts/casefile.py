@@ -40,7 +40,8 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
         return Case.model_validate(case)
     except ValidationError as exc:
         problems = [
-            Problem(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", Location("<case>")) for e in exc.errors()
+            Problem(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", Location("<case>"), path=tuple(e["loc"]))
+            for e in exc.errors()
         ]
         raise CaseError(problems) from None
 

@@ -27,7 +27,7 @@ def validate_model(model: type[M], doc: SourceDocument, error: type[InputError])
             key = (str(loc), message)
             if key not in seen:
                 seen.add(key)
-                problems.append(Problem(message, loc))
+                problems.append(Problem(message, loc, path=path))
         raise error(problems) from None
 
 

@@ -15,10 +15,10 @@ from rich.console import Console
 
 from policyrules.errors import PolicyRulesError
 
-from . import cases, compare, packs
+from . import cases, compare, packs, serve
 from ._common import EXIT_OK, EXIT_USAGE
 
-GROUPS = (packs, cases, compare)
+GROUPS = (packs, cases, compare, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,26 +16,14 @@ from policyrules.engine.loading import load_pack
 from policyrules.errors import PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
+from ..listing import pack_summary
 from ._common import EXIT_FINDINGS, EXIT_OK, SOURCES_HELP
 
 
 def cmd_list(args: argparse.Namespace, out: Console) -> int:
     packs = [load_pack(name) for name in shipped_packs()]
     if args.json:
-        rows = [
-            {
-                "id": p.id,
-                "parent": p.parent.id if p.parent else None,
-                "jurisdiction": p.jurisdiction.name,
-                "level": p.jurisdiction.level,
-                "document": p.document.number,
-                "title": p.document.title,
-                "valid_from": p.valid_from.isoformat(),
-                "valid_until": p.valid_until.isoformat() if p.valid_until else None,
-                "rules": len(p.rules),
-            }
-            for p in packs
-        ]
+        rows = [pack_summary(p).model_dump(mode="json") for p in packs]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     table = Table(title="Shipped packs")

@@ -1,0 +1,64 @@
+"""`policyrules serve`: the HTTP API and the case page, on uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from ._common import EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, out: Console) -> int:
+    from ..http import Settings, create_app, require_web
+
+    require_web()
+    import uvicorn
+
+    settings = Settings(
+        packs=tuple(args.pack),
+        max_body=args.max_body,
+        timeout=args.timeout,
+        workers=args.workers,
+        cors_origins=tuple(args.cors_origin),
+    )
+    app = create_app(settings)
+    print(
+        f"policyrules: serving {len(app.state.served.catalogue.ids)} packs on http://{args.host}:{args.port}/ "
+        f"(OpenAPI description at /openapi.json)",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ..http.settings import Settings
+
+    d = Settings()  # defaults only; FastAPI is not imported until the server starts
+    p = sub.add_parser("serve", help="HTTP API and case page (needs the web extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also serve this pack file (repeatable); requests can name only shipped and configured packs",
+    )
+    p.add_argument(
+        "--max-body", type=int, default=d.max_body, metavar="BYTES", help=f"largest request body (default {d.max_body})"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=d.timeout, metavar="SECONDS", help=f"work per request (default {d.timeout:g})"
+    )
+    p.add_argument("--workers", type=int, default=d.workers, help=f"requests computed at once (default {d.workers})")
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser pages from this origin to call the API (repeatable; default: none)",
+    )
+    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(run=cmd_serve)
