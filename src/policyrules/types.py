@@ -8,6 +8,7 @@ and nothing else.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -16,6 +17,8 @@ from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
 from policyrules.dates import parse_iso_date
 
+_NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
 
 def _to_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
@@ -23,12 +26,14 @@ def _to_decimal(value: object) -> Decimal:
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, str):
+        # ASCII digits only: Decimal() itself also takes "1_000", "２００" and "١٩٨٠".
+        text = value.strip()
+        if len(text) > 40 or not _NUMBER_TEXT.fullmatch(text):
+            raise ValueError(f"expected a number written in ASCII digits, got {value!r}")
         try:
-            out = Decimal(value.strip())
-        except InvalidOperation:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
             raise ValueError(f"expected a number, got {value!r}") from None
-        if out.is_finite():
-            return out
     raise ValueError(f"expected a number, got {value!r}")
 
 

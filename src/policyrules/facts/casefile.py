@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from pydantic import ValidationError
 
 from policyrules.errors import CaseError, InputError, Location, Problem
+from policyrules.reading.limits import CASE_LIMITS, Limits
+from policyrules.reading.textfile import read_text
 from policyrules.reading.validate import validate_model
-from policyrules.reading.yamlsource import SourceDocument, read_document
+from policyrules.reading.yamlsource import SourceDocument, cap, read_document
 
 from .case import Case
 
 
-def load_case(path: str | os.PathLike[str]) -> Case:
+def load_case(path: str | os.PathLike[str], limits: Limits = CASE_LIMITS) -> Case:
     """Read and validate a case file; errors name the file and line."""
     try:
-        doc = read_document(Path(path))
+        doc = read_document(Path(path), limits)
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, dict):
@@ -46,58 +50,78 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
         raise CaseError(problems) from None
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path, limits: Limits = CASE_LIMITS) -> list[Case]:
     """Several cases: a YAML or JSON list of case mappings, or a CSV whose columns are dotted fact paths."""
     if path.suffix.lower() == ".csv":
-        return _load_csv(path)
+        return _load_csv(path, limits)
     try:
-        doc = read_document(path)
+        doc = read_document(path, limits)
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, list):
         return [validate_model(Case, doc, CaseError)]
     # Each item is validated as its own document, keeping its lines for error messages.
-    return [
-        validate_model(Case, SourceDocument(item, doc.filename, doc.lines, _positions_under(doc, i)), CaseError)
-        for i, item in enumerate(doc.data)
-    ]
+    return [validate_model(Case, _item(doc, i), CaseError) for i in range(len(doc.data))]
 
 
-def _positions_under(doc: SourceDocument, index: int) -> dict:  # type: ignore[type-arg]
-    return {k[1:]: v for k, v in doc.positions.items() if k[:1] == (index,)}
+def _item(doc: SourceDocument, index: int) -> SourceDocument:
+    """The part of a list document that is item ``index``, as a document of its own."""
+    return SourceDocument(
+        doc.data[index],
+        doc.filename,
+        doc.lines,
+        {k[1:]: v for k, v in doc.positions.items() if k[:1] == (index,)},
+        {k[1:]: v for k, v in doc.keys.items() if k[:1] == (index,)},
+    )
 
 
-def _load_csv(path: Path) -> list[Case]:
+_CSV_INT = re.compile(r"[-+]?[0-9]+")
+_CSV_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+
+def _load_csv(path: Path, limits: Limits) -> list[Case]:
+    """Rows of a CSV file; strict: no duplicate or unknown columns, no broken quotes, ASCII numbers only."""
     import csv
 
     from .vocabulary import case_facts
 
     facts = case_facts()
+    name = str(path)
+    try:
+        text = read_text(path, limits)
+    except InputError as exc:
+        raise CaseError(exc.problems) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise CaseError([Problem(f"cannot read CSV: {exc}", Location(name, reader.line_num))]) from None
+    if not rows:
+        raise CaseError([Problem("an empty CSV file: the first row names the facts", Location(name, 1))])
+    columns = rows[0]
     problems: list[Problem] = []
+    for i, column in enumerate(columns):
+        if column not in facts:
+            problems.append(Problem(f"unknown fact column {column!r}", Location(name, 1, i + 1)))
+        elif column in columns[:i]:
+            problems.append(Problem(f"column {column!r} appears twice", Location(name, 1, i + 1)))
+    if problems:
+        raise CaseError(problems)
     cases: list[Case] = []
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CaseError([Problem(f"cannot read file: {exc}", Location(str(path)))]) from None
-    try:
-        with handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise CaseError([Problem(f"cannot read CSV: {exc}", Location(str(path)))]) from None
-    unknown = [c for c in columns if c not in facts]
-    if unknown:
-        raise CaseError([Problem(f"unknown fact column {unknown[0]!r}", Location(str(path), 1, 1))])
-    for line, row in enumerate(rows, start=2):
-        nested: dict[str, Any] = {}
-        if None in row:
-            problems.append(Problem(f"more values than the {len(columns)} columns", Location(str(path), line)))
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) > len(columns):
+            problems.append(Problem(f"more values than the {len(columns)} columns", Location(name, line)))
             continue
-        for column, text in row.items():
-            if text is None or text.strip() == "":
+        nested: dict[str, Any] = {}
+        for column, raw in zip(columns, row):
+            text = raw.strip()
+            if text == "":
                 continue
-            value = _csv_value(facts[column].type.kind, facts[column].integer, text.strip())
+            info = facts[column]
+            value = _csv_value(info.type.kind, info.integer, text)
+            if value is None:
+                problems.append(Problem(f"{column}: {text!r} is not a number (ASCII digits)", Location(name, line)))
+                continue
             cur = nested
             parts = column.split(".")
             for part in parts[:-1]:
@@ -108,18 +132,18 @@ def _load_csv(path: Path) -> list[Case]:
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(p) for p in err["loc"])
-                problems.append(Problem(f"{where}: {err['msg']}", Location(str(path), line)))
+                problems.append(Problem(f"{where}: {err['msg']}", Location(name, line)))
     if problems:
-        raise CaseError(problems)
+        raise CaseError(cap(problems))
     return cases
 
 
 def _csv_value(kind: str, integer: bool, text: str) -> Any:
+    """The cell as the model expects it; None for a number that is not written in ASCII digits."""
     if kind == "bool":
         return {"true": True, "false": False}.get(text.lower(), text)
     if kind == "number":
-        try:
-            return int(text) if integer else text
-        except ValueError:
-            return text
+        if integer:
+            return int(text) if _CSV_INT.fullmatch(text) and len(text) <= 40 else None
+        return text if _CSV_NUMBER.fullmatch(text) and len(text) <= 40 else None
     return text

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from policyrules.errors import InputError, Problem
 
-from .yamlsource import SourceDocument
+from .yamlsource import SourceDocument, cap
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,13 +22,13 @@ def validate_model(model: type[M], doc: SourceDocument, error: type[InputError])
         seen: set[tuple[str, str]] = set()
         for err in exc.errors():
             path = _data_path(doc.data, err["loc"])
-            loc = doc.location(path)
             message = _message(err, path)
+            loc = doc.key_location(path) if err["type"] == "extra_forbidden" else doc.location(path)
             key = (str(loc), message)
             if key not in seen:
                 seen.add(key)
                 problems.append(Problem(message, loc, path=path))
-        raise error(problems) from None
+        raise error(cap(problems)) from None
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -1,0 +1,98 @@
+"""Reading an input file's text: bounded, UTF-8, every problem with a line.
+
+The read never blocks on a FIFO without a writer and never reads past the
+size limit (``/dev/zero`` fails at once). A UTF-8 byte-order mark, which
+Excel and Notepad write, is dropped. Control characters other than tab, line
+feed and carriage return are refused here, with their line and column,
+because YAML refuses them anyway and JSON only inside strings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from policyrules.errors import InputError, Location, Problem
+
+from .limits import Limits
+
+try:
+    import fcntl
+except ImportError:  # Windows: no FIFOs to guard against
+    fcntl = None  # type: ignore[assignment]
+
+BOM = "\ufeff"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_text(path: Path, limits: Limits) -> str:
+    """The file's text, or an :class:`InputError` naming the file (and line, where there is one)."""
+    name = str(path)
+    data = _read_bytes(path, limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise InputError(
+            [Problem(f"file is larger than the limit of {limits.max_bytes:,} bytes", Location(name), "limit")]
+        )
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text without a BOM; undecodable bytes and control characters named by line and column."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        row = before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")
+        source = data.split(b"\n")[line - 1].decode("utf-8", errors="replace")
+        raise InputError(
+            [
+                Problem(
+                    f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; save the file as UTF-8",
+                    Location(name, line, len(row) + 1, source),
+                    "encoding",
+                )
+            ]
+        ) from None
+    if text.startswith(BOM):
+        text = text[1:]
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise InputError(
+            [Problem(f"control character {bad.group()!r} is not allowed", locate(text, bad.start(), name))]
+        )
+    return text
+
+
+def locate(text: str, index: int, name: str) -> Location:
+    """The 1-based line and column of character ``index`` in ``text``."""
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    source = text[start : end if end >= 0 else len(text)].rstrip("\r")
+    return Location(name, line + 1, index - start + 1, source)
+
+
+def _read_bytes(path: Path, most: int) -> bytes:
+    try:
+        # O_NONBLOCK so that opening a FIFO without a writer returns at once; reading it then gives end of file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read file: {exc.strerror}", Location(str(path)))]) from None
+    try:
+        if fcntl is not None:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        chunks: list[bytes] = []
+        size = 0
+        while size < most:
+            chunk = os.read(fd, min(1 << 20, most - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read file: {exc.strerror}", Location(str(path)))]) from None
+    finally:
+        os.close(fd)
