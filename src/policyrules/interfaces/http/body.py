@@ -10,6 +10,7 @@ from fastapi import Request
 from policyrules.dates import parse_iso_date
 from policyrules.errors import CaseError, InputError, Location, Problem
 from policyrules.facts.case import Case
+from policyrules.reading.limits import CASE_LIMITS
 from policyrules.reading.validate import validate_model
 from policyrules.reading.yamlsource import SourceDocument, parse_json, parse_yaml
 
@@ -39,20 +40,14 @@ async def read_case(request: Request) -> Case:
 
 def _json(text: str) -> SourceDocument:
     try:
-        doc = parse_json(text, BODY)
+        return parse_json(text, BODY, CASE_LIMITS)
     except InputError as exc:
         raise CaseError(exc.problems) from None
-    # The JSON reader keeps no positions; the YAML reader finds them in the same text, as JSON is (nearly) YAML.
-    try:
-        positions = parse_yaml(text, BODY).positions
-    except InputError:
-        positions = {}
-    return SourceDocument(doc.data, doc.filename, doc.lines, positions)
 
 
 def _yaml(text: str) -> SourceDocument:
     try:
-        return parse_yaml(text, BODY)
+        return parse_yaml(text, BODY, CASE_LIMITS)
     except InputError as exc:
         raise CaseError(exc.problems) from None
 
