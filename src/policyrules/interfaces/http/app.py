@@ -8,13 +8,14 @@ from typing import Any, AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 
 from policyrules.facts.case import Case
 
 from . import problems
 from .catalogue import Catalogue
 from .limits import BodyLimit, Worker
-from .routers import compare, meta, packs
+from .routers import compare, meta, packs, page
 from .settings import Settings
 from .state import Served
 
@@ -40,8 +41,9 @@ def build_app(settings: Settings) -> FastAPI:
     )
     app.state.served = served
     problems.install(app)
-    for router in (packs.router, compare.router, meta.router):
+    for router in (packs.router, compare.router, meta.router, page.router):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_middleware(BodyLimit, max_body=settings.max_body, max_upload=settings.max_upload)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
