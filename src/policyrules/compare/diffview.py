@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .behaviour import BehaviouralDiff, Side
+from .describe import NO_FIGURE, NOT_COVERED
 from .matrix import Matrix
 from .structural import RuleView, StructuralDiff
 
@@ -179,48 +180,118 @@ code{font-size:.8em}
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, css: str = "") -> str:
     return (
         '<!doctype html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f"<title>{html.escape(title)}</title><style>{_CSS}{css}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
+
+
+# The matrix fits every jurisdiction in 1280 px (fixed layout, wrapped cells), so nothing scrolls sideways
+# and its header row can stick to the top of the window; on a phone each topic becomes a card that lists
+# the jurisdictions covering it.
+_MATRIX_CSS = """
+.matrix{width:100%;table-layout:fixed;font-size:.8rem}
+.matrix th,.matrix td{overflow-wrap:anywhere;word-break:normal}
+.matrix thead th{position:sticky;top:0;z-index:1;background:#eef1f6;box-shadow:0 1px 0 #ccd}
+.matrix thead th.topic{width:10.5rem;left:auto}
+.matrix thead small{display:block;font-weight:normal;color:#555}
+.matrix tbody th{text-align:left;font-weight:normal;background:#fafafa}
+.matrix tbody th .zh{display:block;font-weight:600}
+.matrix tbody th code{font-size:.72rem;color:#555}
+.matrix td.fig{font-weight:600}
+.matrix td.fig a,.matrix td.noamt a{color:#0b57d0}
+.matrix td.nofig a{display:inline-block;font-style:italic;font-weight:normal;color:#8a5a00;background:#fff6e0;
+  border:1px dashed #c88a00;border-radius:3px;padding:0 .3rem}
+.matrix td.noamt{color:#444}
+.matrix td.none{color:#aaa;text-align:center}
+.legend span{margin-right:1rem}.legend .nofig{font-style:italic;color:#8a5a00;background:#fff6e0;
+  border:1px dashed #c88a00;padding:0 .3rem}
+.docs dt{font-weight:600;margin-top:.6rem}.docs dd{margin:0 0 0 1rem}
+.src .doc{white-space:nowrap}
+@media (max-width:600px){
+  .matrix,.matrix tbody,.matrix tr,.matrix th,.matrix td{display:block;width:auto}
+  .matrix thead{display:none}
+  .matrix tr{border:1px solid #ddd;border-radius:6px;margin:0 0 .8rem;padding:.3rem .5rem;background:#fff}
+  .matrix th,.matrix td{border:0;padding:.2rem 0;position:static}
+  .matrix tbody th{background:none;border-bottom:1px solid #eee;margin-bottom:.2rem;max-width:none}
+  .matrix td{display:grid;grid-template-columns:5.5rem 1fr;gap:.4rem}
+  .matrix td.none{display:none}
+  .matrix td>a{justify-self:start}
+  .matrix td::before{content:attr(data-label);color:#555;font-weight:normal}
+  .matrix{font-size:.9rem}
+}
+"""
+
+
+def _doc_anchor(pack: str) -> str:
+    return "doc-" + re.sub(r"[^a-z0-9]+", "-", pack.lower())
+
+
+def _cell_class(text: str) -> str:
+    if text == NOT_COVERED:
+        return "none"
+    if text == NO_FIGURE:
+        return "nofig"
+    return "noamt" if text == "covered, no amount" else "fig"
 
 
 def matrix_html(m: Matrix) -> str:
     e = html.escape
     parts = [
-        "<h1>Comparison of jurisdictions</h1>",
-        "<p>Headline figure per topic; <em>no figure given</em>: covered, amount set elsewhere; "
-        "<em>—</em>: not covered. Tap a figure for its clause and quote.</p>",
-        '<div class="scroll"><table><thead><tr><th>topic</th>',
+        "<header><h1>Comparison of jurisdictions 各地政策比较</h1>",
+        '<p class="legend">Headline figure per topic, linked to its clause and quote. '
+        '<span><strong>bold</strong>: a figure</span><span class="nofig">no figure given</span>'
+        "<span>: the text promises the outcome, another regulation sets the amount</span>"
+        "<span>—: not covered</span></p></header>",
+        '<table class="matrix"><thead><tr><th class="topic">topic 主题</th>',
     ]
-    parts += [f"<th>{e(c.pack)}<br><small>{e(c.jurisdiction)}<br>{e(c.validity)}</small></th>" for c in m.columns]
+    parts += [
+        f'<th><a href="#{_doc_anchor(c.pack)}">{e(c.jurisdiction)}</a><small>{e(c.pack)}</small>'
+        f"<small>{e(c.validity)}</small></th>"
+        for c in m.columns
+    ]
     parts.append("</tr></thead><tbody>")
     for row in m.rows:
-        parts.append(f"<tr><td><code>{e(row.topic)}</code><br><small>{e(row.zh)}</small></td>")
+        parts.append(f'<tr><th scope="row"><span class="zh">{e(row.zh)}</span><code>{e(row.topic)}</code></th>')
         for col, cell in zip(m.columns, row.cells):
-            if not cell.sources:
-                parts.append('<td class="none">—</td>')
+            kind = _cell_class(cell.text) if cell.sources else "none"
+            label = f' data-label="{e(col.jurisdiction)}"'
+            if kind == "none":
+                parts.append(f'<td class="none"{label}>—</td>')
                 continue
-            cls = ' class="nofig"' if cell.text == "no figure given" else ""
             quote = " / ".join(f"{s.clause}: {s.quote}" for s in cell.sources)
             parts.append(
-                f'<td{cls}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">{e(cell.text)}</a></td>'
+                f'<td class="{kind}"{label}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">'
+                f"{e(cell.text)}</a></td>"
             )
         parts.append("</tr>")
-    parts.append('</tbody></table></div><h2>Sources</h2><div class="src">')
+    parts.append('</tbody></table>\n<h2>Documents 文件</h2><dl class="docs">')
+    for c in m.columns:
+        parts.append(
+            f'<dt id="{_doc_anchor(c.pack)}">{e(c.jurisdiction)} · {e(c.document)}</dt>'
+            f"<dd>pack <code>{e(c.pack)}</code>; in force {e(c.validity)}</dd>"
+        )
+    documents = {c.document: _doc_anchor(c.pack) for c in reversed(m.columns)}
+    parts.append('</dl>\n<h2>Sources 出处</h2><div class="src">')
     for row in m.rows:
         for col, cell in zip(m.columns, row.cells):
             if not cell.sources:
                 continue
-            parts.append(f'<p id="{_anchor(col.pack, row.topic)}"><strong>{e(col.pack)} · {e(row.topic)}</strong><br>')
+            parts.append(
+                f'<p id="{_anchor(col.pack, row.topic)}"><strong>{e(col.jurisdiction)} · {e(row.zh)}</strong> '
+                f"<code>{e(row.topic)}</code><br>"
+            )
             for s in cell.sources:
                 ext = " (external, unverified)" if s.external else ""
-                parts.append(f"{e(s.document)} {e(s.clause)}{ext}: “{e(s.quote)}”<br>")
+                # an inherited or external rule cites another document: link it only when it is one of ours
+                target = documents.get(s.document)
+                doc = f'<a class="doc" href="#{target}">{e(s.document)}</a>' if target else e(s.document)
+                parts.append(f"{doc} {e(s.clause)}{ext}: “{e(s.quote)}”<br>")
             parts.append("</p>")
     parts.append("</div>")
-    return _page("policyrules: comparison of jurisdictions", "\n".join(parts))
+    return _page("policyrules: comparison of jurisdictions", "\n".join(parts), _MATRIX_CSS)
 
 
 def matrix_rich(m: Matrix, console: Console) -> None:
