@@ -109,6 +109,22 @@ def test_public_names_resolve() -> None:
         assert getattr(policyrules, name) is not None
 
 
+def test_every_public_name_is_exported() -> None:
+    """A public class or function defined at the top of the package is in ``__all__``."""
+    public = {
+        name
+        for name, obj in vars(policyrules).items()
+        if not name.startswith("_") and callable(obj) and getattr(obj, "__module__", "").startswith("policyrules")
+    }
+    assert public <= set(policyrules.__all__)
+
+
+def test_exported_errors_and_functions_name_the_public_module() -> None:
+    assert policyrules.PackError.__module__ == "policyrules"
+    assert policyrules.load_case.__module__ == "policyrules"
+    assert repr(policyrules.Pack).startswith("<class 'policyrules.Pack'")
+
+
 @pytest.mark.parametrize("old", sorted(__import__("policyrules._moved", fromlist=["MOVED"]).MOVED))
 def test_old_module_paths_still_import_with_a_warning(old: str) -> None:
     from policyrules._moved import MOVED

@@ -11,7 +11,15 @@ import os
 from typing import TYPE_CHECKING
 
 from .engine.result import Result
-from .errors import CaseError, ExpressionError, InputError, PackError, PackNotFound, PolicyRulesError
+from .errors import (
+    BackendError,
+    CaseError,
+    ExpressionError,
+    InputError,
+    PackError,
+    PackNotFound,
+    PolicyRulesError,
+)
 from .facts.case import Case
 from .facts.casefile import load_case
 from .interfaces.pack import Pack
@@ -44,6 +52,7 @@ def load_pack(name_or_path: str | os.PathLike[str]) -> Pack:
 
 
 __all__ = [
+    "BackendError",
     "Case",
     "CaseError",
     "ExpressionError",
@@ -58,3 +67,24 @@ __all__ = [
     "load_pack",
     "shipped_packs",
 ]
+
+
+def _public_home() -> None:
+    """Reprs, tracebacks and docs name ``policyrules.X``, not the private module a name lives in.
+
+    Pydantic models keep their own module: pydantic resolves their deferred
+    annotations in the namespace of ``__module__``.
+    """
+    from pydantic import BaseModel
+
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            continue
+        try:
+            obj.__module__ = __name__
+        except (AttributeError, TypeError):  # pragma: no cover - builtins refuse; none are exported today
+            pass
+
+
+_public_home()

@@ -1,4 +1,16 @@
-"""Error types. Every error a user can cause names a file and, where known, a line."""
+"""Error types. Every error a user can cause names a file and, where known, a line.
+
+The tree (every error the library raises on purpose is one of these)::
+
+    PolicyRulesError
+    ├── InputError          problems, each with a Location: file, line, column
+    │   ├── PackError       a pack file that does not load
+    │   └── CaseError       a case file that does not validate
+    ├── PackNotFound        no shipped pack by that name, no file at that path
+    ├── ExpressionError     an expression that does not parse or type-check
+    ├── BackendError        a backend that is unknown, not installed, or cannot run a pack
+    └── MissingExtra        an optional dependency is not installed; names the extra
+"""
 
 from __future__ import annotations
 
@@ -97,3 +109,7 @@ class MissingExtra(PolicyRulesError):
         hint = f"{what} needs the '{extra}' extra: pip install 'policyrules[{extra}]'"
         super().__init__(hint + (f" ({detail})" if detail else ""))
         self.extra = extra
+
+
+class BackendError(PolicyRulesError):
+    """A backend is unknown, not installed, or cannot run a pack."""

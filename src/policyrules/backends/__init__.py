@@ -6,14 +6,12 @@ from datetime import date
 
 from policyrules.engine.model import CompiledPack
 from policyrules.engine.result import Result
-from policyrules.errors import PolicyRulesError
+from policyrules.errors import BackendError
 from policyrules.facts.case import Case
 
+__all__ = ["BACKENDS", "BackendError", "evaluate_with"]
+
 BACKENDS = ("native", "durable")
-
-
-class BackendError(PolicyRulesError):
-    """A backend is unknown, not installed, or cannot run a pack."""
 
 
 def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> Result:
