@@ -110,3 +110,19 @@ def test_two_jurisdictions_side_by_side(page):
     assert "济南" in cols["jinan"].find_element(By.TAG_NAME, "h2").text
     left, right = cols["baotou"].rect, cols["jinan"].rect
     assert left["y"] == right["y"] and left["x"] + left["width"] <= right["x"]  # side by side, not stacked
+
+
+def test_a_rejected_case_marks_what_is_wrong(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = open_page(page)
+    choose(driver, "pack", "baotou")
+    driver.find_element(By.CSS_SELECTOR, 'details[data-group="unit"] > summary').click()
+    driver.find_element(By.NAME, "unit.staff").send_keys("5")
+    driver.find_element(By.NAME, "unit.disabled_employees").send_keys("6")
+    driver.find_element(By.ID, "submit").click()
+    WebDriverWait(driver, 20).until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
+    problem = driver.find_element(By.CSS_SELECTOR, 'details[data-group="unit"].error .problem')
+    assert "exceeds staff" in problem.text
+    assert not driver.find_elements(By.CSS_SELECTOR, "#results .column")

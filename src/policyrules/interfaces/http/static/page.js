@@ -127,19 +127,26 @@ function readCase() {
 }
 
 function openField(path) {
-  const field = document.querySelector(`.field[data-path="${CSS.escape(path)}"]`);
-  if (!field) return null;
-  for (let box = field.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
-  return field;
+  const target = document.querySelector(`.field[data-path="${CSS.escape(path)}"]`)
+    || document.querySelector(`details[data-group="${CSS.escape(path)}"]`);
+  if (!target) return null;
+  for (let box = target.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
+  return target;
 }
 
 function showProblems(problems) {
-  for (const f of document.querySelectorAll(".field.error")) { f.classList.remove("error"); f.querySelector(".problem")?.remove(); }
+  for (const f of document.querySelectorAll("#fields .error")) f.classList.remove("error");
+  for (const p of document.querySelectorAll("#fields .problem")) p.remove();
   for (const p of problems || []) {
-    const field = openField((p.loc || []).join("."));
-    if (!field) continue;
-    field.classList.add("error");
-    field.append(el("div", { class: "problem", text: p.message }));
+    // the deepest field or group the problem names; a problem about the whole case goes to the first group
+    const loc = p.loc || [];
+    let target = null;
+    for (let n = loc.length; n > 0 && !target; n--) target = openField(loc.slice(0, n).join("."));
+    target = target || document.querySelector("details.group");
+    if (!target) continue;
+    target.classList.add("error");
+    const note = el("div", { class: "problem", text: p.message });
+    if (target.tagName === "DETAILS") target.querySelector(":scope > summary").after(note); else target.append(note);
   }
 }
 
