@@ -80,6 +80,7 @@ class Business(BaseModel):
         "取得营业执照之日", "date the business licence (or other legal registration) was obtained"
     )
     first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
+    operating: Optional[bool] = fact("正常运营", "the business is actually running (正常运营), not dormant")
     rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
     monthly_rent: Optional[Number] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
     pension_medical_due_min_base: Optional[Number] = fact(
@@ -116,6 +117,9 @@ class Person(BaseModel):
     lowbao: Optional[Lowbao] = fact("低保", "minimum living allowance status of the household")
     graduation: Optional[Graduation] = fact("毕业情况", "the person's highest completed education")
     student_level: Optional[EducationLevel] = fact("在读学历层次", "level of study the person is enrolled in now")
+    at_vocational_college: Optional[bool] = fact(
+        "在中高等职业院校就读", "enrolled at a secondary or higher vocational school (中高等职业院校), not a general university"
+    )
     trainings_this_year: Optional[int] = fact(
         "本年度已参加培训次数", "vocational training sessions already subsidised this year", "session"
     )
@@ -138,6 +142,13 @@ class Person(BaseModel):
         "已持优待烟草零售许可证", "already holds a tobacco retail licence granted under preferential conditions"
     )
     seeks_work: Optional[bool] = fact("有就业意愿", "wishes to work")
+    household_has_disabled: Optional[bool] = fact(
+        "残疾人家庭", "the person's household has a certified disabled member (the person may be that member)"
+    )
+    returning_migrant_worker: Optional[bool] = fact("返乡创业农民工", "a migrant worker who returned home to start a business")
+    hukou_in_jurisdiction: Optional[bool] = fact(
+        "本地户籍", "the person's registered residence (户籍) is within the jurisdiction of the pack's document"
+    )
     disabled_relative: Optional[bool] = fact(
         "残疾人亲属", "a relative of a disabled person (the person need not be disabled)"
     )
@@ -319,6 +330,11 @@ class Unit(BaseModel):
         "劳务派遣残疾人计入方",
         "which party the signed dispatch agreement says counts the dispatched disabled workers: this_unit, other_party; "
         "no_dispatch when the unit has no disabled workers in labour dispatch",
+    )
+    new_outlets_kind: Optional[Literal["convenience_outlet", "market_stall"]] = fact(
+        "新增网点类型",
+        "what the new outlets are: convenience_outlet (便民服务网点: lottery stations, postal kiosks and the like) "
+        "or market_stall (经营性摊位 in markets and pedestrian streets)",
     )
     new_outlets_reserved: Optional[int] = fact(
         "新增网点预留给残疾人数",
