@@ -61,8 +61,8 @@ def test_fiscally_funded_units_get_no_reward_and_see_why(baotou):
 
 def test_validity_window_is_respected(baotou):
     case = load_case(EMPLOYER)
-    assert not baotou.evaluate(case, as_of=date(2023, 4, 21)).validity.in_force
-    assert baotou.evaluate(case, as_of=date(2023, 4, 22)).validity.in_force
+    assert not baotou.evaluate(case, as_of=date(2023, 4, 29)).validity.in_force
+    assert baotou.evaluate(case, as_of=date(2023, 4, 30)).validity.in_force
     assert baotou.evaluate(case, as_of=date(2024, 12, 31)).validity.in_force
     late = baotou.evaluate(case, as_of=date(2025, 1, 1))
     assert not late.validity.in_force and late.entitlements == []
@@ -84,9 +84,11 @@ def test_rent_subsidy_is_capped_at_1000(baotou, rent, paid):
     case = {
         "person": {
             "disability": {"certified": True},
+            "hukou_in_jurisdiction": True,
             "business": {
                 "kind": "individual_business",
                 "licensed_on": "2023-01-01",
+                "operating": True,
                 "rents_premises": True,
                 "monthly_rent": rent,
             },

@@ -166,7 +166,14 @@ def rent_cases(day: date = date(2024, 6, 1)):
                 {
                     "person": {
                         "disability": {"certified": True},
-                        "business": {"kind": kind, "licensed_on": since, "rents_premises": True, "monthly_rent": rent},
+                        "hukou_in_jurisdiction": True,
+                        "business": {
+                            "kind": kind,
+                            "licensed_on": since,
+                            "operating": True,
+                            "rents_premises": True,
+                            "monthly_rent": rent,
+                        },
                     },
                     "application": {"kind": "rent_subsidy"},
                 }

@@ -52,6 +52,8 @@ def amount_text(a: Optional[CompiledAmount]) -> str:
         body = f"{_num((a.rate or Decimal(0)) * 100)}% of {base}{_unit(a)}"
     elif a.kind == "minimum":
         body = f"at least {_expr(a.value)}{_unit(a)}"
+    elif a.kind == "average":
+        body = f"{_expr(a.value)}{_unit(a)} on average"
     else:
         body = f"{_expr(a.value)}{_unit(a)}"
     text = body + _per(a)

@@ -393,7 +393,7 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     missing: set[str] = set()
     count = _value(a.count, env, missing)
     fields: dict[str, Any] = {"count": count}
-    if a.kind in ("exact", "formula", "minimum"):
+    if a.kind in ("exact", "average", "formula", "minimum"):
         value = _value(a.value, env, missing)
         fields.update(expression=_text(a.value), value=value)
     elif a.kind == "range":

@@ -28,7 +28,7 @@ class CitationOut(_Out):
 
 
 class AmountOut(_Out):
-    kind: Literal["exact", "range", "cap", "formula", "share", "minimum", "no_figure"]
+    kind: Literal["exact", "average", "range", "cap", "formula", "share", "minimum", "no_figure"]
     unit: Optional[str] = None
     per: list[str] = []
     expression: Optional[str] = Field(default=None, description="the figure as the pack writes it")

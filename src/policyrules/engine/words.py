@@ -34,6 +34,8 @@ def format_amount_plain(a: AmountOut) -> str:
             text = f"{number_text(a.value)} {unit} (actual, capped at {number_text(a.cap)})"
     elif a.kind == "minimum":
         text = f"at least {number_text(a.value)} {unit}"
+    elif a.kind == "average":
+        text = f"{number_text(a.value)} {unit} on average (a standard, not a fixed sum)"
     elif a.kind == "share":
         text = f"{number_text(a.value)} {unit} ({a.expression})"
     else:

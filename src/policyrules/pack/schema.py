@@ -101,10 +101,10 @@ class DerivedFact(Model):
 class Amount(Model):
     """A figure as the text states it. ``kind`` says which fields apply."""
 
-    kind: Literal["exact", "range", "cap", "formula", "share", "minimum", "no_figure"]
+    kind: Literal["exact", "average", "range", "cap", "formula", "share", "minimum", "no_figure"]
     unit: Optional[str] = Field(default=None, description="unit of one amount, e.g. CNY, month, m, person")
     per: list[str] = Field(default=[], description="per unit and per period, e.g. [person, year]")
-    value: Optional[NumberOrExpr] = Field(default=None, description="exact, formula, minimum")
+    value: Optional[NumberOrExpr] = Field(default=None, description="exact, average, formula, minimum")
     min: Optional[NumberOrExpr] = Field(default=None, description="range")
     max: Optional[NumberOrExpr] = Field(default=None, description="range")
     cap: Optional[NumberOrExpr] = Field(default=None, description="cap: the most that is paid")
@@ -119,6 +119,7 @@ class Amount(Model):
     def _fields_match_kind(self) -> Amount:
         need = {
             "exact": {"value"},
+            "average": {"value"},
             "formula": {"value"},
             "minimum": {"value"},
             "range": {"min", "max"},
