@@ -71,14 +71,14 @@ def test_packs_lists_documents_and_validity(api):
     rows = {r["id"]: r for r in api.get("/packs").json()}
     assert set(rows) == set(policyrules.shipped_packs())
     assert rows["baotou"]["document"] == "包府办发〔2023〕43号"
-    assert rows["baotou"]["valid_from"] == "2023-04-22" and rows["baotou"]["valid_until"] == "2024-12-31"
+    assert rows["baotou"]["valid_from"] == "2023-04-30" and rows["baotou"]["valid_until"] == "2024-12-31"
     assert rows["national_2025"]["valid_until"] is None
 
 
 def test_pack_detail_has_rules_ledger_parameters(api):
     body = api.get("/packs/baotou").json()
     assert body["document"]["number"] == "包府办发〔2023〕43号"
-    assert body["validity"]["from"]["date"] == "2023-04-22"
+    assert body["validity"]["from"]["date"] == "2023-04-30"
     reward = next(r for r in body["rules"] if r["id"] == "reward.excess_quota")
     assert reward["citation"]["clause"] == REWARD_CLAUSE
     assert body["ledger"] and all("clause" in e for e in body["ledger"])
