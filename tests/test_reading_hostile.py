@@ -1,13 +1,13 @@
-"""Hostile and odd input files: a clean, located error in well under a second, never a traceback.
+"""Hostile and odd input files: a clean, located error, never a traceback.
 
 Each test is a reproducer from the reliability audit (D1–D7, D15–D17); YAML
-ones run on both parsers (libyaml and pure Python).
+ones run on both parsers (libyaml and pure Python). How long refusing them
+takes is measured by benchmarks/hostile.py, not asserted here.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -86,10 +86,8 @@ def test_a_control_character_is_refused_with_line_and_column(tmp_path, suffix):
 @pytest.mark.parametrize("libyaml", PARSERS)
 def test_deep_yaml_nesting_is_refused_quickly(tmp_path, libyaml):
     for depth in (1000, 100_000):
-        start = time.perf_counter()
         with pytest.raises(InputError) as info:
             parse_yaml("unit: " + "[" * depth + "]" * depth + "\n", "d.yaml", CASE_LIMITS, libyaml=libyaml)
-        assert time.perf_counter() - start < 1.0
         problem = _one_error(info.value)
         assert "nest" in problem.message and problem.location.line == 1
 
@@ -113,16 +111,16 @@ def _bomb(levels: int) -> str:
 
 @pytest.mark.parametrize("libyaml", PARSERS)
 @pytest.mark.parametrize("levels", [6, 9, 14])
-def test_alias_bombs_are_refused_in_well_under_100_ms(libyaml, levels):
+def test_alias_bombs_are_refused_before_expanding(libyaml, levels):
     text = _bomb(levels)
     assert len(text.encode()) <= 1024 or levels == 14
     for limits in (PACK_LIMITS, CASE_LIMITS):
-        start = time.perf_counter()
         with pytest.raises(InputError) as info:
             parse_yaml(text, "bomb.yaml", limits, libyaml=libyaml)
-        elapsed = time.perf_counter() - start
-        assert elapsed < 0.1, f"{elapsed:.3f} s"
-        assert "alias" in _one_error(info.value).message and _one_error(info.value).location.line is not None
+        problem = _one_error(info.value)
+        assert "alias" in problem.message
+        # refused at the first alias that would repeat too much: line 2 in a case, line 4 (*a2, 1,111 values) in a pack
+        assert problem.location.line == (2 if limits is CASE_LIMITS else 4)
 
 
 def test_a_repeated_big_list_is_refused():
@@ -277,21 +275,17 @@ def test_csv_is_read_strictly(tmp_path, text, fragment):
 def test_big_files_are_refused_before_reading_them(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_text("# " + "x" * (CASE_LIMITS.max_bytes + 10) + "\n")
-    start = time.perf_counter()
     with pytest.raises(CaseError, match="larger than the limit"):
         policyrules.load_case(path)
     with pytest.raises(CaseError, match="larger than the limit"):
         policyrules.load_case("/dev/zero")
-    assert time.perf_counter() - start < 1.0
 
 
 def test_a_fifo_without_a_writer_does_not_block(tmp_path):
     fifo = tmp_path / "case.yaml"
     os.mkfifo(fifo)
-    start = time.perf_counter()
-    with pytest.raises(CaseError):
+    with pytest.raises(CaseError):  # returns at once: the read sees end of file
         policyrules.load_case(fifo)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_long_strings_are_refused_in_cases(tmp_path):

@@ -10,12 +10,30 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from policyrules.dates import parse_iso_date
+
+MAX_DIGITS = 40
+MAX_EXPONENT = 30
+
+CONTEXT = Context(
+    prec=200,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The one decimal context of the library, whatever the caller's ``decimal.getcontext()`` says.
+
+Inputs have at most MAX_DIGITS significant digits within 1e±MAX_EXPONENT,
+so sums and products of a few of them are exact in 200 digits; a quotient
+that does not terminate (1/3) is rounded half-even at the 200th digit.
+Overflow and invalid operations raise instead of giving Infinity or NaN.
+"""
 
 _NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
@@ -24,22 +42,32 @@ def _to_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(f"expected an exact number, got {value!r}")
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+        return _in_range(Decimal(value), value)
     if isinstance(value, str):
         # ASCII digits only: Decimal() itself also takes "1_000", "２００" and "١٩٨٠".
         text = value.strip()
         if len(text) > 40 or not _NUMBER_TEXT.fullmatch(text):
             raise ValueError(f"expected a number written in ASCII digits, got {value!r}")
         try:
-            return Decimal(text)
+            return _in_range(Decimal(text), value)
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
             raise ValueError(f"expected a number, got {value!r}") from None
     raise ValueError(f"expected a number, got {value!r}")
 
 
+def _in_range(number: Decimal, given: object) -> Decimal:
+    # Bounded inputs keep every sum and product of them exact in CONTEXT (see docs/reliability.md).
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {given!r}")
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise ValueError(f"{given!r} is out of range: numbers lie between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        raise ValueError(f"{given!r} has more than {MAX_DIGITS} significant digits")
+    return number
+
+
 def _decimal_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(CONTEXT), "f")
 
 
 Number = Annotated[
@@ -52,3 +80,57 @@ IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 
 STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 """Every model: unknown keys rejected, no coercion, immutable."""
+
+
+class Domain(str):
+    """The domain of a fact, as docs/vocabulary.md prints it (pydantic ignores it; the ``Field`` enforces it)."""
+
+
+Count = Annotated[int, Field(ge=0, le=10**15), Domain("whole number ≥ 0")]
+"""Head counts, sessions, years of age, months: a whole number, never negative."""
+
+
+def _within(low: int, high: int | None) -> tuple[AfterValidator, WithJsonSchema]:
+    """A check that a Number lies in [low, high], and the JSON Schema that says so."""
+
+    def check(value: Decimal) -> Decimal:
+        if value < low or (high is not None and value > high):
+            raise ValueError(f"must be ≥ {low}" if high is None else f"must lie between {low} and {high}")
+        return value
+
+    number: dict[str, object] = {"type": "number", "minimum": low}
+    if high is not None:
+        number["maximum"] = high
+    text = {"type": "string", "pattern": r"^\+?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"}
+    return AfterValidator(check), WithJsonSchema({"anyOf": [number, text]})
+
+
+_AT_LEAST_ZERO = _within(0, None)
+_ZERO_TO_ONE = _within(0, 1)
+
+NonNegative = Annotated[Number, _AT_LEAST_ZERO[0], _AT_LEAST_ZERO[1], Domain("≥ 0")]
+"""Money, wages, durations, distances: never negative."""
+
+Share = Annotated[Number, _ZERO_TO_ONE[0], _ZERO_TO_ONE[1], Domain("0 to 1")]
+"""A share or rate as a decimal (0.6 for 60%)."""
+
+
+def _whole_grade(value: object) -> object:
+    # Literal[1, 2, 3, 4] alone would take True (== 1) and 1.0.
+    if type(value) is not int:
+        raise ValueError(f"a grade is a whole number 1 to 4, got {value!r}")
+    return value
+
+
+Grade = Annotated[Literal[1, 2, 3, 4], BeforeValidator(_whole_grade), Domain("1, 2, 3 or 4")]
+"""A disability grade: 一级 (1, most severe) to 四级 (4)."""
+
+
+def _no_surrogates(value: str) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("text holds a lone surrogate (an invalid character)")
+    return value
+
+
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_surrogates)]
+"""Free text in a case: valid Unicode, at most 10,000 characters."""

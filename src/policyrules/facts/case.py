@@ -16,7 +16,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from policyrules.types import STRICT, IsoDate, Number
+from policyrules.types import STRICT, Count, Grade, IsoDate, NonNegative, Text
 
 
 def fact(zh: str, description: str, unit: str | None = None) -> Any:
@@ -37,9 +37,7 @@ class Disability(BaseModel):
         "残疾类别",
         "视力 visual, 听力 hearing, 言语 speech, 肢体 physical, 智力 intellectual, 精神 mental, 多重 multiple",
     )
-    grade: Optional[Literal[1, 2, 3, 4]] = fact(
-        "残疾等级", "一级 (most severe) to 四级; 一级 and 二级 are 重度 (severe)"
-    )
+    grade: Optional[Grade] = fact("残疾等级", "一级 (most severe) to 四级; 一级 and 二级 are 重度 (severe)")
     certified: Optional[bool] = fact("持残疾人证", "holds a disability certificate (残疾人证)")
 
 
@@ -48,7 +46,7 @@ class Graduation(BaseModel):
     level: Optional[EducationLevel] = fact(
         "学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate"
     )
-    year: Optional[int] = fact("毕业年份", "calendar year of graduation", "year")
+    year: Optional[Count] = fact("毕业年份", "calendar year of graduation", "year")
     full_time: Optional[bool] = fact("全日制", "graduated from full-time study")
     date: Optional[IsoDate] = fact("毕业日期", "date of graduation (year alone gives only the calendar year)")
 
@@ -58,7 +56,7 @@ class Lowbao(BaseModel):
     household_receives: Optional[bool] = fact(
         "低保家庭", "the household currently receives minimum living allowance (最低生活保障)"
     )
-    household_income_per_capita: Optional[Number] = fact(
+    household_income_per_capita: Optional[NonNegative] = fact(
         "家庭人均收入", "monthly household income per head after the person found work", "CNY/month"
     )
     no_longer_qualifies: Optional[bool] = fact("不再符合低保条件", "the household no longer meets the 低保 conditions")
@@ -82,8 +80,8 @@ class Business(BaseModel):
     first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
     operating: Optional[bool] = fact("正常运营", "the business is actually running (正常运营), not dormant")
     rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
-    monthly_rent: Optional[Number] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
-    pension_medical_due_min_base: Optional[Number] = fact(
+    monthly_rent: Optional[NonNegative] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
+    pension_medical_due_min_base: Optional[NonNegative] = fact(
         "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险",
         "basic pension plus basic medical insurance contributions due for the year, at the local minimum contribution "
         "standard for workers of individual economic organisations",
@@ -93,7 +91,7 @@ class Business(BaseModel):
 
 class PublicWelfarePost(BaseModel):
     model_config = STRICT
-    placements: Optional[int] = fact(
+    placements: Optional[Count] = fact(
         "累计安置次数", "public-welfare-post placements so far, not counting the one being decided", "session"
     )
     receives_subsidy: Optional[bool] = fact("享受公益性岗位补贴", "currently receives a public-welfare-post subsidy")
@@ -107,10 +105,12 @@ class Person(BaseModel):
     model_config = STRICT
     disability: Optional[Disability] = fact("残疾情况", "the person's disability; absent if the person is not disabled")
     parent_disabled: Optional[bool] = fact("父母为残疾人", "a parent of the person is disabled (残疾人子女)")
-    age: Optional[int] = fact("年龄", "age in whole years", "year")
-    years_to_retirement: Optional[Number] = fact("距离退休年龄", "years left until statutory retirement age", "year")
+    age: Optional[Count] = fact("年龄", "age in whole years", "year")
+    years_to_retirement: Optional[NonNegative] = fact(
+        "距离退休年龄", "years left until statutory retirement age", "year"
+    )
     rural: Optional[bool] = fact("农村（牧区）户籍或居住", "lives in a rural or pastoral area (农村牧区)")
-    hukou_place: Optional[str] = fact("户籍所在地", "registered residence (county or district)")
+    hukou_place: Optional[Text] = fact("户籍所在地", "registered residence (county or district)")
     employment: Optional[Literal["unemployed", "employed", "self_employed", "flexible"]] = fact(
         "就业状态", "未就业 unemployed, 就业 employed by a unit, 自主创业 self-employed, 灵活就业 flexible employment"
     )
@@ -118,17 +118,18 @@ class Person(BaseModel):
     graduation: Optional[Graduation] = fact("毕业情况", "the person's highest completed education")
     student_level: Optional[EducationLevel] = fact("在读学历层次", "level of study the person is enrolled in now")
     at_vocational_college: Optional[bool] = fact(
-        "在中高等职业院校就读", "enrolled at a secondary or higher vocational school (中高等职业院校), not a general university"
+        "在中高等职业院校就读",
+        "enrolled at a secondary or higher vocational school (中高等职业院校), not a general university",
     )
-    trainings_this_year: Optional[int] = fact(
+    trainings_this_year: Optional[Count] = fact(
         "本年度已参加培训次数", "vocational training sessions already subsidised this year", "session"
     )
     business: Optional[Business] = fact("自主创业实体", "the person's own business")
-    social_insurance_paid_last_year: Optional[Number] = fact(
+    social_insurance_paid_last_year: Optional[NonNegative] = fact(
         "上一年度实际缴纳社会保险金额", "social insurance contributions the person actually paid last year", "CNY/year"
     )
     blind_massage_practitioner: Optional[bool] = fact("盲人按摩从业人员", "works as a blind massage practitioner")
-    blind_massage_subsidy_years: Optional[int] = fact(
+    blind_massage_subsidy_years: Optional[Count] = fact(
         "已享受盲人按摩社保补贴年限", "years of blind-massage social insurance subsidy already received", "year"
     )
     medical_massage_qualification: Optional[bool] = fact(
@@ -145,7 +146,9 @@ class Person(BaseModel):
     household_has_disabled: Optional[bool] = fact(
         "残疾人家庭", "the person's household has a certified disabled member (the person may be that member)"
     )
-    returning_migrant_worker: Optional[bool] = fact("返乡创业农民工", "a migrant worker who returned home to start a business")
+    returning_migrant_worker: Optional[bool] = fact(
+        "返乡创业农民工", "a migrant worker who returned home to start a business"
+    )
     hukou_in_jurisdiction: Optional[bool] = fact(
         "本地户籍", "the person's registered residence (户籍) is within the jurisdiction of the pack's document"
     )
@@ -177,7 +180,7 @@ class Person(BaseModel):
     poverty_alleviated: Optional[bool] = fact("脱贫人口", "registered as a person lifted out of poverty")
     weak_labour: Optional[bool] = fact("半劳动力、弱劳动力", "has only partial or weak capacity to work")
     needs_employment_service: Optional[bool] = fact("有就业服务需求", "asks for or needs employment services")
-    free_training_value_this_year: Optional[Number] = fact(
+    free_training_value_this_year: Optional[NonNegative] = fact(
         "本年度已享受免费技能培训金额", "value of free skills training already received this calendar year", "CNY"
     )
     can_perform_duties: Optional[bool] = fact(
@@ -238,19 +241,19 @@ class Unit(BaseModel):
         "集中安排残疾人就业机构", "a unit concentrating disabled employment (福利企业 etc.)"
     )
     fiscally_funded: Optional[bool] = fact("财政拨款的单位", "funded by fiscal appropriation")
-    establishment_size: Optional[int] = fact("编制数", "approved establishment posts (编制)", "person")
-    staff: Optional[int] = fact("在职职工总数", "total staff on the payroll", "person")
-    disabled_employees: Optional[int] = fact(
+    establishment_size: Optional[Count] = fact("编制数", "approved establishment posts (编制)", "person")
+    staff: Optional[Count] = fact("在职职工总数", "total staff on the payroll", "person")
+    disabled_employees: Optional[Count] = fact(
         "安排残疾人就业人数", "disabled people employed, as counted for the quota", "person"
     )
-    blind_medical_masseurs: Optional[int] = fact(
+    blind_medical_masseurs: Optional[Count] = fact(
         "具有医疗按摩资格的盲人", "blind employees holding the national medical massage qualification", "person"
     )
     has_vacant_establishment: Optional[bool] = fact("有空编", "has vacant establishment posts")
     guarantee_fund_paid: Optional[bool] = fact(
         "足额缴纳残疾人就业保障金", "paid the employment guarantee fund in full and on time"
     )
-    new_outlets: Optional[int] = fact(
+    new_outlets: Optional[Count] = fact(
         "新增便民服务网点数", "new kiosks, stalls or outlets the unit is setting up", "outlet"
     )
     runs_public_market: Optional[bool] = fact(
@@ -259,12 +262,12 @@ class Unit(BaseModel):
     builds_postal_kiosks: Optional[bool] = fact(
         "新增建设邮政报刊零售亭", "the unit is building new postal newspaper kiosks (new_outlets counts them)"
     )
-    area_establishment_total: Optional[int] = fact(
+    area_establishment_total: Optional[Count] = fact(
         "辖区机关和事业单位编制总数",
         "local_government: total 编制 of the agencies and public institutions of the area",
         "person",
     )
-    area_disabled_placed: Optional[int] = fact(
+    area_disabled_placed: Optional[Count] = fact(
         "辖区机关和事业单位安置残疾人就业人数",
         "local_government: disabled people employed by the area's agencies and institutions",
         "person",
@@ -273,20 +276,20 @@ class Unit(BaseModel):
         "符合增值税即征即退条件",
         "meets the conditions of the VAT refund-on-collection scheme for employers of disabled people",
     )
-    households_driven: Optional[int] = fact(
+    households_driven: Optional[Count] = fact(
         "辐射带动残疾人家庭户数", "disabled households a base drives or supports (辐射带动)", "household"
     )
-    blind_masseurs: Optional[int] = fact(
+    blind_masseurs: Optional[Count] = fact(
         "符合条件的盲人按摩人员", "eligible blind massage workers the institution employs", "person"
     )
-    blind_employees: Optional[int] = fact("安置盲人数量", "blind people the unit employs", "person")
+    blind_employees: Optional[Count] = fact("安置盲人数量", "blind people the unit employs", "person")
     blind_massage_standardisation_eligible: Optional[bool] = fact(
         "符合参与盲人按摩机构标准化建设条件", "meets the conditions to take part in blind massage standardisation"
     )
     blind_massage_standardisation_supported: Optional[bool] = fact(
         "已获盲人按摩机构标准化一次性改造扶持", "has already received the one-off standardisation renovation support"
     )
-    blind_massage_standardisation_year: Optional[int] = fact(
+    blind_massage_standardisation_year: Optional[Count] = fact(
         "获得标准化一次性改造扶持的年份", "calendar year the one-off standardisation support was received", "year"
     )
     blind_massage_assessment_passed: Optional[bool] = fact(
@@ -315,12 +318,12 @@ class Unit(BaseModel):
         "为残疾人提供就业服务", "provides employment services to disabled people"
     )
     labour_intensive: Optional[bool] = fact("劳动密集型企业", "a labour-intensive enterprise")
-    years_noncompliant_unpaid: Optional[int] = fact(
+    years_noncompliant_unpaid: Optional[Count] = fact(
         "连续未按比例安排且未缴纳保障金年数",
         "consecutive years (up to now) in which the unit neither met the quota nor paid the guarantee fund",
         "year",
     )
-    dispatched_disabled: Optional[int] = fact(
+    dispatched_disabled: Optional[Count] = fact(
         "劳务派遣残疾人数",
         "disabled workers dispatched between this unit and the other party (labour-dispatch agency or user unit); "
         "not included in staff or disabled_employees",
@@ -336,7 +339,7 @@ class Unit(BaseModel):
         "what the new outlets are: convenience_outlet (便民服务网点: lottery stations, postal kiosks and the like) "
         "or market_stall (经营性摊位 in markets and pedestrian streets)",
     )
-    new_outlets_reserved: Optional[int] = fact(
+    new_outlets_reserved: Optional[Count] = fact(
         "新增网点预留给残疾人数",
         "of the new outlets (new_outlets), how many are reserved for disabled people",
         "outlet",
@@ -367,11 +370,11 @@ class Unit(BaseModel):
 
 class Place(BaseModel):
     model_config = STRICT
-    district: Optional[str] = fact(
+    district: Optional[Text] = fact(
         "区县（旗）", "district, county or banner where the case is decided, as the text names it"
     )
-    monthly_minimum_wage: Optional[Number] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
-    lowbao_standard: Optional[Number] = fact(
+    monthly_minimum_wage: Optional[NonNegative] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
+    lowbao_standard: Optional[NonNegative] = fact(
         "当地低保标准", "local minimum living allowance standard per head", "CNY/month"
     )
     area_kind: Optional[Literal["urban_district", "county"]] = fact(
@@ -380,7 +383,7 @@ class Place(BaseModel):
     many_disabled_people: Optional[bool] = fact(
         "残疾人较多", "the area has many disabled residents (as the local authority judges)"
     )
-    auxiliary_employment_institutions: Optional[int] = fact(
+    auxiliary_employment_institutions: Optional[Count] = fact(
         "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area", "institution"
     )
 
@@ -389,10 +392,10 @@ class Hire(BaseModel):
     """The employment relation between the person and the unit, when a case has both."""
 
     model_config = STRICT
-    contract_months: Optional[int] = fact("劳动合同期限", "length of the signed labour contract", "month")
+    contract_months: Optional[Count] = fact("劳动合同期限", "length of the signed labour contract", "month")
     social_insurance: Optional[bool] = fact("办理社会保险", "the employer registered the person for social insurance")
     public_welfare_post: Optional[bool] = fact("公益性岗位", "the job is a public-welfare post")
-    months_employed: Optional[int] = fact(
+    months_employed: Optional[Count] = fact(
         "已稳定就业月数", "months the person has been in stable employment in this job", "month"
     )
     recommended_by_unit: Optional[bool] = fact(
@@ -402,9 +405,9 @@ class Hire(BaseModel):
 
 class Training(BaseModel):
     model_config = STRICT
-    days: Optional[int] = fact("培训天数", "length of the training", "day")
-    class_hours: Optional[int] = fact("培训课时", "length of the training", "hour")
-    cost: Optional[Number] = fact("培训费用", "cost of the training applied for", "CNY")
+    days: Optional[Count] = fact("培训天数", "length of the training", "day")
+    class_hours: Optional[Count] = fact("培训课时", "length of the training", "hour")
+    cost: Optional[NonNegative] = fact("培训费用", "cost of the training applied for", "CNY")
     same_project_level_this_year: Optional[bool] = fact(
         "同一培训项目同一等级一年内已享受", "the same project at the same level was already subsidised within a year"
     )
@@ -413,7 +416,9 @@ class Training(BaseModel):
 class Tobacco(BaseModel):
     model_config = STRICT
     first_application: Optional[bool] = fact("首次申请", "the applicant's first tobacco retail licence application")
-    normal_spacing: Optional[Number] = fact("正常办证间距", "spacing normally required between retail points here", "m")
+    normal_spacing: Optional[NonNegative] = fact(
+        "正常办证间距", "spacing normally required between retail points here", "m"
+    )
     guardian_assists: Optional[bool] = fact("监护人辅助经营", "a guardian will help run the shop")
     partnership_or_hired: Optional[bool] = fact(
         "合伙经营、雇佣经营", "the shop would be run as a partnership or by hired staff"

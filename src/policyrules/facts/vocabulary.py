@@ -12,6 +12,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from policyrules.expr import BOOL, DATE, STRING, Type, number
+from policyrules.types import Domain
 from policyrules.units import parse_unit
 
 from .case import Case
@@ -25,6 +26,7 @@ class FactInfo:
     description: str
     unit: str | None
     integer: bool = False  # whole numbers only (counts, years of age)
+    domain: str = ""  # the values the fact may take, in words ("≥ 0"), from its type
 
 
 def _unwrap(annotation: object) -> object:
@@ -35,6 +37,16 @@ def _unwrap(annotation: object) -> object:
     if typing.get_origin(annotation) is typing.Annotated:
         return _unwrap(args[0])
     return annotation
+
+
+def _domain(annotation: object) -> str:
+    """The Domain marker on a field's type, looking through Optional and Annotated."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        marks = [m for m in annotation.__metadata__ if isinstance(m, Domain)]  # type: ignore[attr-defined]
+        return str(marks[0]) if marks else _domain(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) is typing.Union:
+        return next((d for d in map(_domain, typing.get_args(annotation)) if d), "")
+    return ""
 
 
 def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactInfo]) -> None:
@@ -63,7 +75,15 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactInfo]) -> None
         else:  # pragma: no cover - guarded by tests over the whole vocabulary
             raise TypeError(f"unsupported fact type at {path}: {inner!r}")
         integer = inner is int or (typing.get_origin(inner) is typing.Literal and t.kind == "number")
-        out[path] = FactInfo(path, t, str(extra.get("zh", "")), field.description or "", unit and str(unit), integer)
+        out[path] = FactInfo(
+            path,
+            t,
+            str(extra.get("zh", "")),
+            field.description or "",
+            unit and str(unit),
+            integer,
+            _domain(field.annotation),
+        )
 
 
 @lru_cache(maxsize=1)

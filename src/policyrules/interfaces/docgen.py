@@ -17,7 +17,9 @@ def vocabulary_page() -> str:
     lines = [
         HEADER + "# Fact vocabulary\n",
         "Every case file uses these facts; every pack reads them by their dotted path.",
-        "All are optional: a missing fact is reported with the outcomes that need it, never guessed.\n",
+        "All are optional: a missing fact is reported with the outcomes that need it, never guessed.",
+        "A value outside its fact's domain (a negative count or amount, a share above 1, a grade that is not",
+        "a whole number from 1 to 4) is a case error naming the fact and its line.\n",
         "| path | 中文 | type | unit | meaning |",
         "|---|---|---|---|---|",
     ]
@@ -26,6 +28,8 @@ def vocabulary_page() -> str:
         kind = t.kind
         if t.choices:
             kind = "one of: " + ", ".join(f"`{c}`" for c in sorted(t.choices))
+        if info.domain:
+            kind += f", {info.domain}"
         lines.append(f"| `{info.path}` | {info.zh} | {kind} | {info.unit or ''} | {info.description} |")
     lines += ["", "## Units", "", "| unit | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in BASE_UNITS.items()]
