@@ -1,7 +1,8 @@
 """The durable-rules backend gives exactly the native result, on every pack, safely.
 
 (a) every YAML test case and every example, through the CLI, both backends;
-(b) a differential property test per shipped pack (hypothesis, policyrules.testing);
+(b) a differential property test per shipped pack (hypothesis, policyrules.testing): the generated
+    function (native), the closures and durable give one answer;
 (c) threads; (d) compile errors name the rule; plus process isolation and the plan.
 """
 
@@ -119,8 +120,11 @@ def test_backend_field_and_python_api():
 
 
 def _differential(pack: CompiledPack, case: Case, as_of: date) -> None:
+    """Three engines, one answer: the generated function (native), the closures, durable."""
     native = native_evaluate(pack, case, as_of).to_json()
     where = f"pack {pack.id}, as_of {as_of}, case:\n{case.model_dump_json(exclude_none=True, indent=2)}"
+    reference = native_evaluate(pack, case, as_of, reference=True).to_json()
+    assert native == reference, f"{where}\ngenerated:\n{native}\nclosures:\n{reference}"
     try:
         got = durable.evaluate(pack, case, as_of).to_json()
     except BackendError as exc:

@@ -26,6 +26,7 @@ from policyrules.facts.case import Case, flatten
 from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 
+from .codegen import generated
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .result import (
     AmountOut,
@@ -90,7 +91,28 @@ class Run:
     conflicts: list[ConflictOut] = field(default_factory=list)
 
 
+def run_generated(pack: CompiledPack, env: dict[str, Any]) -> Run:
+    """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
+    conds, settled, errors, conflicts = generated(pack)(env)
+    run = Run(env, conflicts=conflicts)
+    conditions = run.conditions
+    fired = run.fired
+    for rule, cond in zip(pack.rules, conds):
+        if cond.__class__ is frozenset:
+            cond = Unknown(cond)
+        elif cond is True and rule.kind != "derive":
+            fired.append(rule)
+        conditions[rule.id] = cond
+    for name, value in zip(pack.derived, settled):
+        if value is not UNSET:
+            env[f"derived.{name}"] = Unknown(value) if value.__class__ is frozenset else value
+    if errors:
+        run.errors = [ErrorOut(rule=pack.rules[i].id, message=str(exc) or type(exc).__name__) for i, exc in errors]
+    return run
+
+
 def run_rules(pack: CompiledPack, env: dict[str, Any]) -> Run:
+    """Forward chaining through the rules' closures: the reference the generated function is tested against."""
     run = Run(env)
     candidates: dict[str, dict[str, Any]] = {}
     for rule in pack.rules:
@@ -136,16 +158,21 @@ def settle(pack: CompiledPack, name: str, found: dict[str, Any], run: Run) -> An
     return values[0]
 
 
-def evaluate(pack: CompiledPack, case: Case, as_of: date) -> Result:
-    return evaluate_facts(pack, flatten(case), as_of)
+def evaluate(pack: CompiledPack, case: Case, as_of: date, *, reference: bool = False) -> Result:
+    return evaluate_facts(pack, flatten(case), as_of, reference=reference)
 
 
-def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> Result:
-    """Evaluate flat facts that are valid by construction (a batch skips building a Case per row)."""
+def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, reference: bool = False) -> Result:
+    """Evaluate flat facts that are valid by construction (a batch skips building a Case per row).
+
+    ``reference=True`` matches rules with the closures instead of the generated function:
+    the same result, slower; the tests hold the two equal.
+    """
     validity = validity_on(pack, as_of)
     if not validity.in_force:
         return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
-    return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
+    match = run_rules if reference else run_generated
+    return assemble(pack, as_of, validity, match(pack, facts_env(pack, facts, as_of)))
 
 
 def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:

@@ -1,0 +1,536 @@
+"""One Python function per pack, generated from the pack's checked expression trees.
+
+The closures of :mod:`policyrules.expr.compile` interpret a tree node by
+node; this module translates the same trees, for every rule of a pack, into
+one function built with the :mod:`ast` module and ``compile()``. The
+function does what :func:`policyrules.engine.evaluator.run_rules` does —
+the same conditions, the same derived facts, the same errors and conflicts —
+in one frame, with facts in local variables.
+
+Why this is safe (docs/backends.md says it for users):
+
+* no text is ever compiled: the input is our own node types (``expr/nodes.py``),
+  which the parser produced from a whitelist and the type checker accepted;
+  every Python node is built here, from a closed set of templates;
+* no identifier comes from a pack: facts are the locals ``f0, f1, …``, derived
+  facts ``d0, …``, temporaries ``t0, …``, constants ``K0, …``, functions ``F0, …``;
+  a fact path or a rule id enters the code only as the *value* of an
+  ``ast.Constant`` (a dictionary key or an error label);
+* the function runs with empty ``__builtins__``; the only names it can reach
+  are those bound in its namespace here (the whitelisted functions of the
+  expression language, the shared arithmetic helpers, constants);
+* a node type the generator does not know is refused loudly when the pack's
+  function is generated (:class:`CodegenError`), never skipped.
+
+The remaining risk is a generator bug: a different answer, not code execution.
+The closure evaluator is kept as the reference, and the tests compare both
+(and durable) on every example, every case file and thousands of generated
+cases per pack.
+
+Values follow the closures exactly, with one change of representation
+inside the function: an unknown value is the frozenset of its missing fact
+paths (not an :class:`~policyrules.expr.Unknown`), and a fact's "missing"
+set is built once per pack, not once per case. Kleene ``and``/``or`` keep
+the closures' left-to-right short-circuit, so an operand that is not
+reached cannot raise.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import sys
+import typing
+import weakref
+from typing import Any, Callable
+
+from policyrules.dates import parse_iso_date
+from policyrules.errors import PolicyRulesError
+from policyrules.expr import nodes as n
+from policyrules.expr.compile import _ARITH, _CMP, _FUNCS, Unknown
+
+from .model import CompiledPack, CompiledRule
+
+FS = frozenset
+EMPTY: frozenset[str] = frozenset()
+
+Generated = Callable[[dict[str, Any]], tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[int, ArithmeticError]], list]]
+"""``run(env) -> (conditions, settled derived facts, errors, conflicts)``.
+
+``conditions``: one per rule, in pack order: True, False, or the frozenset of missing facts.
+``settled``: one per ``pack.derived`` name: its value, a frozenset when unknown, or ``UNSET``.
+``errors``: ``(rule index, exception)`` in pack order; ``conflicts``: ``ConflictOut`` in settling order.
+"""
+
+
+class CodegenError(PolicyRulesError):
+    """The generator met an expression node it has no translation for."""
+
+
+# Inline Python operators where the language's operator is exactly Python's; anything
+# else (a helper with a Decimal context, division) is called, so arithmetic lives in one place.
+_INLINE_CMP = {
+    operator.eq: ast.Eq,
+    operator.ne: ast.NotEq,
+    operator.lt: ast.Lt,
+    operator.le: ast.LtE,
+    operator.gt: ast.Gt,
+    operator.ge: ast.GtE,
+}
+_INLINE_ARITH = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult}
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Load())
+
+
+def _store(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Store())
+
+
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign(targets=[_store(name)], value=value)
+
+
+def _const(value: Any) -> ast.Constant:
+    return ast.Constant(value=value)
+
+
+def _is(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(left=a, ops=[ast.Is()], comparators=[b])
+
+
+def _is_not(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(left=a, ops=[ast.IsNot()], comparators=[b])
+
+
+def _unknown(x: ast.expr) -> ast.Compare:
+    """``x.__class__ is FS``: x is unknown, and is the set of its missing facts."""
+    return _is(ast.Attribute(value=x, attr="__class__", ctx=ast.Load()), _load("FS"))
+
+
+def _call(fn: ast.expr, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=fn, args=list(args), keywords=[])
+
+
+def _method(obj: str, name: str, *args: ast.expr) -> ast.Call:
+    return _call(ast.Attribute(value=_load(obj), attr=name, ctx=ast.Load()), *args)
+
+
+def _union(a: ast.expr, b: ast.expr) -> ast.BinOp:
+    return ast.BinOp(left=a, op=ast.BitOr(), right=b)
+
+
+class _Generator:
+    """Builds the module for one pack; ``ns`` is the namespace its code runs in."""
+
+    def __init__(self, pack: CompiledPack) -> None:
+        from .evaluator import UNSET  # the evaluator imports this module
+
+        self.pack = pack
+        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET}
+        self.reads: dict[str, str] = {}  # env path -> local
+        self.derived = {name: f"d{i}" for i, name in enumerate(pack.derived)}
+        self.consts: dict[tuple[type, Any], str] = {}
+        self.funcs: dict[Any, str] = {}
+        self.temps = 0
+
+    # ---- names bound in the namespace ----
+
+    def bind(self, value: Any) -> ast.Name:
+        """A constant Python cannot write as a literal (Decimal, date, frozenset), bound once."""
+        key = (type(value), value)
+        if key not in self.consts:
+            self.consts[key] = f"K{len(self.consts)}"
+            self.ns[self.consts[key]] = value
+        return _load(self.consts[key])
+
+    def constant(self, value: Any) -> ast.expr:
+        if value is None or type(value) in (bool, int, str):
+            return _const(value)
+        return self.bind(value)
+
+    def helper(self, fn: Callable[..., Any]) -> ast.Name:
+        if fn not in self.funcs:
+            self.funcs[fn] = f"F{len(self.funcs)}"
+            self.ns[self.funcs[fn]] = fn
+        return _load(self.funcs[fn])
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
+
+    def read(self, path: str) -> ast.Name:
+        if path.startswith("derived.") and path[len("derived.") :] in self.derived:
+            return _load(self.derived[path[len("derived.") :]])
+        if path not in self.reads:
+            self.reads[path] = f"f{len(self.reads)}"
+        return _load(self.reads[path])
+
+    # ---- expressions: each appends statements to ``out`` and returns a Name or a Constant ----
+
+    def emit(self, node: n.Node, out: list[ast.stmt]) -> ast.expr:
+        emitter = _EMITTERS.get(type(node))
+        if emitter is None:
+            raise CodegenError(f"no code generation for expression node {type(node).__name__}")
+        return emitter(self, node, out)
+
+    def literal(self, node: n.Literal, out: list[ast.stmt]) -> ast.expr:
+        return self.constant(node.value)
+
+    def name(self, node: n.Name, out: list[ast.stmt]) -> ast.expr:
+        return self.read(node.path)
+
+    def list_(self, node: n.ListLit, out: list[ast.stmt]) -> ast.expr:
+        # As the closures do: a list of the item values, unknown items included.
+        items = [self.emit(i, out) for i in node.items]
+        target = self.temp()
+        out.append(_assign(target, ast.List(elts=items, ctx=ast.Load())))
+        return _load(target)
+
+    def unary(self, node: n.Not | n.Neg, out: list[ast.stmt]) -> ast.expr:
+        x = self.emit(node.operand, out)
+        op = ast.Not() if isinstance(node, n.Not) else ast.USub()
+        target = self.temp()
+        out.append(_assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=ast.UnaryOp(op=op, operand=x))))
+        return _load(target)
+
+    def boolop(self, node: n.BoolOp, out: list[ast.stmt]) -> ast.expr:
+        # while True: one pass, left to right; ``break`` as soon as a decisive value is met.
+        decisive = node.op == "or"
+        target, missing = self.temp(), self.temp()
+        out.append(_assign(missing, _const(None)))
+        out.append(_assign(target, _const(not decisive)))
+        loop: list[ast.stmt] = []
+        for operand in node.values:
+            x = self.emit(operand, loop)
+            loop.append(
+                ast.If(
+                    test=_unknown(x),
+                    body=[
+                        _assign(
+                            missing,
+                            ast.IfExp(test=_is(_load(missing), _const(None)), body=x, orelse=_union(_load(missing), x)),
+                        )
+                    ],
+                    orelse=[
+                        ast.If(test=_is(x, _const(decisive)), body=[_assign(target, _const(decisive)), ast.Break()], orelse=[])
+                    ],
+                )
+            )
+        loop.append(ast.If(test=_is_not(_load(missing), _const(None)), body=[_assign(target, _load(missing))], orelse=[]))
+        loop.append(ast.Break())
+        out.append(ast.While(test=_const(True), body=loop, orelse=[]))
+        return _load(target)
+
+    def compare(self, node: n.Compare, out: list[ast.stmt]) -> ast.expr:
+        if node.op in ("in", "not in"):
+            return self.membership(node, out)
+        op = _CMP[node.op]
+        a = self.emit(node.left, out)
+        b = self.emit(node.right, out)
+        if op in _INLINE_CMP:
+            value: ast.expr = ast.Compare(left=a, ops=[_INLINE_CMP[op]()], comparators=[b])
+        else:
+            value = _call(self.helper(op), a, b)
+        return self.unless_unknown([a, b], value, out)
+
+    def membership(self, node: n.Compare, out: list[ast.stmt]) -> ast.expr:
+        assert isinstance(node.right, n.ListLit), "the type checker accepts `in` over a list only"
+        negate = node.op == "not in"
+        x = self.emit(node.left, out)
+        target = self.temp()
+        if all(isinstance(i, n.Literal) for i in node.right.items):
+            members = self.bind(frozenset(i.value for i in node.right.items))  # type: ignore[union-attr]
+            test = ast.Compare(left=x, ops=[ast.NotIn() if negate else ast.In()], comparators=[members])
+            out.append(_assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=test)))
+            return _load(target)
+        items = [self.emit(i, out) for i in node.right.items]
+        out.append(
+            _assign(
+                target,
+                _call(self.helper(_in_list), x, ast.Tuple(elts=items, ctx=ast.Load()), _const(negate)),
+            )
+        )
+        return _load(target)
+
+    def binop(self, node: n.BinOp, out: list[ast.stmt]) -> ast.expr:
+        op = _ARITH[node.op]
+        a = self.emit(node.left, out)
+        b = self.emit(node.right, out)
+        if op in _INLINE_ARITH:
+            value: ast.expr = ast.BinOp(left=a, op=_INLINE_ARITH[op](), right=b)
+        else:
+            value = _call(self.helper(op), a, b)
+        return self.unless_unknown([a, b], value, out)
+
+    def ifelse(self, node: n.IfElse, out: list[ast.stmt]) -> ast.expr:
+        target = self.temp()
+        t = self.emit(node.test, out)
+        body: list[ast.stmt] = []
+        body.append(_assign(target, self.emit(node.body, body)))
+        orelse: list[ast.stmt] = []
+        orelse.append(_assign(target, self.emit(node.orelse, orelse)))
+        out.append(
+            ast.If(test=_unknown(t), body=[_assign(target, t)], orelse=[ast.If(test=t, body=body, orelse=orelse)])
+        )
+        return _load(target)
+
+    def call(self, node: n.Call, out: list[ast.stmt]) -> ast.expr:
+        if node.func == "quantity":
+            return self.constant(node.args[0].value)  # type: ignore[union-attr]
+        if node.func == "date":
+            return self.constant(parse_iso_date(node.args[0].value))  # type: ignore[union-attr]
+        impl = _FUNCS.get(node.func)
+        if impl is None:
+            raise CodegenError(f"no code generation for function {node.func!r}")
+        args = [self.emit(a, out) for a in node.args]
+        return self.unless_unknown(args, _call(self.helper(impl), *args), out)
+
+    def unless_unknown(self, xs: list[ast.expr], value: ast.expr, out: list[ast.stmt]) -> ast.expr:
+        """``value``, unless an operand is unknown: then the union of the unknown operands' missing facts."""
+        xs = [x for x in xs if not isinstance(x, ast.Constant)]
+        target = self.temp()
+        if not xs:
+            out.append(_assign(target, value))
+        elif len(xs) == 1:
+            out.append(_assign(target, ast.IfExp(test=_unknown(xs[0]), body=xs[0], orelse=value)))
+        elif len(xs) == 2:
+            a, b = xs
+            out.append(
+                _assign(
+                    target,
+                    ast.IfExp(
+                        test=_unknown(a),
+                        body=ast.IfExp(test=_unknown(b), body=_union(a, b), orelse=a),
+                        orelse=ast.IfExp(test=_unknown(b), body=b, orelse=value),
+                    ),
+                )
+            )
+        else:
+            out.append(_assign(target, _const(None)))
+            for x in xs:
+                out.append(
+                    ast.If(
+                        test=_unknown(x),
+                        body=[
+                            _assign(
+                                target,
+                                ast.IfExp(test=_is(_load(target), _const(None)), body=x, orelse=_union(_load(target), x)),
+                            )
+                        ],
+                        orelse=[],
+                    )
+                )
+            out.append(ast.If(test=_is(_load(target), _const(None)), body=[_assign(target, value)], orelse=[]))
+        return _load(target)
+
+    # ---- rules ----
+
+    def rule(self, i: int, rule: CompiledRule, out: list[ast.stmt]) -> None:
+        cond = f"c{i}"
+        body: list[ast.stmt] = []
+        body.append(_assign(cond, self.emit(rule.when.node, body)))
+        candidate: list[ast.stmt] = []
+        if rule.kind == "derive":
+            assert rule.derive_fact is not None and rule.derive_value is not None
+            value: list[ast.stmt] = []
+            value += self.candidate(rule, self.emit(rule.derive_value.node, value))
+            body.append(
+                ast.If(
+                    test=_is(_load(cond), _const(True)),
+                    body=value,
+                    orelse=[ast.If(test=_unknown(_load(cond)), body=self.candidate(rule, _load(cond)), orelse=[])],
+                )
+            )
+            candidate = self.candidate(rule, _load("EMPTY"))
+        handler = [
+            ast.Expr(value=_method("errors", "append", ast.Tuple(elts=[_const(i), _load("exc")], ctx=ast.Load()))),
+            _assign(cond, _load("EMPTY")),
+            *candidate,
+        ]
+        out.append(
+            ast.Try(
+                body=body,
+                handlers=[ast.ExceptHandler(type=_load("ArithmeticError"), name="exc", body=handler)],
+                orelse=[],
+                finalbody=[],
+            )
+        )
+        for name in rule.resolves:
+            out += self.settle(name)
+
+    def setter_count(self, name: str) -> int:
+        return len(self.pack.setters.get(name, ()))
+
+    def candidate(self, rule: CompiledRule, value: ast.expr) -> list[ast.stmt]:
+        name = rule.derive_fact
+        assert name is not None
+        d = self.derived[name]
+        if self.setter_count(name) == 1:
+            return [_assign(f"s{d}", value)]
+        # several setters: ``settle`` decides between their candidates, by rule id
+        return [
+            ast.Assign(
+                targets=[ast.Subscript(value=_load(f"cand_{d}"), slice=_const(rule.id), ctx=ast.Store())],
+                value=value,
+            )
+        ]
+
+    def settle(self, name: str) -> list[ast.stmt]:
+        d = self.derived[name]
+        stmts: list[ast.stmt] = []
+        if self.setter_count(name) > 1:
+            settle = self.helper(_settler(self.pack, name))
+            stmts.append(_assign(f"s{d}", _call(settle, _load(f"cand_{d}"), _load("conflicts"))))
+        stmts.append(ast.If(test=_is_not(_load(f"s{d}"), _load("UNSET")), body=[_assign(d, _load(f"s{d}"))], orelse=[]))
+        return stmts
+
+    def module(self) -> ast.Module:
+        rules: list[ast.stmt] = []
+        for i, rule in enumerate(self.pack.rules):
+            self.rule(i, rule, rules)
+        self.ns["ArithmeticError"] = ArithmeticError
+        body: list[ast.stmt] = [
+            _assign("g", ast.Attribute(value=_load("env"), attr="get", ctx=ast.Load())),
+            _assign("errors", ast.List(elts=[], ctx=ast.Load())),
+            _assign("conflicts", ast.List(elts=[], ctx=ast.Load())),
+        ]
+        # Every fact read once, up front: the environment does not change while rules run.
+        for path, local in [*self.reads.items(), *((f"derived.{k}", v) for k, v in self.derived.items())]:
+            missing = self.bind(FS((path,)))
+            body.append(_assign(local, _call(_load("g"), _const(path))))
+            body.append(ast.If(test=_is(_load(local), _const(None)), body=[_assign(local, missing)], orelse=[]))
+        for name, d in self.derived.items():
+            body.append(_assign(f"s{d}", _load("UNSET")))
+            if self.setter_count(name) > 1:
+                body.append(_assign(f"cand_{d}", ast.Dict(keys=[], values=[])))
+        body += rules
+        body.append(
+            ast.Return(
+                value=ast.Tuple(
+                    elts=[
+                        ast.Tuple(elts=[_load(f"c{i}") for i in range(len(self.pack.rules))], ctx=ast.Load()),
+                        ast.Tuple(elts=[_load(f"s{d}") for d in self.derived.values()], ctx=ast.Load()),
+                        _load("errors"),
+                        _load("conflicts"),
+                    ],
+                    ctx=ast.Load(),
+                )
+            )
+        )
+        fn = ast.FunctionDef(
+            name="run",
+            args=ast.arguments(posonlyargs=[], args=[ast.arg("env")], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body,
+            decorator_list=[],
+            returns=None,
+            **({"type_params": []} if sys.version_info >= (3, 12) else {}),
+        )
+        return ast.fix_missing_locations(ast.Module(body=[fn], type_ignores=[]))
+
+
+_EMITTERS: dict[type, Callable[[_Generator, Any, list[ast.stmt]], ast.expr]] = {
+    n.Literal: _Generator.literal,
+    n.Name: _Generator.name,
+    n.ListLit: _Generator.list_,
+    n.Not: _Generator.unary,
+    n.Neg: _Generator.unary,
+    n.BoolOp: _Generator.boolop,
+    n.Compare: _Generator.compare,
+    n.BinOp: _Generator.binop,
+    n.IfElse: _Generator.ifelse,
+    n.Call: _Generator.call,
+}
+
+
+def handled_node_types() -> set[type]:
+    """The expression node types the generator translates (a test holds it equal to ``nodes.Node``)."""
+    return set(_EMITTERS)
+
+
+def node_types() -> set[type]:
+    return set(typing.get_args(n.Node))
+
+
+# ---- helpers the generated code calls (bound in its namespace) ----
+
+
+def _as_unknown(v: Any) -> Any:
+    return Unknown(v) if v.__class__ is FS else v
+
+
+def _from_unknown(v: Any) -> Any:
+    return v.missing if v.__class__ is Unknown else v
+
+
+def _in_list(v: Any, values: tuple[Any, ...], negate: bool) -> Any:
+    """``v in [items]`` when some item is not a literal: the closures' rule, on frozensets."""
+    known = [x for x in values if x.__class__ is not FS]
+    if v.__class__ is not FS and v in known:
+        return not negate
+    unknown = [x for x in (v, *values) if x.__class__ is FS]
+    if unknown:
+        return FS().union(*unknown)
+    return negate
+
+
+class _Conflicts:
+    """What ``evaluator.settle`` records into: a list of conflicts."""
+
+    __slots__ = ("conflicts",)
+
+    def __init__(self, conflicts: list) -> None:
+        self.conflicts = conflicts
+
+
+def _settler(pack: CompiledPack, name: str) -> Callable[[dict[str, Any], list], Any]:
+    """The evaluator's own ``settle`` for a fact several rules set (precedence, agreement, conflict)."""
+    from .evaluator import settle
+
+    def settle_fact(found: dict[str, Any], conflicts: list) -> Any:
+        value = settle(pack, name, {k: _as_unknown(v) for k, v in found.items()}, _Conflicts(conflicts))  # type: ignore[arg-type]
+        return _from_unknown(value)
+
+    return settle_fact
+
+
+# ---- generation, cached ----
+
+_BY_CONTENT: dict[tuple[Any, ...], tuple[Generated, ast.Module]] = {}
+_BY_OBJECT: dict[int, tuple[weakref.ref, Generated]] = {}
+
+
+def _fingerprint(pack: CompiledPack) -> tuple[Any, ...]:
+    """What the generated code depends on: the content hash, and the rules as compiled from it."""
+    rules = tuple(
+        (r.id, r.kind, r.when.node, r.derive_fact, r.derive_value.node if r.derive_value else None, r.resolves)
+        for r in pack.rules
+    )
+    setters = tuple(sorted(pack.setters.items()))
+    return (pack.content_hash, rules, tuple(pack.derived), setters, pack.has_precedence)
+
+
+def generated(pack: CompiledPack) -> Generated:
+    """The pack's generated function, built on first use and cached per content."""
+    entry = _BY_OBJECT.get(id(pack))
+    if entry is not None and entry[0]() is pack:
+        return entry[1]
+    key = _fingerprint(pack)
+    if key not in _BY_CONTENT:
+        gen = _Generator(pack)
+        module = gen.module()
+        code = compile(module, f"<policyrules pack {pack.id} {pack.content_hash}>", "exec")
+        # Executes only the module built above: one ``def``, no text from the pack as code.
+        exec(code, gen.ns)  # noqa: S102
+        _BY_CONTENT[key] = (gen.ns["run"], module)
+    fn = _BY_CONTENT[key][0]
+    pid = id(pack)
+    _BY_OBJECT[pid] = (weakref.ref(pack, lambda _: _BY_OBJECT.pop(pid, None)), fn)
+    return fn
+
+
+def generated_source(pack: CompiledPack) -> str:
+    """The generated function as Python text (``ast.unparse``), for audits; never executed from text."""
+    generated(pack)
+    return ast.unparse(_BY_CONTENT[_fingerprint(pack)][1])
