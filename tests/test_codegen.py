@@ -64,7 +64,9 @@ def test_an_unknown_node_type_is_refused_when_the_function_is_generated():
 
 # ---- (b) what the generated code can name -----------------------------------------------------
 
-_OUR_NAMES = re.compile(r"(?:[fdtcKF]\d+|sd\d+|cand_d\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|exc|run)")
+_OUR_NAMES = re.compile(
+    r"(?:[fdtcKF]\d+|sd\d+|cand_d\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|exc|run)"
+)
 
 
 @pytest.mark.parametrize("name", PACKS)
