@@ -16,7 +16,7 @@ rounds of the mean of K calls):
   evaluator (the reference) instead of the generated function.
 
 Before timing, the hand-written function is checked equal to the engine on
-N generated cases (every fact the pack reads, 5% missing, three dates): a
+N generated cases (every fact the pack reads, 5% missing, four dates): a
 difference stops the benchmark, so a ratio always compares equal work.
 A pack without a hand-written function is timed without ratios.
 """
@@ -101,10 +101,11 @@ def handwritten(name: str) -> Any:
 
 
 def generated_facts(pack: CompiledPack, n: int, seed: str) -> list[tuple[dict[str, Any], date]]:
-    """n valid cases as flat facts, each with its date (three dates, the pack in force or not)."""
+    """n valid cases as flat facts, each with its date (four dates, mostly in force)."""
     kinds = case_facts()
     paths = sorted(p for p in pack.inputs_of(list(pack.rules)) if p in kinds)
-    days = [pack.valid_from + timedelta(days=30), DAY, (pack.valid_until or DAY) + timedelta(days=5)]
+    last = pack.valid_until or pack.valid_from + timedelta(days=400)
+    days = [pack.valid_from, day_in_force(pack), last, last + timedelta(days=1)]  # the last: out of force unless open
     out: list[tuple[dict[str, Any], date]] = []
     while len(out) < n:
         columns = generate_columns(paths, [pack], n, f"{seed}:{len(out)}")

@@ -19,6 +19,8 @@ from decimal import Decimal
 
 from policyrules.dates import months_between
 
+from .common import A, O, _amount_sig, _m, amt, b, eq, ge, isin, project  # noqa: F401
+
 FROM, UNTIL = date(2023, 4, 22), date(2024, 12, 31)
 QUOTA = Decimal("0.015")
 D0, D1, D2, D3, D5, D15 = Decimal(0), Decimal(1), Decimal(2), Decimal(3), Decimal(5), Decimal(15)
@@ -34,10 +36,6 @@ STARTUP_KINDS = frozenset(["small_micro_enterprise", "individual_business"])
 WORKING = frozenset(["employed", "self_employed", "flexible"])
 STUDENT = frozenset(["secondary_vocational", "junior_college"])
 INTMENT = frozenset(["intellectual", "mental"])
-
-
-def _m(*paths: str) -> frozenset[str]:
-    return frozenset(paths)
 
 
 # one prebuilt missing-set per fact read
@@ -130,46 +128,6 @@ M_RENTS, M_RENT, M_SLEVEL, M_TTY, M_SAME = (
     _m("person.trainings_this_year"),
     _m("application.training.same_project_level_this_year"),
 )
-
-
-def A(*xs):  # Kleene and: False wins, else the union of what is missing, else True
-    miss = None
-    for x in xs:
-        if x is False:
-            return False
-        if x is not True:
-            miss = x if miss is None else miss | x
-    return True if miss is None else miss
-
-
-def O(*xs):  # Kleene or
-    miss = None
-    for x in xs:
-        if x is True:
-            return True
-        if x is not False:
-            miss = x if miss is None else miss | x
-    return False if miss is None else miss
-
-
-def eq(v, c, m):
-    return m if v is None else v == c
-
-
-def ge(v, c, m):
-    return m if v is None else v >= c
-
-
-def isin(v, s, m):
-    return m if v is None else v in s
-
-
-def b(v, m):
-    return m if v is None else v
-
-
-def amt(value=None, mn=None, mx=None, cap=None, count=None, total=None, missing=()):
-    return (value, mn, mx, cap, count, total, None, None, missing)
 
 
 def evaluate(f: dict, as_of: date):
@@ -643,33 +601,3 @@ EXCLUSION_TOPICS = (
     ("startup.rent_subsidy.not_blind_massage", "startup.rent_subsidy"),
     ("training.vocational.no_repeat", "training.vocational"),
 )
-
-
-def _amount_sig(a):
-    if a is None:
-        return None
-    return (a.value, a.min, a.max, a.cap, a.count, a.total, a.total_min, a.total_max, tuple(a.missing))
-
-
-def project(result) -> tuple:
-    """The engine's Result, reduced to what a case changes (the same shape ``evaluate`` returns)."""
-    if not result.validity.in_force:
-        return (False,)
-    ents = tuple(
-        (
-            o.rule,
-            _amount_sig(o.amount),
-            None
-            if o.duration is None
-            else (o.duration.max, o.duration.used, o.duration.remaining, tuple(o.duration.missing)),
-            None if o.limit is None else (o.limit.max, o.limit.used),
-            tuple(f.amount for f in o.funding),
-        )
-        for o in result.entitlements
-    )
-    obls = tuple((o.rule, _amount_sig(o.amount), o.status) for o in result.obligations)
-    sancs = tuple((o.rule,) for o in result.sanctions)
-    excls = tuple((x.rule, x.topic_excluded, tuple(x.withheld), x.reason) for x in result.exclusions)
-    und = tuple((u.rule, frozenset(u.missing)) for u in result.undetermined)
-    derived = tuple(result.derived.values())
-    return (True, ents, obls, sancs, excls, und, derived)
