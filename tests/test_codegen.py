@@ -22,8 +22,8 @@ from policyrules.engine import codegen
 from policyrules.engine.evaluator import evaluate, evaluate_facts, run_generated, run_rules
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledExpr, CompiledPack
+from policyrules.expr import Unknown, parse
 from policyrules.expr import nodes as n
-from policyrules.expr import parse
 from policyrules.facts.case import Case
 from policyrules.facts.casefile import load_cases
 from policyrules.facts.vocabulary import case_facts
@@ -65,7 +65,7 @@ def test_an_unknown_node_type_is_refused_when_the_function_is_generated():
 # ---- (b) what the generated code can name -----------------------------------------------------
 
 _OUR_NAMES = re.compile(
-    r"(?:[fdtcKF]\d+|sd\d+|cand_d\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|exc|run)"
+    r"(?:[fdtcKF]\d+|sd\d+|cand_d\d+|FS|EMPTY|UNSET|U|ArithmeticError|env|g|errors|conflicts|fired|undecided|exc|run)"
 )
 
 
@@ -150,6 +150,12 @@ def test_generated_equals_closures_on_generated_cases(name: str):
             ref.conflicts,
         ), f"{name} as of {day}: {facts}"
         assert [r.id for r in gen.fired] == [r.id for r in ref.fired]
+        undecided = [
+            (r, c.missing)
+            for r, c in zip(pack.rules, ref.conditions.values())
+            if r.kind != "derive" and isinstance(c, Unknown) and c.missing
+        ]
+        assert gen.undecided == undecided
         assert evaluate_facts(pack, facts, day) == evaluate_facts(pack, facts, day, reference=True)
         compared += 1
         decided += sum(c is True for c in gen.conditions.values())

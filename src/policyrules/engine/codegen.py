@@ -55,12 +55,14 @@ from .model import CompiledPack, CompiledRule
 FS = frozenset
 EMPTY: frozenset[str] = frozenset()
 
-Generated = Callable[[dict[str, Any]], tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[int, ArithmeticError]], list]]
-"""``run(env) -> (conditions, settled derived facts, errors, conflicts)``.
+Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list]]
+"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided)``.
 
-``conditions``: one per rule, in pack order: True, False, or the frozenset of missing facts.
-``settled``: one per ``pack.derived`` name: its value, a frozenset when unknown, or ``UNSET``.
+``conditions``: rule id -> True, False or ``Unknown``, every rule, in pack order (as ``run_rules`` leaves them).
+``settled``: one per ``pack.derived`` name: its value, a frozenset of missing facts when unknown, or ``UNSET``.
 ``errors``: ``(rule index, exception)`` in pack order; ``conflicts``: ``ConflictOut`` in settling order.
+``fired``: indices of the non-derive rules whose condition is True; ``undecided``: ``(index, missing)``
+of the non-derive rules whose condition is unknown for want of facts; both in pack order.
 """
 
 
@@ -129,7 +131,7 @@ class _Generator:
         from .evaluator import UNSET  # the evaluator imports this module
 
         self.pack = pack
-        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET}
+        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET, "U": shared_unknown}
         self.reads: dict[str, str] = {}  # env path -> local
         self.derived = {name: f"d{i}" for i, name in enumerate(pack.derived)}
         self.consts: dict[tuple[type, Any], str] = {}
@@ -366,6 +368,25 @@ class _Generator:
                 finalbody=[],
             )
         )
+        if rule.kind != "derive":
+            c = _load(cond)
+            out.append(
+                ast.If(
+                    test=_is(c, _const(True)),
+                    body=[ast.Expr(value=_method("fired", "append", _const(i)))],
+                    orelse=[
+                        ast.If(
+                            test=ast.BoolOp(op=ast.And(), values=[_unknown(c), c]),
+                            body=[
+                                ast.Expr(
+                                    value=_method("undecided", "append", ast.Tuple(elts=[_const(i), c], ctx=ast.Load()))
+                                )
+                            ],
+                            orelse=[],
+                        )
+                    ],
+                )
+            )
         for name in rule.resolves:
             out += self.settle(name)
 
@@ -403,6 +424,8 @@ class _Generator:
         body: list[ast.stmt] = [
             _assign("g", ast.Attribute(value=_load("env"), attr="get", ctx=ast.Load())),
             _assign("errors", ast.List(elts=[], ctx=ast.Load())),
+            _assign("fired", ast.List(elts=[], ctx=ast.Load())),
+            _assign("undecided", ast.List(elts=[], ctx=ast.Load())),
             _assign("conflicts", ast.List(elts=[], ctx=ast.Load())),
         ]
         # Every fact read once, up front: the environment does not change while rules run.
@@ -415,14 +438,24 @@ class _Generator:
             if self.setter_count(name) > 1:
                 body.append(_assign(f"cand_{d}", ast.Dict(keys=[], values=[])))
         body += rules
+        # Conditions as the evaluator's Run holds them: unknown ones as (shared) ``Unknown`` objects.
+        conditions = ast.Dict(
+            keys=[_const(r.id) for r in self.pack.rules],
+            values=[
+                ast.IfExp(test=_unknown(_load(f"c{i}")), body=_call(_load("U"), _load(f"c{i}")), orelse=_load(f"c{i}"))
+                for i in range(len(self.pack.rules))
+            ],
+        )
         body.append(
             ast.Return(
                 value=ast.Tuple(
                     elts=[
-                        ast.Tuple(elts=[_load(f"c{i}") for i in range(len(self.pack.rules))], ctx=ast.Load()),
+                        conditions,
                         ast.Tuple(elts=[_load(f"s{d}") for d in self.derived.values()], ctx=ast.Load()),
                         _load("errors"),
                         _load("conflicts"),
+                        _load("fired"),
+                        _load("undecided"),
                     ],
                     ctx=ast.Load(),
                 )
@@ -482,8 +515,21 @@ def node_types() -> set[type]:
 # ---- helpers the generated code calls (bound in its namespace) ----
 
 
+_UNKNOWNS: dict[frozenset[str], Unknown] = {}
+
+
+def shared_unknown(missing: frozenset[str]) -> Unknown:
+    """One ``Unknown`` per missing set (they are immutable): most sets are the generated code's constants."""
+    u = _UNKNOWNS.get(missing)
+    if u is None:
+        if len(_UNKNOWNS) >= 65536:
+            _UNKNOWNS.clear()
+        u = _UNKNOWNS[missing] = Unknown(missing)
+    return u
+
+
 def _as_unknown(v: Any) -> Any:
-    return Unknown(v) if v.__class__ is FS else v
+    return shared_unknown(v) if v.__class__ is FS else v
 
 
 def _from_unknown(v: Any) -> Any:

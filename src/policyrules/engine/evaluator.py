@@ -26,7 +26,7 @@ from policyrules.facts.case import Case, flatten
 from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 
-from .codegen import generated
+from .codegen import generated, shared_unknown
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .result import (
     AmountOut,
@@ -89,25 +89,22 @@ class Run:
     conditions: dict[str, Any] = field(default_factory=dict)  # rule id -> True/False/Unknown
     errors: list[ErrorOut] = field(default_factory=list)
     conflicts: list[ConflictOut] = field(default_factory=list)
+    # non-derive rules left unknown for want of facts, with those facts, in pack order;
+    # None: ``assemble`` finds them in ``conditions``
+    undecided: Optional[list[tuple[CompiledRule, frozenset[str]]]] = None
 
 
 def run_generated(pack: CompiledPack, env: dict[str, Any]) -> Run:
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
-    conds, settled, errors, conflicts = generated(pack)(env)
-    run = Run(env, conflicts=conflicts)
-    conditions = run.conditions
-    fired = run.fired
-    for rule, cond in zip(pack.rules, conds):
-        if cond.__class__ is frozenset:
-            cond = Unknown(cond)
-        elif cond is True and rule.kind != "derive":
-            fired.append(rule)
-        conditions[rule.id] = cond
+    conditions, settled, errors, conflicts, fired, undecided = generated(pack)(env)
+    rules = pack.rules
+    run = Run(env, [rules[i] for i in fired], conditions, conflicts=conflicts)
+    run.undecided = [(rules[i], missing) for i, missing in undecided]
     for name, value in zip(pack.derived, settled):
         if value is not UNSET:
-            env[f"derived.{name}"] = Unknown(value) if value.__class__ is frozenset else value
+            env[f"derived.{name}"] = shared_unknown(value) if value.__class__ is frozenset else value
     if errors:
-        run.errors = [ErrorOut(rule=pack.rules[i].id, message=str(exc) or type(exc).__name__) for i, exc in errors]
+        run.errors = [ErrorOut(rule=rules[i].id, message=str(exc) or type(exc).__name__) for i, exc in errors]
     return run
 
 
@@ -192,10 +189,13 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
     exclusions: list[ExclusionOut] = []
     undetermined: list[UndeterminedOut] = []
 
-    for rule in pack.rules:
-        cond = run.conditions[rule.id]
-        if cond.__class__ is Unknown and rule.kind != "derive" and cond.missing:
-            undetermined.append(_undetermined(rule, cond.missing))
+    if run.undecided is not None:
+        undetermined = [_undetermined(rule, missing) for rule, missing in run.undecided]
+    else:
+        for rule in pack.rules:
+            cond = run.conditions[rule.id]
+            if cond.__class__ is Unknown and rule.kind != "derive" and cond.missing:
+                undetermined.append(_undetermined(rule, cond.missing))
     for rule in run.fired:
         if rule.kind == "exclusion":
             exclusions.append(
@@ -279,9 +279,9 @@ def _hold_undecided(
 ) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
     pending: dict[str, set[str]] = {}
-    for rule in pack.rules:
+    for rule in pack.exclusion_rules:
         cond = run.conditions[rule.id]
-        if rule.kind == "exclusion" and cond.__class__ is Unknown:
+        if cond.__class__ is Unknown:
             pending.setdefault(rule.excluded_topic, set()).update(cond.missing)  # type: ignore[arg-type]
     if not pending:
         return entitlements
@@ -305,8 +305,19 @@ def citation_out(c: ResolvedCitation) -> CitationOut:
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
 
 
+_UNDETERMINED: dict[tuple[int, frozenset[str]], tuple[CompiledRule, UndeterminedOut]] = {}
+
+
 def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOut:
-    return _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.when.text, rule.citation, missing)
+    # By rule object first: hashing the rule's identity and its (shared) missing set is what a case pays.
+    entry = _UNDETERMINED.get((id(rule), missing))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    out = _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.when.text, rule.citation, missing)
+    if len(_UNDETERMINED) >= 65536:
+        _UNDETERMINED.clear()
+    _UNDETERMINED[(id(rule), missing)] = (rule, out)
+    return out
 
 
 @lru_cache(maxsize=8192)

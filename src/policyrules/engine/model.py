@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Optional
 
 from policyrules.errors import Location
@@ -135,6 +136,11 @@ class CompiledPack:
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rule_index[rule_id]
+
+    @cached_property
+    def exclusion_rules(self) -> tuple[CompiledRule, ...]:
+        """The exclusion rules, in evaluation order (listed once: every evaluation asks)."""
+        return tuple(r for r in self.rules if r.kind == "exclusion")
 
     def documents(self) -> dict[str, Document]:
         """This pack's document and its ancestors', by number: what its citations may cite."""
