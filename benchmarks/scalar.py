@@ -10,7 +10,9 @@ rounds of the mean of K calls):
   engine's outputs (benchmarks/handwritten/), the honest floor;
 * ``api+read``: ``Pack.evaluate(dict)``, the public API (the case validated),
   then every outcome's amount and citation read;
-* ``Result``: ``evaluate(pack, Case, day)``, the typed Result;
+* ``deferred``: ``evaluate(pack, Case, day)`` as returned: the rules matched,
+  the typed Result not yet built (it is built on first read);
+* ``built``: the same, the whole typed Result built;
 * ``+JSON``: the same and ``to_json()``;
 * ``closures``: the typed Result with rules matched by the closure
   evaluator (the reference) instead of the generated function.
@@ -165,7 +167,7 @@ def timed(engines: dict[str, Callable[[], Any]], rounds: int, calls: int) -> dic
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
-COLUMNS = ("hand", "api+read", "Result", "+JSON", "closures")
+COLUMNS = ("hand", "api+read", "deferred", "built", "+JSON", "closures")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Python {sys.version.split()[0]}; CPU µs per call, median of {args.rounds} rounds × {args.calls} calls")
     head = "".join(f"{c:>10}" for c in COLUMNS)
-    print(f"{'pack':<8}{'case':<10}{'facts':>6}{head}   × hand: api+read  Result  +JSON  closures")
+    print(f"{'pack':<8}{'case':<10}{'facts':>6}{head}   × hand: " + "".join(f"{c:>9}" for c in COLUMNS[1:]))
     for name in args.packs.split(","):
         compiled = load_pack(name)
         api = policyrules.load_pack(name)
@@ -197,13 +199,14 @@ def main(argv: list[str] | None = None) -> int:
                 assert hand.evaluate(facts, day) == hand.project(evaluate(compiled, case, day))
                 engines["hand"] = lambda hand=hand, facts=facts, day=day: hand.evaluate(facts, day)
             engines["api+read"] = lambda api=api, raw=raw, day=day: read_everything(api.evaluate(raw, as_of=day))
-            engines["Result"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day)
+            engines["deferred"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day)
+            engines["built"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day).undetermined
             engines["+JSON"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day).to_json()
             engines["closures"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day, reference=True)
             m = timed(engines, args.rounds, args.calls)
             cells = "".join(f"{m[c]:>10.1f}" if c in m else f"{'-':>10}" for c in COLUMNS)
             ratios = (
-                "".join(f"{m[c] / m['hand']:>8.2f}" for c in COLUMNS[1:])
+                "".join(f"{m[c] / m['hand']:>9.2f}" for c in COLUMNS[1:])
                 if "hand" in m
                 else "   (no hand-written function)"
             )

@@ -27,6 +27,7 @@ from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 
 from .codegen import generated, shared_unknown
+from .deferred import DeferredResult
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .result import (
     AmountOut,
@@ -162,14 +163,17 @@ def evaluate(pack: CompiledPack, case: Case, as_of: date, *, reference: bool = F
 def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, reference: bool = False) -> Result:
     """Evaluate flat facts that are valid by construction (a batch skips building a Case per row).
 
-    ``reference=True`` matches rules with the closures instead of the generated function:
-    the same result, slower; the tests hold the two equal.
+    The Result's fields are built when first read (``DeferredResult``). ``reference=True``
+    matches rules with the closures instead of the generated function and builds the
+    Result at once: the same result, slower; the tests hold the two equal.
     """
     validity = validity_on(pack, as_of)
     if not validity.in_force:
         return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
-    match = run_rules if reference else run_generated
-    return assemble(pack, as_of, validity, match(pack, facts_env(pack, facts, as_of)))
+    if reference:
+        return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
+    run = run_generated(pack, facts_env(pack, facts, as_of))
+    return DeferredResult.deferred(lambda: assemble(pack, as_of, validity, run))
 
 
 def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:

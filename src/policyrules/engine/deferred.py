@@ -1,0 +1,141 @@
+"""A Result that is built when it is first read.
+
+Evaluating a case ends with a finished run: which rules fired, which are
+undecided, every derived fact. Turning that into the typed, cited
+:class:`~policyrules.engine.result.Result` (outcomes, amounts, citations,
+exclusions, pydantic models) costs more than the matching itself, and a
+caller that only counts, filters or forwards results may never need it.
+:class:`DeferredResult` is a ``Result`` whose fields are built by
+``evaluator.assemble`` on first access, once; its JSON is written once too.
+
+It is a real ``Result`` everywhere: ``isinstance``, attribute access,
+``model_dump``/``model_dump_json``/``to_json`` (byte-identical), equality
+with an eager ``Result`` in both directions, ``model_copy``, pickling,
+hashing, and nesting inside another pydantic model all see the built fields.
+pydantic reads a model's fields through its ``__dict__`` and
+``__pydantic_fields_set__`` attributes; here those attributes build the
+result before answering.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from .result import Result
+
+# pydantic's own storage for a model's fields (slots of BaseModel), reached directly.
+_DICT = BaseModel.__dict__["__dict__"]
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
+
+
+class DeferredResult(Result):
+    # Never validated (built by ``deferred``); its serializer is made on first use, not at import.
+    model_config = ConfigDict(defer_build=True)
+    __slots__ = ("_build", "_json")
+
+    @classmethod
+    def deferred(cls, build: Callable[[], Result]) -> DeferredResult:
+        self = cls.__new__(cls)
+        object.__setattr__(self, "_build", build)
+        object.__setattr__(self, "_json", None)
+        object.__setattr__(self, "__pydantic_extra__", None)
+        object.__setattr__(self, "__pydantic_private__", None)
+        return self
+
+    def _built(self) -> None:
+        try:
+            build = object.__getattribute__(self, "_build")
+        except AttributeError:  # a copy or an unpickled result: built already
+            return
+        if build is None:
+            return
+        result = build()
+        _DICT.__set__(self, dict(_DICT.__get__(result)))
+        _FIELDS_SET.__set__(self, set(_FIELDS_SET.__get__(result)))
+        object.__setattr__(self, "_build", None)
+
+    @property  # type: ignore[override]
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        DeferredResult._built(self)
+        return _DICT.__get__(self)
+
+    @__dict__.setter
+    def __dict__(self, value: dict[str, Any]) -> None:
+        _DICT.__set__(self, value)
+
+    @property  # type: ignore[override]
+    def __pydantic_fields_set__(self) -> set[str]:  # type: ignore[override]
+        DeferredResult._built(self)
+        return _FIELDS_SET.__get__(self)
+
+    @__pydantic_fields_set__.setter
+    def __pydantic_fields_set__(self, value: set[str]) -> None:
+        _FIELDS_SET.__set__(self, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in Result.model_fields:
+            DeferredResult._built(self)
+            return _DICT.__get__(self)[name]
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (
+            self.__dict__ == other.__dict__
+            and self.__pydantic_private__ == other.__pydantic_private__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+    __hash__ = Result.__hash__
+
+    def __repr_name__(self) -> str:
+        return "Result"
+
+    def to_json(self, **kwargs: Any) -> str:
+        if kwargs:
+            return super().to_json(**kwargs)
+        try:
+            text = object.__getattribute__(self, "_json")
+        except AttributeError:
+            text = None
+        if text is None:
+            text = _json(self)
+            object.__setattr__(self, "_json", text)
+        return text
+
+
+_FRAGMENTS: dict[int, tuple[BaseModel, str]] = {}
+_FIELDS = list(Result.model_fields)
+# where the undetermined entries go in the JSON of the other fields: before the next field, or at the end
+_AFTER = _FIELDS[_FIELDS.index("undetermined") + 1 :]
+_BEFORE = f'\n  "{_AFTER[0]}": ' if _AFTER else "\n}"
+
+
+def _fragment(item: BaseModel) -> str:
+    """An undetermined entry's JSON as an item of the top-level list (entries are shared between results)."""
+    entry = _FRAGMENTS.get(id(item))
+    if entry is not None and entry[0] is item:
+        return entry[1]
+    text = "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
+    if len(_FRAGMENTS) >= 65536:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[id(item)] = (item, text)
+    return text
+
+
+def _json(result: Result) -> str:
+    """``Result.to_json()``, byte for byte, with the undetermined entries written once per entry, not per result.
+
+    A pretty-printed item inside a list is the item's own pretty JSON indented
+    by its depth, so the list is spliced into the JSON of the other fields.
+    """
+    rest = result.model_dump_json(indent=2, exclude={"undetermined"})
+    undetermined = result.undetermined
+    items = "[\n" + ",\n".join(_fragment(u) for u in undetermined) + "\n  ]" if undetermined else "[]"
+    at = rest.rindex(_BEFORE)
+    if _AFTER:  # the field before ends with its comma already
+        return f'{rest[:at]}\n  "undetermined": {items},{rest[at:]}'
+    return f'{rest[:at]},\n  "undetermined": {items}{rest[at:]}'

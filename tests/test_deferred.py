@@ -1,0 +1,98 @@
+"""A result built on first read is, for every caller, the Result the evaluator would have built at once."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from datetime import date
+
+import pytest
+from pydantic import BaseModel, TypeAdapter
+
+import policyrules
+from policyrules.backends.durable import evaluate as durable_evaluate
+from policyrules.engine.deferred import DeferredResult
+from policyrules.engine.evaluator import evaluate
+from policyrules.engine.loading import load_pack
+from policyrules.engine.result import Result
+from policyrules.facts.casefile import load_case
+
+from .conftest import ROOT
+
+DAY = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def pair():
+    pack = load_pack("baotou")
+    case = load_case(ROOT / "examples" / "baotou-employer.yaml")
+    return (lambda: evaluate(pack, case, DAY)), evaluate(pack, case, DAY, reference=True)
+
+
+def test_evaluate_defers_and_nothing_is_built_before_a_read(pair):
+    fresh, eager = pair
+    result = fresh()
+    assert isinstance(result, DeferredResult) and isinstance(result, Result)
+    assert type(eager) is Result
+    assert object.__getattribute__(result, "_build") is not None
+    assert result.entitlements == eager.entitlements  # the first read builds it
+    assert object.__getattribute__(result, "_build") is None
+    assert result.outcome("reward.excess_quota").amount.total == 29700  # 3 persons beyond the quota × 5 × 1980
+
+
+def test_same_json_dump_fields_and_repr(pair):
+    fresh, eager = pair
+    assert fresh().to_json() == eager.to_json()
+    assert fresh().model_dump_json() == eager.model_dump_json()
+    assert fresh().model_dump() == eager.model_dump()
+    assert fresh().model_dump(exclude_unset=True) == eager.model_dump(exclude_unset=True)
+    assert fresh().model_fields_set == eager.model_fields_set
+    assert dict(fresh()) == dict(eager)
+    assert repr(fresh()) == repr(eager)
+    assert TypeAdapter(Result).dump_json(fresh()) == TypeAdapter(Result).dump_json(eager)
+
+
+def test_json_is_written_once(pair):
+    fresh, _ = pair
+    result = fresh()
+    assert result.to_json() is result.to_json()
+    assert result.to_json(exclude_none=True) != result.to_json()
+
+
+def test_equality_both_ways_and_with_durable(pair):
+    fresh, eager = pair
+    assert fresh() == eager and eager == fresh() and not (fresh() != eager)
+    changed = eager.model_copy(update={"backend": "durable"})
+    assert fresh() != changed and changed != fresh()
+    pack = load_pack("baotou")
+    case = load_case(ROOT / "examples" / "baotou-employer.yaml")
+    assert fresh().model_copy(update={"backend": "durable"}) == durable_evaluate(pack, case, DAY)
+
+
+def test_copies_pickles_and_nesting(pair):
+    fresh, eager = pair
+    copied = fresh().model_copy(update={"backend": "other"})
+    assert copied.backend == "other" and copied.entitlements == eager.entitlements
+    assert copy.deepcopy(fresh()) == eager
+    assert pickle.loads(pickle.dumps(fresh())) == eager
+
+    class Envelope(BaseModel):
+        result: Result
+
+    assert Envelope(result=fresh()).model_dump_json() == Envelope(result=eager).model_dump_json()
+    assert Result.model_validate(fresh()) == eager
+
+
+def test_still_frozen_and_unknown_attributes_still_fail(pair):
+    fresh, _ = pair
+    result = fresh()
+    with pytest.raises(ValueError):
+        result.pack = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        result.no_such_field  # noqa: B018
+
+
+def test_public_api_returns_the_same_result():
+    pack = policyrules.load_pack("baotou")
+    case = load_case(ROOT / "examples" / "baotou-employer.yaml")
+    assert pack.evaluate(case, as_of=DAY) == evaluate(pack.compiled, case, DAY, reference=True)
