@@ -569,7 +569,7 @@ def _settler(pack: CompiledPack, name: str) -> Callable[[dict[str, Any], list], 
 
 # ---- generation, cached ----
 
-_BY_CONTENT: dict[tuple[Any, ...], tuple[Generated, ast.Module]] = {}
+_BY_CONTENT: dict[tuple[Any, ...], Generated] = {}
 _BY_OBJECT: dict[int, tuple[weakref.ref, Generated]] = {}
 
 
@@ -601,8 +601,8 @@ def generated(pack: CompiledPack) -> Generated:
                 gc.enable()
         # Executes only the module built above: one ``def``, no text from the pack as code.
         exec(code, gen.ns)  # noqa: S102
-        _BY_CONTENT[key] = (gen.ns["run"], module)
-    fn = _BY_CONTENT[key][0]
+        _BY_CONTENT[key] = gen.ns["run"]  # the tree is dropped: tens of thousands of objects the collector would walk
+    fn = _BY_CONTENT[key]
     pid = id(pack)
     _BY_OBJECT[pid] = (weakref.ref(pack, lambda _: _BY_OBJECT.pop(pid, None)), fn)
     return fn
@@ -610,5 +610,4 @@ def generated(pack: CompiledPack) -> Generated:
 
 def generated_source(pack: CompiledPack) -> str:
     """The generated function as Python text (``ast.unparse``), for audits; never executed from text."""
-    generated(pack)
-    return ast.unparse(_BY_CONTENT[_fingerprint(pack)][1])
+    return ast.unparse(_Generator(pack).module())
