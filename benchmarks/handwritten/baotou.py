@@ -1,4 +1,4 @@
-"""The whole baotou pack (包府办发〔2023〕43号, 48 rules), written by hand: the honest scalar baseline.
+"""The whole baotou pack (包府办发〔2023〕43号, 52 rules), written by hand: the honest scalar baseline.
 
 Same decisions and same computed figures as the engine, for ANY case (missing
 facts included, with the same three-valued logic and the same missing-fact
@@ -21,7 +21,7 @@ from policyrules.dates import months_between
 
 from .common import A, O, _amount_sig, _m, amt, b, eq, ge, isin, project  # noqa: F401
 
-FROM, UNTIL = date(2023, 4, 22), date(2024, 12, 31)
+FROM, UNTIL = date(2023, 4, 30), date(2024, 12, 31)
 QUOTA = Decimal("0.015")
 D0, D1, D2, D3, D5, D15 = Decimal(0), Decimal(1), Decimal(2), Decimal(3), Decimal(5), Decimal(15)
 HALF = Decimal("0.5")
@@ -30,7 +30,9 @@ OUTER = frozenset(
     ["土默特右旗", "土右旗", "固阳县", "达尔罕茂明安联合旗", "达茂旗", "白云鄂博矿区", "白云矿区", "石拐区"]
 )
 NAMED = CENTRAL | OUTER
-ABOVE_COUNTY = frozenset(["county", "prefecture", "province", "national"])
+COUNTY_PREFECTURE = frozenset(["county", "prefecture"])
+COUNTY_TOWNSHIP = frozenset(["county", "township"])
+AGENCY_INSTITUTION = frozenset(["party_government_agency", "public_institution"])
 GRAD = frozenset(["junior_college", "bachelor", "postgraduate"])
 STARTUP_KINDS = frozenset(["small_micro_enterprise", "individual_business"])
 WORKING = frozenset(["employed", "self_employed", "flexible"])
@@ -130,6 +132,24 @@ M_RENTS, M_RENT, M_SLEVEL, M_TTY, M_SAME = (
 )
 
 
+M_DUTIES, M_POVERTY, M_MIGRANT = (
+    _m("person.can_perform_duties"),
+    _m("person.poverty_alleviated"),
+    _m("person.returning_migrant_worker"),
+)
+M_HARDSHIP, M_DESIGNATION, M_HUKOU = (
+    _m("person.hardship_household"),
+    _m("unit.meets_medical_insurance_designation_conditions"),
+    _m("person.hukou_in_jurisdiction"),
+)
+M_OPERATING, M_SEEKS, M_AGE, M_ZERO = (
+    _m("person.business.operating"),
+    _m("person.seeks_work"),
+    _m("person.age"),
+    _m("person.household_zero_employment"),
+)
+
+
 def evaluate(f: dict, as_of: date):
     """f: flat facts ({"unit.staff": 200, ...}); returns the projection ``project`` gives for the engine's Result."""
     if as_of < FROM or as_of > UNTIL:
@@ -168,14 +188,18 @@ def evaluate(f: dict, as_of: date):
         ),
         below,
     )
+    admin = g("unit.admin_level")
+    c["quota.pooling.area"] = A(isin(kind, AGENCY_INSTITUTION, M_KIND), isin(admin, COUNTY_TOWNSHIP, M_ADMIN))
     c["quota.federation_staff.duty"] = A(
-        b(g("unit.is_disabled_persons_federation"), M_FED), isin(g("unit.admin_level"), ABOVE_COUNTY, M_ADMIN)
+        b(g("unit.is_disabled_persons_federation"), M_FED), isin(admin, COUNTY_PREFECTURE, M_ADMIN)
     )
     c["quota.targeted_recruitment.duty"] = A(below, b(g("unit.has_vacant_establishment"), M_VAC))
     a_pwp = eq(ak, "public_welfare_post", M_AK)
     cert_ = b(cert, M_CERT)
     pl = g("person.public_welfare_post.placements")
-    c["recruitment.priority"] = A(eq(ak, "public_sector_recruitment", M_AK), cert_)
+    c["recruitment.priority"] = A(
+        eq(ak, "public_sector_recruitment", M_AK), cert_, b(g("person.can_perform_duties"), M_DUTIES)
+    )
     c["public_welfare_post.subsidy"] = A(a_pwp, cert_, eq(pl, 0, M_PLACE))
     c["public_welfare_post.replacement"] = A(
         a_pwp,
@@ -192,6 +216,7 @@ def evaluate(f: dict, as_of: date):
     soe = eq(kind, "state_owned_enterprise", M_KIND)
     c["quota.soe_report"] = soe
     c["quota.soe_guarantee_fund"] = A(soe, below)
+    c["job_fairs.soe"] = A(eq(kind, "local_government", M_KIND), isin(admin, COUNTY_PREFECTURE, M_ADMIN))
     a_tob = eq(ak, "tobacco_retail_licence", M_AK)
     holds = b(g("person.holds_preferential_tobacco_licence"), M_HOLDS)
     partn = b(g("application.tobacco.partnership_or_hired"), M_PARTN)
@@ -222,7 +247,6 @@ def evaluate(f: dict, as_of: date):
         b(g("unit.is_labour_dispatch_agency"), M_DISP),
         b(g("hire.recommended_by_unit"), M_REC),
         cert_,
-        ge(cm, 1, M_CMONTHS),
         ge(g("hire.months_employed"), 12, M_MEMP),
     )
     c["quota.private_report"] = eq(kind, "private_enterprise", M_KIND)
@@ -259,31 +283,57 @@ def evaluate(f: dict, as_of: date):
     c["procurement.auxiliary_priority"] = b(g("unit.is_auxiliary_employment_institution"), M_AUX)
     rural = b(g("person.rural"), M_RURAL)
     c["startup.guarantee_loan.rural"] = A(
-        eq(ak, "startup_guarantee_loan", M_AK), rural, eq(g("person.employment"), "self_employed", M_EMPL)
+        eq(ak, "startup_guarantee_loan", M_AK),
+        rural,
+        eq(g("person.employment"), "self_employed", M_EMPL),
+        O(cert_, b(g("person.poverty_alleviated"), M_POVERTY), b(g("person.returning_migrant_worker"), M_MIGRANT)),
     )
-    days_or_hours = O(
-        ge(g("application.training.days"), 5, M_DAYS), ge(g("application.training.class_hours"), 40, M_HOURS)
-    )
-    c["training.rural_practical"] = A(eq(ak, "rural_practical_training", M_AK), rural, days_or_hours)
+    hardship = b(g("person.hardship_household"), M_HARDSHIP)
+    days5 = ge(g("application.training.days"), 5, M_DAYS)
+    c["training.rural_practical"] = A(eq(ak, "rural_practical_training", M_AK), rural, cert_, hardship, days5)
     c["blind_massage.hospital_employment"] = A(
-        b(g("unit.is_hospital"), M_HOSP), isin(g("unit.admin_level"), ABOVE_COUNTY, M_ADMIN)
+        b(g("unit.is_hospital"), M_HOSP), isin(admin, COUNTY_PREFECTURE, M_ADMIN)
     )
-    c["blind_massage.medical_insurance_designation"] = b(g("unit.is_blind_medical_massage_institution"), M_BMI)
+    c["blind_massage.medical_insurance_designation"] = A(
+        b(g("unit.is_blind_medical_massage_institution"), M_BMI),
+        b(g("unit.meets_medical_insurance_designation_conditions"), M_DESIGNATION),
+    )
     c["blind_massage.institution_support"] = b(g("unit.is_blind_massage_institution"), M_BI)
-    c["blind_massage.social_insurance_subsidy"] = b(g("person.blind_massage_practitioner"), M_BMP)
-    c["startup.rent_subsidy"] = A(
-        eq(ak, "rent_subsidy", M_AK),
+    hukou = b(g("person.hukou_in_jurisdiction"), M_HUKOU)
+    c["blind_massage.social_insurance_subsidy"] = A(
+        b(g("person.blind_massage_practitioner"), M_BMP),
         cert_,
-        b(g("person.business.rents_premises"), M_RENTS),
+        eq(g("person.disability.category"), "visual", M_CAT),
+        hukou,
+    )
+    in_business = (
         months if months.__class__ is frozenset else months >= 12,
         months if months.__class__ is frozenset else months < 36,
     )
-    c["startup.rent_subsidy.not_blind_massage"] = eq(bkind, "blind_massage_shop", M_BKIND)
+    renting = (
+        eq(ak, "rent_subsidy", M_AK),
+        cert_,
+        hukou,
+        b(g("person.business.operating"), M_OPERATING),
+        b(g("person.business.rents_premises"), M_RENTS),
+    )
+    c["startup.rent_subsidy"] = A(*renting, M_BKIND if bkind is None else bkind != "blind_massage_shop", *in_business)
+    c["startup.rent_subsidy.blind_massage_shop"] = A(*renting, eq(bkind, "blind_massage_shop", M_BKIND), *in_business)
     c["education.student_aid"] = A(cert_, isin(g("person.student_level"), STUDENT, M_SLEVEL))
-    c["training.vocational"] = A(eq(ak, "vocational_training", M_AK), cert_, days_or_hours)
+    seeks = b(g("person.seeks_work"), M_SEEKS)
+    c["training.vocational"] = A(eq(ak, "vocational_training", M_AK), cert_, hardship, seeks, days5)
     c["training.vocational.no_repeat"] = A(
         eq(ak, "vocational_training", M_AK), b(g("application.training.same_project_level_this_year"), M_SAME)
     )
+
+    age, ytr = g("person.age"), g("person.years_to_retirement")
+    c["employment.four_services"] = A(
+        cert_,
+        eq(g("person.employment"), "unemployed", M_EMPL),
+        ge(age, 16, M_AGE),
+        M_YTR if ytr is None else not (ytr <= 0),
+    )
+    c["employment.zero_employment_household"] = A(b(g("person.household_zero_employment"), M_ZERO), seeks)
 
     und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v]
     ents, obls, sancs, excls = [], [], [], []
@@ -297,6 +347,8 @@ def evaluate(f: dict, as_of: date):
     # outcomes of the rules that fired, in pack order
     if c["quota.public_sector.duty"] is True:
         obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "unmet"))
+    if c["quota.pooling.area"] is True:
+        ents.append(["quota.pooling.area", None, None, None, (), "quota.pooling"])
     if c["quota.federation_staff.duty"] is True:
         if staff is None:
             a = amt(missing=("unit.staff",))
@@ -350,6 +402,8 @@ def evaluate(f: dict, as_of: date):
         obls.append(("quota.soe_report", None, "unknown"))
     if c["quota.soe_guarantee_fund"] is True:
         obls.append(("quota.soe_guarantee_fund", amt(), "unknown" if fund is None else ("met" if fund else "unmet")))
+    if c["job_fairs.soe"] is True:
+        obls.append(("job_fairs.soe", amt(mn=D1, mx=D2), "unknown"))
     if c["tobacco.preferential_licence"] is True:
         ents.append(["tobacco.preferential_licence", None, None, None, (), "tobacco.preferential_licence"])
     for rid, topic in (
@@ -506,19 +560,21 @@ def evaluate(f: dict, as_of: date):
                     "blind_massage.social_insurance_subsidy",
                 ]
             )
-    if c["startup.rent_subsidy"] is True:
-        rent = g("person.business.monthly_rent")
-        cap = Decimal(1000)
-        if rent is None:
-            a = amt(cap=cap, missing=("person.business.monthly_rent",))
-            fa = (None, None)
-        else:
-            v = min(Decimal(rent), cap)
-            a = amt(value=v, cap=cap, total=v)
-            fa = (v * HALF, v * HALF)
-        ents.append(["startup.rent_subsidy", a, (D3, None, None, ()), None, fa, "startup.rent_subsidy"])
-    if c["startup.rent_subsidy.not_blind_massage"] is True:
-        excls.append(["startup.rent_subsidy.not_blind_massage", "startup.rent_subsidy", [], "rule"])
+    for rid, duration in (
+        ("startup.rent_subsidy", (D3, None, None, ())),
+        ("startup.rent_subsidy.blind_massage_shop", None),
+    ):
+        if c[rid] is True:
+            rent = g("person.business.monthly_rent")
+            cap = Decimal(1000)
+            if rent is None:
+                a = amt(cap=cap, missing=("person.business.monthly_rent",))
+                fa = (None, None)
+            else:
+                v = min(Decimal(rent), cap)
+                a = amt(value=v, cap=cap, total=v)
+                fa = (v * HALF, v * HALF)
+            ents.append([rid, a, duration, None, fa, "startup.rent_subsidy"])
     if c["education.student_aid"] is True:
         ents.append(["education.student_aid", amt(), None, None, (), "education.student_aid"])
     if c["training.vocational"] is True:
@@ -541,6 +597,19 @@ def evaluate(f: dict, as_of: date):
             )
     if c["training.vocational.no_repeat"] is True:
         excls.append(["training.vocational.no_repeat", "training.vocational", [], "rule"])
+    if c["employment.four_services"] is True:
+        ents.append(["employment.four_services", amt(value=D1, total=D1), None, None, (), "employment.service_minimum"])
+    if c["employment.zero_employment_household"] is True:
+        ents.append(
+            [
+                "employment.zero_employment_household",
+                amt(value=D1, total=D1),
+                None,
+                None,
+                (),
+                "public_welfare_post.zero_employment_household",
+            ]
+        )
 
     # mutual exclusion (public-welfare-post subsidies exclude the flexible insurance subsidy, which baotou never pays),
     # then exclusions withhold entitlements of their topic
@@ -598,6 +667,5 @@ EXCLUSION_TOPICS = (
     ("tobacco.spacing.no_partnership_or_hired", "tobacco.retail_spacing"),
     ("reward.excess_quota.not_fiscal", "reward.excess_quota"),
     ("subsidy.graduate_hire.not_public_welfare", "subsidy.graduate_hire"),
-    ("startup.rent_subsidy.not_blind_massage", "startup.rent_subsidy"),
     ("training.vocational.no_repeat", "training.vocational"),
 )

@@ -1,4 +1,4 @@
-"""The whole jinan pack (济政办发〔2023〕6号, 34 rules), written by hand: a scalar baseline.
+"""The whole jinan pack (济政办发〔2023〕6号, 40 rules), written by hand: a scalar baseline.
 
 Same decisions and figures as the engine for any case, missing facts included,
 returned as the tuples ``common.project`` makes of a Result. Straightforward
@@ -77,6 +77,12 @@ M = {
         "person.parent_disabled",
         "unit.meets_excess_quota_reward_conditions",
         "unit.guarantee_fund_paid",
+        "unit.new_outlets_reserved",
+        "person.household_has_disabled",
+        "unit.is_auxiliary_employment_institution",
+        "unit.is_blind_medical_massage_institution",
+        "unit.meets_medical_insurance_designation_conditions",
+        "person.at_vocational_college",
     )
 }
 EXCLUSION_TOPICS = (
@@ -125,6 +131,8 @@ def evaluate(f: dict, as_of: date):
         ),
         below,
     )
+    cert_ = b(cert, M["person.disability.certified"])
+    c["recruitment.accommodation"] = A(eq(ak, "public_sector_recruitment", M["application.kind"]), cert_)
     admin = g("unit.admin_level")
     c["quota.pooling.area"] = A(
         eq(kind, "local_government", M["unit.kind"]), isin(admin, COUNTY_TOWNSHIP, M["unit.admin_level"])
@@ -133,8 +141,8 @@ def evaluate(f: dict, as_of: date):
     c["outlets.postal_kiosk_reserve"] = A(
         b(g("unit.builds_postal_kiosks"), M["unit.builds_postal_kiosks"]), ge(outlets, 1, M["unit.new_outlets"])
     )
-    cert_ = b(cert, M["person.disability.certified"])
     c["outlets.postal_kiosk_fees"] = A(eq(ak, "postal_kiosk", M["application.kind"]), cert_)
+    c["lottery.priority"] = A(eq(ak, "lottery_outlet", M["application.kind"]), cert_)
     a_tob = eq(ak, "tobacco_retail_licence", M["application.kind"])
     c["tobacco.priority"] = A(a_tob, cert_)
     c["tobacco.first_application_spacing"] = A(
@@ -162,11 +170,14 @@ def evaluate(f: dict, as_of: date):
             b(g("person.household_multiple_disabled"), M["person.household_multiple_disabled"]),
         ),
     )
-    c["public_welfare_post.zero_employment_household"] = A(
-        a_pwp, b(g("person.household_zero_employment"), M["person.household_zero_employment"])
+    c["public_welfare_post.zero_employment_household"] = b(
+        g("person.household_zero_employment"), M["person.household_zero_employment"]
+    )
+    c["auxiliary_employment.institution_support"] = b(
+        g("unit.is_auxiliary_employment_institution"), M["unit.is_auxiliary_employment_institution"]
     )
     c["lowbao.phase_out"] = A(
-        cert_,
+        O(cert_, b(g("person.household_has_disabled"), M["person.household_has_disabled"])),
         b(g("person.lowbao.household_receives"), M["person.lowbao.household_receives"]),
         b(g("person.lowbao.no_longer_qualifies"), M["person.lowbao.no_longer_qualifies"]),
         isin(g("person.lowbao.ceases_reason"), CEASES, M["person.lowbao.ceases_reason"]),
@@ -186,6 +197,7 @@ def evaluate(f: dict, as_of: date):
         eq(employment, "unemployed", M["person.employment"]),
         b(g("person.seeks_work"), M["person.seeks_work"]),
     )
+    c["graduate.priority_recommendation"] = A(cert_, grad)
     c["graduate.public_welfare_post"] = A(
         a_pwp,
         cert_,
@@ -217,6 +229,13 @@ def evaluate(f: dict, as_of: date):
         ),
         ge(medical, 1, M["unit.blind_medical_masseurs"]),
     )
+    c["blind_massage.medical_insurance_designation"] = A(
+        b(g("unit.is_blind_medical_massage_institution"), M["unit.is_blind_medical_massage_institution"]),
+        b(
+            g("unit.meets_medical_insurance_designation_conditions"),
+            M["unit.meets_medical_insurance_designation_conditions"],
+        ),
+    )
     supported = g("unit.blind_massage_standardisation_supported")
     c["blind_massage.standardisation_grant"] = A(
         bmi,
@@ -236,9 +255,10 @@ def evaluate(f: dict, as_of: date):
     )
     a_aid = eq(ak, "student_aid", M["application.kind"])
     level = g("person.student_level")
+    vocational = b(g("person.at_vocational_college"), M["person.at_vocational_college"])
     eligible = O(cert_, b(g("person.parent_disabled"), M["person.parent_disabled"]))
     for rid, lv, _ in AID:
-        c[rid] = A(a_aid, eq(level, lv, M["person.student_level"]), eligible)
+        c[rid] = A(a_aid, eq(level, lv, M["person.student_level"]), vocational, eligible)
     c["reward.excess_quota"] = A(
         b(g("unit.meets_excess_quota_reward_conditions"), M["unit.meets_excess_quota_reward_conditions"]),
         excess if excess.__class__ is frozenset else excess >= 1,
@@ -257,6 +277,8 @@ def evaluate(f: dict, as_of: date):
 
     if c["quota.public_sector.duty"] is True:
         obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "unmet"))
+    if c["recruitment.accommodation"] is True:
+        ents.append(["recruitment.accommodation", amt(), None, None, (), "recruitment.accommodation"])
     if c["quota.pooling.area"] is True:
         total = g("unit.area_establishment_total")
         placed = g("unit.area_disabled_placed")
@@ -270,9 +292,13 @@ def evaluate(f: dict, as_of: date):
         obls.append(("quota.pooling.area", a, status))
     if c["outlets.postal_kiosk_reserve"] is True:
         v = Decimal(math.ceil(outlets * Decimal("0.1")))
-        obls.append(("outlets.postal_kiosk_reserve", amt(value=v, total=v), "unknown"))
+        reserved = g("unit.new_outlets_reserved")
+        status = "unknown" if reserved is None else ("met" if reserved >= outlets * Decimal("0.1") else "unmet")
+        obls.append(("outlets.postal_kiosk_reserve", amt(value=v, total=v), status))
     if c["outlets.postal_kiosk_fees"] is True:
         ents.append(["outlets.postal_kiosk_fees", amt(), None, None, (), "outlets.fee_reduction"])
+    if c["lottery.priority"] is True:
+        ents.append(["lottery.priority", None, None, None, (), "lottery.priority"])
     if c["tobacco.priority"] is True:
         ents.append(["tobacco.priority", None, None, None, (), "tobacco.priority"])
     if c["tobacco.first_application_spacing"] is True:
@@ -308,6 +334,17 @@ def evaluate(f: dict, as_of: date):
                 "public_welfare_post.zero_employment_household",
             ]
         )
+    if c["auxiliary_employment.institution_support"] is True:
+        ents.append(
+            [
+                "auxiliary_employment.institution_support",
+                amt(),
+                None,
+                None,
+                (),
+                "auxiliary_employment.institution_support",
+            ]
+        )
     if c["lowbao.phase_out"] is True:
         ents.append(["lowbao.phase_out", amt(mn=Decimal(6), mx=Decimal(12)), None, None, (), "lowbao.phase_out"])
     if c["rural_base.placement_support"] is True:
@@ -325,6 +362,8 @@ def evaluate(f: dict, as_of: date):
         ents.append(["training.rural_practical", amt(value=v, total=v), None, None, (), "training.rural_practical"])
     if c["graduate.free_services"] is True:
         ents.append(["graduate.free_services", None, None, None, (), "graduate.free_services"])
+    if c["graduate.priority_recommendation"] is True:
+        ents.append(["graduate.priority_recommendation", None, None, None, (), "graduate.priority_recommendation"])
     if c["graduate.public_welfare_post"] is True:
         ents.append(["graduate.public_welfare_post", None, None, None, (), "public_welfare_post.graduate_placement"])
     if c["subsidy.graduate_hire"] is True:
@@ -354,6 +393,17 @@ def evaluate(f: dict, as_of: date):
                 None,
                 (),
                 "blind_massage.institution_support",
+            ]
+        )
+    if c["blind_massage.medical_insurance_designation"] is True:
+        ents.append(
+            [
+                "blind_massage.medical_insurance_designation",
+                None,
+                None,
+                None,
+                (),
+                "blind_massage.medical_insurance_designation",
             ]
         )
     if c["blind_massage.standardisation_grant"] is True:
