@@ -24,8 +24,8 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     )
     app = create_app(settings)
     print(
-        f"policyrules: serving {len(app.state.served.catalogue.ids)} packs on http://{args.host}:{args.port}/ "
-        f"(OpenAPI description at /openapi.json)",
+        f"policyrules: {len(app.state.served.catalogue.ids)} packs loaded; the case page is at / "
+        f"and the OpenAPI description at /openapi.json",
         flush=True,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
