@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("facts",),
     ("pack",),
     ("engine",),
-    ("backends",),
+    ("backends", "batch"),
     ("check",),
     ("compare",),
     ("interfaces",),

@@ -113,3 +113,34 @@ class MissingExtra(PolicyRulesError):
 
 class BackendError(PolicyRulesError):
     """A backend is unknown, not installed, or cannot run a pack."""
+
+
+@dataclass(frozen=True)
+class BadValue:
+    """One value of a table that is not a valid fact: its row (0-based, in input order; -1 for the whole
+    column) and column."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row < 0:
+            return f"column {self.column}: {self.message}"
+        return f"row {self.row}, column {self.column}: {self.message} (got {self.value})"
+
+
+@dataclass
+class TableError(PolicyRulesError):
+    """A table of cases has values outside the vocabulary; every bad value is listed (up to a limit)."""
+
+    source: str
+    bad: list[BadValue] = field(default_factory=list)
+    total: int = 0  # bad values found, when more than are listed
+
+    def __str__(self) -> str:
+        lines = [f"{self.source}: {b}" for b in self.bad]
+        if self.total > len(self.bad):
+            lines.append(f"{self.source}: … {self.total - len(self.bad)} more bad values")
+        return "\n".join(lines)

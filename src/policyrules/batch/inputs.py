@@ -1,0 +1,438 @@
+"""Tables of cases in, as Arrow record batches; each column checked against the vocabulary and made numeric.
+
+Sources: a Parquet file or directory, a CSV file, an Arrow table or record
+batch, a pandas or polars DataFrame, or an iterable of flat dicts
+(``{"unit.staff": 200, ...}``). Columns are flat fact paths; every value is
+checked as the case model would check it (whole numbers for counts, one of
+the listed words for a choice, a real date, ``disabled_employees`` within
+``staff``) and a bad value is reported with its row and column.
+
+Numbers are read exactly: integers, decimals, and text written as decimals.
+A binary float is accepted only where it holds a whole number (a pandas
+integer column with gaps becomes float); anywhere else it is a bad value,
+since money is never read through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import typing
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+from pydantic import BaseModel
+
+from policyrules.errors import BadValue, TableError
+from policyrules.facts.case import AT_MOST, Case
+from policyrules.facts.vocabulary import case_facts, suggestions
+
+from ._deps import need
+from .columns import LIMIT, Input
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    path: str
+    kind: str  # bool | num | text | date
+    integer: bool
+    choices: Optional[frozenset[Any]]  # the allowed values, when the vocabulary lists them
+
+
+@lru_cache(maxsize=1)
+def fact_specs() -> dict[str, FactSpec]:
+    out: dict[str, FactSpec] = {}
+    for path, info in case_facts().items():
+        kind = {"bool": "bool", "number": "num", "string": "text", "date": "date"}[info.type.kind]
+        out[path] = FactSpec(path, kind, info.integer, _choices(path))
+    return out
+
+
+def _choices(path: str) -> Optional[frozenset[Any]]:
+    model: type[BaseModel] = Case
+    parts = path.split(".")
+    annotation: Any = None
+    for i, part in enumerate(parts):
+        annotation = model.model_fields[part].annotation
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+        annotation = inner[0]
+        if i < len(parts) - 1:
+            model = annotation
+    if typing.get_origin(annotation) is typing.Literal:
+        return frozenset(typing.get_args(annotation))
+    return None
+
+
+# ---- sources ----
+
+
+def describe(source: Any) -> str:
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return type(source).__name__
+
+
+def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
+    """Any supported source as a stream of Arrow record batches of at most ``chunk_rows`` rows."""
+    pa = need("pyarrow")
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.exists():
+            raise TableError(str(path), [BadValue(-1, "-", str(path), "no such file or directory")], 1)
+        if path.suffix.lower() == ".csv":
+            yield from _csv_batches(path, chunk_rows)
+            return
+        ds = need("pyarrow.dataset")
+        try:
+            dataset = ds.dataset(str(path), format="parquet")
+            for batch in dataset.to_batches(batch_size=chunk_rows):
+                if batch.num_rows:
+                    yield batch
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read Parquet: {exc}")], 1) from None
+        return
+    if isinstance(source, pa.RecordBatch):
+        source = pa.Table.from_batches([source])
+    if isinstance(source, pa.Table):
+        yield from source.to_batches(max_chunksize=chunk_rows)
+        return
+    module = type(source).__module__.split(".")[0]
+    if module == "pandas":
+        for start in range(0, len(source), chunk_rows):
+            part = source.iloc[start : start + chunk_rows]
+            yield pa.RecordBatch.from_pandas(part, preserve_index=False)
+        return
+    if module == "polars":
+        yield from source.to_arrow().to_batches(max_chunksize=chunk_rows)
+        return
+    if isinstance(source, Iterable):
+        rows = iter(source)
+        while True:
+            chunk = list(islice(rows, chunk_rows))
+            if not chunk:
+                return
+            yield _dict_batch(pa, chunk)
+        return
+    raise TypeError(f"cannot read cases from a {type(source).__name__}")
+
+
+def _flat(row: Any, prefix: str = "", out: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    out = {} if out is None else out
+    for key, value in row.items():
+        if isinstance(value, dict):
+            _flat(value, f"{prefix}{key}.", out)
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _dict_batch(pa: Any, chunk: list[Any]) -> Any:
+    """Flat (or nested) dicts as a batch of text, bool and date columns; numbers are kept exact as text."""
+    rows = [_flat(r) for r in chunk]
+    names: dict[str, None] = {}
+    for r in rows:
+        names.update(dict.fromkeys(r))
+    arrays = []
+    for name in names:
+        values = [r.get(name) for r in rows]
+        kinds = {type(v) for v in values if v is not None}
+        if kinds and kinds <= {bool}:
+            arrays.append(pa.array(values, type=pa.bool_()))
+        elif kinds and all(k in (int, Decimal) for k in kinds):
+            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+        else:
+            try:
+                arrays.append(pa.array(values))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                arrays.append(pa.array([None if v is None else repr(v) for v in values], type=pa.string()))
+    return pa.RecordBatch.from_arrays(arrays, names=list(names)) if names else pa.record_batch({"": [None] * len(rows)})
+
+
+def _csv_batches(path: Path, chunk_rows: int) -> Iterator[Any]:
+    pa = need("pyarrow")
+    pcsv = need("pyarrow.csv")
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read CSV: {exc}")], 1) from None
+    try:
+        reader = pcsv.open_csv(
+            str(path),
+            read_options=pcsv.ReadOptions(block_size=1 << 22),
+            convert_options=pcsv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=True
+            ),
+        )
+        pending: list[Any] = []
+        size = 0
+        for batch in reader:
+            pending.append(batch)
+            size += batch.num_rows
+            while size >= chunk_rows:
+                table = pa.Table.from_batches(pending)
+                yield from table.slice(0, chunk_rows).to_batches(max_chunksize=chunk_rows)
+                rest = table.slice(chunk_rows)
+                pending, size = rest.to_batches(), rest.num_rows
+        if size:
+            yield from pa.Table.from_batches(pending).to_batches(max_chunksize=chunk_rows)
+    except pa.ArrowInvalid as exc:
+        raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read CSV: {exc}")], 1) from None
+
+
+# ---- columns ----
+
+
+def check_columns(names: list[str], keep: tuple[str, ...], source: str) -> None:
+    """Every column is a fact of the vocabulary or one the caller asked to carry through."""
+    specs = fact_specs()
+    bad = []
+    for name in names:
+        if name in specs or name in keep:
+            continue
+        hint = suggestions(name, specs)
+        message = "not a fact of the vocabulary" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
+        bad.append(BadValue(-1, name, name, message + " (carry other columns through with keep=/--keep)"))
+    if bad:
+        raise TableError(source, bad, len(bad))
+
+
+class Converter:
+    """Turns record batches into the compiler's inputs, collecting bad values with their rows."""
+
+    def __init__(self, wanted: tuple[str, ...]) -> None:
+        self.np = need("numpy")
+        self.pa = need("pyarrow")
+        self.pc = need("pyarrow.compute")
+        self.wanted = set(wanted)
+        self.specs = fact_specs()
+
+    def convert(self, batch: Any, offset: int) -> tuple[dict[str, Input], list[BadValue], Any, Any]:
+        """(inputs of the facts the pack reads, bad values, rows that are bad, rows for the scalar engine)."""
+        np = self.np
+        n = batch.num_rows
+        bad: list[BadValue] = []
+        bad_rows = np.zeros(n, dtype=bool)
+        scalar_rows = np.zeros(n, dtype=bool)
+        inputs: dict[str, Input] = {}
+        numbers: dict[str, Input] = {}
+        for name, column in zip(batch.schema.names, batch.columns):
+            spec = self.specs.get(name)
+            if spec is None:
+                continue
+            inp, rows, message, wide = self._column(spec, column, n)
+            if rows is not None and rows.any():
+                bad_rows |= rows
+                for i in np.flatnonzero(rows)[:1000]:
+                    bad.append(BadValue(offset + int(i), name, _show(column[int(i)].as_py()), message))
+            if wide is not None:
+                scalar_rows |= wide
+            if inp is not None:
+                if name in self.wanted:
+                    inputs[name] = inp
+                if inp.kind == "num":
+                    numbers[name] = inp
+        for small, large in AT_MOST:
+            if small in numbers and large in numbers:
+                a, b = numbers[small], numbers[large]
+                over = (a.values > b.values) & ~_nulls(np, a, n) & ~_nulls(np, b, n)
+                if over.any():
+                    bad_rows |= over
+                    for i in np.flatnonzero(over)[:1000]:
+                        bad.append(
+                            BadValue(
+                                offset + int(i),
+                                small,
+                                str(a.values[i]),
+                                f"{small.split('.')[1]} exceeds {large.split('.')[1]} ({b.values[i]})",
+                            )
+                        )
+        bad.sort(key=lambda b: (b.row, b.column))
+        return inputs, bad, bad_rows, scalar_rows
+
+    def _column(self, spec: FactSpec, column: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+        pa, pc, np = self.pa, self.pc, self.np
+        t = column.type
+        null = column.is_null().to_numpy(zero_copy_only=False) if column.null_count else None
+        if pa.types.is_dictionary(t):
+            column = column.cast(t.value_type)
+            t = t.value_type
+        if spec.kind == "bool":
+            if pa.types.is_boolean(t):
+                return Input("bool", _np_values(column, False), null), None, "", None
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                lower = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+                ok = pc.is_in(lower, value_set=pa.array(["true", "false"]))
+                bad = ~_np_values(ok, True) & ~_null_of(null, n)
+                values = _np_values(pc.equal(lower, "true"), False)
+                return Input("bool", values, null), bad, "expected true or false", None
+            return None, ~_null_of(null, n), "expected true or false", None
+        if spec.kind == "text":
+            if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+                return None, ~_null_of(null, n), "expected text", None
+            enc = pc.dictionary_encode(column)
+            vocab = enc.dictionary.to_pylist()
+            codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            bad = None
+            if spec.choices is not None:
+                wrong = np.array([w not in spec.choices for w in vocab] + [False], dtype=bool)
+                bad = wrong[codes]
+            message = f"expected one of {', '.join(sorted(map(str, spec.choices or ())))}"
+            return Input("text", codes, null, 0, vocab), bad, message, None
+        if spec.kind == "date":
+            return self._date(column, t, null, n)
+        return self._number(spec, column, t, null, n)
+
+    def _date(self, column: Any, t: Any, null: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+        pa, pc, np = self.pa, self.pc, self.np
+        message = "expected a date written YYYY-MM-DD"
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            trimmed = pc.utf8_trim_whitespace(column)
+            shaped = _np_values(pc.match_substring_regex(trimmed, ISO_DATE), False)
+            bad = ~shaped & ~_null_of(null, n)
+            values = np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]")
+            for i in np.flatnonzero(shaped):
+                try:
+                    values[i] = np.datetime64(trimmed[int(i)].as_py(), "D")
+                except ValueError:
+                    bad[i] = True
+            return Input("date", values, null if null is None else null | bad), bad, message, None
+        if pa.types.is_timestamp(t):
+            column = column.cast(pa.date32())
+            t = pa.date32()
+        if pa.types.is_date(t):
+            values = column.cast(pa.date32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            return Input("date", values, null), None, "", None
+        return None, ~_null_of(null, n), message, None
+
+    def _number(self, spec: FactSpec, column: Any, t: Any, null: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+        pa, pc, np = self.pa, self.pc, self.np
+        whole = "expected a whole number" if spec.integer else "expected a number"
+        isnull = _null_of(null, n)
+        if pa.types.is_boolean(t):
+            return None, ~isnull, whole, None
+        if pa.types.is_integer(t):
+            values = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+            return self._finish(spec, values, 0, null, np.zeros(n, dtype=bool), whole)
+        if pa.types.is_floating(t):
+            raw = column.fill_null(0).to_numpy(zero_copy_only=False)
+            integral = np.isfinite(raw) & (np.floor(raw) == raw) & (np.abs(raw) < 2**53)
+            message = whole if spec.integer else "a binary float is not an exact number; give decimals or text"
+            values = np.where(integral, raw, 0).astype(np.int64)
+            inp, bad, msg, wide = self._finish(spec, values, 0, null, ~integral & ~isnull, message)
+            return inp, bad, msg, wide
+        if pa.types.is_decimal(t):
+            return self._decimal(spec, column, t, null, whole)
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            enc = pc.dictionary_encode(pc.utf8_trim_whitespace(column))
+            words = enc.dictionary.to_pylist()
+            parsed: list[Optional[Decimal]] = []
+            for w in words:
+                try:
+                    d = Decimal(w)
+                    parsed.append(d if d.is_finite() and (not spec.integer or d == d.to_integral_value()) else None)
+                except InvalidOperation:
+                    parsed.append(None)
+            if spec.integer:
+                parsed = [None if d is None or "." in w or "e" in w.lower() else d for d, w in zip(parsed, words)]
+            scale = max([_scale_of(d) for d in parsed if d is not None] or [0])
+            ints = [0 if d is None else int(d.scaleb(scale)) for d in parsed]
+            too_big = np.array([abs(v) >= LIMIT for v in ints] + [False], dtype=bool)
+            wrong = np.array([d is None for d in parsed] + [False], dtype=bool)
+            table = np.array([0 if abs(v) >= LIMIT else v for v in ints] + [0], dtype=np.int64)
+            codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            return self._finish(spec, table[codes], scale, null, wrong[codes], whole, too_big[codes])
+        return None, ~isnull, whole, None
+
+    def _decimal(
+        self, spec: FactSpec, column: Any, t: Any, null: Any, whole: str
+    ) -> tuple[Optional[Input], Any, str, Any]:
+        np = self.np
+        n = len(column)
+        if t.bit_width != 128:
+            column = column.cast(self.pa.decimal128(38, t.scale))
+        words = np.frombuffer(column.buffers()[1], dtype=np.int64, count=2 * (n + column.offset))[2 * column.offset :]
+        low, high = words[0::2], words[1::2]
+        wide = (high != (low >> 63)) | (np.abs(low) >= LIMIT)
+        values = np.where(wide, 0, low)
+        if column.null_count:
+            values = np.where(_null_of(column.is_null().to_numpy(zero_copy_only=False), n), 0, values)
+        return self._finish(spec, values, t.scale, null, np.zeros(n, dtype=bool), whole, wide)
+
+    def _finish(
+        self, spec: FactSpec, values: Any, scale: int, null: Any, bad: Any, message: str, wide: Any = None
+    ) -> tuple[Optional[Input], Any, str, Any]:
+        np = self.np
+        n = len(values)
+        isnull = _null_of(null, n)
+        if spec.integer and scale:
+            unit = 10**scale
+            bad = bad | ((values % unit) != 0)
+            values = values // unit
+            scale = 0
+        if wide is None:
+            wide = np.abs(values) >= LIMIT
+        if spec.choices is not None:
+            allowed = np.array(sorted(int(c) for c in spec.choices), dtype=np.int64)
+            outside = ~np.isin(values, allowed) & ~bad & ~wide
+            if outside.any():
+                message = f"expected one of {', '.join(str(c) for c in sorted(spec.choices))}"
+                bad = bad | outside
+        bad = bad & ~isnull
+        return Input("num", values, null, scale), bad, message, wide & ~isnull
+
+
+def _scale_of(d: Decimal) -> int:
+    exponent = d.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _null_of(null: Any, n: int) -> Any:
+    np = need("numpy")
+    return np.zeros(n, dtype=bool) if null is None else null
+
+
+def _nulls(np: Any, inp: Input, n: int) -> Any:
+    return np.zeros(n, dtype=bool) if inp.null is None else inp.null
+
+
+def _np_values(array: Any, fill: Any) -> Any:
+    return array.fill_null(fill).to_numpy(zero_copy_only=False)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def row_facts(batch: Any, i: int, wanted: Iterable[str]) -> dict[str, Any]:
+    """Row i of a (checked) batch as the flat, typed facts the scalar engine reads."""
+    from datetime import date, datetime
+
+    specs = fact_specs()
+    names = set(batch.schema.names)
+    out: dict[str, Any] = {}
+    for path in wanted:
+        if path not in names:
+            continue
+        value = batch.column(path)[i].as_py()
+        if value is None:
+            continue
+        spec = specs[path]
+        if spec.kind == "num":
+            d = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+            value = int(d) if spec.integer else d
+        elif spec.kind == "bool" and isinstance(value, str):
+            value = value.strip().lower() == "true"
+        elif spec.kind == "date":
+            if isinstance(value, datetime):
+                value = value.date()
+            elif isinstance(value, str):
+                value = date.fromisoformat(value.strip())
+        out[path] = value
+    return out

@@ -1,0 +1,335 @@
+"""One chunk of cases through a whole pack on columns: conditions, derived facts, outcomes and figures.
+
+This is the evaluator's ``run_rules`` followed by its ``assemble``, on
+columns: derived facts settle after their last setter, figures are computed
+for the rules that fire, frequency limits and durations withhold, exclusions
+withhold entitlements, and an entitlement that an undecided exclusion may
+withhold is itself undecided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any, Optional
+
+from policyrules.engine.evaluator import validity_on
+from policyrules.engine.model import CompiledExpr, CompiledPack, CompiledRule
+from policyrules.expr import nodes as n
+from policyrules.facts.vocabulary import case_facts
+
+from ._deps import need
+from .columns import Col, ColumnCompiler, Context, Input, scaled
+from .masks import NONE, Masks
+
+STATES = ("not", "fired", "undetermined", "excluded", "withheld", "error")
+NOT, FIRED, UNDETERMINED, EXCLUDED, WITHHELD, ERROR = range(6)
+STATUSES = ("met", "unmet", "unknown")  # an obligation that fires: is it already fulfilled?
+OUTCOME_KINDS = ("entitlement", "obligation", "sanction")
+
+# The figures of each kind of amount, as the scalar result gives them.
+FIGURES: dict[str, tuple[str, ...]] = {
+    "exact": ("value", "total"),
+    "formula": ("value", "total"),
+    "minimum": ("value", "total"),
+    "range": ("min", "max", "total_min", "total_max"),
+    "cap": ("cap", "value", "total"),
+    "share": ("base", "value", "total"),
+    "no_figure": (),
+}
+
+
+def figure_fields(rule: CompiledRule) -> tuple[str, ...]:
+    a = rule.amount
+    if a is None:
+        return ()
+    return _fields(a.kind, a.count is not None, a.actual is not None)
+
+
+@lru_cache(maxsize=None)
+def _fields(kind: str, counted: bool, actual: bool) -> tuple[str, ...]:
+    fields = FIGURES[kind]
+    if counted:
+        fields = ("count", *fields)
+    else:
+        fields = tuple(f for f in fields if f not in ("total_min", "total_max"))
+    if kind == "cap" and not actual:
+        fields = tuple(f for f in fields if f not in ("value", "total"))
+    return fields
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is fixed for one pack on one date: the missing-fact dictionary and the parameters in force."""
+
+    pack: CompiledPack
+    as_of: date
+    in_force: bool
+    masks: Masks
+    inputs: tuple[str, ...]  # the case facts the pack reads, in column order
+    params: dict[str, tuple[int, int]]  # param.name -> (scaled value, scale), for those in force
+
+
+def plan_for(pack: CompiledPack, as_of: date) -> Plan:
+    facts = case_facts()
+    reads = pack.inputs_of(list(pack.rules))
+    inputs = tuple(sorted(p for p in reads if p in facts))
+    params: dict[str, tuple[int, int]] = {}
+    absent: list[str] = []
+    for series in pack.parameters:
+        value = series.as_of(as_of)
+        if value is None:
+            absent.append(f"param.{series.name}")
+        else:
+            params[f"param.{series.name}"] = scaled(value)
+    # a derived fact can be missing as itself only when a setter may not fire
+    derived = [
+        f"derived.{name}"
+        for name, setters in pack.setters.items()
+        if any(not _always(pack.rule(rid).when) for rid in setters)
+    ]
+    names = [*inputs, *sorted(derived), *sorted(absent)]
+    return Plan(pack, as_of, validity_on(pack, as_of).in_force, Masks(names), inputs, params)
+
+
+def _always(expr: CompiledExpr) -> bool:
+    return isinstance(expr.node, n.Literal) and expr.node.value is True
+
+
+@dataclass
+class ChunkOut:
+    """Every output column of one chunk, as numpy arrays (figures as exact scaled integers)."""
+
+    n: int
+    state: dict[str, Any] = field(default_factory=dict)  # rule -> int8 codes (STATES)
+    missing: dict[str, Any] = field(default_factory=dict)  # rule -> full mask
+    status: dict[str, Any] = field(default_factory=dict)  # obligation -> int8 (STATUSES), -1 when not fired
+    figures: dict[str, dict[str, Col]] = field(default_factory=dict)  # rule -> field -> Col (null where missing)
+    amount_missing: dict[str, Any] = field(default_factory=dict)  # rule -> mask of facts the figure needs
+    derived: dict[str, Optional[Col]] = field(default_factory=dict)
+    fallback: Any = None  # rows to evaluate with the scalar engine
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOut:
+    np = need("numpy")
+    pack, masks = plan.pack, plan.masks
+    ctx = Context(masks, inputs, n_rows, plan.as_of)
+    for name, (value, scale) in plan.params.items():
+        ctx.env[name] = Col("num", value, NONE, scale)
+    cc = ColumnCompiler(ctx)
+
+    def rows(x: Any) -> Any:
+        return np.broadcast_to(np.asarray(x, dtype=bool), (n_rows,))
+
+    conds: dict[str, Col] = {}
+    candidates: dict[str, list[tuple[str, Any, Col]]] = {}
+    for rule in pack.rules:
+        c = cc.emit(rule.when.node)
+        conds[rule.id] = c
+        if rule.kind == "derive":
+            assert rule.derive_value is not None and rule.derive_fact is not None
+            v = cc.emit(rule.derive_value.node)
+            known = rows(masks.known(c.miss))
+            true = known & rows(c.val)
+            miss = masks.where(true, v.miss, c.miss, n_rows)
+            candidates.setdefault(rule.derive_fact, []).append(
+                (rule.id, true | ~known, Col(v.kind, v.val, miss, v.scale, v.vocab))
+            )
+        for name in rule.resolves:
+            settled = _settle(cc, plan, name, candidates.get(name, []), rows)
+            if settled is not None:
+                ctx.env[f"derived.{name}"] = settled
+
+    out = ChunkOut(n_rows)
+    for rule in pack.rules:
+        c = conds[rule.id]
+        known = rows(masks.known(c.miss))
+        true = known & rows(c.val)
+        # NOT 0, FIRED 1, UNDETERMINED 2; a mask is zero exactly where the value is known
+        state = true.view(np.int8) + (~known).view(np.int8) * np.int8(2)
+        miss = c.miss
+        if rule.kind in OUTCOME_KINDS:
+            miss = _gates(cc, rule, state, miss, rows)
+            fields = figure_fields(rule)
+            if fields or rule.amount is not None:
+                out.figures[rule.id], out.amount_missing[rule.id] = _figures(cc, rule)
+            if rule.kind == "obligation":
+                status = np.full(n_rows, STATUSES.index("unknown"), dtype=np.int8)
+                if rule.met_when is not None:
+                    met = cc.emit(rule.met_when.node)
+                    mk = rows(masks.known(met.miss))
+                    status = np.where(mk, np.where(rows(met.val), 0, 1), status).astype(np.int8)
+                out.status[rule.id] = status
+        out.state[rule.id] = state
+        out.missing[rule.id] = miss
+    _exclusions(pack, out, conds, masks, rows, n_rows)
+    for rid, status in out.status.items():
+        out.status[rid] = np.where(out.state[rid] == FIRED, status, -1).astype(np.int8)
+    for name in pack.derived:
+        out.derived[name] = ctx.env.get(f"derived.{name}")
+    out.fallback = ctx.fallback
+    out.reasons = dict(ctx.reasons)
+    return out
+
+
+def _settle(cc: ColumnCompiler, plan: Plan, name: str, cands: list[tuple[str, Any, Col]], rows: Any) -> Optional[Col]:
+    """A derived fact from its setters' candidates (None: no setter in the pack, the fact stays absent)."""
+    np, masks, n_rows = cc.np, cc.masks, cc.ctx.n
+    if not cands:
+        return None
+    path = f"derived.{name}"
+    absent = masks.bit(path) if path in masks.index else NONE
+    values, scale, vocab = cc._align([c for _, _, c in cands])
+    kind = next((c.kind for _, _, c in cands if c.kind != "missing"), "missing")
+    any_present = np.zeros(n_rows, dtype=bool)
+    val: Any = values[0]
+    for (_, present, _), v in reversed(list(zip(cands, values))):
+        val = np.where(present, v, val)
+        any_present |= present
+    if len(cands) == 1 or name in plan.pack.has_precedence:
+        miss: Any = masks.where(~any_present, absent, NONE, n_rows)
+        for _, present, c in reversed(cands):
+            miss = masks.where(present, c.miss, miss, n_rows)
+        return Col(kind, val, miss, scale, vocab)
+    unknown_any = np.zeros(n_rows, dtype=bool)
+    unknown_miss: Any = NONE
+    for _, present, c in cands:
+        unknown = present & rows(~rows(masks.known(c.miss)))
+        unknown_any |= unknown
+        unknown_miss = masks.union((unknown_miss, masks.where(unknown, c.miss, NONE, n_rows)))
+    differ = np.zeros(n_rows, dtype=bool)
+    for (_, present, _), v in zip(cands, values):
+        differ |= present & (v != val)
+    cc.ctx.flag(differ & ~unknown_any, "conflicting values of a derived fact")
+    miss = masks.where(unknown_any, unknown_miss, masks.where(any_present, NONE, absent, n_rows), n_rows)
+    return Col(kind, val, miss, scale, vocab)
+
+
+def _gates(cc: ColumnCompiler, rule: CompiledRule, state: Any, miss: Any, rows: Any) -> Any:
+    """Frequency limits and durations: undecided when what was used is unknown, withheld when it is used up."""
+    masks, n_rows, np = cc.masks, cc.ctx.n, cc.np
+    outcome = rule.outcome
+    assert outcome is not None
+    checks: list[tuple[Optional[CompiledExpr], Optional[Any]]] = []
+    if outcome.limit is not None:
+        checks.append((rule.limit_used, Col("num", outcome.limit.max, NONE, 0)))
+    if outcome.duration is not None:
+        checks.append((rule.duration_used, None))
+    for used_expr, limit in checks:
+        if used_expr is None:
+            continue
+        used = cc.emit(used_expr.node)
+        active = state == FIRED
+        gate = active & ~rows(masks.known(used.miss))
+        state[gate] = UNDETERMINED
+        miss = masks.where(gate, used.miss, miss, n_rows)
+        if limit is None:
+            if rule.duration_max is None:
+                continue
+            limit = cc.emit(rule.duration_max.node)
+        (u, m), _, _ = cc._align([used, limit])
+        over = active & ~gate & rows(masks.known(limit.miss)) & rows(np.greater_equal(u, m))
+        state[over] = WITHHELD
+    return miss
+
+
+def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], Any]:
+    """The figures of a rule's amount on every row (used where it fires) and the facts they lack."""
+    a = rule.amount
+    assert a is not None
+    masks, ctx = cc.masks, cc.ctx
+
+    def emit(expr: Optional[CompiledExpr]) -> Optional[Col]:
+        return None if expr is None else cc.emit(expr.node)
+
+    out: dict[str, Col] = {}
+    used: list[Col] = []
+    count = emit(a.count)
+    if count is not None:
+        out["count"] = count
+        used.append(count)
+    value: Optional[Col] = None
+    if a.kind in ("exact", "formula", "minimum"):
+        value = emit(a.value)
+    elif a.kind == "range":
+        out["min"], out["max"] = emit(a.min), emit(a.max)  # type: ignore[assignment]
+        used += [out["min"], out["max"]]
+    elif a.kind == "cap":
+        out["cap"] = emit(a.cap)  # type: ignore[assignment]
+        used.append(out["cap"])
+        actual = emit(a.actual)
+        if actual is not None:
+            used.append(actual)
+            (x, y), sc, _ = cc._align([actual, out["cap"]])
+            value = Col("num", cc.np.minimum(x, y), masks.union((actual.miss, out["cap"].miss)), sc)
+    elif a.kind == "share":
+        base = emit(a.base)
+        if base is not None:
+            out["base"] = base
+            used.append(base)
+            if a.rate is not None:
+                rv, rs = scaled(a.rate)
+                value = Col("num", ctx.mul(base.val, rv), base.miss, base.scale + rs)
+    if a.kind in ("exact", "formula", "minimum") and value is not None:
+        used.append(value)
+    if value is not None:
+        out["value"] = value
+    if a.kind == "range":
+        if count is not None:
+            for f in ("min", "max"):
+                x = out[f]
+                out[f"total_{f}"] = Col(
+                    "num", ctx.mul(x.val, count.val), masks.union((x.miss, count.miss)), x.scale + count.scale
+                )
+    elif value is not None:
+        if count is not None:
+            out["total"] = Col(
+                "num", ctx.mul(value.val, count.val), masks.union((value.miss, count.miss)), value.scale + count.scale
+            )
+        elif a.count is None:
+            out["total"] = value
+    missing = masks.union(c.miss for c in used)
+    fields = figure_fields(rule)
+    return {f: out[f] for f in fields if f in out}, missing
+
+
+def _exclusions(pack: CompiledPack, out: ChunkOut, conds: dict[str, Col], masks: Masks, rows: Any, n_rows: int) -> None:
+    """Exclusion rules and mutually exclusive entitlements withhold; undecided exclusions hold entitlements."""
+    np = masks.np
+    excluded_by: dict[str, Any] = {}
+    pending: dict[str, tuple[Any, Any]] = {}
+    withheld: dict[str, list[tuple[str, Any]]] = {}
+    for rule in pack.rules:
+        state = out.state[rule.id]
+        if rule.kind == "exclusion":
+            t = rule.excluded_topic
+            assert t is not None
+            excluded_by[t] = excluded_by.get(t, False) | (state == FIRED)
+            undecided = state == UNDETERMINED
+            any_u, miss = pending.get(t, (np.zeros(n_rows, dtype=bool), NONE))
+            pending[t] = (
+                any_u | undecided,
+                masks.union((miss, masks.where(undecided, conds[rule.id].miss, NONE, n_rows))),
+            )
+        elif rule.kind in OUTCOME_KINDS:
+            withheld.setdefault(rule.topic, []).append((rule.id, state == WITHHELD))
+    ents = [r for r in pack.rules if r.kind == "entitlement"]
+    fired = {r.id: out.state[r.id] == FIRED for r in ents}
+    for e in ents:
+        blocked: Any = excluded_by.get(e.topic, False)
+        for rid, w in withheld.get(e.topic, []):
+            if rid != e.id:
+                blocked = blocked | w
+        for e2 in ents:
+            if e2.id != e.id and e2.outcome is not None and e.topic in e2.outcome.excludes:
+                blocked = blocked | fired[e2.id]
+        if blocked is not False:
+            out.state[e.id][fired[e.id] & rows(blocked)] = EXCLUDED
+    for e in ents:
+        if e.topic in pending:
+            any_u, miss = pending[e.topic]
+            hold = (out.state[e.id] == FIRED) & any_u
+            out.state[e.id][hold] = UNDETERMINED
+            out.missing[e.id] = masks.where(hold, miss, out.missing[e.id], n_rows)

@@ -1,0 +1,125 @@
+"""One case through the scalar engine, projected onto the batch's output row.
+
+This projection is the specification of every output column: rows the column
+path cannot decide exactly are evaluated here, and the differential test
+checks that the column path gives, for every other row, exactly this.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Any
+
+from policyrules.engine.evaluator import assemble, facts_env, run_rules, validity_on
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import AmountOut
+from policyrules.expr import Unknown
+
+from .outcomes import OUTCOME_KINDS, STATES, Plan, figure_fields
+
+SCALE = 8  # figures and derived numbers are written as decimal128(38, 8)
+QUANTUM = Decimal(1).scaleb(-SCALE)
+
+_STATE = {i: s for i, s in enumerate(STATES)}
+
+
+def representable(value: Decimal) -> bool:
+    """Exactly a decimal128(38, SCALE) value."""
+    with localcontext() as ctx:
+        ctx.prec = 80  # wide enough that quantizing never rounds what it checks
+        return value.is_finite() and value == value.quantize(QUANTUM) and abs(value) < Decimal(10) ** (38 - SCALE)
+
+
+def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
+    """The output columns of one case (rule states, missing masks, figures, derived facts, errors)."""
+    pack = plan.pack
+    out: dict[str, Any] = {}
+    errors: list[str] = []
+    if not plan.in_force:
+        return blank_row(pack, plan)
+    run = run_rules(pack, facts_env(pack, facts, plan.as_of))
+    result = assemble(pack, plan.as_of, validity_on(pack, plan.as_of), run)
+    state: dict[str, str] = {}
+    missing: dict[str, frozenset[str]] = {}
+    for rule in pack.rules:
+        cond = run.conditions[rule.id]
+        if cond is True:
+            state[rule.id] = "fired" if rule.kind in ("derive", "exclusion") else "error"  # outcome rules: below
+        elif cond.__class__ is Unknown:
+            state[rule.id] = "undetermined" if cond.missing else "error"
+            missing[rule.id] = cond.missing
+        else:
+            state[rule.id] = "not"
+    amounts: dict[str, AmountOut | None] = {}
+    statuses: dict[str, str | None] = {}
+    for o in [*result.entitlements, *result.obligations, *result.sanctions]:
+        state[o.rule] = "fired"
+        amounts[o.rule] = o.amount
+        statuses[o.rule] = o.status
+    for x in result.exclusions:
+        if x.reason in ("limit_reached", "duration_exhausted"):
+            state[x.rule] = "withheld"
+        for rid in x.withheld:
+            if not (rid == x.rule and x.reason in ("limit_reached", "duration_exhausted")):
+                state[rid] = "excluded"
+    for u in result.undetermined:
+        state[u.rule] = "undetermined"
+        missing[u.rule] = frozenset(u.missing)
+    for e in result.errors:
+        state[e.rule] = "error"
+        errors.append(f"{e.rule}: {e.message}")
+    for c in result.conflicts:
+        errors.append(f"derived.{c.fact}: rules {', '.join(c.rules)} disagree ({', '.join(c.values)})")
+    for rule in pack.rules:
+        rid = rule.id
+        out[rid] = state[rid]
+        out[f"{rid}.missing"] = mask_value(plan, missing.get(rid, frozenset()) if state[rid] == "undetermined" else ())
+        if rule.kind == "obligation":
+            out[f"{rid}.status"] = statuses.get(rid) if state[rid] == "fired" else None
+        if rule.kind in OUTCOME_KINDS and rule.amount is not None:
+            amount = amounts.get(rid) if state[rid] == "fired" else None
+            for f in figure_fields(rule):
+                value = getattr(amount, f) if amount is not None else None
+                if value is not None and not representable(Decimal(value)):
+                    errors.append(f"{rid}.{f}: {value} has more than {SCALE} decimal places")
+                    value = None
+                out[f"{rid}.{f}"] = None if value is None else Decimal(value)
+            out[f"{rid}.amount_missing"] = mask_value(plan, amount.missing if amount is not None else ())
+    for name in pack.derived:
+        value = run.env.get(f"derived.{name}")
+        if value is None or value.__class__ is Unknown:
+            value = None
+        elif pack.derived[name].type == "number":
+            value = Decimal(value)
+            if not representable(value):
+                errors.append(f"derived.{name}: {value} has more than {SCALE} decimal places")
+                value = None
+        out[f"derived.{name}"] = value
+    out["errors"] = errors or None
+    return out
+
+
+def blank_row(pack: CompiledPack, plan: Plan) -> dict[str, Any]:
+    """A row when the pack is not in force: nothing fires, nothing is missing."""
+    out: dict[str, Any] = {}
+    for rule in pack.rules:
+        out[rule.id] = _STATE[0]
+        out[f"{rule.id}.missing"] = mask_value(plan, ())
+        if rule.kind == "obligation":
+            out[f"{rule.id}.status"] = None
+        if rule.kind in OUTCOME_KINDS and rule.amount is not None:
+            for f in figure_fields(rule):
+                out[f"{rule.id}.{f}"] = None
+            out[f"{rule.id}.amount_missing"] = mask_value(plan, ())
+    for name in pack.derived:
+        out[f"derived.{name}"] = None
+    out["errors"] = None
+    return out
+
+
+def mask_value(plan: Plan, names: Any) -> Any:
+    """A set of fact names as the mask column holds it: an int, or a list of words."""
+    value = plan.masks.encode(names)
+    if plan.masks.words == 1:
+        return value
+    return [(value >> (64 * i)) & (2**64 - 1) for i in range(plan.masks.words)]

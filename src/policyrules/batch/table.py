@@ -1,0 +1,224 @@
+"""The columnar result: one Arrow schema per pack and date, and record batches built from evaluated chunks.
+
+Columns, for every rule ``R`` (in the pack's evaluation order):
+
+* ``R``: its state, one of fired, not, undetermined, excluded, withheld, error;
+* ``R.missing``: the facts an undetermined rule lacks, as a bitmask over the
+  fact names listed in the schema metadata (``policyrules.missing``);
+* obligations: ``R.status`` (met, unmet, unknown) when the rule fires;
+* rules with an amount: its figures (``R.value``, ``R.min``, ``R.max``,
+  ``R.cap``, ``R.base``, ``R.count``, ``R.total``, ``R.total_min``,
+  ``R.total_max``, as the kind of amount has them) as exact decimals, null
+  unless the rule fires and the figure is known, and ``R.amount_missing``, the
+  facts a fired rule's figure lacks;
+
+and per row: ``row`` (its position in the input), ``derived.NAME`` for every
+derived fact, ``fallback`` (decided by the scalar engine) and ``errors``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from ._deps import need
+from .columns import Col
+from .outcomes import FIRED, OUTCOME_KINDS, STATES, STATUSES, ChunkOut, Plan, figure_fields
+from .scalar import SCALE
+
+DECIMAL_PRECISION = 38
+
+
+def schema_for(plan: Plan, keep: list[Any]) -> Any:
+    """The output schema; ``keep`` holds the Arrow fields of the input columns carried through."""
+    pa = need("pyarrow")
+    pack = plan.pack
+    dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
+    mask = pa.uint64() if plan.masks.words == 1 else pa.list_(pa.uint64(), plan.masks.words)
+    state = pa.dictionary(pa.int8(), pa.string())
+    fields = [pa.field("row", pa.int64(), nullable=False), *keep]
+    rules_meta = {}
+    for rule in pack.rules:
+        meta = {"kind": rule.kind, "topic": rule.topic, "title": rule.title}
+        if rule.amount is not None:
+            meta.update(amount=rule.amount.kind, unit=rule.amount.unit or "", per=list(rule.amount.per))
+        rules_meta[rule.id] = meta
+        fields.append(pa.field(rule.id, state, metadata={"policyrules": json.dumps(meta, ensure_ascii=False)}))
+        fields.append(pa.field(f"{rule.id}.missing", mask))
+        if rule.kind == "obligation":
+            fields.append(pa.field(f"{rule.id}.status", state))
+        if rule.kind in OUTCOME_KINDS and rule.amount is not None:
+            for f in figure_fields(rule):
+                fields.append(pa.field(f"{rule.id}.{f}", dec))
+            fields.append(pa.field(f"{rule.id}.amount_missing", mask))
+    types = {"number": dec, "bool": pa.bool_(), "string": pa.string(), "date": pa.date32()}
+    for name, decl in pack.derived.items():
+        fields.append(pa.field(f"derived.{name}", types[decl.type]))
+    fields.append(pa.field("fallback", pa.bool_(), nullable=False))
+    fields.append(pa.field("errors", pa.list_(pa.string())))
+    metadata = {
+        "policyrules.pack": pack.id,
+        "policyrules.pack_hash": pack.content_hash,
+        "policyrules.as_of": plan.as_of.isoformat(),
+        "policyrules.in_force": json.dumps(plan.in_force),
+        "policyrules.missing": json.dumps(plan.masks.names),
+        "policyrules.states": json.dumps(STATES),
+        "policyrules.rules": json.dumps(rules_meta, ensure_ascii=False),
+    }
+    return pa.schema(fields, metadata=metadata)
+
+
+class Builder:
+    """Record batches of the output schema, from a chunk evaluated on columns or from scalar rows."""
+
+    def __init__(self, plan: Plan, schema: Any) -> None:
+        self.np = need("numpy")
+        self.pa = need("pyarrow")
+        self.plan = plan
+        self.schema = schema
+        self.states = self.pa.array(STATES)
+        self.statuses = self.pa.array(STATUSES)
+
+    # ---- exactness before building ----
+    def too_fine(self, out: ChunkOut) -> Any:
+        """Rows with a figure or derived number finer than the output scale: the scalar engine reports them."""
+        np = self.np
+        rows = np.zeros(out.n, dtype=bool)
+        cols: list[tuple[Optional[Col], Any]] = [
+            (c, out.state[r] == FIRED) for r, f in out.figures.items() for c in f.values()
+        ]
+        cols += [(c, True) for c in out.derived.values() if c is not None and c.kind == "num"]
+        for col, used in cols:
+            if col is None or col.scale <= SCALE:
+                continue
+            unit = 10 ** (col.scale - SCALE)
+            rows |= np.broadcast_to((np.asarray(col.val) % unit) != 0, (out.n,)) & used & self._known(col, out.n)
+        return rows
+
+    def _known(self, col: Col, n: int) -> Any:
+        return self.np.broadcast_to(self.np.asarray(self.plan.masks.known(col.miss), dtype=bool), (n,))
+
+    # ---- from columns ----
+    def from_chunk(self, out: ChunkOut, rows: Any, keep: list[Any], fallback: Any) -> Any:
+        pa = self.pa
+        n = out.n
+        arrays: dict[str, Any] = {"row": pa.array(rows, type=pa.int64())}
+        for field, array in zip(self.schema.names[1 : 1 + len(keep)], keep):
+            arrays[field] = array
+        for rule in self.plan.pack.rules:
+            rid = rule.id
+            arrays[rid] = pa.DictionaryArray.from_arrays(pa.array(out.state[rid], type=pa.int8()), self.states)
+            arrays[f"{rid}.missing"] = self._mask(out.missing[rid], n)
+            if rid in out.status:
+                codes = out.status[rid]
+                idx = pa.array(codes, type=pa.int8(), mask=codes < 0)
+                arrays[f"{rid}.status"] = pa.DictionaryArray.from_arrays(idx, self.statuses)
+            if rid in out.figures:
+                fired = out.state[rid] == FIRED
+                for f, col in out.figures[rid].items():
+                    arrays[f"{rid}.{f}"] = self._decimal(col, n, fired)
+                known_fired = fired
+                arrays[f"{rid}.amount_missing"] = self._mask(
+                    self.plan.masks.where(known_fired, out.amount_missing[rid], None, n), n
+                )
+        for name, decl in self.plan.pack.derived.items():
+            arrays[f"derived.{name}"] = self._derived(out.derived.get(name), decl.type, n)
+        arrays["fallback"] = pa.array(fallback, type=pa.bool_())
+        arrays["errors"] = pa.nulls(n, pa.list_(pa.string()))
+        return pa.RecordBatch.from_arrays([arrays[name] for name in self.schema.names], schema=self.schema)
+
+    def _mask(self, m: Any, n: int) -> Any:
+        pa = self.pa
+        full = self.plan.masks.full(m, n)
+        if self.plan.masks.words == 1:
+            return pa.array(full, type=pa.uint64())
+        return pa.FixedSizeListArray.from_arrays(pa.array(full.ravel(), type=pa.uint64()), self.plan.masks.words)
+
+    def _decimal(self, col: Col, n: int, used: Any = True) -> Any:
+        """Exact scaled integers as decimal128(38, SCALE), null where unknown or unused."""
+        pa, np = self.pa, self.np
+        values = np.broadcast_to(np.asarray(col.val, dtype=np.int64), (n,))
+        valid = self._known(col, n) & used
+        scale = col.scale
+        if scale > SCALE:  # rows that do not divide exactly were sent to the scalar engine
+            values = values // 10 ** (scale - SCALE)
+            scale = SCALE
+        values = np.where(valid, values, 0)
+        factor = 10 ** (SCALE - scale)
+        wide = factor > 1 and (int(np.abs(values).max()) if n else 0) * factor >= 2**63
+        if not wide:  # the common case: the rescaled value still fits in 64 bits
+            values = values * factor
+            scale = SCALE
+        words = np.empty((n, 2), dtype=np.int64)
+        words[:, 0] = values
+        words[:, 1] = values >> 63
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        array = pa.Array.from_buffers(pa.decimal128(DECIMAL_PRECISION, scale), n, [bitmap, pa.py_buffer(words)])
+        return array if scale == SCALE else array.cast(pa.decimal128(DECIMAL_PRECISION, SCALE))
+
+    def _derived(self, col: Optional[Col], kind: str, n: int) -> Any:
+        pa, np = self.pa, self.np
+        types = {
+            "number": pa.decimal128(DECIMAL_PRECISION, SCALE),
+            "bool": pa.bool_(),
+            "string": pa.string(),
+            "date": pa.date32(),
+        }
+        if col is None:
+            return pa.nulls(n, types[kind])
+        if kind == "number":
+            return self._decimal(col, n)
+        invalid = ~self._known(col, n)
+        if kind == "string":
+            if col.vocab is None:
+                codes = np.zeros(n, dtype=np.int32)
+                vocab = [col.val]
+            else:
+                codes = np.broadcast_to(np.asarray(col.val, dtype=np.int32), (n,))
+                vocab = col.vocab
+                invalid = invalid | (codes < 0)
+            idx = pa.array(np.where(invalid, 0, codes), type=pa.int32(), mask=invalid)
+            return pa.DictionaryArray.from_arrays(idx, pa.array(vocab, type=pa.string())).cast(pa.string())
+        values = np.broadcast_to(np.asarray(col.val), (n,))
+        if kind == "date":
+            return pa.array(values.astype("datetime64[D]"), type=pa.date32(), mask=invalid)
+        return pa.array(values.astype(bool), type=pa.bool_(), mask=invalid)
+
+    # ---- from scalar rows ----
+    def from_rows(self, rows: list[dict[str, Any]]) -> Any:
+        pa = self.pa
+        arrays = []
+        for field in self.schema:
+            values = [r.get(field.name) for r in rows]
+            if pa.types.is_dictionary(field.type):
+                words = STATES if not field.name.endswith(".status") else STATUSES
+                dictionary = self.states if words is STATES else self.statuses
+                idx = pa.array([None if v is None else words.index(v) for v in values], type=pa.int8())
+                arrays.append(pa.DictionaryArray.from_arrays(idx, dictionary))
+            else:
+                arrays.append(pa.array(values, type=field.type))
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+    def merge(self, vector: Any, scalar: Any, scalar_positions: Any) -> Any:
+        """The chunk's batch with the rows at ``scalar_positions`` replaced by the scalar engine's rows."""
+        pa, np = self.pa, self.np
+        if scalar.num_rows == 0:
+            return vector
+        n = vector.num_rows
+        take = np.arange(n)
+        take[scalar_positions] = n + np.arange(len(scalar_positions))
+        table = pa.Table.from_batches([vector, scalar]).take(pa.array(take))
+        return table.combine_chunks().to_batches()[0]
+
+
+def missing_names(schema: Any) -> list[str]:
+    return json.loads(schema.metadata[b"policyrules.missing"])
+
+
+def decode_mask(names: list[str], value: Any) -> list[str]:
+    """The fact names of one ``R.missing`` value (an int, or a list of 64-bit words)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        value = sum(int(w) << (64 * i) for i, w in enumerate(value))
+    return [names[i] for i in range(len(names)) if value >> i & 1]

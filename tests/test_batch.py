@@ -1,0 +1,272 @@
+"""Batch evaluation on columns gives, row for row, what the scalar engine gives; bad input is located."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from policyrules import load_case
+from policyrules.batch import decode_mask, evaluate, evaluate_to_parquet, missing_names
+from policyrules.batch.columns import _FUNCTIONS, CONSTANT_FUNCTIONS, VECTORISED
+from policyrules.batch.inputs import fact_specs
+from policyrules.batch.outcomes import plan_for
+from policyrules.batch.scalar import scalar_row
+from policyrules.batch.table import Builder
+from policyrules.check.casetests import find_test_files, load_test_file
+from policyrules.compare.behaviour import _facts, generate_columns
+from policyrules.engine.loading import load_pack
+from policyrules.engine.model import CompiledExpr
+from policyrules.errors import TableError
+from policyrules.expr import FUNCTIONS, nodes
+from policyrules.facts.case import flatten
+from policyrules.facts.vocabulary import case_facts
+from policyrules.pack.files import shipped_packs
+
+from .conftest import ROOT
+
+GENERATED_ROWS = 10_000
+BAOTOU_DAY = date(2024, 6, 1)
+
+
+def arrow_table(rows: list[dict], paths) -> "pa.Table":
+    """Flat fact rows as a typed Arrow table: counts int64, money decimal, dates date32."""
+    facts = case_facts()
+    arrays = {}
+    for p in paths:
+        values = [r.get(p) for r in rows]
+        info = facts[p]
+        kind = info.type.kind
+        if kind == "date":
+            arrays[p] = pa.array(values, type=pa.date32())
+        elif kind == "number" and info.integer:
+            arrays[p] = pa.array(values, type=pa.int64())
+        elif kind == "number":
+            arrays[p] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(24, 4))
+        elif kind == "bool":
+            arrays[p] = pa.array(values, type=pa.bool_())
+        else:
+            arrays[p] = pa.array(values, type=pa.string())
+    return pa.table(arrays) if arrays else pa.table({"unit.staff": pa.nulls(len(rows), pa.int64())})
+
+
+def generated_facts(pack, n: int, day: date, seed: str) -> list[dict]:
+    """n valid cases over the facts the pack reads: threshold values either side, 5% missing."""
+    plan = plan_for(pack, day)
+    cols = generate_columns(list(plan.inputs), [pack], n, seed)
+    specs = fact_specs()
+    rows = []
+    for i in range(n):
+        row = {}
+        for p in plan.inputs:
+            v = cols[p][i]
+            choices = specs[p].choices
+            if v is not None and choices is not None and v not in choices:
+                v = sorted(choices, key=str)[i % len(choices)]
+            row[p] = v
+        facts = _facts(row, day)
+        if facts is not None:
+            rows.append(facts)
+    return rows
+
+
+def assert_same_as_scalar(pack, rows: list[dict], day: date, **kwargs) -> "pa.Table":
+    """Every column of every row equals the scalar engine's result projected onto the same columns."""
+    plan = plan_for(pack, day)
+    result = evaluate(pack, arrow_table(rows, sorted({p for r in rows for p in r} | set(plan.inputs))), day, **kwargs)
+    got = result.table
+    assert got.num_rows == len(rows)
+    order = got.column("row").to_pylist()
+    want = Builder(plan, got.schema).from_rows(
+        [{**scalar_row(plan, rows[i]), "row": i, "fallback": False} for i in order]
+    )
+    differences = []
+    for name in got.schema.names:
+        if name == "fallback" or got.column(name).equals(pa.chunked_array([want.column(name)])):
+            continue
+        g, w = got.column(name).to_pylist(), want.column(name).to_pylist()
+        differences += [
+            f"row {order[i]} {name}: batch {a!r}, scalar {b!r}" for i, (a, b) in enumerate(zip(g, w)) if a != b
+        ]
+    assert not differences, "\n".join(differences[:20])
+    return got
+
+
+def day_in_force(pack) -> date:
+    return BAOTOU_DAY if pack.valid_from <= BAOTOU_DAY else pack.valid_from + timedelta(days=60)
+
+
+@pytest.mark.parametrize("name", shipped_packs())
+def test_batch_equals_scalar_on_generated_rows(name):
+    pack = load_pack(name)
+    day = day_in_force(pack)
+    rows = generated_facts(pack, 2 * GENERATED_ROWS, day, f"batch-{name}")[:GENERATED_ROWS]
+    assert len(rows) == GENERATED_ROWS
+    table = assert_same_as_scalar(pack, rows, day, chunk_rows=4096)
+    # the column path decided them (not the scalar fallback), and the rows exercise every kind of outcome
+    assert not any(table.column("fallback").to_pylist())
+    states = {
+        s
+        for rule in pack.rules
+        for s in pc.unique(table.column(rule.id).combine_chunks().dictionary_decode()).to_pylist()
+    }
+    assert {"fired", "not", "undetermined"} <= states
+
+
+def test_batch_equals_scalar_on_every_case_file():
+    for path in find_test_files([ROOT / "rules"]):
+        spec = load_test_file(path)
+        pack = load_pack(spec.pack)
+        by_day: dict[date, list[dict]] = {}
+        for t in spec.tests:
+            by_day.setdefault(t.as_of, []).append(flatten(t.case))
+        for day, rows in by_day.items():
+            assert_same_as_scalar(pack, rows, day)
+
+
+def test_batch_equals_scalar_on_every_example():
+    cases = [flatten(load_case(p)) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    for name in shipped_packs():
+        pack = load_pack(name)
+        for day in (day_in_force(pack), pack.valid_from - timedelta(days=1)):
+            assert_same_as_scalar(pack, cases, day)
+
+
+def test_the_excess_quota_reward_is_exact_on_columns():
+    """Baotou: 5 months of the minimum wage per person beyond the 1.5% quota (200 staff, 6 disabled: 3 beyond)."""
+    rows = [
+        {
+            "unit.kind": "private_enterprise",
+            "unit.staff": 200,
+            "unit.disabled_employees": 6,
+            "unit.fiscally_funded": False,
+            "unit.is_concentrated_employment_unit": False,
+            "place.monthly_minimum_wage": "1980.55",
+        },
+        {"unit.kind": "private_enterprise", "unit.staff": 200, "unit.disabled_employees": 6},
+    ]
+    t = evaluate("baotou", rows, BAOTOU_DAY).table.to_pylist()
+    assert t[0]["reward.excess_quota"] == "fired"
+    assert t[0]["reward.excess_quota.count"] == 3
+    assert t[0]["reward.excess_quota.value"] == Decimal("9902.75")
+    assert t[0]["reward.excess_quota.total"] == Decimal("29708.25")
+    assert t[0]["derived.excess_persons"] == 3
+    assert t[1]["reward.excess_quota"] == "undetermined"
+    names = missing_names(evaluate("baotou", rows, BAOTOU_DAY).table.schema)
+    assert "unit.fiscally_funded" in decode_mask(names, t[1]["reward.excess_quota.missing"])
+
+
+def test_bad_values_are_reported_with_row_and_column():
+    rows = [
+        {"unit.staff": 10, "unit.disabled_employees": 2},
+        {"unit.staff": "ten"},
+        {"unit.kind": "factory"},
+        {"unit.staff": 5, "unit.disabled_employees": 6},
+        {"person.business.licensed_on": "2024-02-30"},
+    ]
+    with pytest.raises(TableError) as err:
+        evaluate("baotou", rows, BAOTOU_DAY)
+    found = {(b.row, b.column) for b in err.value.bad}
+    assert found == {
+        (1, "unit.staff"),
+        (2, "unit.kind"),
+        (3, "unit.disabled_employees"),
+        (4, "person.business.licensed_on"),
+    }
+    assert "expected one of" in str(err.value) and "row 2, column unit.kind" in str(err.value)
+    skipped = evaluate("baotou", rows, BAOTOU_DAY, on_error="skip")
+    assert skipped.table.column("row").to_pylist() == [0]
+    assert skipped.errors.column("row").to_pylist() == [1, 2, 3, 4]
+
+
+def test_money_is_never_read_through_a_float():
+    table = pa.table({"place.monthly_minimum_wage": pa.array([1980.5, 2000.0]), "unit.staff": [1.0, 2.0]})
+    with pytest.raises(TableError) as err:
+        evaluate("baotou", table, BAOTOU_DAY)
+    assert [(b.row, b.column) for b in err.value.bad] == [(0, "place.monthly_minimum_wage")]
+    assert "float" in err.value.bad[0].message
+
+
+def test_a_misspelt_column_is_an_error_with_a_suggestion():
+    with pytest.raises(TableError, match="did you mean unit.staff"):
+        evaluate("baotou", [{"unit.staf": 3}], BAOTOU_DAY)
+    kept = evaluate("baotou", [{"id": "A-1", "unit.staff": 3}], BAOTOU_DAY, keep=("id",))
+    assert kept.table.column("id").to_pylist() == ["A-1"]
+
+
+def test_huge_values_go_to_the_scalar_engine_and_are_exact():
+    pack = load_pack("baotou")
+    rows = [
+        {
+            "unit.kind": "private_enterprise",
+            "unit.staff": 10**17,
+            "unit.disabled_employees": 10**16,
+            "unit.fiscally_funded": False,
+            "unit.is_concentrated_employment_unit": False,
+            "place.monthly_minimum_wage": Decimal("123456789.12"),
+        },
+        {"unit.staff": 100, "unit.disabled_employees": 1},
+    ]
+    table = assert_same_as_scalar(pack, rows, BAOTOU_DAY)
+    assert table.column("fallback").to_pylist() == [True, False]
+    assert table.column("reward.excess_quota.total")[0].as_py() > 10**20
+
+
+def test_csv_pandas_parquet_and_chunks_agree(tmp_path):
+    pack = load_pack("jinan")
+    day = day_in_force(pack)
+    rows = generated_facts(pack, 600, day, "formats")
+    table = arrow_table(rows, plan_for(pack, day).inputs)
+    whole = evaluate(pack, table, day).table
+    path = tmp_path / "out.parquet"
+    summary = evaluate_to_parquet(pack, table, path, day, chunk_rows=97)
+    assert summary.evaluated == len(rows)
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(path).equals(whole)
+    assert evaluate(pack, table.to_pandas(), day).table.equals(whole)
+    csv_path = tmp_path / "cases.csv"
+    import pyarrow.csv as pcsv
+
+    pcsv.write_csv(table, csv_path)
+    assert evaluate(pack, csv_path, day).table.equals(whole)
+
+
+def test_every_node_type_is_vectorised_or_sent_to_the_scalar_engine():
+    classes = {
+        c
+        for c in vars(nodes).values()
+        if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == nodes.__name__
+    }
+    assert classes <= set(VECTORISED), f"not vectorised: {classes - set(VECTORISED)}"
+    assert FUNCTIONS <= set(_FUNCTIONS) | CONSTANT_FUNCTIONS
+
+    @dataclasses.dataclass(frozen=True)
+    class Tomorrow:  # a node type the column compiler has never seen (its children read like IfElse's)
+        test: object
+        body: object
+        orelse: object
+
+    pack = load_pack("baotou")
+    rule = pack.rule("reward.excess_quota")
+    node = Tomorrow(rule.when.node, nodes.Literal(True, 0, 0), nodes.Literal(False, 0, 0))
+    strange = dataclasses.replace(rule, when=CompiledExpr(rule.when.text, node, rule.when.fn))
+    rules = tuple(strange if r.id == rule.id else r for r in pack.rules)
+    odd = dataclasses.replace(pack, rules=rules, rule_index={r.id: r for r in rules})
+    rows = generated_facts(pack, 300, BAOTOU_DAY, "strange")
+    result = evaluate(odd, arrow_table(rows, plan_for(pack, BAOTOU_DAY).inputs), BAOTOU_DAY)
+    assert all(result.table.column("fallback").to_pylist())
+    assert result.summary.scalar_reasons == {"expression node Tomorrow": len(rows)}
+    assert_same_as_scalar(odd, rows, BAOTOU_DAY)
+
+
+def test_import_policyrules_does_not_import_numpy_or_pyarrow():
+    code = "import sys, policyrules, policyrules.batch; print(sorted(m for m in ('numpy', 'pyarrow', 'dask') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
