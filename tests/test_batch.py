@@ -270,3 +270,110 @@ def test_import_policyrules_does_not_import_numpy_or_pyarrow():
     code = "import sys, policyrules, policyrules.batch; print(sorted(m for m in ('numpy', 'pyarrow', 'dask') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_costing_adds_exact_totals_and_counts_missing_figures_apart():
+    employer = {
+        "unit.kind": "private_enterprise",
+        "unit.fiscally_funded": False,
+        "unit.is_concentrated_employment_unit": False,
+    }
+    rows = [
+        {**employer, "unit.staff": 200, "unit.disabled_employees": 6, "place.monthly_minimum_wage": "1980"},
+        {**employer, "unit.staff": 1000, "unit.disabled_employees": 20, "place.monthly_minimum_wage": "2070.50"},
+        {**employer, "unit.staff": 200, "unit.disabled_employees": 6},  # fires, but the wage is missing
+        {**employer, "unit.staff": 200, "unit.disabled_employees": 1, "place.monthly_minimum_wage": "1980"},
+    ]
+    from policyrules.batch import simulate
+
+    sim = simulate("baotou", rows, BAOTOU_DAY)
+    t = sim.topics["reward.excess_quota"]
+    # 3 beyond the quota at 5 × 1980, and 5 beyond it at 5 × 2070.50
+    assert t.entitled == 3 and t.figure_missing == 1
+    (cost,) = t.costs.values()
+    assert cost.low == cost.high == Decimal(3 * 5 * 1980) + Decimal("5") * 5 * Decimal("2070.50")
+    assert cost.unit == "CNY/year" and cost.text() == "81,462.50 CNY/year"
+    assert sim.topics["quota.responsibility_report"].obliged == 4
+
+
+def test_cli_population_batch_and_simulate(tmp_path, capsys):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from policyrules.interfaces.cli import main
+
+    pop = tmp_path / "pop.parquet"
+    assert main(["population", "--employers", "300", "--persons", "300", "--seed", "7", "-o", str(pop)]) == 0
+    again = tmp_path / "again.parquet"
+    main(["population", "--employers", "300", "--persons", "300", "--seed", "7", "-o", str(again)])
+    assert pq.read_table(pop).equals(pq.read_table(again))  # the seed fixes the table
+    capsys.readouterr()
+    out = tmp_path / "out.parquet"
+    assert main(["batch", "baotou", str(pop), "-o", str(out), "--as-of", "2024-06-01", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows"] == summary["evaluated"] == 600
+    result = pq.read_table(out)
+    fired = result.column("reward.excess_quota").to_pylist().count("fired")
+    assert summary["states"]["reward.excess_quota"]["fired"] == fired
+    assert main(["simulate", "baotou", "jinan", str(pop), "--as-of", "2024-06-01", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    reward = {t["topic"]: t for t in doc["a"]["topics"]}["reward.excess_quota"]
+    assert reward["entitled"] == fired
+    totals = [
+        v
+        for v, s in zip(
+            result.column("reward.excess_quota.total").to_pylist(), result.column("reward.excess_quota").to_pylist()
+        )
+        if s == "fired" and v is not None
+    ]
+    assert Decimal(reward["cost"][0]["min"]) == sum(totals)
+    assert main(["simulate", str(pop)]) == 2
+    assert main(["batch", "baotou", str(tmp_path / "nope.parquet"), "-o", str(out)]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_dask_cluster_of_two_processes_equals_one_process(tmp_path):
+    import pyarrow.parquet as pq
+    from distributed import Client, LocalCluster
+
+    from policyrules.batch import evaluate_dask, write_population
+    from policyrules.batch.distributed import run_on_dask
+
+    pop = tmp_path / "pop.parquet"
+    write_population(pop, 2000, 2000, 5)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i, batch in enumerate(pq.read_table(pop).to_batches(max_chunksize=1000)):
+        pq.write_table(pa.Table.from_batches([batch]), parts / f"{i:03d}.parquet")
+    single = evaluate("baotou", pop, BAOTOU_DAY).table
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_on_dask("baotou", str(parts), str(tmp_path / "out"), BAOTOU_DAY, cluster.scheduler_address)
+        with Client(cluster):
+            import dask.dataframe as dd
+
+            frame = evaluate_dask("baotou", dd.read_parquet(str(parts)), BAOTOU_DAY).compute()
+    assert summary.evaluated == single.num_rows == 4000
+    written = pq.read_table(tmp_path / "out").sort_by("row")
+    assert written.equals(single)
+    assert frame["row"].tolist() == list(range(4000))
+    assert frame["reward.excess_quota"].astype(str).tolist() == single.column("reward.excess_quota").to_pylist()
+    assert frame["reward.excess_quota.total"].tolist() == single.column("reward.excess_quota.total").to_pylist()
+
+
+def test_the_documented_assumptions_are_the_generator_s():
+    from policyrules.batch.population import ASSUMPTIONS
+
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    for a in ASSUMPTIONS:
+        assert f"| `{a.fact}` | {a.how} |" in text
+
+
+def test_the_python_example_in_docs_batch_runs(capsys):
+    import re
+
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    exec(compile(code, "docs/batch.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["['fired', 'undetermined']", "[Decimal('29700.00000000'), None]", "1"]

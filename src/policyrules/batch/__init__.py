@@ -1,12 +1,39 @@
 """Batch evaluation: one pack over a table of cases, on columns (numpy and Arrow).
 
 May import: engine, pack, facts, expr, and the stages below them. numpy,
-pyarrow and dask are imported when first used (``pip install 'policyrules[batch]'``).
+pyarrow and dask are imported when first used (``pip install 'policyrules[batch]'``,
+``'policyrules[dask]'``).
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from .outcomes import STATES
 from .run import BatchResult, BatchRun, BatchSummary, evaluate, evaluate_to_parquet
 from .table import decode_mask, missing_names
+
+
+def evaluate_dask(pack: Any, frame: Any, as_of: Any = None, **kwargs: Any) -> Any:
+    """A dask DataFrame of cases in, a lazy dask DataFrame of results out (see :mod:`.distributed`)."""
+    from .distributed import evaluate_dask as run
+
+    return run(pack, frame, as_of, **kwargs)
+
+
+def simulate(pack: Any, population: Any, as_of: Any = None, **kwargs: Any) -> Any:
+    """Per-topic counts and costs of a pack over a population (see :mod:`.simulate`)."""
+    from .simulate import simulate as run
+
+    return run(pack, population, as_of, **kwargs)
+
+
+def write_population(path: Any, employers: int, persons: int, seed: int, **kwargs: Any) -> int:
+    """A synthetic population as Parquet; its assumptions are in docs/batch.md (see :mod:`.population`)."""
+    from .population import write_population as run
+
+    return run(path, employers, persons, seed, **kwargs)
+
 
 __all__ = [
     "STATES",
@@ -15,6 +42,9 @@ __all__ = [
     "BatchSummary",
     "decode_mask",
     "evaluate",
+    "evaluate_dask",
     "evaluate_to_parquet",
     "missing_names",
+    "simulate",
+    "write_population",
 ]

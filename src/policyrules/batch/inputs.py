@@ -103,9 +103,10 @@ def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
         return
     module = type(source).__module__.split(".")[0]
     if module == "pandas":
-        for start in range(0, len(source), chunk_rows):
-            part = source.iloc[start : start + chunk_rows]
-            yield pa.RecordBatch.from_pandas(part, preserve_index=False)
+        table = pa.Table.from_pandas(source, preserve_index=False).combine_chunks()
+        if table.num_rows == 0:  # still a schema to build the result on
+            yield pa.RecordBatch.from_pylist([], schema=table.schema)
+        yield from table.to_batches(max_chunksize=chunk_rows)
         return
     if module == "polars":
         yield from source.to_arrow().to_batches(max_chunksize=chunk_rows)

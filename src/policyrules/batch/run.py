@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class BatchRun:
         on_error: Literal["raise", "skip"] = "raise",
         chunk_rows: int = CHUNK_ROWS,
         progress: Optional[Progress] = None,
+        row_offset: int = 0,
     ) -> None:
         if on_error not in ("raise", "skip"):
             raise ValueError("on_error is 'raise' or 'skip'")
@@ -107,6 +109,7 @@ class BatchRun:
         self.on_error = on_error
         self.chunk_rows = chunk_rows
         self.progress = progress
+        self.row_offset = row_offset  # the first row's number: a partition of a larger table starts past 0
         self.bad: list[BadValue] = []
         self.summary = BatchSummary(self.pack.id, as_of_date, self.plan.in_force)
         self.summary.states = {r.id: [0] * len(STATES) for r in self.pack.rules}
@@ -119,7 +122,7 @@ class BatchRun:
         name = describe(source)
         converter = Converter(self.plan.inputs)
         reasons: Counter[str] = Counter()
-        offset = 0
+        offset = self.row_offset
         failed = 0
         builder: Optional[Builder] = None
         for batch in record_batches(source, self.chunk_rows):
@@ -237,19 +240,21 @@ def evaluate(
     on_error: Literal["raise", "skip"] = "raise",
     chunk_rows: int = CHUNK_ROWS,
     progress: Optional[Progress] = None,
+    row_offset: int = 0,
 ) -> BatchResult:
     """Evaluate ``pack`` over every row of ``source`` as of ``as_of``; the whole result in memory (Arrow).
 
     ``source`` is a Parquet file or directory, a CSV file, an Arrow table, a
-    pandas, polars or dask DataFrame, or an iterable of flat dicts. For tables
-    larger than memory use :func:`evaluate_to_parquet`.
+    pandas or polars DataFrame, or an iterable of flat dicts. For tables
+    larger than memory use :func:`evaluate_to_parquet`; for a dask DataFrame,
+    :func:`policyrules.batch.evaluate_dask`.
     """
     pa = need("pyarrow")
     if type(source).__module__.startswith("dask"):
-        from .distributed import evaluate_dask
-
-        return evaluate_dask(pack, source, as_of, keep=keep, on_error=on_error)
-    run = BatchRun(pack, as_of, keep=keep, on_error=on_error, chunk_rows=chunk_rows, progress=progress)
+        raise TypeError("a dask DataFrame is evaluated lazily: use policyrules.batch.evaluate_dask")
+    run = BatchRun(
+        pack, as_of, keep=keep, on_error=on_error, chunk_rows=chunk_rows, progress=progress, row_offset=row_offset
+    )
     batches = list(run.batches(source))
     table = pa.Table.from_batches(batches, schema=run.schema)
     return BatchResult(table, run.errors_table(), run.summary)
@@ -266,28 +271,41 @@ def evaluate_to_parquet(
     errors_path: Optional[str | os.PathLike[str]] = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: Optional[Progress] = None,
+    row_offset: int = 0,
 ) -> BatchSummary:
     """Evaluate ``pack`` over ``source`` into a Parquet file, one chunk at a time (memory bounded by the chunk)."""
     pq = need("pyarrow.parquet")
-    run = BatchRun(pack, as_of, keep=keep, on_error=on_error, chunk_rows=chunk_rows, progress=progress)
+    run = BatchRun(
+        pack, as_of, keep=keep, on_error=on_error, chunk_rows=chunk_rows, progress=progress, row_offset=row_offset
+    )
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     writer = None
-    try:
-        for batch in run.batches(source):
+    pending: Optional[Future[None]] = None
+    # One thread writes chunk k while chunk k+1 is evaluated (pyarrow releases the GIL); at most one chunk waits.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            for batch in run.batches(source):
+                if writer is None:
+                    writer = pq.ParquetWriter(str(partial), run.schema, write_statistics=["row"])
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_batch, batch)
+            if pending is not None:
+                pending.result()
+                pending = None
             if writer is None:
                 writer = pq.ParquetWriter(str(partial), run.schema)
-            writer.write_batch(batch)
-        if writer is None:
-            writer = pq.ParquetWriter(str(partial), run.schema)
-        writer.close()
-        writer = None
-        partial.replace(target)
-    finally:
-        if writer is not None:
             writer.close()
-        if partial.exists():
-            partial.unlink()
+            writer = None
+            partial.replace(target)
+        finally:
+            if pending is not None:
+                pending.cancel()
+            if writer is not None:
+                writer.close()
+            if partial.exists():
+                partial.unlink()
     if errors_path is not None:
         pq.write_table(run.errors_table(), str(errors_path))
     return run.summary

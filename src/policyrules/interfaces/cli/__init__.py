@@ -15,10 +15,10 @@ from rich.console import Console
 
 from policyrules.errors import PolicyRulesError
 
-from . import cases, compare, packs, serve
+from . import batch, cases, compare, packs, serve
 from ._common import EXIT_OK, EXIT_USAGE
 
-GROUPS = (packs, cases, compare, serve)
+GROUPS = (packs, cases, compare, serve, batch)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,251 @@
+"""Commands over tables of cases: batch, simulate, population."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+from rich.console import Console
+from rich.table import Table
+
+from ._common import EXIT_OK, EXIT_USAGE, as_of
+
+
+@contextmanager
+def progress_bar(out: Console, label: str, total: Optional[int]) -> Iterator[Optional[Callable[[int], None]]]:
+    """A rich progress bar on a terminal; nothing at all on a pipe or a file."""
+    if not out.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=out, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda rows: bar.advance(task, rows)
+
+
+def rows_in(source: str) -> Optional[int]:
+    """The row count of a Parquet file or directory, read from its metadata (None for CSV)."""
+    if Path(source).suffix.lower() == ".csv":
+        return None
+    try:
+        import pyarrow.dataset as ds
+
+        return int(ds.dataset(source, format="parquet").count_rows())
+    except Exception:  # the run itself reports an unreadable file with its reason
+        return None
+
+
+def cmd_batch(args: argparse.Namespace, out: Console) -> int:
+    from policyrules.batch import evaluate_to_parquet
+
+    day = as_of(args.as_of)
+    if args.dask:
+        from policyrules.batch.distributed import run_on_dask
+
+        summary = run_on_dask(args.pack, args.input, args.output, day, args.dask, keep=tuple(args.keep))
+    else:
+        with progress_bar(out, f"{args.pack} ← {args.input}", rows_in(args.input)) as progress:
+            summary = evaluate_to_parquet(
+                args.pack,
+                args.input,
+                args.output,
+                day,
+                keep=tuple(args.keep),
+                on_error="skip" if args.skip_bad_rows else "raise",
+                errors_path=args.skip_bad_rows,
+                chunk_rows=args.chunk_rows,
+                progress=progress,
+            )
+    if args.format == "json":
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    table = Table(title=f"{summary.pack} as of {summary.as_of.isoformat()} → {args.output}")
+    table.add_column("")
+    table.add_column("", justify="right")
+    data = summary.to_dict()
+    table.add_row("rows read", f"{summary.rows:,}")
+    table.add_row("rows evaluated", f"{summary.evaluated:,}")
+    if summary.bad_rows:
+        table.add_row("bad rows skipped", f"{summary.bad_rows:,} (listed in {args.skip_bad_rows})")
+    table.add_row("decided by the scalar engine", f"{summary.scalar_rows:,}")
+    for reason, count in summary.scalar_reasons.items():
+        table.add_row(f"  {reason}", f"{count:,}")
+    if data["rows_per_second"]:
+        table.add_row("rows per second", f"{data['rows_per_second']:,}")
+    if not summary.in_force:
+        table.add_row("pack in force", "no: nothing fires on this date")
+    out.print(table)
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace, out: Console) -> int:
+    from policyrules.batch.simulate import simulate
+
+    *packs, population = args.items
+    if len(packs) not in (1, 2):
+        print("policyrules simulate: give PACK POPULATION or PACK_A PACK_B POPULATION", file=sys.stderr)
+        return EXIT_USAGE
+    day = as_of(args.as_of)
+    sims = []
+    for name in packs:
+        with progress_bar(out, f"{name} ← {population}", rows_in(population)) as progress:
+            sims.append(simulate(name, population, day, progress=progress))
+    if args.format == "json":
+        doc: Any = (
+            sims[0].to_dict()
+            if len(sims) == 1
+            else {"a": sims[0].to_dict(), "b": sims[1].to_dict(), "difference": _differences(*sims)}
+        )
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if len(sims) == 1:
+        _one(out, sims[0])
+    else:
+        _two(out, *sims)
+    return EXIT_OK
+
+
+def _cost_text(t: Any) -> str:
+    parts = [c.text() for c in t.costs.values()]
+    return "; ".join(parts) if parts else "–"
+
+
+def _one(out: Console, sim: Any) -> None:
+    table = Table(title=f"{sim.pack} over {sim.summary.evaluated:,} rows, as of {sim.summary.as_of.isoformat()}")
+    for name, justify in (
+        ("topic", "left"),
+        ("entitled", "right"),
+        ("obliged", "right"),
+        ("excluded", "right"),
+        ("undetermined", "right"),
+        ("cost", "right"),
+        ("figure lacks facts", "right"),
+        ("no figure given", "right"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for t in sim.topics.values():
+        table.add_row(
+            t.topic,
+            f"{t.entitled:,}",
+            f"{t.obliged:,}",
+            f"{t.excluded:,}",
+            f"{t.undetermined:,}",
+            _cost_text(t),
+            f"{t.figure_missing:,}",
+            f"{t.no_figure:,}",
+        )
+    out.print(table)
+    if not sim.summary.in_force:
+        out.print(f"{sim.pack} is not in force on {sim.summary.as_of.isoformat()}: nothing fires.")
+
+
+def _differences(a: Any, b: Any) -> list[dict[str, Any]]:
+    out = []
+    for topic in sorted(set(a.topics) | set(b.topics)):
+        ta, tb = a.topics.get(topic), b.topics.get(topic)
+        row: dict[str, Any] = {
+            "topic": topic,
+            "a": _cost_text(ta) if ta else "no rule",
+            "b": _cost_text(tb) if tb else "no rule",
+        }
+        if ta and tb:
+            for unit in sorted(set(ta.costs) & set(tb.costs)):
+                ca, cb = ta.costs[unit], tb.costs[unit]
+                if not (ca.at_least or cb.at_least):
+                    low, high = cb.low - ca.high, cb.high - ca.low
+                    row.setdefault("b_minus_a", []).append({"unit": unit, "min": str(low), "max": str(high)})
+        out.append(row)
+    return out
+
+
+def _two(out: Console, a: Any, b: Any) -> None:
+    table = Table(title=f"{a.pack} and {b.pack} over the same {a.summary.evaluated:,} rows")
+    for name, justify in (
+        ("topic", "left"),
+        (f"{a.pack} entitled or obliged", "right"),
+        (f"{a.pack} cost", "right"),
+        (f"{b.pack} entitled or obliged", "right"),
+        (f"{b.pack} cost", "right"),
+        (f"{b.pack} − {a.pack}", "right"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in _differences(a, b):
+        ta, tb = a.topics.get(row["topic"]), b.topics.get(row["topic"])
+        diff = "; ".join(
+            (d["min"] if d["min"] == d["max"] else f"{d['min']}–{d['max']}") + f" {d['unit']}"
+            for d in row.get("b_minus_a", [])
+        )
+        table.add_row(
+            row["topic"],
+            f"{ta.entitled + ta.obliged:,}" if ta else "no rule",
+            row["a"],
+            f"{tb.entitled + tb.obliged:,}" if tb else "no rule",
+            row["b"],
+            diff or "–",
+        )
+    out.print(table)
+
+
+def cmd_population(args: argparse.Namespace, out: Console) -> int:
+    from policyrules.batch.population import write_population
+
+    with progress_bar(out, f"population → {args.output}", args.employers + args.persons) as progress:
+        rows = write_population(args.output, args.employers, args.persons, args.seed, as_of(args.as_of), progress)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "rows": rows,
+                    "employers": args.employers,
+                    "persons": args.persons,
+                    "seed": args.seed,
+                    "output": args.output,
+                }
+            )
+        )
+    else:
+        out.print(
+            f"{rows:,} rows ({args.employers:,} employers, {args.persons:,} persons, seed {args.seed}) → "
+            f"{args.output}; assumptions: docs/batch.md"
+        )
+    return EXIT_OK
+
+
+def _format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="evaluate a pack over a table of cases (Parquet or CSV) into Parquet")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("input", metavar="INPUT", help="Parquet file or directory, or CSV; columns are fact paths")
+    p.add_argument("--output", "-o", required=True, help="Parquet file to write (a directory with --dask)")
+    p.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default today)")
+    p.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="carry this input column through")
+    p.add_argument("--skip-bad-rows", metavar="ERRORS.parquet", help="skip rows with bad values, listing them here")
+    p.add_argument("--chunk-rows", type=int, default=65_536, help="rows per chunk (memory is bounded by this)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster (a scheduler address, or local:N)")
+    _format(p)
+    p.set_defaults(run=cmd_batch)
+
+    p = sub.add_parser("simulate", help="cost a pack (or two, side by side) over a population")
+    p.add_argument("items", nargs="+", metavar="PACK [PACK_B] POPULATION")
+    p.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default today)")
+    _format(p)
+    p.set_defaults(run=cmd_simulate)
+
+    p = sub.add_parser("population", help="write a synthetic population (assumptions in docs/batch.md)")
+    p.add_argument("--employers", type=int, default=0)
+    p.add_argument("--persons", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--as-of", default="2024-06-01", help="reference date for dates in the population")
+    p.add_argument("--output", "-o", required=True)
+    _format(p)
+    p.set_defaults(run=cmd_population)
