@@ -22,8 +22,8 @@ def evaluate_dask(pack: Any, frame: Any, as_of: Any = None, **kwargs: Any) -> An
 
 
 def simulate(pack: Any, population: Any, as_of: Any = None, **kwargs: Any) -> Any:
-    """Per-topic counts and costs of a pack over a population (see :mod:`.simulate`)."""
-    from .simulate import simulate as run
+    """Per-topic counts and costs of a pack over a population (see :mod:`.costing`)."""
+    from .costing import simulate as run
 
     return run(pack, population, as_of, **kwargs)
 

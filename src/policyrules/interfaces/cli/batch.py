@@ -85,7 +85,7 @@ def cmd_batch(args: argparse.Namespace, out: Console) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, out: Console) -> int:
-    from policyrules.batch.simulate import simulate
+    from policyrules.batch.costing import simulate
 
     *packs, population = args.items
     if len(packs) not in (1, 2):
