@@ -2,7 +2,8 @@
 
 Costs add the ``total`` of every entitlement that fires with a money figure,
 exactly, grouped by unit (CNY a year and CNY a month are never added together). A range adds up
-to a range (min–max); a minimum (不低于) adds up to "at least"; a fired rule
+to a range (min–max); a minimum (不低于) adds up to "at least" (≥); an
+average standard (平均…标准) adds up to an estimate (≈); a fired rule
 whose figure lacks facts is counted apart, never guessed; an entitlement the
 text gives no figure for (按规定给予) is counted as such.
 """
@@ -28,11 +29,12 @@ class Cost:
     low: Decimal = Decimal(0)
     high: Decimal = Decimal(0)
     at_least: bool = False  # a minimum amount was added: the true cost may be higher
+    average: bool = False  # an average standard (平均…标准) was added: not a fixed sum per case
 
     def text(self) -> str:
         low, high = _money(self.low), _money(self.high)
         figure = low if self.low == self.high else f"{low}–{high}"
-        return f"{'≥ ' if self.at_least else ''}{figure} {self.unit}"
+        return f"{'≥ ' if self.at_least else '≈ ' if self.average else ''}{figure} {self.unit}"
 
 
 @dataclass
@@ -54,7 +56,14 @@ class TopicCost:
             "excluded": self.excluded,
             "undetermined": self.undetermined,
             "cost": [
-                {"unit": c.unit, "min": str(c.low), "max": str(c.high), "at_least": c.at_least, "text": c.text()}
+                {
+                    "unit": c.unit,
+                    "min": str(c.low),
+                    "max": str(c.high),
+                    "at_least": c.at_least,
+                    "average": c.average,
+                    "text": c.text(),
+                }
                 for c in self.costs.values()
             ],
             "figure_missing": self.figure_missing,
@@ -143,6 +152,7 @@ class Costing:
             cost.low += _sum(pc, low.filter(mask))
             cost.high += _sum(pc, high.filter(mask))
             cost.at_least = cost.at_least or a.kind == "minimum"
+            cost.average = cost.average or a.kind == "average"
         for topic, acc in by_topic.items():
             t = self.topics[topic]
             decided = acc["entitled"] | acc["obliged"]

@@ -20,7 +20,7 @@ from policyrules.expr import nodes as n
 from policyrules.facts.vocabulary import case_facts
 
 from ._deps import need
-from .columns import Col, ColumnCompiler, Context, Input, scaled
+from .columns import Col, ColumnCompiler, Context, Input, Unsupported, scaled
 from .masks import NONE, Masks
 
 STATES = ("not", "fired", "undetermined", "excluded", "withheld", "error")
@@ -31,6 +31,7 @@ OUTCOME_KINDS = ("entitlement", "obligation", "sanction")
 # The figures of each kind of amount, as the scalar result gives them.
 FIGURES: dict[str, tuple[str, ...]] = {
     "exact": ("value", "total"),
+    "average": ("value", "total"),
     "formula": ("value", "total"),
     "minimum": ("value", "total"),
     "range": ("min", "max", "total_min", "total_max"),
@@ -49,7 +50,8 @@ def figure_fields(rule: CompiledRule) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _fields(kind: str, counted: bool, actual: bool) -> tuple[str, ...]:
-    fields = FIGURES[kind]
+    # a kind of amount this module does not know: every figure column, filled by the scalar engine
+    fields = FIGURES.get(kind, ("value", "min", "max", "cap", "base", "total", "total_min", "total_max"))
     if counted:
         fields = ("count", *fields)
     else:
@@ -246,12 +248,14 @@ def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], An
 
     out: dict[str, Col] = {}
     used: list[Col] = []
+    if a.kind not in FIGURES:
+        raise Unsupported(f"amount kind {a.kind}")
     count = emit(a.count)
     if count is not None:
         out["count"] = count
         used.append(count)
     value: Optional[Col] = None
-    if a.kind in ("exact", "formula", "minimum"):
+    if a.kind in ("exact", "average", "formula", "minimum"):
         value = emit(a.value)
     elif a.kind == "range":
         out["min"], out["max"] = emit(a.min), emit(a.max)  # type: ignore[assignment]
@@ -272,7 +276,7 @@ def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], An
             if a.rate is not None:
                 rv, rs = scaled(a.rate)
                 value = Col("num", ctx.mul(base.val, rv), base.miss, base.scale + rs)
-    if a.kind in ("exact", "formula", "minimum") and value is not None:
+    if a.kind in ("exact", "average", "formula", "minimum") and value is not None:
         used.append(value)
     if value is not None:
         out["value"] = value
