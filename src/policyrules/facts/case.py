@@ -360,11 +360,6 @@ class Unit(BaseModel):
             a, b = getattr(self, small.split(".")[1]), getattr(self, large.split(".")[1])
             if a is not None and b is not None and a > b:
                 raise ValueError(f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})")
-        # Dispatched workers with "no dispatch" is a contradiction, not a case to decide: they would vanish silently.
-        if self.dispatch_counted_by == "no_dispatch" and (self.dispatched_disabled or 0) > 0:
-            raise ValueError(
-                f"dispatch_counted_by is no_dispatch but dispatched_disabled is {self.dispatched_disabled}"
-            )
         return self
 
 
