@@ -314,3 +314,15 @@ def test_configured_pack_is_served(tmp_path):
         assert "baotou_local" in ids and "baotou" in ids
         r = httpx.post(f"{url}/packs/baotou_local/evaluate?as_of=2024-06-01", json=EMPLOYER)
         assert r.json()["pack"] == "baotou_local"
+
+
+def test_a_defect_is_a_problem_document_too(monkeypatch):
+    from policyrules.interfaces.http.routers import meta
+
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(meta.Case, "model_json_schema", broken)
+    with running() as url:
+        body = problem_of(httpx.get(f"{url}/schema/case"), 500)
+    assert body["code"] == "internal_error" and "boom" not in body["detail"]

@@ -107,6 +107,11 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "invalid_parameter", "Invalid parameter", detail, items)
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # A defect, not the client's fault: the server log keeps the traceback, the client gets a problem document.
+    return problem(500, "internal_error", "Internal error", f"the server failed on this request ({type(exc).__name__})")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers; the most specific error type wins."""
     app.add_exception_handler(InputError, _input_error)
@@ -115,3 +120,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PolicyRulesError, _library_error)
     app.add_exception_handler(HTTPException, _starlette_http)
     app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(Exception, _unexpected)
