@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handwritten import baotou as by_hand  # noqa: E402
 
 from policyrules.backends.durable import evaluate as durable_evaluate  # noqa: E402
+from policyrules.engine.codegen import generated  # noqa: E402
 from policyrules.engine.evaluator import evaluate as native_evaluate  # noqa: E402
 from policyrules.engine.loading import load_pack  # noqa: E402
 from policyrules.facts.case import Case, flatten  # noqa: E402
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     pack = load_pack("baotou")
+    generated(pack)  # up front: the figures are the generated function's, not the warm-up's
     rng = random.Random(args.seed)
     cases = [to_case(*random_unit(rng)) for _ in range(args.cases)]
     facts = [flatten(c) for c in cases]

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from policyrules.check.citations import sources_dir
+from policyrules.engine import codegen
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -18,3 +19,9 @@ def sources() -> Path:
             pytest.fail("source texts not found (../shared/sources or $POLICYRULES_SOURCES)")
         pytest.skip("source texts not available on this machine")
     return found
+
+
+@pytest.fixture(autouse=True)
+def generated_code_from_the_first_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every evaluation in the tests runs the generated function, so every test is also a test of it."""
+    monkeypatch.setattr(codegen, "GENERATE_AFTER", 1)

@@ -94,6 +94,18 @@ def test_the_function_is_generated_once_per_content():
     assert codegen.generated(changed) is not codegen.generated(pack)
 
 
+def test_a_pack_object_is_generated_once_it_has_been_evaluated_often(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(codegen, "GENERATE_AFTER", 3)
+    pack = dataclasses.replace(load_pack("shanghai"), content_hash="never-generated")
+    first = [codegen.for_evaluation(pack) for _ in range(4)]
+    assert first[:2] == [None, None] and first[2] is not None and first[3] is first[2]
+    assert codegen.for_evaluation(dataclasses.replace(pack)) is first[2]  # same content: from the start
+    case = Case.model_validate({"unit": {"kind": "private_enterprise", "staff": 10}})
+    fresh = dataclasses.replace(pack, content_hash="never-generated-either")
+    results = [evaluate(fresh, case, pack.valid_from) for _ in range(3)]  # closures, closures, generated
+    assert results[0] == results[1] == results[2] == evaluate(fresh, case, pack.valid_from, reference=True)
+
+
 # ---- (c) differential: generated vs closures --------------------------------------------------
 
 

@@ -43,7 +43,7 @@ import operator
 import sys
 import typing
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from policyrules.dates import parse_iso_date
 from policyrules.errors import PolicyRulesError
@@ -570,7 +570,17 @@ def _settler(pack: CompiledPack, name: str) -> Callable[[dict[str, Any], list], 
 # ---- generation, cached ----
 
 _BY_CONTENT: dict[tuple[Any, ...], Generated] = {}
-_BY_OBJECT: dict[int, tuple[weakref.ref, Generated]] = {}
+_BY_OBJECT: dict[int, list[Any]] = {}  # id(pack) -> [weak reference, function or None, evaluations so far]
+
+GENERATE_AFTER = 200
+"""Evaluations of one pack object through the closures before its function is generated.
+
+Generating baotou's function costs about as much CPU as the generated code
+saves over a few hundred evaluations, so a one-off evaluation (the command
+line, a diff's memoised sub-packs) never pays for it; a batch, a service or
+a benchmark does, early. A pack whose content was generated already uses its
+function from the first evaluation.
+"""
 
 
 def _fingerprint(pack: CompiledPack) -> tuple[Any, ...]:
@@ -583,29 +593,44 @@ def _fingerprint(pack: CompiledPack) -> tuple[Any, ...]:
     return (pack.content_hash, rules, tuple(pack.derived), setters, pack.has_precedence)
 
 
-def generated(pack: CompiledPack) -> Generated:
-    """The pack's generated function, built on first use and cached per content."""
+def _entry(pack: CompiledPack) -> list[Any]:
     entry = _BY_OBJECT.get(id(pack))
     if entry is not None and entry[0]() is pack:
-        return entry[1]
-    key = _fingerprint(pack)
-    if key not in _BY_CONTENT:
-        gen = _Generator(pack)
-        collecting = gc.isenabled()
-        gc.disable()  # tens of thousands of short-lived nodes, no cycles: collecting them costs a third
-        try:
-            module = gen.module()
-            code = compile(module, f"<policyrules pack {pack.id} {pack.content_hash}>", "exec")
-        finally:
-            if collecting:
-                gc.enable()
-        # Executes only the module built above: one ``def``, no text from the pack as code.
-        exec(code, gen.ns)  # noqa: S102
-        _BY_CONTENT[key] = gen.ns["run"]  # the tree is dropped: tens of thousands of objects the collector would walk
-    fn = _BY_CONTENT[key]
+        return entry
     pid = id(pack)
-    _BY_OBJECT[pid] = (weakref.ref(pack, lambda _: _BY_OBJECT.pop(pid, None)), fn)
-    return fn
+    entry = [weakref.ref(pack, lambda _: _BY_OBJECT.pop(pid, None)), _BY_CONTENT.get(_fingerprint(pack)), 0]
+    _BY_OBJECT[pid] = entry
+    return entry
+
+
+def for_evaluation(pack: CompiledPack) -> Optional[Generated]:
+    """The function to evaluate ``pack`` with, or None while the closures are cheaper (``GENERATE_AFTER``)."""
+    entry = _entry(pack)
+    if entry[1] is None:
+        entry[2] += 1
+        if entry[2] >= GENERATE_AFTER:
+            return generated(pack)
+    return entry[1]
+
+
+def generated(pack: CompiledPack) -> Generated:
+    """The pack's generated function, built on first use and cached per content."""
+    entry = _entry(pack)
+    if entry[1] is not None:
+        return entry[1]
+    gen = _Generator(pack)
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of short-lived nodes, no cycles: collecting them costs a third
+    try:
+        module = gen.module()
+        code = compile(module, f"<policyrules pack {pack.id} {pack.content_hash}>", "exec")
+    finally:
+        if collecting:
+            gc.enable()
+    # Executes only the module built above: one ``def``, no text from the pack as code.
+    exec(code, gen.ns)  # noqa: S102
+    entry[1] = _BY_CONTENT[_fingerprint(pack)] = gen.ns["run"]  # the tree is dropped: the collector would walk it
+    return entry[1]
 
 
 def generated_source(pack: CompiledPack) -> str:

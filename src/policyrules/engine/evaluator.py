@@ -26,7 +26,7 @@ from policyrules.facts.case import Case, flatten
 from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 
-from .codegen import generated, shared_unknown
+from .codegen import Generated, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .result import (
@@ -95,9 +95,9 @@ class Run:
     undecided: Optional[list[tuple[CompiledRule, frozenset[str]]]] = None
 
 
-def run_generated(pack: CompiledPack, env: dict[str, Any]) -> Run:
+def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generated] = None) -> Run:
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
-    conditions, settled, errors, conflicts, fired, undecided = generated(pack)(env)
+    conditions, settled, errors, conflicts, fired, undecided = (fn or generated(pack))(env)
     rules = pack.rules
     run = Run(env, [rules[i] for i in fired], conditions, conflicts=conflicts)
     run.undecided = [(rules[i], missing) for i, missing in undecided]
@@ -163,16 +163,20 @@ def evaluate(pack: CompiledPack, case: Case, as_of: date, *, reference: bool = F
 def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, reference: bool = False) -> Result:
     """Evaluate flat facts that are valid by construction (a batch skips building a Case per row).
 
-    The Result's fields are built when first read (``DeferredResult``). ``reference=True``
-    matches rules with the closures instead of the generated function and builds the
-    Result at once: the same result, slower; the tests hold the two equal.
+    Rules are matched by the pack's generated function once the pack has been evaluated
+    often enough to pay for generating it (``codegen.GENERATE_AFTER``), by the closures
+    before; the Result's fields are built when first read (``DeferredResult``).
+    ``reference=True`` matches with the closures and builds the Result at once: the
+    same result, slower; the tests hold the two equal.
     """
     validity = validity_on(pack, as_of)
     if not validity.in_force:
         return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
     if reference:
         return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
-    run = run_generated(pack, facts_env(pack, facts, as_of))
+    fn = for_evaluation(pack)
+    env = facts_env(pack, facts, as_of)
+    run = run_rules(pack, env) if fn is None else run_generated(pack, env, fn)
     return DeferredResult.deferred(lambda: assemble(pack, as_of, validity, run))
 
 
