@@ -45,7 +45,14 @@ def api():
 @pytest.fixture(scope="module")
 def strict_api():
     """A server with small limits and one allowed origin."""
-    settings = Settings(max_body=2000, timeout=0.001, max_cases=5000, cors_origins=("http://portal.example",))
+    settings = Settings(
+        max_body=2000,
+        max_upload=4000,
+        max_rows=5,
+        timeout=0.001,
+        max_cases=5000,
+        cors_origins=("http://portal.example",),
+    )
     with running(settings) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
 
@@ -326,3 +333,73 @@ def test_a_defect_is_a_problem_document_too(monkeypatch):
     with running() as url:
         body = problem_of(httpx.get(f"{url}/schema/case"), 500)
     assert body["code"] == "internal_error" and "boom" not in body["detail"]
+
+
+# ── batch ────────────────────────────────────────────────────────────────
+
+TABLE = (
+    "unit.kind,unit.staff,unit.disabled_employees,unit.fiscally_funded,unit.is_concentrated_employment_unit,"
+    "place.monthly_minimum_wage\n"
+    "private_enterprise,200,6,false,false,1980\n"
+    "private_enterprise,100,1,false,false,1980\n"
+)
+
+
+def batch_post(client, table, **params):
+    params.setdefault("as_of", "2024-06-01")
+    return client.post("/packs/liaocheng/batch", params=params, content=table, headers={"content-type": "text/csv"})
+
+
+def test_batch_csv_in_csv_out(api):
+    pytest.importorskip("pyarrow")
+    import csv
+    import io
+
+    r = batch_post(api, TABLE, output="csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [row["reward.excess_quota"] for row in rows] == ["fired", "not"]  # 3 beyond the quota; 1 below it
+    summary = json.loads(r.headers["policyrules-summary"])
+    assert (summary["pack"], summary["rows"], summary["evaluated"]) == ("liaocheng", 2, 2)
+
+
+def test_batch_parquet_in_parquet_out(api):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    buffer = pa.BufferOutputStream()
+    pq.write_table(pacsv.read_csv(pa.py_buffer(TABLE.encode())), buffer)
+    r = api.post(
+        "/packs/liaocheng/batch?as_of=2024-06-01",
+        content=buffer.getvalue().to_pybytes(),
+        headers={"content-type": "application/vnd.apache.parquet"},
+    )
+    assert r.status_code == 200 and r.content[:4] == b"PAR1"
+    table = pq.read_table(pa.BufferReader(r.content))
+    assert table.column("reward.excess_quota").to_pylist() == ["fired", "not"]
+
+
+def test_batch_bad_values_listed_or_skipped(api):
+    pytest.importorskip("pyarrow")
+    bad = TABLE.replace("200,6", "200,six")
+    body = problem_of(batch_post(api, bad), 422)
+    assert body["code"] == "invalid_table" and "request body" in body["detail"] and "/tmp" not in body["detail"]
+    assert body["problems"][0]["loc"] == ["body", 0, "unit.disabled_employees"]
+    r = batch_post(api, bad, on_error="skip", output="csv")
+    assert r.status_code == 200 and json.loads(r.headers["policyrules-summary"])["bad_rows"] == 1
+    assert r.text.count("\n") == 2  # the header and the one good row
+
+
+def test_batch_limits_and_media(strict_api):
+    pytest.importorskip("pyarrow")
+    more = TABLE + "private_enterprise,100,1,false,false,1980\n" * 4  # 6 rows
+    with running(Settings(max_rows=5)) as url, httpx.Client(base_url=url) as client:
+        body = problem_of(batch_post(client, more), 413)
+        assert "limit of 5 rows" in body["detail"]
+        assert batch_post(client, TABLE).status_code == 200
+    body = problem_of(batch_post(strict_api, TABLE * 30), 413)  # over the upload limit in bytes
+    assert "4000 bytes" in body["detail"]
+    assert problem_of(batch_post(strict_api, TABLE), 503)["code"] == "timeout"
+    r = strict_api.post("/packs/liaocheng/batch", content=TABLE, headers={"content-type": "application/json"})
+    assert problem_of(r, 415)

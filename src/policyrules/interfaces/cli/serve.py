@@ -18,6 +18,8 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     settings = Settings(
         packs=tuple(args.pack),
         max_body=args.max_body,
+        max_upload=args.max_upload,
+        max_rows=args.max_rows,
         timeout=args.timeout,
         workers=args.workers,
         cors_origins=tuple(args.cors_origin),
@@ -48,6 +50,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--max-body", type=int, default=d.max_body, metavar="BYTES", help=f"largest request body (default {d.max_body})"
+    )
+    p.add_argument(
+        "--max-upload",
+        type=int,
+        default=d.max_upload,
+        metavar="BYTES",
+        help=f"largest batch upload (default {d.max_upload})",
+    )
+    p.add_argument(
+        "--max-rows", type=int, default=d.max_rows, metavar="N", help=f"most cases in one batch (default {d.max_rows})"
     )
     p.add_argument(
         "--timeout", type=float, default=d.timeout, metavar="SECONDS", help=f"work per request (default {d.timeout:g})"

@@ -15,7 +15,7 @@ from policyrules.facts.case import Case
 from . import problems
 from .catalogue import Catalogue
 from .limits import BodyLimit, Worker
-from .routers import compare, meta, packs, page
+from .routers import batch, compare, meta, packs, page
 from .settings import Settings
 from .state import Served
 
@@ -41,7 +41,7 @@ def build_app(settings: Settings) -> FastAPI:
     )
     app.state.served = served
     problems.install(app)
-    for router in (packs.router, compare.router, meta.router, page.router):
+    for router in (packs.router, batch.router, compare.router, meta.router, page.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_middleware(BodyLimit, max_body=settings.max_body, max_upload=settings.max_upload)

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from policyrules.errors import InputError, MissingExtra, PackNotFound, PolicyRulesError, Problem
+from policyrules.errors import InputError, MissingExtra, PackNotFound, PolicyRulesError, Problem, TableError
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -79,6 +79,17 @@ async def _input_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "invalid_input", "Invalid input", first + more, items)
 
 
+async def _table_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TableError)
+    items = [
+        {"loc": ["body", b.row, b.column], "row": b.row, "column": b.column, "value": b.value, "message": b.message}
+        for b in exc.bad
+    ]
+    more = f" ({exc.total} bad values in all)" if exc.total > len(exc.bad) else ""
+    first = str(exc).splitlines()[0] if exc.bad else "invalid table"
+    return problem(422, "invalid_table", "Invalid table", first + more, items)
+
+
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     return problem(404, "pack_not_found", "No such pack", str(exc))
 
@@ -115,6 +126,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Register the handlers; the most specific error type wins."""
     app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(TableError, _table_error)
     app.add_exception_handler(PackNotFound, _not_found)
     app.add_exception_handler(HttpProblem, _http_problem)
     app.add_exception_handler(PolicyRulesError, _library_error)
