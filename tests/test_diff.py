@@ -27,7 +27,7 @@ def test_excess_quota_reward_differs_in_amount_and_exclusions(jinan_baotou):
     text = "\n".join(t.differences)
     assert "8000 CNY per person" in text
     assert "5 month * place.monthly_minimum_wage CNY per person per year" in text
-    assert "fiscally funded units" in text  # baotou's exclusion
+    assert "财政供养单位" in text  # baotou's exclusion
 
 
 def test_tobacco_spacing_exemption_vs_half_distance(jinan_baotou):

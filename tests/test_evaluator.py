@@ -10,6 +10,7 @@ from policyrules.errors import PackError
 
 HEAD = """\
 id: {id}
+version: "1.0.0"
 {parent}jurisdiction: {{name: 测试市, level: city}}
 document: {{number: 测试〔2023〕1号, title: test, issuer: test, issued: "2023-01-01"}}
 validity:
@@ -34,26 +35,26 @@ def _rule_ids(body):
 
 CHAIN = """\
 derived:
-  required: {type: number, unit: person, description: quota}
-  excess: {type: number, unit: person, description: beyond quota}
+  required: {type: number, unit: person, description: {zh: quota, en: quota}}
+  excess: {type: number, unit: person, description: {zh: beyond quota, en: beyond quota}}
 rules:
   - id: c.excess
     topic: quota.counting
-    title: excess from required
+    title: {zh: excess from required, en: excess from required}
     derive: {fact: excess, value: "unit.disabled_employees - derived.required"}
     citation: {clause: 一, quote: 测试}
   - id: c.reward
     topic: reward.excess_quota
-    title: reward per excess person
+    title: {zh: reward per excess person, en: reward per excess person}
     when: "derived.excess >= 1"
     entitlement:
       to: unit
-      summary: 100 per excess person
+      summary: {zh: 100 per excess person, en: 100 per excess person}
       amount: {kind: exact, value: 100, unit: CNY, per: [person], count: derived.excess}
     citation: {clause: 一, quote: 测试}
   - id: c.required
     topic: quota.counting
-    title: required from staff
+    title: {zh: required from staff, en: required from staff}
     derive: {fact: required, value: "unit.staff * 0.015"}
     citation: {clause: 一, quote: 测试}
 """
@@ -80,17 +81,17 @@ def test_missing_input_travels_through_derived_facts(tmp_path):
 def test_cycle_is_a_load_error(tmp_path):
     body = """\
     derived:
-      a: {type: number, description: a}
-      b: {type: number, description: b}
+      a: {type: number, description: {zh: a, en: a}}
+      b: {type: number, description: {zh: b, en: b}}
     rules:
       - id: x.a
         topic: quota.counting
-        title: a from b
+        title: {zh: a from b, en: a from b}
         derive: {fact: a, value: "derived.b + 1"}
         citation: {clause: 一, quote: 测试}
       - id: x.b
         topic: quota.counting
-        title: b from a
+        title: {zh: b from a, en: b from a}
         derive: {fact: b, value: "derived.a + 1"}
         citation: {clause: 一, quote: 测试}
     """
@@ -100,17 +101,17 @@ def test_cycle_is_a_load_error(tmp_path):
 
 TWO_SETTERS = """\
 derived:
-  spacing: {{type: number, unit: m, description: spacing{precedence}}}
+  spacing: {{type: number, unit: m, description: {{zh: spacing, en: spacing}}{precedence}}}
 rules:
   - id: s.one
     topic: tobacco.retail_spacing
-    title: thirty
+    title: {{zh: thirty, en: thirty}}
     when: "place.district == '甲区'"
     derive: {{fact: spacing, value: 30}}
     citation: {{clause: 一, quote: 测试}}
   - id: s.two
     topic: tobacco.retail_spacing
-    title: twenty-five
+    title: {{zh: twenty-five, en: twenty-five}}
     when: "unit.staff >= 1"
     derive: {{fact: spacing, value: 25}}
     citation: {{clause: 一, quote: 测试}}
@@ -147,15 +148,15 @@ PARENT = """\
 rules:
   - id: p.reward
     topic: reward.excess_quota
-    title: parent reward
+    title: {zh: parent reward, en: parent reward}
     when: "unit.disabled_employees >= 1"
-    entitlement: {to: unit, summary: parent, amount: {kind: exact, value: 100, unit: CNY}}
+    entitlement: {to: unit, summary: {zh: parent, en: parent}, amount: {kind: exact, value: 100, unit: CNY}}
     citation: {clause: 一, quote: 测试}
   - id: p.report
     topic: quota.responsibility_report
-    title: parent duty
+    title: {zh: parent duty, en: parent duty}
     when: "unit.kind == 'state_owned_enterprise'"
-    obligation: {to: unit, summary: report}
+    obligation: {to: unit, summary: {zh: report, en: report}}
     citation: {clause: 一, quote: 测试}
 """
 
@@ -166,10 +167,10 @@ def test_child_inherits_and_overrides_by_topic(tmp_path):
     rules:
       - id: k.reward
         topic: reward.excess_quota
-        title: child reward
+        title: {zh: child reward, en: child reward}
         overrides: [p.reward]
         when: "unit.disabled_employees >= 1"
-        entitlement: {to: unit, summary: child, amount: {kind: exact, value: 8000, unit: CNY}}
+        entitlement: {to: unit, summary: {zh: child, en: child}, amount: {kind: exact, value: 8000, unit: CNY}}
         citation: {clause: 一, quote: 测试}
     """
     pack = load_pack(write_pack(tmp_path, child, id="kid", parent="parent"))
@@ -187,8 +188,8 @@ def test_same_topic_without_declared_precedence_is_a_load_error(tmp_path):
     rules:
       - id: k.reward
         topic: reward.excess_quota
-        title: child reward
-        entitlement: {to: unit, summary: child}
+        title: {zh: child reward, en: child reward}
+        entitlement: {to: unit, summary: {zh: child, en: child}}
         citation: {clause: 一, quote: 测试}
     """
     with pytest.raises(PackError, match="share topic 'reward.excess_quota'"):
@@ -200,8 +201,8 @@ def test_unknown_topic_and_unlisted_rule_are_load_errors(tmp_path):
     rules:
       - id: r.one
         topic: reward.exces_quota
-        title: typo in topic
-        entitlement: {to: unit, summary: x}
+        title: {zh: typo in topic, en: typo in topic}
+        entitlement: {to: unit, summary: {zh: x, en: x}}
         citation: {clause: 二, quote: 测试}
     """
     with pytest.raises(PackError) as info:

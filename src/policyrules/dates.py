@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_iso_date(value: object) -> date:
     """Accept a ``date`` or exactly ``YYYY-MM-DD``; anything else is a ValueError."""
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date, got a datetime ({value.isoformat()}); pass its .date()")
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _ISO.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            pass
+            raise ValueError(f"{value!r} is written YYYY-MM-DD but there is no such day") from None
     raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
 
 

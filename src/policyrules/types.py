@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -134,3 +134,42 @@ def _no_surrogates(value: str) -> str:
 
 Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_surrogates)]
 """Free text in a case: valid Unicode, at most 10,000 characters."""
+
+
+Lang = Literal["zh", "en"]
+"""A language the library speaks: Simplified Chinese (``zh``, the default) or English."""
+
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DEFAULT_LANG: Lang = "zh"
+
+
+def lang_from_accept_language(header: Optional[str]) -> Lang:
+    """The language to answer in for an HTTP ``Accept-Language`` header (default zh).
+
+    Ranges are taken in order of their q-value; the first that names zh or en
+    (``zh-CN``, ``zh-Hans``, ``en-GB``…) wins. Traditional-script ranges
+    (``zh-Hant``, ``zh-TW``, ``zh-HK``) still get zh: the texts exist in
+    Simplified Chinese and English only.
+    """
+    if not header:
+        return DEFAULT_LANG
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            ranked.append((-q, i, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        primary = tag.split("-")[0]
+        if primary in LANGS:
+            return primary  # type: ignore[return-value]
+        if tag == "*":
+            return DEFAULT_LANG
+    return DEFAULT_LANG

@@ -79,7 +79,7 @@ def matrix(packs: list[CompiledPack]) -> Matrix:
                 )
             )
         t = topics.get(topic)
-        rows.append(Row(topic=topic, zh=t.zh if t else "", definition=t.definition if t else "", cells=cells))
+        rows.append(Row(topic=topic, zh=t.label.zh if t else "", definition=t.definition if t else "", cells=cells))
     columns = [
         Column(pack=p.id, jurisdiction=p.jurisdiction.name, document=p.document.number, validity=validity_text(p))
         for p in packs

@@ -15,6 +15,7 @@ from policyrules.errors import ExpressionError, Location, PackError, Problem
 from policyrules.expr import BOOL, DATE, STRING, Type, check, compile_expr, number, parse
 from policyrules.facts.vocabulary import AS_OF, case_facts, suggestions
 from policyrules.pack.schema import Amount, DatedBound, Document, PackSpec, Rule
+from policyrules.types import DEFAULT_LANG, Lang
 from policyrules.units import DIMENSIONLESS, Dim, parse_unit
 
 from .model import (
@@ -23,7 +24,9 @@ from .model import (
     CompiledPack,
     CompiledRule,
     ParameterSeries,
+    RuleTexts,
     citation_of,
+    localize,
 )
 
 PathKey = tuple[Any, ...]
@@ -121,7 +124,10 @@ def compile_pack(
     content_hash: str,
     parent: Optional[CompiledPack] = None,
     source_path: Optional[str] = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> CompiledPack:
+    if parent is not None:
+        parent = localize(parent, lang)
     ctx = _Context(spec, parent, locator)
     if parent is None and spec.parent is not None:
         ctx.error(f"parent pack {spec.parent!r} was not loaded", ("parent",))
@@ -129,7 +135,7 @@ def compile_pack(
     sources, inherited = _merge_rules(ctx, spec, parent, locator)
     rules: dict[str, CompiledRule] = {r.id: r for r in inherited}
     for src in sources:
-        compiled = _compile_rule(ctx, src, topics)
+        compiled = _compile_rule(ctx, src, topics, lang)
         if compiled is not None:
             rules[compiled.id] = compiled
 
@@ -156,6 +162,7 @@ def compile_pack(
         parent=parent,
         source_path=source_path,
         rule_index={r.id: r for r in ordered},
+        lang=lang,
     )
 
 
@@ -204,7 +211,7 @@ def _merge_rules(
     return own, [r for r in parent.rules if r.id not in overridden]
 
 
-def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Optional[CompiledRule]:
+def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lang) -> Optional[CompiledRule]:
     rule = src.rule
     ok = True
     if rule.topic not in topics:
@@ -218,7 +225,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
     common: dict[str, Any] = dict(
         id=rule.id,
         topic=rule.topic,
-        title=rule.title,
+        title=rule.title.pick(lang),
         kind=rule.kind,
         citation=citation_of(rule.citation, src.document),
         notes=tuple(rule.notes),
@@ -248,7 +255,9 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
                 ok = False
         if when is None or value is None or not ok:
             return None
-        return CompiledRule(when=when[0], derive_fact=rule.derive.fact, derive_value=value[0], **common)
+        return CompiledRule(
+            when=when[0], derive_fact=rule.derive.fact, derive_value=value[0], texts=RuleTexts(rule.title), **common
+        )
 
     if rule.exclusion is not None:
         if rule.exclusion.topic_excluded not in topics:
@@ -264,7 +273,8 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
         return CompiledRule(
             when=when[0],
             excluded_topic=rule.exclusion.topic_excluded,
-            summary=rule.exclusion.summary,
+            summary=rule.exclusion.summary.pick(lang),
+            texts=RuleTexts(rule.title, rule.exclusion.summary),
             to=rule.exclusion.to,
             **common,
         )
@@ -320,7 +330,8 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str]) -> Option
         duration_used=duration_used,
         limit_used=limit_used,
         met_when=met_when,
-        summary=outcome.summary,
+        summary=outcome.summary.pick(lang),
+        texts=RuleTexts(rule.title, outcome.summary),
         to=outcome.to,
         **common,
     )

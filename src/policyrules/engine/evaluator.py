@@ -171,7 +171,14 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     """
     validity = validity_on(pack, as_of)
     if not validity.in_force:
-        return Result(pack=pack.id, pack_hash=pack.content_hash, as_of=as_of, validity=validity)
+        return Result(
+            pack=pack.id,
+            pack_version=pack.version,
+            pack_hash=pack.content_hash,
+            lang=pack.lang,
+            as_of=as_of,
+            validity=validity,
+        )
     if reference:
         return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
     fn = for_evaluation(pack)
@@ -235,7 +242,9 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
     entitlements = _hold_undecided(pack, entitlements, run, undetermined)
     return Result(
         pack=pack.id,
+        pack_version=pack.version,
         pack_hash=pack.content_hash,
+        lang=pack.lang,
         backend=backend,
         as_of=as_of,
         validity=validity,
@@ -407,7 +416,7 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
         topic=rule.topic,
         title=rule.title,
         to=outcome.to,
-        summary=outcome.summary,
+        summary=rule.summary,
         amount=amount,
         duration=duration,
         limit=limit,

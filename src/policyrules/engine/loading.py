@@ -16,15 +16,21 @@ from policyrules.pack.files import pack_path, read_pack_document, rules_dir
 from policyrules.pack.schema import PackSpec
 from policyrules.pack.topics import load_topics
 from policyrules.reading.validate import validate_model
+from policyrules.types import DEFAULT_LANG, Lang
 
 from .compiler import compile_pack
-from .model import CompiledPack
+from .model import CompiledPack, localize
 
 
-def load_pack(name_or_path: str | os.PathLike[str]) -> CompiledPack:
-    """Load, validate and compile a pack by shipped name or file path (cached)."""
+def load_pack(name_or_path: str | os.PathLike[str], lang: Lang = DEFAULT_LANG) -> CompiledPack:
+    """Load, validate and compile a pack by shipped name or file path (cached), its words in ``lang``."""
     path = pack_path(name_or_path).resolve()
-    return _load_cached(path, path.stat().st_mtime_ns)
+    return _localized(path, path.stat().st_mtime_ns, lang)
+
+
+@lru_cache(maxsize=64)
+def _localized(path: Path, mtime: int, lang: Lang) -> CompiledPack:
+    return localize(_load_cached(path, mtime), lang)
 
 
 @lru_cache(maxsize=64)

@@ -5,7 +5,7 @@ Nothing here knows about YAML or files; expressions are already closures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -22,8 +22,10 @@ from policyrules.pack.schema import (
     Jurisdiction,
     Outcome,
     PackSpec,
+    Text,
     Validity,
 )
+from policyrules.types import DEFAULT_LANG, Lang
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,21 @@ class ResolvedCitation:
 
 
 @dataclass(frozen=True)
+class RuleTexts:
+    """A rule's words in both languages; the compiled rule carries one of them."""
+
+    title: Text
+    summary: Optional[Text] = None
+
+    def pick(self, lang: Lang) -> tuple[str, str]:
+        return self.title.pick(lang), self.summary.pick(lang) if self.summary else ""
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     id: str
     topic: str
-    title: str
+    title: str  # in the pack's language (``CompiledPack.lang``); ``texts`` holds both
     kind: str  # derive | entitlement | obligation | sanction | exclusion
     when: CompiledExpr
     citation: ResolvedCitation
@@ -79,8 +92,9 @@ class CompiledRule:
     limit_used: Optional[CompiledExpr] = None
     met_when: Optional[CompiledExpr] = None
     excluded_topic: Optional[str] = None  # exclusions
-    summary: str = ""
+    summary: str = ""  # in the pack's language, like ``title``
     to: str = ""
+    texts: Optional[RuleTexts] = None
     resolves: tuple[str, ...] = ()  # derived facts whose setters are all done after this rule
     alongside: tuple[str, ...] = ()  # rules of the same topic declared to apply together with this one
     defined_at: Optional[Location] = None  # where the rule is written, for findings
@@ -133,6 +147,11 @@ class CompiledPack:
     parent: Optional[CompiledPack] = None
     source_path: Optional[str] = None
     rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+    lang: Lang = DEFAULT_LANG  # the language of every rule's title and summary
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
 
     def rule(self, rule_id: str) -> CompiledRule:
         return self.rule_index[rule_id]
@@ -174,3 +193,23 @@ class CompiledPack:
 
 def citation_of(c: Citation, document: Document) -> ResolvedCitation:
     return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external)
+
+
+def localize(pack: CompiledPack, lang: Lang) -> CompiledPack:
+    """The same compiled pack with every title and summary in ``lang`` (parents included).
+
+    Only words change: the compiled expressions are shared, so this costs a
+    copy of each rule record, not a compilation.
+    """
+    if pack.lang == lang:
+        return pack
+    parent = localize(pack.parent, lang) if pack.parent is not None else None
+    rules = tuple(_localize_rule(r, lang) for r in pack.rules)
+    return replace(pack, rules=rules, parent=parent, rule_index={r.id: r for r in rules}, lang=lang)
+
+
+def _localize_rule(rule: CompiledRule, lang: Lang) -> CompiledRule:
+    if rule.texts is None:
+        return rule
+    title, summary = rule.texts.pick(lang)
+    return replace(rule, title=title, summary=summary)

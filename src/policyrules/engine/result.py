@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policyrules.types import Number
+from policyrules.types import Lang, Number
 
 FactValue = Union[bool, Number, str, date]
 
@@ -130,7 +130,9 @@ class Validity(_Out):
 
 class Result(_Out):
     pack: str
-    pack_hash: str
+    pack_version: str = Field(description="the pack's own version, as its file states it")
+    pack_hash: str = Field(description="content hash of the pack file (and its parents): what exactly was run")
+    lang: Lang = Field(description="the language of titles and summaries; quotes are as printed")
     backend: str = "native"
     as_of: date
     validity: Validity

@@ -40,11 +40,11 @@ def topics_page() -> str:
     lines = [
         HEADER + "# Topics\n",
         "Every rule names one topic from `rules/topics.yaml`; rules of the same topic in two packs are compared in diffs.\n",
-        "| topic | 中文 | definition |",
-        "|---|---|---|",
+        "| topic | 中文 | English | definition |",
+        "|---|---|---|---|",
     ]
     for name, topic in sorted(load_topics(rules_dir() / "topics.yaml").items()):
-        lines.append(f"| `{name}` | {topic.zh} | {topic.definition} |")
+        lines.append(f"| `{name}` | {topic.label.zh} | {topic.label.en} | {topic.definition} |")
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, model_validator
 
-from policyrules.types import STRICT, IsoDate, Number
+from policyrules.types import STRICT, IsoDate, Lang, Number
 
 Expr = Annotated[str, Field(min_length=1, description="an expression in the policyrules expression language")]
 NumberOrExpr = Union[Number, Expr]
@@ -21,6 +21,38 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 
 class Model(BaseModel):
     model_config = STRICT
+
+
+_LANG_NAMES = {"zh": "zh (Simplified Chinese)", "en": "en (English)"}
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class Text(Model):
+    """A phrase in both languages results are given in: Simplified Chinese first, English second.
+
+    Written ``{zh: …, en: …}``. Quotes are not ``Text``: they stay as printed.
+    """
+
+    zh: str = Field(min_length=1, description="Simplified Chinese")
+    en: str = Field(min_length=1, description="English")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_languages(cls, data: object) -> object:
+        if isinstance(data, str):
+            lacking = "en (English)" if _has_han(data) else "zh (Simplified Chinese)"
+            raise ValueError(f"give this text in both languages, {{zh: …, en: …}}; a plain string lacks {lacking}")
+        if isinstance(data, dict):
+            lacking = [_LANG_NAMES[k] for k in ("zh", "en") if not data.get(k)]
+            if lacking:
+                raise ValueError(f"text lacks {' and '.join(lacking)}; write {{zh: …, en: …}}")
+        return data
+
+    def pick(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 class Citation(Model):
@@ -92,7 +124,7 @@ class DerivedFact(Model):
     type: Literal["number", "bool", "string", "date"]
     unit: Optional[str] = None
     choices: Optional[list[str]] = None
-    description: str
+    description: Text
     precedence: list[str] = Field(
         default=[], description="when several rules set this fact, the first of these that fires wins"
     )
@@ -174,7 +206,7 @@ class Outcome(Model):
     """An entitlement, obligation or sanction."""
 
     to: Literal["person", "unit"] = Field(description="who receives it or bears it")
-    summary: str = Field(description="one line in plain words")
+    summary: Text = Field(description="one line in plain words")
     amount: Optional[Amount] = Field(
         default=None, description="absent for benefits with no amount (priority, exemption)"
     )
@@ -188,7 +220,7 @@ class Outcome(Model):
 
 class Exclusion(Model):
     to: Literal["person", "unit"]
-    summary: str
+    summary: Text
     topic_excluded: Id = Field(description="the topic of the benefit this case is excluded from")
 
 
@@ -200,7 +232,7 @@ class Derive(Model):
 class Rule(Model):
     id: Id
     topic: Id
-    title: str
+    title: Text
     when: Expr = "true"
     derive: Optional[Derive] = None
     entitlement: Optional[Outcome] = None
@@ -271,6 +303,10 @@ class LedgerEntry(Model):
 
 class PackSpec(Model):
     id: Id
+    version: str = Field(
+        pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$",
+        description="the pack's own version (MAJOR.MINOR.PATCH); its changes are listed in CHANGELOG.md",
+    )
     parent: Optional[Id] = Field(default=None, description="pack whose rules this pack inherits")
     jurisdiction: Jurisdiction
     document: Document

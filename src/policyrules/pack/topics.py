@@ -11,11 +11,13 @@ from policyrules.errors import InputError, PackError
 from policyrules.reading.yamlsource import read_document
 from policyrules.types import STRICT
 
+from .schema import Text
+
 
 class Topic(BaseModel):
     model_config = STRICT
+    label: Text
     definition: str
-    zh: str
 
 
 class TopicList(RootModel[dict[str, Topic]]):

@@ -17,7 +17,15 @@ from .boundary import _Evaluation
 def evaluate_in_process(pack: CompiledPack, case: Case, as_of: date) -> Result:
     validity = validity_on(pack, as_of)
     if not validity.in_force:  # no rule is matched outside the validity, as natively
-        return Result(pack=pack.id, pack_hash=pack.content_hash, backend="durable", as_of=as_of, validity=validity)
+        return Result(
+            pack=pack.id,
+            pack_version=pack.version,
+            pack_hash=pack.content_hash,
+            lang=pack.lang,
+            backend="durable",
+            as_of=as_of,
+            validity=validity,
+        )
     env = initial_env(pack, case, as_of)
     with engine._LOCK:
         dpack = engine._register(pack)
