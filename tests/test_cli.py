@@ -17,7 +17,7 @@ def test_list_json(capsys):
 def test_validate_all_packs(capsys, sources):
     assert main(["validate", "--sources", str(sources), "--require-sources"]) == 0
     out = capsys.readouterr().out
-    assert "✔ baotou" in out and "quotes verified" in out
+    assert "✔ baotou" in out and "51/51 条引文已与原文核对" in out
 
 
 def test_explain_terminal_output(capsys):
@@ -46,7 +46,7 @@ def test_explain_unknown_rule(capsys):
 def test_evaluate_terminal_output(capsys):
     assert main(["evaluate", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "--as-of", "2024-06-01"]) == 0
     out = capsys.readouterr().out
-    assert "29700" in out and "Entitlements" in out
+    assert "29700" in out and "权益" in out
 
 
 def test_schema_is_json_schema(capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 from policyrules.engine.model import CompiledPack
@@ -20,7 +21,11 @@ def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> 
 
         return evaluate(pack, case, as_of)
     if backend == "durable":
+        if sys.version_info >= (3, 13):
+            raise BackendError("the durable backend needs durable-rules, which runs on Python < 3.13 only")
         try:
+            import durable.engine  # noqa: F401  (the C extension: fail here, not inside a run)
+
             from .durable import evaluate as durable_evaluate
         except ImportError as exc:
             raise BackendError(

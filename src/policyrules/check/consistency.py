@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Callable, Literal, Optional, Protocol
 
 from pydantic import ValidationError
 
@@ -92,7 +92,17 @@ def check_pack(name_or_path: str | Path, sources: Optional[Path] = None) -> list
     return check(pack, sources)
 
 
-def check(pack: CompiledPack, sources: Optional[Path] = None) -> list[Finding]:
+class _Loaded(Protocol):
+    """A loaded pack as ``policyrules.load_pack`` returns it."""
+
+    @property
+    def compiled(self) -> CompiledPack: ...
+
+
+def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[Finding]:
+    """Findings for a pack: a ``policyrules.Pack`` or the compiled pack it holds."""
+    if not isinstance(pack, CompiledPack):
+        pack = pack.compiled
     own = [r for r in pack.rules if r.pack_id == pack.id]
     findings: list[Finding] = []
     for rule in own:

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from policyrules.engine.model import CompiledExpr, CompiledPack
@@ -35,6 +34,24 @@ from policyrules.expr import compile_expr, names
 from policyrules.expr import nodes as n
 from policyrules.facts.case import AT_MOST, Case
 from policyrules.facts.vocabulary import case_facts
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+else:
+
+    class _Hypothesis:
+        """hypothesis.strategies, imported when a strategy is first built: importing this module needs no extra."""
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                from hypothesis import strategies
+            except ImportError:
+                raise ImportError(
+                    "policyrules.testing builds hypothesis strategies: pip install 'policyrules[testing]'"
+                ) from None
+            return getattr(strategies, name)
+
+    st = _Hypothesis()
 
 __all__ = ["AT_MOST", "BOUNDARIES", "as_of_dates", "boundary_values", "cases", "evaluations", "pack_constants"]
 
@@ -251,7 +268,7 @@ def _compiled(pack: Any) -> CompiledPack | None:
     return pack if isinstance(pack, CompiledPack) else pack.compiled
 
 
-_Values = tuple[tuple[tuple[str, ...], st.SearchStrategy[Any]], ...]
+_Values = tuple[tuple[tuple[str, ...], "st.SearchStrategy[Any]"], ...]
 _VALUES: dict[tuple[str, str] | None, _Values] = {}
 
 

@@ -34,11 +34,11 @@ def structural_rich(d: StructuralDiff, console: Console) -> None:
         f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
         f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})"
     )
-    table = Table(show_lines=True, expand=True)
+    table = Table(show_lines=True, expand=console.is_terminal)
     table.add_column("topic", ratio=2, overflow="fold")
-    table.add_column(d.a.id, ratio=4)
-    table.add_column(d.b.id, ratio=4)
-    table.add_column("differences", ratio=4)
+    table.add_column(d.a.id, ratio=4, overflow="fold")
+    table.add_column(d.b.id, ratio=4, overflow="fold")
+    table.add_column("differences", ratio=4, overflow="fold")
     for t in d.topics:
         a = "\n".join(_rule_lines(t.a)) or "—"
         b = "\n".join(_rule_lines(t.b)) or "—"
@@ -89,7 +89,7 @@ def _side_text(side: Side) -> str:
 
 def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
     console.print(f"[bold]{escape(d.a)}[/] vs [bold]{escape(d.b)}[/]: {d.cases} cases, seed {d.seed}")
-    table = Table(show_lines=True, expand=True)
+    table = Table(show_lines=True, expand=console.is_terminal)
     for col, ratio in (("topic", 2), ("differ", 1), ("minimal case", 4), (d.a, 4), (d.b, 4)):
         table.add_column(col, ratio=ratio, overflow="fold")
     for t in d.topics:
@@ -295,10 +295,10 @@ def matrix_html(m: Matrix) -> str:
 
 
 def matrix_rich(m: Matrix, console: Console) -> None:
-    table = Table(show_lines=True)
+    table = Table(show_lines=True, expand=console.is_terminal)
     table.add_column("topic", overflow="fold")
     for c in m.columns:
-        table.add_column(c.pack)
+        table.add_column(c.pack, overflow="fold")
     for row in m.rows:
         table.add_row(escape(row.topic), *[escape(c.text) for c in row.cells])
     console.print(table)

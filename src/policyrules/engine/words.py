@@ -5,7 +5,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
+from policyrules.types import Lang
+
 from .result import AmountOut
+
+# Units as a Chinese reader says them; a unit not listed is shown as written.
+UNIT_ZH = {
+    "CNY": "元",
+    "person": "人",
+    "year": "年",
+    "month": "月",
+    "day": "天",
+    "m": "米",
+    "session": "次",
+    "time": "次",
+    "household": "户",
+    "post": "个岗位",
+    "institution": "个机构",
+    "hour": "小时",
+    "1": "",
+}
+
+
+def unit_text(unit: Optional[str], lang: Lang = "en") -> str:
+    if unit is None:
+        return ""
+    return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
 
 
 def number_text(value: Optional[Decimal]) -> str:
@@ -21,8 +46,48 @@ def _unit(unit: Optional[str], per: list[str]) -> str:
     return " ".join(words)
 
 
-def format_amount_plain(a: AmountOut) -> str:
+def _unit_zh(unit: Optional[str], per: list[str]) -> str:
+    # 元/人/年: the amount per each of ``per`` in turn
+    return "".join([unit_text(unit, "zh")] + [f"/{unit_text(p, 'zh') or p}" for p in per])
+
+
+def format_amount_zh(a: AmountOut) -> str:
+    """An amount in Chinese, with its figure when known (no markup)."""
+    unit = _unit_zh(a.unit, a.per)
+    if a.kind == "no_figure":
+        return f"未给出金额——{a.reference}"
+    if a.kind == "range":
+        text = f"{number_text(a.min)}–{number_text(a.max)} {unit}"
+    elif a.kind == "cap":
+        text = f"最高 {number_text(a.cap)} {unit}"
+        if a.value is not None:
+            text = f"{number_text(a.value)} {unit}（按实际，最高 {number_text(a.cap)}）"
+    elif a.kind == "minimum":
+        text = f"至少 {number_text(a.value)} {unit}"
+    elif a.kind == "share":
+        text = f"{number_text(a.value)} {unit}（{a.expression}）"
+    else:
+        text = f"{number_text(a.value)} {unit}"
+        if a.value is None or a.kind == "formula":
+            text += f"（= {a.expression}）"
+    if a.count is not None:
+        if a.total is not None:
+            total = number_text(a.total)
+        elif a.total_min is not None:
+            total = f"{number_text(a.total_min)}–{number_text(a.total_max)}"
+        else:
+            total = "?"
+        counted = unit_text(a.per[0], "zh") if a.per else ""
+        text += f" × {number_text(a.count)} {counted} = {total} {_unit_zh(a.unit, a.per[1:])}"
+    if a.missing:
+        text += f"（缺少：{'、'.join(a.missing)}）"
+    return text.strip()
+
+
+def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     """An amount as a reader would say it, with its figure when known (no markup)."""
+    if lang == "zh":
+        return format_amount_zh(a)
     unit = _unit(a.unit, a.per)
     if a.kind == "no_figure":
         return f"no figure given — {a.reference}"

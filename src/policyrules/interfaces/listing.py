@@ -14,6 +14,7 @@ class PackSummary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
+    version: str
     parent: Optional[str]
     jurisdiction: str
     level: str
@@ -28,6 +29,7 @@ class PackSummary(BaseModel):
 def pack_summary(p: CompiledPack) -> PackSummary:
     return PackSummary(
         id=p.id,
+        version=p.version,
         parent=p.parent.id if p.parent else None,
         jurisdiction=p.jurisdiction.name,
         level=p.jurisdiction.level,

@@ -1,122 +1,274 @@
-"""Terminal rendering of results and explanations (rich). JSON output does not come through here."""
+"""Results and explanations for people: rich tables on a terminal, plain text or Markdown elsewhere.
+
+JSON output does not come through here. Every id, 文号, clause and quote is
+written in full: on a terminal the cells wrap, elsewhere nothing is cut.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.tree import Tree
 
 from policyrules.engine.explain import ExplainReport, Trace
-from policyrules.engine.result import AmountOut, OutcomeOut, Result
-from policyrules.engine.words import format_amount_plain, number_text
+from policyrules.engine.result import OutcomeOut, Result
+from policyrules.engine.words import format_amount_plain, number_text, unit_text
+from policyrules.types import Lang
+
+from .output import column, table, word
 
 _MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
+_PLAIN_MARK = {"true": "✔", "false": "✘", "unknown": "?"}
 
 
-def format_amount(a: AmountOut) -> str:
-    """The same, as terminal markup."""
-    return escape(format_amount_plain(a))
+def _colon(lang: Lang) -> str:
+    return "：" if lang == "zh" else ": "
 
 
-def _details(o: OutcomeOut) -> str:
-    parts = []
+def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
+    """Amount, duration, limit, funding, deadline and status, each labelled (plain text)."""
+    zh = lang == "zh"
+    parts: list[tuple[str, str]] = []
     if o.amount is not None:
-        parts.append(format_amount(o.amount))  # already escaped
+        parts.append((word("amount", lang), format_amount_plain(o.amount, lang)))
     if o.duration is not None:
         d = o.duration
-        text = f"for at most {number_text(d.max) if d.max is not None else d.max_expression} {d.unit}"
+        most = number_text(d.max) if d.max is not None else d.max_expression
+        text = f"最长 {most} {unit_text(d.unit, lang)}" if zh else f"at most {most} {d.unit}"
         if d.remaining is not None:
-            text += f" ({number_text(d.remaining)} left)"
-        text = escape(text)
+            left = number_text(d.remaining)
+            text += f"（剩余 {left} {unit_text(d.unit, lang)}）" if zh else f" ({left} left)"
         if d.missing:
-            text += f" [yellow](missing: {escape(', '.join(d.missing))})[/]"
-        parts.append(text)
+            text += f"（缺少：{'、'.join(d.missing)}）" if zh else f" (missing: {', '.join(d.missing)})"
+        parts.append((word("duration", lang), text))
     if o.limit is not None:
-        parts.append(f"at most {o.limit.max} per {o.limit.per} (used {number_text(o.limit.used)})")
+        used = number_text(o.limit.used)
+        per = unit_text(o.limit.per, lang)
+        text = (
+            f"每{per}最多 {o.limit.max} 次（已用 {used}）"
+            if zh
+            else f"at most {o.limit.max} per {o.limit.per} (used {used})"
+        )
+        parts.append((word("limit", lang), text))
     if o.funding:
-        parts.append(escape("funded " + ", ".join(f"{f.payer} {number_text(f.share * 100)}%" for f in o.funding)))
+        parts.append((word("funded", lang), ", ".join(f"{f.payer} {number_text(f.share * 100)}%" for f in o.funding)))
     if o.deadline is not None:
-        parts.append(f"by {o.deadline.isoformat()}")
+        parts.append((word("deadline", lang), o.deadline.isoformat()))
     if o.status is not None:
-        parts.append(f"status: {o.status}")
-    return "\n".join(parts) or "—"
+        status = {"met": "已履行", "unmet": "未履行", "unknown": "无法判断"}[o.status] if zh else o.status
+        parts.append((word("status", lang), status))
+    return parts
 
 
-def print_result(result: Result, console: Console) -> None:
+def _header(result: Result, lang: Lang) -> str:
     v = result.validity
-    until = v.valid_until.isoformat() if v.valid_until else "no end stated"
-    console.print(
-        f"[bold]{result.pack}[/] as of {result.as_of.isoformat()} "
-        f"(in force {v.valid_from.isoformat()} – {until}; pack {result.pack_hash})"
+    until = v.valid_until.isoformat() if v.valid_until else word("no_end", lang)
+    if lang == "zh":
+        return (
+            f"{result.pack} {result.pack_version}（内容哈希 {result.pack_hash}）"
+            f" 评估日期 {result.as_of.isoformat()}；有效期 {v.valid_from.isoformat()} – {until}"
+        )
+    return (
+        f"{result.pack} {result.pack_version} (hash {result.pack_hash}) as of {result.as_of.isoformat()}"
+        f" (in force {v.valid_from.isoformat()} – {until})"
     )
-    if not v.in_force:
-        console.print(f"[yellow]Not in force:[/] {escape(v.reason or '')}")
+
+
+def _not_in_force(result: Result, lang: Lang) -> str:
+    c = _colon(lang)
+    return (
+        f"{word('not_in_force', lang)}{c}{result.validity.reason or ''}（{word('try_as_of', lang)}）"
+        if lang == "zh"
+        else (f"{word('not_in_force', lang)}{c}{result.validity.reason or ''} ({word('try_as_of', lang)})")
+    )
+
+
+def _to(who: str, lang: Lang) -> str:
+    return word(who, lang) if who in ("person", "unit") else who
+
+
+def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, list[tuple[str, str]]]]]]:
+    """The result as headed lists of items, each a title and labelled lines: what text and Markdown share."""
+    out: list[tuple[str, list[tuple[str, list[tuple[str, str]]]]]] = []
+    for key, outcomes in (
+        ("entitlements", result.entitlements),
+        ("obligations", result.obligations),
+        ("sanctions", result.sanctions),
+    ):
+        items = []
+        for o in outcomes:
+            lines = [
+                (
+                    word("rule", lang),
+                    f"{o.rule}（{word('topic', lang)} {o.topic}，{word('to', lang)} {_to(o.to, lang)}）"
+                    if lang == "zh"
+                    else f"{o.rule} ({word('topic', lang)} {o.topic}, {word('to', lang)} {_to(o.to, lang)})",
+                ),
+                (word("what", lang), o.summary),
+            ]
+            lines += _details(o, lang)
+            lines += [
+                (word("citation", lang), f"{o.citation.document} {o.citation.clause}"),
+                (word("quote", lang), o.citation.quote),
+            ]
+            items.append((o.title, lines))
+        if items:
+            out.append((word(key, lang), items))
+    if result.exclusions:
+        items = []
+        for x in result.exclusions:
+            lines = [
+                (word("rule", lang), x.rule),
+                (word("excluded", lang), x.topic_excluded),
+                (word("why", lang), x.summary),
+            ]
+            if x.withheld:
+                lines.append((word("withholds", lang), ", ".join(x.withheld)))
+            lines += [
+                (word("citation", lang), f"{x.citation.document} {x.citation.clause}"),
+                (word("quote", lang), x.citation.quote),
+            ]
+            items.append((x.title, lines))
+        out.append((word("exclusions", lang), items))
+    return out
+
+
+def _tail(result: Result, lang: Lang) -> list[str]:
+    """Conflicts, errors, undecided rules and derived facts, as plain lines."""
+    c = _colon(lang)
+    lines = []
+    for k in result.conflicts:
+        lines.append(
+            f"{word('conflict', lang)}{c}{k.fact} {word('set_to', lang)} {', '.join(k.values)}，"
+            f"{word('by', lang)} {', '.join(k.rules)}"
+        )
+    for e in result.errors:
+        lines.append(f"{word('error_in', lang)} {e.rule}{c}{e.message}")
+    if result.undetermined:
+        head = f"{len(result.undetermined)} {word('undecided', lang)}"
+        lines.append(head + c.strip() if lang == "zh" else head + ":")
+        for u in result.undetermined:
+            lines.append(
+                f"  {u.rule}（{u.title}）{word('needs', lang)}{c}{', '.join(u.missing)}"
+                if lang == "zh"
+                else f"  {u.rule} ({u.title}): {word('needs', lang)} {', '.join(u.missing)}"
+            )
+    known = {k: v for k, v in result.derived.items() if v is not None}
+    if known:
+        lines.append(f"{word('derived', lang)}{c}" + ", ".join(f"{k}={v}" for k, v in known.items()))
+    return lines
+
+
+def result_text(result: Result, lang: Lang) -> str:
+    """The result as plain text: one labelled line per fact, nothing cut, for pipes, files and logs."""
+    c = _colon(lang)
+    lines = [_header(result, lang)]
+    if not result.validity.in_force:
+        return "\n".join([*lines, _not_in_force(result, lang)]) + "\n"
+    for heading, items in _sections(result, lang):
+        lines += ["", heading]
+        for title, fields in items:
+            lines.append(f"- {title}")
+            lines += [
+                f"  {label}{c if label else '  '}{value}" if label else f"  {' ' * 4}{value}" for label, value in fields
+            ]
+    tail = _tail(result, lang)
+    if tail:
+        lines += ["", *tail]
+    return "\n".join(lines) + "\n"
+
+
+def result_markdown(result: Result, lang: Lang) -> str:
+    """The result as Markdown: a heading per kind of outcome, a list item per outcome."""
+    lines = [f"# {_md(_header(result, lang))}", ""]
+    if not result.validity.in_force:
+        return "\n".join([*lines, _md(_not_in_force(result, lang))]) + "\n"
+    for heading, items in _sections(result, lang):
+        lines += [f"## {heading}", ""]
+        for title, fields in items:
+            lines.append(f"- **{_md(title)}**")
+            for label, value in fields:
+                lines.append(f"  - {label}: {_md(value)}")
+        lines.append("")
+    tail = _tail(result, lang)
+    if tail:
+        lines += [line if line.startswith("  ") else line for line in ("```text", *tail, "```")]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("<", "&lt;")
+
+
+def print_result(result: Result, console: Console, lang: Lang = "zh") -> None:
+    """On a terminal, tables whose cells wrap; elsewhere the plain text of :func:`result_text`."""
+    if not console.is_terminal:
+        console.out(result_text(result, lang), end="")
         return
-    for title, outcomes in (
-        ("Entitlements", result.entitlements),
-        ("Obligations", result.obligations),
-        ("Sanctions", result.sanctions),
+    console.print(f"[bold]{escape(_header(result, lang))}[/]")
+    if not result.validity.in_force:
+        console.print(f"[yellow]{escape(_not_in_force(result, lang))}[/]")
+        return
+    for key, outcomes in (
+        ("entitlements", result.entitlements),
+        ("obligations", result.obligations),
+        ("sanctions", result.sanctions),
     ):
         if not outcomes:
             continue
-        table = Table(title=title, show_lines=True, expand=True)
-        table.add_column("rule / topic", ratio=2)
-        table.add_column("what", ratio=3)
-        table.add_column("amount", ratio=3)
-        table.add_column("citation", ratio=3)
+        t = table(console, word(key, lang))
+        column(t, f"{word('rule', lang)} / {word('topic', lang)}", ratio=2)
+        column(t, word("what", lang), ratio=3)
+        column(t, word("amount", lang), ratio=3)
+        column(t, word("citation", lang), ratio=3)
         for o in outcomes:
-            table.add_row(
+            t.add_row(
                 f"{escape(o.rule)}\n[dim]{escape(o.topic)}[/]",
-                f"{escape(o.summary)} [dim]({o.to})[/]",
-                _details(o),
+                f"[bold]{escape(o.title)}[/]\n{escape(o.summary)} [dim]({_to(o.to, lang)})[/]",
+                escape("\n".join(f"{k}{_colon(lang)}{v}" for k, v in _details(o, lang)) or "—"),
                 f"{escape(o.citation.document)} {escape(o.citation.clause)}\n[dim]{escape(o.citation.quote)}[/]",
             )
-        console.print(table)
+        console.print(t)
     if result.exclusions:
-        table = Table(title="Exclusions", show_lines=True, expand=True)
-        table.add_column("rule")
-        table.add_column("excluded")
-        table.add_column("why")
-        table.add_column("citation")
+        t = table(console, word("exclusions", lang))
+        column(t, word("rule", lang), ratio=2)
+        column(t, word("excluded", lang), ratio=2)
+        column(t, word("why", lang), ratio=3)
+        column(t, word("citation", lang), ratio=3)
         for x in result.exclusions:
-            withheld = f"\n[dim]withholds {', '.join(x.withheld)}[/]" if x.withheld else ""
-            table.add_row(
+            withheld = f"\n[dim]{word('withholds', lang)} {escape(', '.join(x.withheld))}[/]" if x.withheld else ""
+            t.add_row(
                 escape(x.rule),
                 escape(x.topic_excluded) + withheld,
                 escape(x.summary),
-                f"{escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
+                f"{escape(x.citation.document)} {escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
             )
-        console.print(table)
-    if result.conflicts:
-        for c in result.conflicts:
-            console.print(f"[red]Conflict:[/] {c.fact} set to {', '.join(c.values)} by {', '.join(c.rules)}")
-    for e in result.errors:
-        console.print(f"[red]Error in {e.rule}:[/] {e.message}")
-    if result.undetermined:
-        console.print(f"[yellow]{len(result.undetermined)} rules undecided for lack of facts:[/]")
-        for u in result.undetermined:
-            console.print(f"  {escape(u.rule)}: needs {escape(', '.join(u.missing))}")
-    known = {k: v for k, v in result.derived.items() if v is not None}
-    if known:
-        console.print("[dim]derived: " + escape(", ".join(f"{k}={v}" for k, v in known.items())) + "[/]")
+        console.print(t)
+    for line in _tail(result, lang):
+        console.print(escape(line), style="dim" if not line.startswith(word("conflict", lang)) else "red")
 
 
-def _trace_tree(trace: Trace, tree: Tree) -> None:
+def _trace_tree(trace: Trace, tree: Tree, plain: bool) -> None:
     facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in trace.facts.items())
-    label = f"{_MARK[trace.value]} {escape(trace.text)}" + (f"  [dim]({escape(facts)})[/]" if facts else "")
+    if plain:
+        label = f"{_PLAIN_MARK[trace.value]} {escape(trace.text)}" + (f"  ({escape(facts)})" if facts else "")
+    else:
+        label = f"{_MARK[trace.value]} {escape(trace.text)}" + (f"  [dim]({escape(facts)})[/]" if facts else "")
     node = tree.add(label)
     for part in trace.parts:
-        _trace_tree(part, node)
+        _trace_tree(part, node, plain)
 
 
-def print_explanation(report: ExplainReport, console: Console) -> None:
+def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh") -> None:
+    plain = not console.is_terminal
+    c = _colon(lang)
     if not report.validity.in_force:
-        console.print(f"[yellow]Not in force:[/] {escape(report.validity.reason or '')}")
+        console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(report.validity.reason or '')}")
     for e in report.rules:
-        tree = Tree(f"{_MARK[e.fired]} [bold]{escape(e.rule)}[/] ({e.kind}) — {escape(e.title)}")
-        _trace_tree(e.condition, tree)
-        tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}: {e.citation.quote}')}[/]")
+        mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
+        tree = Tree(f"{mark} [bold]{escape(e.rule)}[/] ({e.kind}) — {escape(e.title)}")
+        _trace_tree(e.condition, tree, plain)
+        tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}{c}{e.citation.quote}')}[/]")
         for note in e.notes:
-            tree.add(f"[dim]note: {escape(note)}[/]")
+            tree.add(f"[dim]{word('note', lang)}{c}{escape(note)}[/]")
         console.print(tree)

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from policyrules.errors import PolicyRulesError
 
+from ..output import make_console
 from . import batch, cases, compare, packs, serve
 from ._common import EXIT_OK, EXIT_USAGE
 
@@ -32,12 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    out = Console(highlight=False)
+    out = make_console()
     run: Callable[[argparse.Namespace, Console], int] = args.run
     try:
         return run(args, out)
     except PolicyRulesError as exc:
-        print(f"policyrules: {exc}" if "\n" not in str(exc) else f"policyrules: error\n{exc}", file=sys.stderr)
+        print(f"policyrules: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

@@ -14,51 +14,77 @@ from policyrules.engine.explain import explain
 from policyrules.engine.loading import load_pack
 from policyrules.facts.casefile import load_case
 
-from ..render import print_explanation, print_result
+from ..output import add_format_option, add_lang_option, progress, word
+from ..render import print_explanation, print_result, result_markdown
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, as_of
 
 
 def cmd_evaluate(args: argparse.Namespace, out: Console) -> int:
-    pack = load_pack(args.pack)
+    pack = load_pack(args.pack, args.lang)
     result = evaluate_with(args.backend, pack, load_case(args.case), as_of(args.as_of))
-    if args.json:
+    if args.format == "json":
         print(result.to_json())
+    elif args.format == "markdown":
+        print(result_markdown(result, args.lang), end="")
     else:
-        print_result(result, out)
+        print_result(result, out, args.lang)
     return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace, out: Console) -> int:
-    pack = load_pack(args.pack)
+    pack = load_pack(args.pack, args.lang)
     if args.rule is not None and args.rule not in pack.rule_index:
         print(f"policyrules: pack {pack.id} has no rule {args.rule!r}", file=sys.stderr)
         return EXIT_USAGE
     report = explain(pack, load_case(args.case), as_of(args.as_of), args.rule)
-    if args.json:
+    if args.format == "json":
         print(report.model_dump_json(indent=2))
     else:
-        print_explanation(report, out)
+        print_explanation(report, out, args.lang)
     return EXIT_OK
 
 
 def cmd_test(args: argparse.Namespace, out: Console) -> int:
-    from policyrules.check.casetests import find_test_files, run_test_file
+    import json
 
-    files = find_test_files([Path(p) for p in (args.paths or ["rules"])])
-    passed = failed = 0
-    for path in files:
-        for outcome in run_test_file(path):
-            if outcome.passed:
-                passed += 1
-                if args.verbose:
-                    out.print(f"[green]PASS[/] {outcome.file}: {outcome.name}")
-                continue
-            failed += 1
-            out.print(f"[red]FAIL[/] {outcome.file}: {outcome.name}")
-            for line in outcome.failures:
-                out.print(f"    {escape(line)}")
-            out.print(f"    [dim]fired: {escape(', '.join(outcome.fired) or 'nothing')}[/]")
-    print(f"{passed} passed, {failed} failed")
+    from policyrules.check.casetests import find_test_files, run_test_file
+    from policyrules.pack.files import rules_dir
+
+    # Without paths, the shipped cases: those of the installed package, not ./rules.
+    files = find_test_files([Path(p) for p in args.paths] if args.paths else [rules_dir() / "cases"])
+    outcomes = []
+    with progress(out, word("case", args.lang), len(files)) as advance:
+        for path in files:
+            outcomes += run_test_file(path)
+            advance()
+    passed = sum(1 for o in outcomes if o.passed)
+    failed = len(outcomes) - passed
+    if args.format == "json":
+        rows = [
+            {
+                "file": str(o.file),
+                "name": o.name,
+                "passed": o.passed,
+                "failures": list(o.failures),
+                "fired": list(o.fired),
+            }
+            for o in outcomes
+        ]
+        print(json.dumps({"passed": passed, "failed": failed, "tests": rows}, ensure_ascii=False, indent=2))
+        return EXIT_FINDINGS if failed or not passed else EXIT_OK
+    for o in outcomes:
+        if o.passed:
+            if args.verbose:
+                out.print(f"[green]PASS[/] {escape(str(o.file))}: {escape(o.name)}")
+            continue
+        out.print(f"[red]FAIL[/] {escape(str(o.file))}: {escape(o.name)}")
+        for line in o.failures:
+            out.print(f"    {escape(line)}")
+        out.print(f"    [dim]fired: {escape(', '.join(o.fired) or 'nothing')}[/]")
+    if args.lang == "zh":
+        print(f"{passed} 项通过，{failed} 项失败（{len(files)} 个文件）")
+    else:
+        print(f"{passed} passed, {failed} failed ({len(files)} files)")
     return EXIT_FINDINGS if failed or not passed else EXIT_OK
 
 
@@ -75,10 +101,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         else:
             p.add_argument("--backend", choices=BACKENDS, default="native", help="evaluation engine (default native)")
         p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+        add_format_option(p, ("text", "markdown", "json") if name == "evaluate" else ("text", "json"))
+        add_lang_option(p)
         p.set_defaults(run=run)
 
-    p = sub.add_parser("test", help="run YAML test cases (default: every file under rules/)")
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p = sub.add_parser("test", help="run YAML test cases (default: the shipped cases of every pack)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="test files or directories (default: the shipped cases)")
     p.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
+    add_format_option(p, ("text", "json"))
+    add_lang_option(p)
     p.set_defaults(run=cmd_test)

@@ -11,6 +11,7 @@ from policyrules.engine.loading import load_pack
 from policyrules.facts.casefile import load_cases
 from policyrules.pack.files import shipped_packs
 
+from ..output import add_format_option, add_lang_option
 from ._common import EXIT_OK, write
 
 
@@ -19,7 +20,7 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
     from policyrules.compare.behaviour import behavioural_diff, read_rows
     from policyrules.compare.structural import structural_diff
 
-    a, b = load_pack(args.a), load_pack(args.b)
+    a, b = load_pack(args.a, args.lang), load_pack(args.b, args.lang)
     topics = [args.topic] if args.topic else None
     if args.cases is None and args.case_file is None:
         d = structural_diff(a, b)
@@ -45,7 +46,7 @@ def cmd_matrix(args: argparse.Namespace, out: Console) -> int:
     from policyrules.compare import diffview
     from policyrules.compare.matrix import matrix
 
-    m = matrix([load_pack(name) for name in (args.packs or shipped_packs())])
+    m = matrix([load_pack(name, args.lang) for name in (args.packs or shipped_packs())])
     if args.format == "text":
         diffview.matrix_rich(m, out)
         return EXIT_OK
@@ -54,23 +55,35 @@ def cmd_matrix(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 case, got {n}")
+    return n
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="compare two packs by topic; with --cases, on generated cases")
     p.add_argument("a", metavar="PACK_A")
     p.add_argument("b", metavar="PACK_B")
-    p.add_argument("--cases", type=int, help="behavioural diff over N generated cases")
+    p.add_argument("--cases", type=_count, help="behavioural diff over N generated cases (N ≥ 1)")
     p.add_argument("--seed", type=int, default=0, help="seed for generated cases (default 0)")
     p.add_argument("--topic", help="only this topic")
     p.add_argument(
         "--case-file",
         help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns",
     )
-    p.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    add_format_option(p, ("text", "markdown", "html", "json"))
+    add_lang_option(p)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(run=cmd_diff)
 
     p = sub.add_parser("matrix", help="topic × jurisdiction grid of headline figures with citations")
     p.add_argument("packs", nargs="*", metavar="PACK")
-    p.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    add_format_option(p, ("text", "markdown", "html", "json"))
+    add_lang_option(p)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(run=cmd_matrix)

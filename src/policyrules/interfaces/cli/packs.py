@@ -4,71 +4,161 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Optional
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from policyrules.check.citations import sources_dir, verify
+from policyrules.check.citations import all_citations, sources_dir, verify
 from policyrules.engine.loading import load_pack
 from policyrules.errors import PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
 from ..listing import pack_summary
+from ..output import add_format_option, add_lang_option, column, table, word
 from ._common import EXIT_FINDINGS, EXIT_OK, SOURCES_HELP
 
 
+def _sources(args: argparse.Namespace) -> Optional[Path]:
+    """The source texts directory, or None when it is not there (a --sources path that does not exist included)."""
+    found = Path(args.sources) if args.sources else sources_dir()
+    return found if found is not None and found.is_dir() else None
+
+
+def _no_sources(args: argparse.Namespace, out: Console) -> int:
+    """Say plainly that quotes were not verified; with --require-sources that is a failure."""
+    where = args.sources or os.environ.get("POLICYRULES_SOURCES") or "../shared/sources"
+    if args.lang == "zh":
+        text = f"未找到原文（{where}）：引文未经核对。"
+        hint = "要求核对时请加 --require-sources。" if not args.require_sources else "--require-sources：失败。"
+    else:
+        text = f"source texts not found ({where}): quotes NOT verified."
+        hint = (
+            "Pass --require-sources to make this a failure."
+            if not args.require_sources
+            else "--require-sources: failing."
+        )
+    print(f"policyrules: {text} {hint}", file=sys.stderr)
+    return EXIT_FINDINGS if args.require_sources else EXIT_OK
+
+
+def _add_sources_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources", help=SOURCES_HELP)
+    p.add_argument(
+        "--require-sources",
+        action="store_true",
+        help="fail when the source texts are not found, instead of reporting quotes as not verified",
+    )
+
+
 def cmd_list(args: argparse.Namespace, out: Console) -> int:
-    packs = [load_pack(name) for name in shipped_packs()]
-    if args.json:
+    packs = [load_pack(name, args.lang) for name in shipped_packs()]
+    if args.format == "json":
         rows = [pack_summary(p).model_dump(mode="json") for p in packs]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
-    table = Table(title="Shipped packs")
-    for col in ("pack", "jurisdiction", "document", "in force", "rules"):
-        table.add_column(col)
+    lang = args.lang
+    headers = [word(k, lang) for k in ("pack", "version", "jurisdiction", "document", "in_force", "rules")]
+    rows = []
     for p in packs:
-        until = p.valid_until.isoformat() if p.valid_until else "no end stated"
-        parent = f" (inherits {p.parent.id})" if p.parent else ""
-        table.add_row(
-            p.id + parent,
-            p.jurisdiction.name,
-            f"{p.document.number}\n{p.document.title}",
-            f"{p.valid_from} – {until}",
-            str(len(p.rules)),
+        until = p.valid_until.isoformat() if p.valid_until else word("no_end", lang)
+        parent = f" ({word('inherits', lang)} {p.parent.id})" if p.parent else ""
+        rows.append(
+            [
+                p.id + parent,
+                f"{p.version} {p.content_hash}",
+                p.jurisdiction.name,
+                p.document.number + ("" if p.document.title == p.document.number else f" {p.document.title}"),
+                f"{p.valid_from} – {until}",
+                str(len(p.rules)),
+            ]
         )
-    out.print(table)
+    if args.format == "markdown":
+        print("| " + " | ".join(headers) + " |")
+        print("|" + "---|" * len(headers))
+        for row in rows:
+            print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        return EXIT_OK
+    t = table(out, word("shipped_packs", lang))
+    for h in headers:
+        column(t, h)
+    for row in rows:
+        t.add_row(*(escape(cell) for cell in row))
+    out.print(t)
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace, out: Console) -> int:
     names = args.packs or shipped_packs()
-    sources = Path(args.sources) if args.sources else sources_dir()
+    sources = _sources(args)
     failed = False
+    report = []
+    zh = args.lang == "zh"
     for name in names:
         try:
-            pack = load_pack(name)
+            pack = load_pack(name, args.lang)
         except PolicyRulesError as exc:
-            out.print(f"[red]✘ {name}[/]")
-            print(exc, file=sys.stderr)
+            report.append({"pack": name, "loaded": False, "errors": str(exc).splitlines()})
+            if args.format != "json":
+                out.print(f"[red]✘ {escape(name)}[/]")
+                print(exc, file=sys.stderr)
             failed = True
             continue
+        citations = list(all_citations(pack))
+        external = sum(1 for _, c in citations if c.external)
+        checkable = len(citations) - external
         problems = verify(pack, sources) if sources else []
-        quotes = "quotes verified" if sources else "[yellow]quotes not checked: sources not found[/]"
-        external = sum(1 for r in pack.rules if r.citation.external)
-        status = "[red]✘[/]" if problems else "[green]✔[/]"
-        out.print(
-            f"{status} {pack.id}: {len(pack.rules)} rules, {len(pack.spec.ledger)} ledger clauses, "
-            f"{quotes}{f' ({external} external citations unverifiable)' if external else ''}"
+        verified = checkable - len({(p.where, p.clause) for p in problems}) if sources else 0
+        report.append(
+            {
+                "pack": pack.id,
+                "version": pack.version,
+                "content_hash": pack.content_hash,
+                "loaded": True,
+                "rules": len(pack.rules),
+                "ledger_clauses": len(pack.spec.ledger),
+                "citations": len(citations),
+                "external": external,
+                "sources_found": sources is not None,
+                "quotes_verified": verified,
+                "problems": [{"where": p.where, "clause": p.clause, "message": p.message} for p in problems],
+            }
         )
+        failed = failed or bool(problems)
+        if args.format == "json":
+            continue
+        if sources is None:
+            status = "[yellow]?[/]"
+            quotes = (
+                "[yellow]引文未核对：未找到原文[/]" if zh else "[yellow]quotes NOT verified: source texts not found[/]"
+            )
+        else:
+            status = "[red]✘[/]" if problems else "[green]✔[/]"
+            quotes = (
+                f"{verified}/{checkable} 条引文已与原文核对" if zh else f"{verified} of {checkable} quotes verified"
+            )
+        if external:
+            quotes += (
+                f"（{external} 条外部引文无法核对）" if zh else f" ({external} external citations cannot be verified)"
+            )
+        head = f"{pack.id} {pack.version}"
+        counts = (
+            f"{len(pack.rules)} 条规则，{len(pack.spec.ledger)} 条台账，"
+            if zh
+            else f"{len(pack.rules)} rules, {len(pack.spec.ledger)} ledger clauses, "
+        )
+        out.print(f"{status} {escape(head)}: {counts}{quotes}")
         for p in problems:
             out.print(f"    {escape(f'{p.where} [{p.clause}]: {p.message}')}")
-        failed = failed or bool(problems)
-        if args.require_sources and not sources:
-            failed = True
-    return EXIT_FINDINGS if failed else EXIT_OK
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    rc = EXIT_FINDINGS if failed else EXIT_OK
+    if sources is None:
+        rc = max(rc, _no_sources(args, out))
+    return rc
 
 
 def cmd_schema(args: argparse.Namespace, out: Console) -> int:
@@ -94,45 +184,58 @@ def cmd_docs(args: argparse.Namespace, out: Console) -> int:
 def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
     from policyrules.check.coverage import coverage
 
-    sources = Path(args.sources) if args.sources else sources_dir()
+    sources = _sources(args)
     rows = [coverage(load_pack(name), sources) for name in (args.packs or shipped_packs())]
-    if args.json:
+    zh = args.lang == "zh"
+    if args.format == "json":
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
-        table = Table(title="Clauses accounted for")
+        t = table(out, "条款覆盖情况" if zh else "Clauses accounted for")
         for col in (
-            "pack",
-            "numbered in source",
-            "with a ledger entry",
-            "ledger entries",
-            "encoded",
-            "reasoned out",
-            "accounted",
+            ("规则包", "原文编号条款", "有台账的", "台账条目", "已编码", "已说明理由", "覆盖")
+            if zh
+            else (
+                "pack",
+                "numbered in source",
+                "with a ledger entry",
+                "ledger entries",
+                "encoded",
+                "reasoned out",
+                "accounted",
+            )
         ):
-            table.add_column(col)
+            column(t, col)
         for r in rows:
-            numbered = "no source" if r.numbered is None else str(r.numbered)
-            table.add_row(
+            no_source = r.numbered is None
+            numbered = ("未找到原文" if zh else "source not found") if no_source else str(r.numbered)
+            accounted = f"{r.percent}%" + ((" (仅台账)" if zh else " (ledger only)") if no_source else "")
+            t.add_row(
                 r.pack,
                 numbered,
                 str(r.anchored if r.anchored is not None else "—"),
                 str(r.clauses),
                 str(r.encoded),
                 str(r.reasoned),
-                f"{r.percent}%",
+                accounted,
             )
-        out.print(table)
+        out.print(t)
         for r in rows:
             for line in (*r.anchor_problems, *(f"not in the ledger: {u}" for u in r.unaccounted)):
                 out.print(f"  {escape(r.pack)}: {escape(line)}")
-    return EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
+    rc = EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
+    if sources is None:
+        rc = max(rc, _no_sources(args, out))
+    return rc
 
 
 def cmd_check(args: argparse.Namespace, out: Console) -> int:
     from policyrules.check.consistency import check_pack
 
-    sources = Path(args.sources) if args.sources else sources_dir()
+    sources = _sources(args)
     findings = [f for name in (args.packs or shipped_packs()) for f in check_pack(name, sources)]
+    rc = EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    if sources is None:
+        rc = max(rc, _no_sources(args, out))
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -143,19 +246,24 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
             if f.case is not None:
                 out.print(f"    case: {escape(json.dumps(f.case, ensure_ascii=False))}")
         errors = sum(1 for f in findings if f.severity == "error")
-        print(f"{errors} errors, {len(findings) - errors} warnings")
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+        if args.lang == "zh":
+            print(f"{errors} 个错误，{len(findings) - errors} 个警告")
+        else:
+            print(f"{errors} errors, {len(findings) - errors} warnings")
+    return rc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list shipped packs")
-    p.add_argument("--json", action="store_true")
+    add_format_option(p)
+    add_lang_option(p)
     p.set_defaults(run=cmd_list)
 
     p = sub.add_parser("validate", help="load packs and verify every quote against its source text")
     p.add_argument("packs", nargs="*", metavar="PACK")
-    p.add_argument("--sources", help=SOURCES_HELP)
-    p.add_argument("--require-sources", action="store_true", help="fail when the source texts are not found")
+    _add_sources_options(p)
+    add_format_option(p, ("text", "json"))
+    add_lang_option(p)
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of pack files (or of case files)")
@@ -169,14 +277,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("check", help="static consistency checks: conditions, conflicts, units, citations, usage")
     p.add_argument("packs", nargs="*", metavar="PACK")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--sources", help=SOURCES_HELP)
+    add_format_option(p, ("text", "json"))
+    _add_sources_options(p)
+    add_lang_option(p)
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser(
         "coverage", help="numbered clauses of each source text: accounted for in the ledger, encoded, reasoned out"
     )
     p.add_argument("packs", nargs="*", metavar="PACK")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--sources", help=SOURCES_HELP)
+    add_format_option(p, ("text", "json"))
+    _add_sources_options(p)
+    add_lang_option(p)
     p.set_defaults(run=cmd_coverage)
