@@ -106,7 +106,9 @@ def test_readme_python_example_prints_what_it_says(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", block], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout.splitlines()
-    promised = [line.split("#", 1)[1].strip() for line in block.splitlines() if line.startswith("print(") and "#" in line]
+    promised = [
+        line.split("#", 1)[1].strip() for line in block.splitlines() if line.startswith("print(") and "#" in line
+    ]
     assert promised and out[: len(promised)] == promised
 
 
@@ -118,7 +120,13 @@ def test_readme_python_example_type_checks_strictly(tmp_path):
     path = tmp_path / "readme_example.py"
     path.write_text(_readme_python(), encoding="utf-8")
     run = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "mypy"), "--strict", "--cache-dir", str(tmp_path / "cache"), str(path)],
+        [
+            os.path.join(os.path.dirname(sys.executable), "mypy"),
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(path),
+        ],
         capture_output=True,
         text=True,
     )

@@ -74,7 +74,9 @@ def test_terminal_tables_wrap_instead_of_cutting(width):
     assert all(len(line) <= width for line in lines)
     # the quote is all there, read down its column
     flat = re.sub(r"[\s│┃|]", "", out)
-    assert "每年给予用人单位当地月最低工资标准" in flat or all(ch in flat for ch in "每年给予用人单位当地月最低工资标准")
+    assert "每年给予用人单位当地月最低工资标准" in flat or all(
+        ch in flat for ch in "每年给予用人单位当地月最低工资标准"
+    )
 
 
 def test_plain_and_markdown_renderers_share_their_content():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 
 from policyrules.backends import evaluate_with
 from policyrules.dates import parse_iso_date
@@ -71,7 +71,7 @@ class Pack:
         self,
         case: Case | Mapping[str, Any],
         as_of: Optional[DateLike] = None,
-        backend: str = "native",
+        backend: Literal["native", "durable"] = "native",
         lang: Optional[Lang] = None,
     ) -> Result:
         """Entitlements, obligations, sanctions and exclusions for ``case`` as of a date (default today).

@@ -19,7 +19,7 @@ from policyrules.pack.files import shipped_packs
 
 from ..listing import pack_summary
 from ..output import add_format_option, add_lang_option, column, table, word
-from ._common import EXIT_FINDINGS, EXIT_OK, SOURCES_HELP
+from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SOURCES_HELP
 
 
 def _sources(args: argparse.Namespace) -> Optional[Path]:
@@ -171,8 +171,17 @@ def cmd_schema(args: argparse.Namespace, out: Console) -> int:
 
 
 def cmd_docs(args: argparse.Namespace, out: Console) -> int:
+    from policyrules.pack.files import checkout_root
+
     from ..docgen import write_docs
 
+    if args.dir is None:
+        default = checkout_root() / "docs"
+        if not default.is_dir():
+            # installed from a wheel: there is no docs/ to regenerate, and none should appear in the cwd
+            print("policyrules: no docs/ directory beside the source; give one with --dir", file=sys.stderr)
+            return EXIT_USAGE
+        args.dir = str(default)
     stale = write_docs(Path(args.dir), check=args.check)
     if args.check and stale:
         for path in stale:
@@ -271,7 +280,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_schema)
 
     p = sub.add_parser("docs", help="regenerate the generated reference pages under docs/")
-    p.add_argument("--dir", default="docs")
+    p.add_argument("--dir", help="where the pages go (default: docs/ of the source checkout)")
     p.add_argument("--check", action="store_true", help="only report pages that are out of date")
     p.set_defaults(run=cmd_docs)
 
