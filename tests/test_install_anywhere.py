@@ -39,7 +39,9 @@ def test_with_source_texts_require_sources_passes(capsys, sources, argv):
 def test_an_external_only_pack_does_not_claim_verified_quotes(capsys, sources):
     assert main(["validate", "national_2025", "--sources", str(sources), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"national_2025 [0-9.]+: .*, 0 of 0 quotes verified \(\d+ external citations cannot be verified\)", out)
+    assert re.search(
+        r"national_2025 [0-9.]+: .*, 0 of 0 quotes verified \(\d+ external citations cannot be verified\)", out
+    )
 
 
 def test_shipped_cases_run_from_any_directory(capsys, tmp_path, monkeypatch):

@@ -29,23 +29,23 @@ def _rule_lines(rules: list[RuleView]) -> list[str]:
     return out
 
 
-def structural_rich(d: StructuralDiff, console: Console) -> None:
+def structural_rich(d: StructuralDiff, console: Console, lang: str = "zh") -> None:
+    zh = lang == "zh"
     console.print(
         f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
         f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})"
     )
     table = Table(show_lines=True, expand=console.is_terminal)
-    table.add_column("topic", ratio=2, overflow="fold")
+    table.add_column("主题" if zh else "topic", ratio=2, overflow="fold")
     table.add_column(d.a.id, ratio=4, overflow="fold")
     table.add_column(d.b.id, ratio=4, overflow="fold")
-    table.add_column("differences", ratio=4, overflow="fold")
+    table.add_column("差异" if zh else "differences", ratio=4, overflow="fold")
     for t in d.topics:
         a = "\n".join(_rule_lines(t.a)) or "—"
         b = "\n".join(_rule_lines(t.b)) or "—"
-        diffs = (
-            "\n".join(t.differences) if t.status == "both" else f"only in {d.a.id if t.status == 'only_a' else d.b.id}"
-        )
-        table.add_row(escape(t.topic), escape(a), escape(b), escape(diffs or "same figures"))
+        only = d.a.id if t.status == "only_a" else d.b.id
+        diffs = "\n".join(t.differences) if t.status == "both" else (f"仅见于 {only}" if zh else f"only in {only}")
+        table.add_row(escape(t.topic), escape(a), escape(b), escape(diffs or ("数额相同" if zh else "same figures")))
     console.print(table)
 
 

@@ -19,6 +19,7 @@ from .output import column, table, word
 
 _MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
 _PLAIN_MARK = {"true": "✔", "false": "✘", "unknown": "?"}
+_KIND_ZH = {"derive": "推导", "entitlement": "权益", "obligation": "义务", "sanction": "惩戒", "exclusion": "排除"}
 
 
 def _colon(lang: Lang) -> str:
@@ -266,7 +267,8 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
         console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(report.validity.reason or '')}")
     for e in report.rules:
         mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
-        tree = Tree(f"{mark} [bold]{escape(e.rule)}[/] ({e.kind}) — {escape(e.title)}")
+        kind = _KIND_ZH.get(e.kind, e.kind) if lang == "zh" else e.kind
+        tree = Tree(f"{mark} [bold]{escape(e.rule)}[/] ({kind}) — {escape(e.title)}")
         _trace_tree(e.condition, tree, plain)
         tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}{c}{e.citation.quote}')}[/]")
         for note in e.notes:
