@@ -24,7 +24,7 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-    "--lang=zh-CN",
+    "--lang=en-US",  # the page asks for Chinese itself, whatever the browser prefers
 )
 
 

@@ -142,6 +142,24 @@ def test_explain_one_rule(api):
     assert [x["rule"] for x in rules] == ["reward.excess_quota"] and rules[0]["fired"] == "true"
 
 
+def test_chinese_unless_english_is_asked_for(api):
+    url = "/packs/baotou/evaluate?as_of=2024-06-01"
+
+    def reward(r):
+        return next(e for e in r.json()["entitlements"] if e["rule"] == "reward.excess_quota")
+
+    zh = api.post(url, json=EMPLOYER)
+    assert zh.headers["content-language"] == "zh-Hans" and "Accept-Language" in zh.headers["vary"]
+    assert reward(zh)["title"].startswith("每超比例安排1名残疾人")
+    en = api.post(url, json=EMPLOYER, headers={"accept-language": "en-GB,en;q=0.9,zh;q=0.5"})
+    assert en.headers["content-language"] == "en" and reward(en)["title"].startswith("Reward of 5")
+    assert reward(en)["citation"]["quote"] == reward(zh)["citation"]["quote"]  # quotes stay as printed
+    forced = api.post(url + "&lang=zh", json=EMPLOYER, headers={"accept-language": "en"})
+    assert reward(forced)["title"] == reward(zh)["title"]
+    body = problem_of(api.post(url + "&lang=fr", json=EMPLOYER), 422)
+    assert body["problems"][0]["loc"] == ["query", "lang"]
+
+
 # ── bad input: the CLI's locations, as problem documents ─────────────────
 
 

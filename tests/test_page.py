@@ -81,6 +81,7 @@ def test_employer_case_shows_the_reward_and_its_citation(page):
     reward = cols["baotou"].find_element(By.CSS_SELECTOR, REWARD)
     text = reward.text
     assert "合计 29700" in text
+    assert "每超比例安排1名残疾人" in text  # Chinese, though the browser prefers English
     assert "包府办发〔2023〕43号" in text and "主要措施·实施民营企业安排残疾人就业·2" in text
     assert "每超额安排1名残疾人" in reward.find_element(By.CSS_SELECTOR, "blockquote.quote").text
 

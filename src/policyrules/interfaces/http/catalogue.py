@@ -9,6 +9,7 @@ from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack
 from policyrules.errors import PackNotFound
 from policyrules.pack.files import shipped_packs
+from policyrules.types import DEFAULT_LANG, Lang
 
 
 class Catalogue:
@@ -25,11 +26,12 @@ class Catalogue:
     def ids(self) -> list[str]:
         return sorted(self._sources)
 
-    def get(self, pack_id: str) -> CompiledPack:
+    def get(self, pack_id: str, lang: Lang = DEFAULT_LANG) -> CompiledPack:
+        """The pack with its titles and summaries in ``lang`` (quotes stay as printed)."""
         source = self._sources.get(pack_id)
         if source is None:
             raise PackNotFound(f"no pack {pack_id!r}; served packs: {', '.join(self.ids)}")
-        return load_pack(source)
+        return load_pack(source, lang)
 
-    def all(self) -> list[CompiledPack]:
-        return [self.get(i) for i in self.ids]
+    def all(self, lang: Lang = DEFAULT_LANG) -> list[CompiledPack]:
+        return [self.get(i, lang) for i in self.ids]

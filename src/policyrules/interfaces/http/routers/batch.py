@@ -20,10 +20,11 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from policyrules.errors import TableError
+from policyrules.types import Lang
 
 from ..body import BODY, as_of
 from ..problems import TooLarge, UnsupportedMedia
-from ..state import Served, served
+from ..state import Served, chosen_lang, served
 
 router = APIRouter(tags=["packs"])
 
@@ -57,10 +58,11 @@ async def batch(
     ),
     output: Literal["parquet", "csv"] = Query("parquet", description="format of the result table"),
     s: Served = Depends(served),
+    lang: Lang = Depends(chosen_lang),
 ) -> FileResponse:
     from policyrules.batch import evaluate_to_parquet
 
-    pack = s.catalogue.get(pack_id)
+    pack = s.catalogue.get(pack_id, lang)
     day = as_of(as_of_)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     suffix = INPUTS.get(media)

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Response
 from policyrules.compare.behaviour import BehaviouralDiff, behavioural_diff
 from policyrules.compare.matrix import Matrix, matrix
 from policyrules.compare.structural import StructuralDiff, structural_diff
+from policyrules.types import Lang
 
 from ..problems import BadParameter
-from ..state import Served, served
+from ..state import Served, answer, chosen_lang, served
 
 router = APIRouter(tags=["compare"])
-JSON = "application/json"
 
 
 @router.get(
@@ -29,8 +29,9 @@ async def diff(
     cases: Optional[int] = Query(None, ge=1, description="behavioural diff over this many generated cases"),
     seed: int = Query(0, description="seed for generated cases"),
     s: Served = Depends(served),
+    lang: Lang = Depends(chosen_lang),
 ) -> Response:
-    pa, pb = s.catalogue.get(a), s.catalogue.get(b)
+    pa, pb = s.catalogue.get(a, lang), s.catalogue.get(b, lang)
     if topic is not None:
         known = {r.topic for p in (pa, pb) for r in p.rules}
         if topic not in known:
@@ -41,18 +42,19 @@ async def diff(
         d = await s.worker.run(structural_diff, pa, pb)
         if topic is not None:
             d = d.model_copy(update={"topics": [t for t in d.topics if t.topic == topic]})
-        return Response(d.model_dump_json(indent=2), media_type=JSON)
+        return answer(d.model_dump_json(indent=2), lang)
     if cases > s.settings.max_cases:
         raise BadParameter("query", "cases", f"at most {s.settings.max_cases} cases on this server")
     bd = await s.worker.run(behavioural_diff, pa, pb, cases, seed, [topic] if topic else None)
-    return Response(bd.model_dump_json(indent=2), media_type=JSON)
+    return answer(bd.model_dump_json(indent=2), lang)
 
 
 @router.get("/matrix", response_model=Matrix, summary="topic × jurisdiction grid of headline figures with citations")
 async def get_matrix(
     pack: Optional[list[str]] = Query(None, description="packs to compare (default: every served pack)"),
     s: Served = Depends(served),
+    lang: Lang = Depends(chosen_lang),
 ) -> Response:
-    packs = [s.catalogue.get(p) for p in pack] if pack else s.catalogue.all()
+    packs = [s.catalogue.get(p, lang) for p in pack] if pack else s.catalogue.all(lang)
     m = await s.worker.run(matrix, packs)
-    return Response(m.model_dump_json(indent=2), media_type=JSON)
+    return answer(m.model_dump_json(indent=2), lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,11 +11,12 @@ from policyrules.backends import evaluate_with
 from policyrules.engine.explain import ExplainReport, explain
 from policyrules.engine.result import Result
 from policyrules.pack.schema import PackSpec
+from policyrules.types import Lang
 
 from ...listing import PackSummary, pack_summary
 from ..body import as_of, read_case
 from ..problems import BadParameter
-from ..state import Served, served
+from ..state import Served, answer, chosen_lang, served
 
 router = APIRouter(tags=["packs"])
 
@@ -30,8 +32,9 @@ class PackDetail(PackSpec):
 
 
 @router.get("/packs", response_model=list[PackSummary], summary="served packs, their documents and validity")
-def list_packs(s: Served = Depends(served)) -> list[PackSummary]:
-    return [pack_summary(p) for p in s.catalogue.all()]
+def list_packs(s: Served = Depends(served), lang: Lang = Depends(chosen_lang)) -> Response:
+    rows = [pack_summary(p).model_dump(mode="json") for p in s.catalogue.all(lang)]
+    return answer(json.dumps(rows, ensure_ascii=False), lang)
 
 
 @router.get(
@@ -57,12 +60,13 @@ async def evaluate(
     as_of_: Optional[str] = Query(None, alias="as_of", description=AS_OF.description),
     backend: Literal["native", "durable"] = Query("native", description="evaluation engine"),
     s: Served = Depends(served),
+    lang: Lang = Depends(chosen_lang),
 ) -> Response:
-    pack = s.catalogue.get(pack_id)
+    pack = s.catalogue.get(pack_id, lang)
     day = as_of(as_of_)
     case = await read_case(request)
     result = await s.worker.run(evaluate_with, backend, pack, case, day)
-    return Response(result.to_json(), media_type=JSON)
+    return answer(result.to_json(), lang)
 
 
 @router.post("/packs/{pack_id}/explain", response_model=ExplainReport, summary="why each rule fired or not")
@@ -72,11 +76,12 @@ async def explain_case(
     as_of_: Optional[str] = Query(None, alias="as_of", description=AS_OF.description),
     rule: Optional[str] = Query(None, description="only this rule"),
     s: Served = Depends(served),
+    lang: Lang = Depends(chosen_lang),
 ) -> Response:
-    pack = s.catalogue.get(pack_id)
+    pack = s.catalogue.get(pack_id, lang)
     if rule is not None and rule not in pack.rule_index:
         raise BadParameter("query", "rule", f"pack {pack.id} has no rule {rule!r}")
     day = as_of(as_of_)
     case = await read_case(request)
     report = await s.worker.run(explain, pack, case, day, rule)
-    return Response(report.model_dump_json(indent=2), media_type=JSON)
+    return answer(report.model_dump_json(indent=2), lang)

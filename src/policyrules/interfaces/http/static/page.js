@@ -22,7 +22,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 async function getJSON(url) {
-  const r = await fetch(url, { headers: { accept: "application/json" } });
+  const r = await fetch(url, { headers: { accept: "application/json", "accept-language": "zh" } });
   if (!r.ok) throw new Error(`${url}: ${r.status}`);
   return r.json();
 }
@@ -264,7 +264,7 @@ let packs = [];
 
 async function evaluate(id, caseData, asOf) {
   const url = `/packs/${encodeURIComponent(id)}/evaluate` + (asOf ? `?as_of=${encodeURIComponent(asOf)}` : "");
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(caseData) });
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "accept-language": "zh" }, body: JSON.stringify(caseData) });
   const body = await r.json();
   if (!r.ok) throw Object.assign(new Error(body.detail || r.statusText), { problems: body.problems });
   return body;
