@@ -205,8 +205,8 @@ def test_huge_values_go_to_the_scalar_engine_and_are_exact():
     rows = [
         {
             "unit.kind": "private_enterprise",
-            "unit.staff": 10**17,
-            "unit.disabled_employees": 10**16,
+            "unit.staff": 10**15,
+            "unit.disabled_employees": 10**14,
             "unit.fiscally_funded": False,
             "unit.is_concentrated_employment_unit": False,
             "place.monthly_minimum_wage": Decimal("123456789.12"),
@@ -215,7 +215,7 @@ def test_huge_values_go_to_the_scalar_engine_and_are_exact():
     ]
     table = assert_same_as_scalar(pack, rows, BAOTOU_DAY)
     assert table.column("fallback").to_pylist() == [True, False]
-    assert table.column("reward.excess_quota.total")[0].as_py() > 10**20
+    assert table.column("reward.excess_quota.total")[0].as_py() > 10**22
 
 
 def test_csv_pandas_parquet_and_chunks_agree(tmp_path):
@@ -377,3 +377,21 @@ def test_the_python_example_in_docs_batch_runs(capsys):
     exec(compile(code, "docs/batch.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed == ["['fired', 'undetermined']", "[Decimal('29700.00000000'), None]", "1"]
+
+
+def test_values_outside_a_fact_s_domain_are_bad_values():
+    rows = [
+        {"unit.staff": -200},
+        {"person.disability.grade": 5},
+        {"person.business.monthly_rent": "-1.50"},
+        {"unit.staff": 10, "person.disability.grade": 2, "person.business.monthly_rent": "0"},
+    ]
+    with pytest.raises(TableError) as err:
+        evaluate("baotou", rows, BAOTOU_DAY)
+    assert [(b.row, b.column) for b in err.value.bad] == [
+        (0, "unit.staff"),
+        (1, "person.disability.grade"),
+        (2, "person.business.monthly_rent"),
+    ]
+    assert err.value.bad[0].message.startswith("less than 0: outside the fact's domain")
+    assert "1, 2, 3, 4" in err.value.bad[1].message

@@ -54,14 +54,13 @@ def test_behavioural_diff_jinan_rizhao_finds_lowbao_and_dispatch():
     d = behavioural_diff(load_pack("jinan"), load_pack("rizhao"), cases=20000, seed=1)
     lowbao = d.topic("lowbao.phase_out")
     assert lowbao.differing > 0
-    (example,) = lowbao.examples
-    assert example.a.status == "gives" and example.b.status == "nothing"
+    (example,) = [ex for ex in lowbao.examples if ex.a.status == "gives" and ex.b.status == "nothing"]
     assert example.a.outcomes[0].amount == "6–12 month"
     assert example.facts <= 4  # shrunk: only the facts that matter
     quota = d.topic("quota.public_sector")
     # Without an agreement rizhao still decides the quota when counting or not counting agree, so the
     # example may carry only the dispatched head count.
-    dispatched = [ex for ex in quota.examples if "dispatch" in json.dumps(ex.case)]
+    dispatched = [ex for ex in quota.examples if "dispatch" in json.dumps([ex.case, ex.a.missing, ex.b.missing])]
     assert dispatched, "the dispatch counting rule changes rizhao's quota result"
 
 
@@ -136,3 +135,81 @@ def test_comparison_html_is_self_contained_and_linked():
     assert 'name="viewport"' in page  # readable on a phone
     assert parser.hrefs and all(h[1:] in parser.ids for h in parser.hrefs)
     assert "script" not in parser.tags
+
+
+def test_one_side_undecided_is_not_no_difference(tmp_path, capsys):
+    """Baotou pays 29700; jinan cannot decide without unit.meets_excess_quota_reward_conditions."""
+    csv = tmp_path / "cases.csv"
+    csv.write_text(
+        "unit.kind,unit.staff,unit.disabled_employees,unit.fiscally_funded,unit.is_concentrated_employment_unit,"
+        "place.monthly_minimum_wage\nprivate_enterprise,200,6,false,false,1980\nprivate_enterprise,100,1,false,false,1980\n",
+        encoding="utf-8",
+    )
+    args = ["diff", "baotou", "jinan", "--case-file", str(csv), "--topic", "reward.excess_quota"]
+    assert main([*args, "--format", "json"]) == 0
+    (topic,) = json.loads(capsys.readouterr().out)["topics"]
+    assert (topic["differing"], topic["a_only"], topic["b_only"], topic["compared"]) == (0, 1, 0, 2)
+    (ex,) = topic["examples"]
+    assert ex["a"]["status"] == "gives" and "29700" in ex["a"]["outcomes"][0]["amount"]
+    assert ex["b"]["status"] == "undecided" and "unit.meets_excess_quota_reward_conditions" in ex["b"]["missing"]
+    assert ex["case"]["unit"]["staff"] == 200  # a user's case is shown as given
+    assert main([*args, "--format", "markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "1 only baotou decides" in text and "cannot decide: missing" in text and "No difference" not in text
+
+
+def test_diff_requests_that_make_no_sense_are_errors(capsys):
+    assert main(["diff", "baotou", "jinan", "--topic", "reward.excess_qota", "--cases", "10"]) == 2
+    assert "did you mean reward.excess_quota" in capsys.readouterr().err
+    assert main(["diff", "baotou", "jinan", "--topic", "nosuch"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["diff", "baotou", "jinan", "--cases", "0"])
+    assert exit_.value.code == 2 and "at least 1 case" in capsys.readouterr().err
+    assert main(["diff", "baotou", "jinan", "--seed", "3"]) == 2
+
+
+def test_counts_on_columns_equal_the_scalar_engine_case_by_case():
+    from policyrules.compare.behaviour import _Case, _facts, default_dates, generate_columns
+
+    a, b = load_pack("jinan"), load_pack("baotou")
+    topics = ["reward.excess_quota", "lowbao.phase_out", "startup.subsidy", "quota.public_sector"]
+    d = behavioural_diff(a, b, cases=1500, seed=4, topics=topics)
+    facts = sorted(
+        {
+            p
+            for pack in (a, b)
+            for p in pack.inputs_of(list(pack.rules))
+            if "." in p and not p.startswith(("derived.", "param."))
+        }
+    )
+    columns = generate_columns(facts, [a, b], 1500, "4")
+    days = default_dates(a, b)
+    for name in topics:
+        case = _Case(name, (a, b), days)
+        counts = {"differing": 0, "a_only": 0, "b_only": 0}
+        for i in range(1500):
+            row = {p: columns[p][i] for p in facts}
+            assert _facts(row, days[0]) is not None  # generated cases are valid cases
+            sa, sb = case.signature(0, row), case.signature(1, row)
+            if sa is not None and sb is not None and sa != sb:
+                counts["differing"] += 1
+            elif sa is not None and sb is None:
+                counts["a_only"] += 1
+            elif sa is None and sb is not None:
+                counts["b_only"] += 1
+        t = d.topic(name)
+        assert counts == {"differing": t.differing, "a_only": t.a_only, "b_only": t.b_only}, name
+
+
+def test_the_minimal_counterexample_is_small_and_plausible():
+    d = behavioural_diff(load_pack("jinan"), load_pack("baotou"), cases=20000, seed=1, topics=["reward.excess_quota"])
+    (ex,) = [e for e in d.topic("reward.excess_quota").examples if e.a.status == e.b.status == "gives"]
+    unit = ex.case["unit"]
+    # 8000 a person (jinan) against 5 months of the minimum wage (baotou): one person beyond the quota shows it
+    assert unit["staff"] == 200 and unit["disabled_employees"] == 4  # quota 3, one beyond: not 200 of 200
+    assert ex.facts <= 6
+
+
+def test_structural_diff_marks_inherited_and_external_rules(capsys):
+    assert main(["diff", "shanghai", "national_2025", "--format", "markdown"]) == 0
+    assert "[inherited from national_2025" in capsys.readouterr().out

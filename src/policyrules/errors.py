@@ -9,6 +9,8 @@ The tree (every error the library raises on purpose is one of these)::
     ├── PackNotFound        no shipped pack by that name, no file at that path
     ├── ExpressionError     an expression that does not parse or type-check
     ├── BackendError        a backend that is unknown, not installed, or cannot run a pack
+    ├── TableError          a table of cases with bad values: each BadValue has its row and column
+    ├── DiffRequestError    a behavioural diff of a topic neither pack has, or of no cases
     └── MissingExtra        an optional dependency is not installed; names the extra
 """
 
@@ -144,3 +146,7 @@ class TableError(PolicyRulesError):
         if self.total > len(self.bad):
             lines.append(f"{self.source}: … {self.total - len(self.bad)} more bad values")
         return "\n".join(lines)
+
+
+class DiffRequestError(PolicyRulesError):
+    """A behavioural diff asked for something that does not exist (a topic neither pack has) or for no cases."""

@@ -42,6 +42,9 @@ class FactSpec:
     kind: str  # bool | num | text | date
     integer: bool
     choices: Optional[frozenset[Any]]  # the allowed values, when the vocabulary lists them
+    low: Optional[Decimal] = None  # numbers: the least value the fact's domain allows
+    high: Optional[Decimal] = None  # and the greatest
+    domain: str = ""  # the domain in words, as the vocabulary states it
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +52,49 @@ def fact_specs() -> dict[str, FactSpec]:
     out: dict[str, FactSpec] = {}
     for path, info in case_facts().items():
         kind = {"bool": "bool", "number": "num", "string": "text", "date": "date"}[info.type.kind]
-        out[path] = FactSpec(path, kind, info.integer, _choices(path))
+        low, high = _bounds(_annotation(path))
+        domain = str(getattr(info, "domain", "") or "")
+        out[path] = FactSpec(path, kind, info.integer, _choices(path), low, high, domain)
     return out
+
+
+def _annotation(path: str) -> Any:
+    """A fact's type as the case model declares it (Optional removed)."""
+    model: type[BaseModel] = Case
+    parts = path.split(".")
+    annotation: Any = None
+    for i, part in enumerate(parts):
+        annotation = model.model_fields[part].annotation
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+        annotation = inner[0] if typing.get_origin(annotation) is typing.Union else annotation
+        if i < len(parts) - 1:
+            model = annotation
+    return annotation
+
+
+def _bounds(annotation: Any) -> tuple[Optional[Decimal], Optional[Decimal]]:
+    """The numeric bounds a fact's type states: ``Field(ge=…, le=…)`` or the JSON Schema of its check."""
+    low: Optional[Decimal] = None
+    high: Optional[Decimal] = None
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return low, high
+    marks: list[Any] = []
+    for mark in annotation.__metadata__:
+        marks += [mark, *getattr(mark, "metadata", [])]
+    for mark in marks:
+        for name, is_low in (("ge", True), ("le", False)):
+            value = getattr(mark, name, None)
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                low, high = (Decimal(value), high) if is_low else (low, Decimal(value))
+        schema = getattr(mark, "json_schema", None)
+        if isinstance(schema, dict):
+            for alternative in schema.get("anyOf", [schema]):
+                if "minimum" in alternative:
+                    low = Decimal(alternative["minimum"])
+                if "maximum" in alternative:
+                    high = Decimal(alternative["maximum"])
+    inner_low, inner_high = _bounds(typing.get_args(annotation)[0])
+    return (low if low is not None else inner_low), (high if high is not None else inner_high)
 
 
 def _choices(path: str) -> Optional[frozenset[Any]]:
@@ -63,6 +107,8 @@ def _choices(path: str) -> Optional[frozenset[Any]]:
         annotation = inner[0]
         if i < len(parts) - 1:
             model = annotation
+    while typing.get_origin(annotation) is typing.Annotated:  # a Literal with a domain and a check around it
+        annotation = typing.get_args(annotation)[0]
     if typing.get_origin(annotation) is typing.Literal:
         return frozenset(typing.get_args(annotation))
     return None
@@ -90,7 +136,8 @@ def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
         ds = need("pyarrow.dataset")
         try:
             dataset = ds.dataset(str(path), format="parquet")
-            for batch in dataset.to_batches(batch_size=chunk_rows):
+            # one batch and one file read ahead: memory stays bounded by the chunk, not by the file
+            for batch in dataset.to_batches(batch_size=chunk_rows, batch_readahead=1, fragment_readahead=1):
                 if batch.num_rows:
                     yield batch
         except (pa.ArrowInvalid, OSError) as exc:
@@ -383,6 +430,19 @@ class Converter:
             outside = ~np.isin(values, allowed) & ~bad & ~wide
             if outside.any():
                 message = f"expected one of {', '.join(str(c) for c in sorted(spec.choices))}"
+                bad = bad | outside
+        for bound, below in ((spec.low, True), (spec.high, False)):
+            if bound is None or not len(values):
+                continue
+            # the bound at the column's scale: below the least (or above the greatest) value allowed
+            limit = bound.scaleb(scale)
+            edge = int(limit.to_integral_value(rounding="ROUND_CEILING" if below else "ROUND_FLOOR"))
+            if abs(edge) >= LIMIT:
+                continue
+            outside = (values < edge if below else values > edge) & ~isnull & ~wide
+            if outside.any():
+                side = f"less than {bound}" if below else f"more than {bound}"
+                message = f"{side}: outside the fact's domain" + (f" ({spec.domain})" if spec.domain else "")
                 bad = bad | outside
         bad = bad & ~isnull
         return Input("num", values, null, scale), bad, message, wide & ~isnull

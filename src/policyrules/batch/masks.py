@@ -1,9 +1,11 @@
 """Missing-fact bitmasks: one bit per fact that can be missing, one row per case.
 
 A pack with at most 64 such facts uses one ``uint64`` per row (shape ``(n,)``);
-a larger one uses ``W`` words per row (shape ``(n, W)``). ``NONE`` stands for a
-mask that is zero on every row, so that columns with nothing missing (complete
-records, literals) cost no mask arithmetic at all.
+a larger one uses ``W`` words per row, stored word by word (shape ``(W, n)``,
+so that each word is one contiguous column and the usual operations stay
+single passes over memory). ``NONE`` stands for a mask that is zero on every
+row, so that columns with nothing missing (complete records, literals) cost
+no mask arithmetic at all.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ class Masks:
         i = self.index[name]
         if self.words == 1:
             return np.uint64(1 << i)
-        out = np.zeros(self.words, dtype=np.uint64)
-        out[i // 64] = np.uint64(1 << (i % 64))
+        out = np.zeros((self.words, 1), dtype=np.uint64)
+        out[i // 64, 0] = np.uint64(1 << (i % 64))
         return out
 
     def of(self, rows: Any, name: str) -> Any:
@@ -38,7 +40,7 @@ class Masks:
             return NONE
         if self.words == 1:
             return rows * self.bit(name)
-        return rows[:, None] * self.bit(name)
+        return rows[None, :] * self.bit(name)
 
     def union(self, masks: Iterable[Any]) -> Any:
         out = NONE
@@ -54,7 +56,10 @@ class Masks:
             return True
         if self.words == 1 or m.ndim == 1:
             return m == 0
-        return ~m.any(axis=1)
+        acc = m[0] | m[1]
+        for k in range(2, m.shape[0]):
+            acc = acc | m[k]
+        return acc == 0
 
     def where(self, cond: Any, a: Any, b: Any, n: int) -> Any:
         """Row-wise choice between two masks (either may be NONE or a single bit)."""
@@ -63,36 +68,28 @@ class Masks:
             return NONE
         if isinstance(cond, bool) or getattr(cond, "ndim", 1) == 0:
             return a if cond else b
-        c = cond if self.words == 1 else cond[:, None]
-        if b is NONE and getattr(a, "ndim", 0) >= 1:  # multiplying by a bool is cheaper than choosing
+        c = cond if self.words == 1 else cond[None, :]
+        wide = 1 if self.words == 1 else 2
+        if b is NONE and getattr(a, "ndim", 0) >= wide:  # multiplying by a bool is cheaper than choosing
             return a * c
-        if a is NONE and getattr(b, "ndim", 0) >= 1:
+        if a is NONE and getattr(b, "ndim", 0) >= wide:
             return b * ~c
-        zero = np.uint64(0) if self.words == 1 else np.zeros(self.words, dtype=np.uint64)
+        zero = np.uint64(0) if self.words == 1 else np.zeros((self.words, 1), dtype=np.uint64)
         a = zero if a is NONE else a
         b = zero if b is NONE else b
         out = np.where(c, a, b)
-        if out.ndim == (1 if self.words == 1 else 2) and out.shape[0] == n:
-            return out
-        return np.broadcast_to(out, (n,) if self.words == 1 else (n, self.words)).copy()
+        shape = (n,) if self.words == 1 else (self.words, n)
+        return out if out.shape == shape else np.broadcast_to(out, shape).copy()
 
     def full(self, m: Any, n: int) -> Any:
-        """A mask as a full array of n rows (zeros for NONE)."""
+        """A mask as a full array of n rows (zeros for NONE): shape (n,), or (W, n)."""
         np = self.np
-        shape = (n,) if self.words == 1 else (n, self.words)
+        shape = (n,) if self.words == 1 else (self.words, n)
         if m is NONE:
             return np.zeros(shape, dtype=np.uint64)
         if m.shape == shape:
             return m
         return np.broadcast_to(m, shape).copy()
-
-    def decode(self, row_mask: Any) -> list[str]:
-        """The fact names of one row's mask (an int, or a sequence of words)."""
-        if self.words == 1:
-            value = int(row_mask)
-        else:
-            value = sum(int(w) << (64 * i) for i, w in enumerate(row_mask))
-        return [self.names[i] for i in range(len(self.names)) if value >> i & 1]
 
     def encode(self, names: Iterable[str]) -> int:
         out = 0

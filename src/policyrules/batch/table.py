@@ -128,11 +128,12 @@ class Builder:
         return pa.RecordBatch.from_arrays([arrays[name] for name in self.schema.names], schema=self.schema)
 
     def _mask(self, m: Any, n: int) -> Any:
-        pa = self.pa
+        pa, np = self.pa, self.np
         full = self.plan.masks.full(m, n)
         if self.plan.masks.words == 1:
             return pa.array(full, type=pa.uint64())
-        return pa.FixedSizeListArray.from_arrays(pa.array(full.ravel(), type=pa.uint64()), self.plan.masks.words)
+        rows = np.ascontiguousarray(full.T).ravel()  # word-major in memory, row by row in the column
+        return pa.FixedSizeListArray.from_arrays(pa.array(rows, type=pa.uint64()), self.plan.masks.words)
 
     def _decimal(self, col: Col, n: int, used: Any = True) -> Any:
         """Exact scaled integers as decimal128(38, SCALE), null where unknown or unused."""

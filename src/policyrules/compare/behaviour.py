@@ -1,14 +1,25 @@
 """Behavioural diff: the concrete cases on which two packs give different answers, per topic.
 
-Cases are generated over the facts that the compared topics read, with each
-fact drawn from the values where some rule of either pack changes its mind
-(the thresholds the texts print, one either side) plus a few ordinary
-values. Evaluation is the ordinary evaluator run on a *sub-pack*: the rules
-of one topic and the rules that derive what they read; since an evaluation
-depends on nothing but those facts, each distinct projection of a case is
-evaluated once. A difference is counted when both packs decide the case
-(neither leaves it undetermined) and their outcomes differ; the first such
-case is shrunk to the fewest facts that still show the difference.
+Cases are generated over the facts either pack reads, with each fact drawn
+from the values where some rule of either pack changes its mind (the
+thresholds the texts print, one either side) plus a few ordinary values, and
+5% of facts missing. Both packs are evaluated whole over every case at once,
+on columns (``policyrules.batch``), and each topic's answer on each side is
+one of: it gives something (with its figures), nothing, not in force, or
+undecided (a fact the topic needs is missing). Every case falls in one of:
+
+* both decide and agree;
+* both decide and differ ("A pays X, B pays Y"): counted in ``differing``;
+* one decides and the other cannot ("A decides, B cannot: missing …"):
+  counted in ``a_only`` / ``b_only``, with the facts that most often leave the
+  other side undecided;
+* neither decides.
+
+The first case of each kind of difference is shrunk to a minimal one: facts
+are dropped while the same kind of difference shows, then each number a
+condition compares is lowered as far as it can go (a count that bounds
+another given count, such as staff for disabled employees, is kept, so the
+example stays plausible).
 """
 
 from __future__ import annotations
@@ -18,8 +29,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,9 +37,9 @@ from policyrules.check import analysis
 from policyrules.engine.evaluator import evaluate_facts
 from policyrules.engine.model import CompiledPack, CompiledRule
 from policyrules.engine.result import AmountOut, Result
-from policyrules.expr import names
+from policyrules.errors import DiffRequestError
 from policyrules.facts.case import AT_MOST, Case
-from policyrules.facts.vocabulary import case_facts
+from policyrules.facts.vocabulary import case_facts, suggestions
 
 from .describe import validity_text
 
@@ -39,6 +49,8 @@ DATE_OFFSETS = (-1096, -1095, -366, -365, -30)
 NUMBERS = (0, 1, 3, 200)
 MONEY = (1000, 2000)
 MISSING_SHARE = 0.05
+OUTCOMES = ("entitlement", "obligation", "sanction")
+UNDECIDED = "undecided"
 
 
 class _Out(BaseModel):
@@ -58,9 +70,10 @@ class SideOutcome(_Out):
 class Side(_Out):
     pack: str
     as_of: date
-    status: str  # "gives", "nothing", "excluded", "not in force"
+    status: str  # "gives", "nothing", "excluded", "not in force", "undecided"
     outcomes: list[SideOutcome] = []
     exclusions: list[SideOutcome] = []
+    missing: list[str] = []  # undecided: the facts the topic needs and the case lacks
 
 
 class Counterexample(_Out):
@@ -70,11 +83,24 @@ class Counterexample(_Out):
     b: Side
 
 
+class MissingCount(_Out):
+    fact: str
+    cases: int
+
+
 class TopicBehaviour(_Out):
     topic: str
-    differing: int
-    compared: int
-    examples: list[Counterexample] = []  # one per kind of difference (pays vs pays, pays vs nothing, ...)
+    differing: int  # both decide, and they differ
+    compared: int  # cases considered
+    agree: int = 0  # both decide, and they agree
+    a_only: int = 0  # A decides, B cannot
+    b_only: int = 0  # B decides, A cannot
+    neither: int = 0  # neither decides
+    a_missing: list[MissingCount] = []  # facts that most often leave A undecided
+    b_missing: list[MissingCount] = []
+    examples: list[
+        Counterexample
+    ] = []  # one per kind of difference (pays vs pays, pays vs nothing, pays vs undecided …)
 
 
 class BehaviouralDiff(_Out):
@@ -83,7 +109,7 @@ class BehaviouralDiff(_Out):
     a_validity: str
     b_validity: str
     cases: int
-    seed: int
+    seed: Optional[int]  # None for a user's own cases
     topics: list[TopicBehaviour]
 
     def topic(self, name: str) -> Optional[TopicBehaviour]:
@@ -100,6 +126,7 @@ def default_dates(a: CompiledPack, b: CompiledPack) -> tuple[date, date]:
 
 
 def topic_rules(pack: CompiledPack, topic: str) -> list[CompiledRule]:
+    """The rules that decide a topic: its own (but derivations), and the exclusions that withhold it."""
     return [
         r
         for r in pack.rules
@@ -108,8 +135,13 @@ def topic_rules(pack: CompiledPack, topic: str) -> list[CompiledRule]:
 
 
 def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
-    """The rules of one topic plus the derive rules they depend on, in the pack's order."""
-    rules = topic_rules(pack, topic)
+    """The rules that decide one topic (with the entitlements that exclude it) and the derive rules they read.
+
+    A case's answer on the topic depends on nothing else, so the sub-pack gives the whole pack's answer.
+    """
+    rules = topic_rules(pack, topic) + [
+        r for r in pack.rules if r.kind == "entitlement" and r.outcome is not None and topic in r.outcome.excludes
+    ]
     needed = {r.id for r in rules}
     for path in pack.inputs_of(rules):
         if path.startswith("derived."):
@@ -118,64 +150,28 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
 
 
-def _atoms(packs: list[CompiledPack]) -> list[analysis.Atom]:
-    return [lit for pack in packs for rule in pack.rules for lit in analysis.atoms(rule.when.node)]
+def covered_topics(a: CompiledPack, b: CompiledPack) -> list[str]:
+    return sorted({r.topic for p in (a, b) for r in p.rules if r.kind in OUTCOMES})
 
 
 def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
     return analysis.thresholds([rule.when.node for pack in packs for rule in pack.rules])
 
 
-def _used_otherwise(packs: list[CompiledPack]) -> set[str]:
-    """Facts read anywhere but in a comparison with literals: in figures, or compared with each other."""
-    out: set[str] = set()
-    for pack in packs:
-        for rule in pack.rules:
-            for expr in rule.expressions():
-                if expr is not rule.when:
-                    out |= names(expr.node)
-                    continue
-                try:
-                    conjuncts = analysis.dnf(expr.node)
-                except analysis.TooComplex:
-                    out |= names(expr.node)
-                    continue
-                out |= {
-                    p for conj in conjuncts for lit in conj if isinstance(lit, analysis.Opaque) for p in names(lit.node)
-                }
-    return out
-
-
-_OPS = {
-    "==": lambda v, x: v == x,
-    "!=": lambda v, x: v != x,
-    "<": lambda v, x: v < x,
-    "<=": lambda v, x: v <= x,
-    ">": lambda v, x: v > x,
-    ">=": lambda v, x: v >= x,
-    "in": lambda v, x: v in x,
-    "not in": lambda v, x: v not in x,
-}
-
-
-def _holds(lit: analysis.Atom, value: Any) -> bool:
-    try:
-        return bool(_OPS[lit.op](value, lit.value))
-    except TypeError:  # a text value against a number literal cannot happen in a checked pack
-        return False
-
-
 def _named(packs: list[CompiledPack]) -> dict[str, set[str]]:
     """For each text fact: the values some condition names (== or in [...])."""
     named: dict[str, set[str]] = {}
-    for lit in _atoms(packs):
+    for lit in (lit for pack in packs for rule in pack.rules for lit in analysis.atoms(rule.when.node)):
         values = lit.value if isinstance(lit.value, frozenset) else {lit.value}
         named.setdefault(lit.path, set()).update(v for v in values if isinstance(v, str))
     return named
 
 
 def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any]]:
+    from policyrules.batch.inputs import fact_specs
+
     facts = case_facts()
+    specs = fact_specs()
     thresholds = _thresholds(packs)
     named = _named(packs)
     out: dict[str, list[Any]] = {}
@@ -191,17 +187,377 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
             out[path] = sorted(given) + others[:1] if given else (sorted(t.choices) if t.choices else ["甲", "乙"])
         elif t.kind == "date":
             out[path] = list(DATE_OFFSETS)
+        elif specs[path].choices is not None:  # a number from a fixed list (a disability grade): only those
+            out[path] = sorted(specs[path].choices)
         else:
             money = bool(info.unit and "CNY" in info.unit)
             values = thresholds.get(path, set()) | set(MONEY if money else NUMBERS)
             if info.integer:
                 values = {int(v) for v in values if v == int(v)}
-            out[path] = sorted(v for v in values if v >= 0)
+            low, high = specs[path].low, specs[path].high  # within the fact's domain: every case is valid
+            inside = sorted(v for v in values if v >= (low if low is not None else 0) and (high is None or v <= high))
+            out[path] = inside or [low if low is not None else 0]
     return out
 
 
+def _indices(
+    paths: list[str], packs: list[CompiledPack], n: int, seed: str
+) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """Per fact: its pool, and n indices into it (-1: the fact is not given). The same seed, the same cases."""
+    import numpy as np
+
+    rng = random.Random(seed)
+    pools = _pool(paths, packs)
+    missing = round(256 * MISSING_SHARE)
+    out = {}
+    for path in paths:
+        # One random byte per case picks from a 256-entry table: missing MISSING_SHARE of the time, the values
+        # evenly otherwise.
+        size = len(pools[path])
+        table = np.array([-1] * missing + [i * size // (256 - missing) for i in range(256 - missing)], dtype=np.int64)
+        out[path] = table[np.frombuffer(rng.randbytes(n), dtype=np.uint8)]
+    _within(pools, out)
+    return pools, out
+
+
+def _within(pools: dict[str, list[Any]], idx: dict[str, Any]) -> None:
+    """Keep every generated case valid: a count that may not exceed another (disabled ≤ staff) is capped at it."""
+    import numpy as np
+
+    for small, large in AT_MOST:
+        if small not in idx or large not in idx:
+            continue
+        sv = np.array(pools[small] + [0], dtype=object)[idx[small]]
+        lv = np.array(pools[large] + [0], dtype=object)[idx[large]]
+        over = (idx[small] >= 0) & (idx[large] >= 0) & (sv > lv)
+        if over.any():
+            merged = sorted(set(pools[small]) | set(pools[large]))
+            where = {v: i for i, v in enumerate(merged)}
+            remap = np.array([where[v] for v in pools[small]] + [-1], dtype=np.int64)
+            pools[small] = merged
+            new = remap[idx[small]]
+            new[over] = np.array([where[v] for v in lv[over]], dtype=np.int64)
+            idx[small] = new
+
+
+def generate_columns(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> dict[str, list[Any]]:
+    """n generated values per fact path (a case is one index across the columns; None: not given)."""
+    pools, idx = _indices(paths, packs, n, seed)
+    return {p: [None if i < 0 else pools[p][i] for i in idx[p].tolist()] for p in paths}
+
+
+def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
+    """n generated cases over ``paths``, counted by distinct value tuple."""
+    columns = generate_columns(paths, packs, n, seed)
+    return Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): n})
+
+
+def _table(pools: dict[str, list[Any]], idx: dict[str, Any], day: date) -> Any:
+    """The generated cases as an Arrow table, dates counted from ``day``."""
+    import numpy as np
+    import pyarrow as pa
+
+    facts = case_facts()
+    arrays = {}
+    for path, pool in pools.items():
+        info = facts[path]
+        kind = info.type.kind
+        if kind == "date":
+            values = pa.array([day + timedelta(days=v) for v in pool], type=pa.date32())
+        elif kind == "number" and not info.integer:
+            values = pa.array(
+                [Decimal(v) for v in pool], type=pa.decimal128(38, max(_places(v) for v in pool) if pool else 0)
+            )
+        elif kind == "number":
+            values = pa.array(pool, type=pa.int64())
+        elif kind == "bool":
+            values = pa.array(pool, type=pa.bool_())
+        else:
+            values = pa.array(pool, type=pa.string())
+        i = idx[path]
+        arrays[path] = values.take(pa.array(np.where(i < 0, 0, i), mask=i < 0))
+    if not arrays:
+        return None
+    return pa.table(arrays)
+
+
+def _places(value: Any) -> int:
+    exponent = Decimal(value).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _rows_table(rows: list[dict[str, Any]], paths: list[str]) -> Any:
+    """A user's cases (flat facts, dates absolute) as an Arrow table over ``paths``."""
+    import pyarrow as pa
+
+    facts = case_facts()
+    arrays = {}
+    for path in paths:
+        values = [r.get(path) for r in rows]
+        info = facts[path]
+        if info.type.kind == "number" and not info.integer:
+            places = max([_places(v) for v in values if v is not None] or [0])
+            arrays[path] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(38, places))
+        elif info.type.kind == "number":
+            arrays[path] = pa.array(values, type=pa.int64())
+        elif info.type.kind == "date":
+            arrays[path] = pa.array(values, type=pa.date32())
+        elif info.type.kind == "bool":
+            arrays[path] = pa.array(values, type=pa.bool_())
+        else:
+            arrays[path] = pa.array(values, type=pa.string())
+    return pa.table(arrays) if arrays else pa.table({"unit.staff": pa.nulls(len(rows), pa.int64())})
+
+
+# ---- one side's answer per topic, on columns ----
+
+
+class _Sides:
+    """Both packs evaluated whole on every case; per topic, each side's answer as an id per case."""
+
+    def __init__(
+        self, packs: tuple[CompiledPack, CompiledPack], tables: tuple[Any, Any], days: tuple[date, date]
+    ) -> None:
+        from policyrules.batch import evaluate, missing_names
+
+        self.packs = packs
+        self.days = days
+        self.results = [evaluate(p, t, d).table for p, t, d in zip(packs, tables, days)]
+        self.missing_names = [missing_names(r.schema) for r in self.results]
+        self.in_force = [r.schema.metadata[b"policyrules.in_force"] == b"true" for r in self.results]
+        self.signatures: dict[Any, int] = {}  # signature -> id, shared by both sides
+        self.names: list[Any] = []
+
+    def intern(self, signature: Any) -> int:
+        if signature not in self.signatures:
+            self.signatures[signature] = len(self.names)
+            self.names.append(signature)
+        return self.signatures[signature]
+
+    def answers(self, side: int, topic: str) -> tuple[Any, Any]:
+        """(answer id per case, -1 where undecided; missing-fact mask per case, zero where decided)."""
+        import numpy as np
+        import pyarrow as pa
+
+        from policyrules.batch.outcomes import FIRED, UNDETERMINED, figure_fields
+
+        pack, table = self.packs[side], self.results[side]
+        n = table.num_rows
+        if not self.in_force[side]:
+            return np.full(n, self.intern(("not in force",))), np.zeros((n, 1), dtype=np.uint64)
+        rules = topic_rules(pack, topic)
+        undecided = np.zeros(n, dtype=bool)
+        any_fired = np.zeros(n, dtype=bool)
+        masks = []
+        fired_rules = []
+        for rule in rules:
+            state = table.column(rule.id).combine_chunks().indices.to_numpy(zero_copy_only=False)
+            u = state == UNDETERMINED
+            if u.any():
+                undecided |= u
+                masks.append(_words(table.column(f"{rule.id}.missing")) * u[:, None])
+            if rule.kind not in OUTCOMES:
+                continue
+            fired = state == FIRED
+            if not fired.any():
+                continue
+            any_fired |= fired
+            fired_rules.append(rule)
+            if rule.amount is not None:
+                lacking = _words(table.column(f"{rule.id}.amount_missing")) * fired[:, None]
+                short = lacking.any(axis=1)
+                if short.any():
+                    undecided |= short
+                    masks.append(lacking)
+        mask = np.zeros((n, max(1, (len(self.missing_names[side]) + 63) // 64)), dtype=np.uint64)
+        for m in masks:
+            mask |= m
+        ids = np.full(n, -1, dtype=np.int64)
+        ids[~undecided] = self.intern(("nothing",))
+        some = np.flatnonzero(any_fired & ~undecided)  # only cases where something fires need telling apart
+        if len(some):
+            picked = pa.array(some)
+            parts = []
+            for rule in fired_rules:
+                parts.append(
+                    (
+                        table.column(rule.id).take(picked).combine_chunks().indices.to_numpy(zero_copy_only=False)
+                        == FIRED
+                    )[:, None].astype(np.int64)
+                )
+                for f in figure_fields(rule):
+                    parts.append(_decimal_words(table.column(f"{rule.id}.{f}").take(picked)))
+                if rule.kind == "obligation":
+                    status = table.column(f"{rule.id}.status").take(picked).combine_chunks().indices.fill_null(-1)
+                    parts.append(status.to_numpy(zero_copy_only=False).astype(np.int64)[:, None])
+            matrix = np.ascontiguousarray(np.concatenate(parts, axis=1))
+            rows = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
+            _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+            codes = [self.intern(self._signature(side, fired_rules, int(some[i]))) for i in first]
+            ids[some] = np.array(codes, dtype=np.int64)[inverse.reshape(-1)]
+        return ids, mask
+
+    def _signature(self, side: int, rules: list[CompiledRule], row: int) -> Any:
+        from policyrules.batch.outcomes import figure_fields
+
+        table = self.results[side]
+        outs = []
+        for rule in rules:
+            if table.column(rule.id)[row].as_py() != "fired":
+                continue
+            figures = (
+                {f: table.column(f"{rule.id}.{f}")[row].as_py() for f in figure_fields(rule)} if rule.amount else {}
+            )
+            status = table.column(f"{rule.id}.status")[row].as_py() if rule.kind == "obligation" else None
+            outs.append((rule.kind, rule.outcome.to if rule.outcome else "", _key(rule, figures), status or ""))
+        return tuple(sorted(outs)) if outs else ("nothing",)
+
+
+def _words(column: Any) -> Any:
+    """A mask column as (n, words) uint64."""
+    import numpy as np
+
+    array = column.combine_chunks()
+    values = array.flatten() if array.type.num_fields else array  # a fixed-size list of words, or one word
+    out = values.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64)
+    return out.reshape(len(array), -1)
+
+
+def _decimal_words(column: Any) -> Any:
+    """A decimal column as three int64 columns (low word, high word, validity) that compare like the values."""
+    import numpy as np
+
+    array = column.combine_chunks()
+    n = len(array)
+    valid = ~array.is_null().to_numpy(zero_copy_only=False)
+    words = np.frombuffer(array.buffers()[1], dtype=np.int64, count=2 * (n + array.offset))[2 * array.offset :]
+    words = words.reshape(n, 2) * valid[:, None]
+    return np.concatenate([words, valid[:, None].astype(np.int64)], axis=1)
+
+
+def _key(rule: CompiledRule, figures: dict[str, Any]) -> tuple[Any, ...]:
+    a = rule.amount
+    if a is None:
+        return ()
+    return (
+        a.kind,
+        a.unit,
+        tuple(a.per),
+        *(figures.get(f) for f in ("value", "min", "max", "cap", "count", "total")),
+        a.reference is not None,
+    )
+
+
+def _status(signature: Any) -> str:
+    if signature is None:
+        return UNDECIDED
+    if len(signature) == 1 and isinstance(signature[0], str):
+        return signature[0]
+    return "gives"
+
+
+# ---- one case on the scalar engine: for shrinking and for showing an example ----
+
+
+class _Case:
+    """One topic on one case, both sides, on the scalar engine (memoised)."""
+
+    def __init__(self, topic: str, packs: tuple[CompiledPack, CompiledPack], days: tuple[date, date]) -> None:
+        self.topic = topic
+        self.packs = (sub_pack(packs[0], topic), sub_pack(packs[1], topic))
+        self.days = days
+        self.memo: dict[tuple[int, tuple[Any, ...]], Optional[Result]] = {}
+        self.rules = [frozenset(r.id for r in topic_rules(p, topic)) for p in packs]
+        facts = case_facts()
+        self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
+        self.reads = sorted(set(self.paths[0]) | set(self.paths[1]))
+
+    def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
+        key = (side, tuple(row.get(p) for p in self.paths[side]))
+        if key not in self.memo:
+            facts = _facts(row, self.days[side])
+            self.memo[key] = None if facts is None else evaluate_facts(self.packs[side], facts, self.days[side])
+        return self.memo[key]
+
+    def signature(self, side: int, row: dict[str, Any]) -> Any:
+        """The topic's answer (None: undecided), as the column path computes it."""
+        result = self.result(side, row)
+        if result is None:
+            return ("invalid",)
+        if not result.validity.in_force:
+            return ("not in force",)
+        if any(u.rule in self.rules[side] for u in result.undetermined):
+            return None
+        outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
+        if any(o.amount and o.amount.missing for o in outs):
+            return None
+        if not outs:
+            return ("nothing",)
+        pack = self.packs[side]
+        return tuple(sorted((o.kind, o.to, _key(pack.rule(o.rule), _figures(o.amount)), o.status or "") for o in outs))
+
+    def kind(self, row: dict[str, Any]) -> tuple[str, str]:
+        return (_status(self.signature(0, row)), _status(self.signature(1, row)))
+
+    def differs(self, row: dict[str, Any]) -> bool:
+        sa, sb = self.signature(0, row), self.signature(1, row)
+        return sa != sb and ("invalid",) not in (sa, sb)
+
+    def side(self, side: int, row: dict[str, Any]) -> Side:
+        from policyrules.engine.words import format_amount_plain
+
+        result = self.result(side, row)
+        assert result is not None
+        outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
+        excl = [x for x in result.exclusions if x.topic_excluded == self.topic]
+        missing = sorted({m for u in result.undetermined if u.rule in self.rules[side] for m in u.missing})
+        missing += sorted({m for o in outs if o.amount for m in o.amount.missing} - set(missing))
+        signature = self.signature(side, row)
+        status = (
+            "not in force"
+            if not result.validity.in_force
+            else UNDECIDED
+            if signature is None
+            else "gives"
+            if outs
+            else "excluded"
+            if excl
+            else "nothing"
+        )
+        return Side(
+            pack=result.pack,
+            as_of=result.as_of,
+            status=status,
+            outcomes=[
+                SideOutcome(
+                    rule=o.rule,
+                    kind=o.kind,
+                    summary=o.summary,
+                    amount=format_amount_plain(o.amount) if o.amount else None,
+                    status=o.status,
+                    clause=o.citation.clause,
+                    quote=o.citation.quote,
+                )
+                for o in outs
+            ],
+            exclusions=[
+                SideOutcome(
+                    rule=x.rule, kind="exclusion", summary=x.summary, clause=x.citation.clause, quote=x.citation.quote
+                )
+                for x in excl
+            ],
+            missing=missing if status == UNDECIDED else [],
+        )
+
+
+def _figures(amount: Optional[AmountOut]) -> dict[str, Any]:
+    if amount is None:
+        return {}
+    return {f: getattr(amount, f) for f in ("value", "min", "max", "cap", "count", "total")}
+
+
 def _facts(row: dict[str, Any], as_of: date) -> Optional[dict[str, Any]]:
-    """A row as evaluation facts: values are valid by construction; dates are days before ``as_of``."""
+    """A row as evaluation facts: generated dates are days before ``as_of``; None if it breaks an invariant."""
     kinds = case_facts()
     facts: dict[str, Any] = {}
     for path, value in row.items():
@@ -236,109 +592,69 @@ def nest_row(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
     return out
 
 
-class _Topic:
-    """One topic compared across two packs, with memoised evaluations."""
+def _shrink(
+    c: _Case, row: dict[str, Any], paths: list[str], pools: dict[str, list[Any]], compared: dict[str, set[Any]]
+) -> dict[str, Any]:
+    """Fewest facts, then the smallest numbers, that still show the same kind of difference."""
+    kind = c.kind(row)
 
-    def __init__(self, topic: str, a: CompiledPack, b: CompiledPack, days: tuple[date, date]) -> None:
-        self.topic = topic
-        self.packs = (sub_pack(a, topic), sub_pack(b, topic))
-        self.days = days
-        facts = case_facts()
-        self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
-        self.memo: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
-        self.signatures: tuple[dict[tuple[Any, ...], Any], dict[tuple[Any, ...], Any]] = ({}, {})
-        self.rule_ids = [frozenset(r.id for r in pack.rules) for pack in self.packs]
-        self.atoms = _atoms(list(self.packs))
-        self.used_otherwise = _used_otherwise(list(self.packs))
+    def keeps(trial: dict[str, Any]) -> bool:
+        return c.kind(trial) == kind and (kind[0] == UNDECIDED or kind[1] == UNDECIDED or c.differs(trial))
 
-    def canonical(self, path: str, pool: list[Any]) -> Optional[dict[Any, Any]]:
-        """For a fact this topic only ever compares with literals: each value → the first value alike.
-
-        Two values that every comparison of the topic's rules answers the same way
-        cannot be told apart by those rules, so one stands for both and each distinct
-        case is evaluated once. None when the fact is used otherwise (in a figure,
-        compared with another fact) or is a date (generated relative to the as-of date).
-        """
-        if case_facts()[path].type.kind == "date" or path in self.used_otherwise:
-            return None
-        atoms = [lit for lit in self.atoms if lit.path == path]
-        first: dict[tuple[bool, ...], Any] = {}
-        out: dict[Any, Any] = {None: None}
-        for value in pool:
-            if value is None:
-                continue
-            answers = tuple(_holds(lit, value) for lit in atoms)
-            out[value] = first.setdefault(answers, value)
-        return out
-
-    def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
-        """The sub-pack's result on the row (None for a row that breaks a case invariant)."""
-        return self.result_of(side, tuple(row.get(p) for p in self.paths[side]))
-
-    def result_of(self, side: int, key: tuple[Any, ...]) -> Optional[Result]:
-        """The same, from the values of this side's facts (``self.paths[side]``), memoised."""
-        memo = self.memo[side]
-        if key not in memo:
-            facts = _facts(dict(zip(self.paths[side], key)), self.days[side])
-            memo[key] = None if facts is None else evaluate_facts(self.packs[side], facts, self.days[side])
-        return memo[key]
-
-    def signature(self, side: int, row: dict[str, Any]) -> Optional[tuple[Any, ...]]:
-        """What a pack answers on this topic; None when it leaves the case undecided."""
-        return self.signature_of(side, tuple(row.get(p) for p in self.paths[side]))
-
-    def signature_of(self, side: int, key: tuple[Any, ...]) -> Optional[tuple[Any, ...]]:
-        """The same, from the values of this side's facts, memoised."""
-        memo = self.signatures[side]
-        if key not in memo:
-            memo[key] = self._signature(side, self.result_of(side, key))
-        return memo[key]
-
-    def _signature(self, side: int, result: Optional[Result]) -> Optional[tuple[Any, ...]]:
-        if result is None:
-            return None
-        if not result.validity.in_force:
-            return ("not in force",)
-        if any(u.topic == self.topic or u.rule in self.rule_ids[side] for u in result.undetermined):
-            return None
-        outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
-        if not outs:
-            return ("nothing",)
-        if any((o.amount and o.amount.missing) or (o.duration and o.duration.missing) for o in outs):
-            return None  # a figure that needs facts the case lacks is not an answer to compare
-        return tuple(sorted((o.kind, o.to, _amount_key(o.amount), o.status or "") for o in outs))
-
-    def difference(self, row: dict[str, Any]) -> Optional[tuple[str, str]]:
-        """None when the packs agree or either leaves the case undecided; else what each side does."""
-        return _difference(self.signature(0, row), self.signature(1, row))
+    current = {k: v for k, v in row.items() if v is not None and k in c.reads}
+    for path in paths:
+        if path not in current:
+            continue
+        trial = {k: v for k, v in current.items() if k != path}
+        if keeps(trial):
+            current = trial
+    bounds = {large for small, large in AT_MOST if small in current}
+    facts = case_facts()
+    for path in sorted(current):
+        value = current[path]
+        if path not in compared or path in bounds or facts[path].type.kind != "number":
+            continue  # only numbers a condition compares have a "smaller" that can matter
+        smaller = sorted(v for v in pools.get(path, []) if v < value)
+        found = next((v for v in smaller if keeps({**current, path: v})), None)
+        low = max((v for v in smaller if found is None or v < found), default=None)
+        if found is not None:
+            current = {**current, path: found}
+        if isinstance(current[path], int) and low is not None:
+            # between the last value that fails and the first that keeps it: the least that keeps it
+            lo, hi = int(low), int(current[path])
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if keeps({**current, path: mid}):
+                    hi = mid
+                else:
+                    lo = mid
+            current = {**current, path: hi}
+    for small, large in AT_MOST:  # plausible: a count bounded by another is a small share of it where it can be
+        if small in current and large in current and current[small] * 2 > current[large]:
+            for bound in sorted(v for v in pools.get(large, []) if v > current[large]):
+                least = _least(lambda v: keeps({**current, large: bound, small: v}), 0, bound)
+                if least is not None and least * 2 <= bound:
+                    current = {**current, large: bound, small: least}
+                    break
+    return current
 
 
-def _difference(sa: Optional[tuple[Any, ...]], sb: Optional[tuple[Any, ...]]) -> Optional[tuple[str, str]]:
-    if sa is None or sb is None or sa == sb:
+def _least(ok: Any, lo: int, hi: int) -> Optional[int]:
+    """The least value in [lo, hi] for which ``ok`` holds, if it holds at hi (bisection: ok is monotone there)."""
+    if not ok(hi):
         return None
-    return (_status(sa), _status(sb))
+    if ok(lo):
+        return lo
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
-def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """A function taking those positions out of a tuple, as a tuple (itemgetter runs in C)."""
-    if not positions:
-        return lambda values: ()
-    if len(positions) == 1:
-        (i,) = positions
-        return lambda values: (values[i],)
-    return itemgetter(*positions)
-
-
-def _status(signature: tuple[Any, ...]) -> str:
-    if len(signature) == 1 and isinstance(signature[0], str):
-        return signature[0]
-    return "gives"
-
-
-def _amount_key(a: Optional[AmountOut]) -> tuple[Any, ...]:
-    if a is None:
-        return ()
-    return (a.kind, a.unit, tuple(a.per), a.value, a.min, a.max, a.cap, a.count, a.total, a.reference is not None)
+# ---- the diff ----
 
 
 def behavioural_diff(
@@ -350,134 +666,121 @@ def behavioural_diff(
     rows: Optional[list[dict[str, Any]]] = None,
 ) -> BehaviouralDiff:
     """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file)."""
-    covered = sorted({r.topic for p in (a, b) for r in p.rules if r.kind in ("entitlement", "obligation", "sanction")})
+    covered = covered_topics(a, b)
+    known = sorted(
+        {r.topic for p in (a, b) for r in p.rules}
+        | {r.excluded_topic for p in (a, b) for r in p.rules if r.excluded_topic}
+    )
+    for topic in topics or []:
+        if topic not in known:
+            hint = suggestions(topic, known)
+            raise DiffRequestError(
+                f"no topic {topic!r} in {a.id} or {b.id}" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
+            )
+    if rows is None and cases < 1:
+        raise DiffRequestError("a behavioural diff needs at least 1 case (--cases N)")
     chosen = topics if topics is not None else covered
     days = default_dates(a, b)
-    compared = [_Topic(topic, a, b, days) for topic in chosen]
+    facts = case_facts()
+    every = sorted({p for pack in (a, b) for p in pack.inputs_of(list(pack.rules)) if p in facts})
     if rows is None:
-        # One column of values per fact, shared by every topic that reads it.
-        every = sorted({p for t in compared for side in t.paths for p in side})
-        columns = generate_columns(every, [a, b], cases, str(seed))
-        pools = {p: [*v, None] for p, v in _pool(every, [a, b]).items()}
+        pools, idx = _indices(every, [a, b], cases, str(seed))
+        first = _table(pools, idx, days[0])
+        tables = (first, first if days[1] == days[0] else _table(pools, idx, days[1]))
+        n = cases
+    else:
+        pools, idx = _pool(every, [a, b]), {}
+        tables = (_rows_table(rows, every), _rows_table(rows, every))
+        n = len(rows)
+    sides = _Sides((a, b), tables, days)
+    compared = _thresholds([a, b])
     out = []
-    for t in compared:
-        topic = t.topic
-        paths = sorted(set(t.paths[0]) | set(t.paths[1]))
-        if rows is not None:
-            distinct = Counter(tuple(row.get(p) for p in paths) for row in rows)
-        else:
-            projected = []
-            for p in paths:
-                canon = t.canonical(p, pools[p])
-                projected.append(columns[p] if canon is None else list(map(canon.__getitem__, columns[p])))
-            distinct = Counter(zip(*projected)) if paths else Counter({(): cases})
-        differing = 0
-        firsts: dict[tuple[str, str], dict[str, Any]] = {}
-        pick_a, pick_b = (_picker([paths.index(p) for p in t.paths[side]]) for side in (0, 1))
-        # Counter keeps first-seen order, so the examples are the first differing cases generated.
-        for values, count in distinct.items():
-            kind = _difference(t.signature_of(0, pick_a(values)), t.signature_of(1, pick_b(values)))
-            if kind is not None:
-                differing += count
-                firsts.setdefault(kind, dict(zip(paths, values)))
-        # A user's own case is reported as given; a generated one is shrunk first.
-        examples = [
-            _counterexample(t, row if rows is not None else _shrink(t, row, paths, [a, b]))
-            for _, row in sorted(firsts.items())
-        ]
-        out.append(TopicBehaviour(topic=topic, differing=differing, compared=sum(distinct.values()), examples=examples))
+    for topic in chosen:
+        ids_a, mask_a = sides.answers(0, topic)
+        ids_b, mask_b = sides.answers(1, topic)
+        da, db = ids_a >= 0, ids_b >= 0
+        differ = da & db & (ids_a != ids_b)
+        one_a, one_b = da & ~db, ~da & db
+        case = _Case(topic, (a, b), days)
+        examples = []
+        for rows_of_kind in _first_of_each_kind(sides, ids_a, ids_b, differ | one_a | one_b):
+            row = _row(rows, pools, idx, every, rows_of_kind)
+            if rows is None:
+                row = _shrink(case, row, case.reads, pools, compared)
+            examples.append(
+                Counterexample(
+                    case=nest_row(row, days[0]),
+                    facts=len([v for v in row.values() if v is not None]),
+                    a=case.side(0, row),
+                    b=case.side(1, row),
+                )
+            )
+        out.append(
+            TopicBehaviour(
+                topic=topic,
+                differing=int(differ.sum()),
+                compared=n,
+                agree=int((da & db).sum() - differ.sum()),
+                a_only=int(one_a.sum()),
+                b_only=int(one_b.sum()),
+                neither=int((~da & ~db).sum()),
+                a_missing=_most_missing(sides.missing_names[0], mask_a, ~da & db),
+                b_missing=_most_missing(sides.missing_names[1], mask_b, da & ~db),
+                examples=examples,
+            )
+        )
     return BehaviouralDiff(
         a=a.id,
         b=b.id,
         a_validity=validity_text(a),
         b_validity=validity_text(b),
-        cases=len(rows) if rows is not None else cases,
-        seed=seed,
+        cases=n,
+        seed=seed if rows is None else None,
         topics=out,
     )
 
 
-def generate_columns(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> dict[str, list[Any]]:
-    """n generated values per fact path (a case is one index across the columns)."""
-    rng = random.Random(seed)
-    pools = _pool(paths, packs)
-    columns = {}
-    missing = round(256 * MISSING_SHARE)
-    for path in paths:
-        # One random byte per case picks from a 256-entry table: None (the fact is not
-        # given) MISSING_SHARE of the time, the values evenly otherwise. Mapping bytes
-        # through a table runs at C speed, which 100k cases × every fact need.
-        values = pools[path]
-        table = [None] * missing + [values[i * len(values) // (256 - missing)] for i in range(256 - missing)]
-        columns[path] = list(map(table.__getitem__, rng.randbytes(n)))
-    return columns
+def _first_of_each_kind(sides: _Sides, ids_a: Any, ids_b: Any, chosen: Any) -> list[int]:
+    """The first case of each kind of difference (gives vs gives, gives vs nothing, gives vs undecided …)."""
+    import numpy as np
+
+    firsts: dict[tuple[str, str], int] = {}
+    rows = np.flatnonzero(chosen)
+    if not len(rows):
+        return []
+    width = len(sides.names) + 1
+    _, first = np.unique((ids_a[rows] + 1) * width + (ids_b[rows] + 1), return_index=True)
+    for i in sorted(first):
+        ia, ib = int(ids_a[rows[i]]), int(ids_b[rows[i]])
+        kind = (_status(sides.names[ia] if ia >= 0 else None), _status(sides.names[ib] if ib >= 0 else None))
+        if UNDECIDED in kind:  # one example of each side deciding alone is enough
+            kind = ("decides", UNDECIDED) if kind[1] == UNDECIDED else (UNDECIDED, "decides")
+        firsts.setdefault(kind, int(rows[i]))
+    return [firsts[k] for k in sorted(firsts)]
 
 
-def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> Counter[tuple[Any, ...]]:
-    """n generated cases over ``paths``, counted by distinct value tuple."""
-    columns = generate_columns(paths, packs, n, seed)
-    return Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): n})
+def _row(
+    rows: Optional[list[dict[str, Any]]], pools: dict[str, list[Any]], idx: dict[str, Any], paths: list[str], i: int
+) -> dict[str, Any]:
+    if rows is not None:
+        return dict(rows[i])
+    return {p: pools[p][int(idx[p][i])] for p in paths if idx[p][i] >= 0}
 
 
-def _shrink(t: _Topic, row: dict[str, Any], paths: list[str], packs: list[CompiledPack]) -> dict[str, Any]:
-    """Drop facts, then lower numbers, while the same kind of difference still shows."""
-    kind = t.difference(row)
-    current = dict(row)
-    for path in paths:
-        if current.get(path) is None:
-            continue
-        trial = {**current, path: None}
-        if t.difference(trial) == kind:
-            current = trial
-    pools = _pool(paths, packs)
-    compared = _thresholds(packs)
-    for path in paths:
-        value = current.get(path)
-        if path not in compared or not isinstance(value, (int, Decimal)) or isinstance(value, bool):
-            continue  # only numbers a condition compares have a "smaller" that can matter
-        for smaller in sorted(v for v in pools[path] if v < value):
-            trial = {**current, path: smaller}
-            if t.difference(trial) == kind:
-                current = trial
-                break
-    return {k: v for k, v in current.items() if v is not None}
+def _most_missing(names: list[str], mask: Any, rows: Any, top: int = 5) -> list[MissingCount]:
+    """The facts that most often leave a side undecided, over the given cases."""
+    import numpy as np
 
-
-def _side(t: _Topic, side: int, row: dict[str, Any]) -> Side:
-    from policyrules.engine.words import format_amount_plain
-
-    result = t.result(side, row)
-    assert result is not None
-    outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == t.topic]
-    excl = [x for x in result.exclusions if x.topic_excluded == t.topic]
-    status = "not in force" if not result.validity.in_force else "gives" if outs else "excluded" if excl else "nothing"
-    return Side(
-        pack=result.pack,
-        as_of=result.as_of,
-        status=status,
-        outcomes=[
-            SideOutcome(
-                rule=o.rule,
-                kind=o.kind,
-                summary=o.summary,
-                amount=format_amount_plain(o.amount) if o.amount else None,
-                status=o.status,
-                clause=o.citation.clause,
-                quote=o.citation.quote,
-            )
-            for o in outs
-        ],
-        exclusions=[
-            SideOutcome(
-                rule=x.rule, kind="exclusion", summary=x.summary, clause=x.citation.clause, quote=x.citation.quote
-            )
-            for x in excl
-        ],
-    )
-
-
-def _counterexample(t: _Topic, row: dict[str, Any]) -> Counterexample:
-    return Counterexample(case=nest_row(row, t.days[0]), facts=len(row), a=_side(t, 0, row), b=_side(t, 1, row))
+    if not rows.any():
+        return []
+    distinct, counts = np.unique(mask[rows], axis=0, return_counts=True)
+    tally: Counter[str] = Counter()
+    for words, count in zip(distinct, counts):
+        value = sum(int(w) << (64 * i) for i, w in enumerate(words))
+        for i, name in enumerate(names):
+            if value >> i & 1:
+                tally[name] += int(count)
+    return [MissingCount(fact=f, cases=c) for f, c in tally.most_common(top)]
 
 
 def read_rows(cases: list[Case]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .behaviour import BehaviouralDiff, Side
+from .behaviour import BehaviouralDiff, Side, TopicBehaviour
 from .describe import NO_FIGURE, NOT_COVERED
 from .matrix import Matrix
 from .structural import RuleView, StructuralDiff
@@ -22,11 +22,19 @@ from .structural import RuleView, StructuralDiff
 def _rule_lines(rules: list[RuleView]) -> list[str]:
     out = []
     for r in rules:
-        if r.kind == "exclusion":
-            out.append(f"{r.summary} ({r.clause})")
-        else:
-            out.append(f"{r.amount} — {r.summary} ({r.clause})")
+        text = f"{r.summary} ({r.clause})" if r.kind == "exclusion" else f"{r.amount} — {r.summary} ({r.clause})"
+        out.append(text + _provenance(r))
     return out
+
+
+def _provenance(r: RuleView) -> str:
+    """Where a rule comes from when it is not the compared document's own: a parent pack, an outside document."""
+    marks = []
+    if r.inherited_from:
+        marks.append(f"inherited from {r.inherited_from}")
+    if r.external:
+        marks.append(f"external: {r.document}")
+    return f" [{'; '.join(marks)}]" if marks else ""
 
 
 def structural_rich(d: StructuralDiff, console: Console, lang: str = "zh") -> None:
@@ -79,6 +87,8 @@ def _md(text: str) -> str:
 
 
 def _side_text(side: Side) -> str:
+    if side.status == "undecided":
+        return "cannot decide: missing " + ", ".join(side.missing) if side.missing else "cannot decide"
     if side.status != "gives":
         extra = "; ".join(f"{x.summary} ({x.clause})" for x in side.exclusions)
         return side.status + (f": {extra}" if extra else "")
@@ -87,41 +97,67 @@ def _side_text(side: Side) -> str:
     )
 
 
+def _counts(d: BehaviouralDiff, t: TopicBehaviour) -> str:
+    """How the topic's cases fall: both decide and differ, one side alone decides, of all compared."""
+    parts = [f"{t.differing} differ"]
+    if t.a_only:
+        parts.append(f"{t.a_only} only {d.a} decides")
+    if t.b_only:
+        parts.append(f"{t.b_only} only {d.b} decides")
+    return "; ".join(parts) + f" (of {t.compared})"
+
+
+def _cases_line(d: BehaviouralDiff) -> str:
+    return f"{d.cases} cases, seed {d.seed}" if d.seed is not None else f"{d.cases} cases from your file"
+
+
+def _quiet(d: BehaviouralDiff) -> tuple[list[str], list[str]]:
+    """Topics with no difference (both decide and agree wherever either decides), and topics neither decides."""
+    same = [t.topic for t in d.topics if not t.examples and t.agree]
+    never = [t.topic for t in d.topics if not t.examples and not t.agree]
+    return same, never
+
+
 def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
-    console.print(f"[bold]{escape(d.a)}[/] vs [bold]{escape(d.b)}[/]: {d.cases} cases, seed {d.seed}")
+    console.print(f"[bold]{escape(d.a)}[/] vs [bold]{escape(d.b)}[/]: {_cases_line(d)}")
     table = Table(show_lines=True, expand=console.is_terminal)
-    for col, ratio in (("topic", 2), ("differ", 1), ("minimal case", 4), (d.a, 4), (d.b, 4)):
+    for col, ratio in (("topic", 2), ("cases", 2), ("minimal case", 4), (d.a, 4), (d.b, 4)):
         table.add_column(col, ratio=ratio, overflow="fold")
     for t in d.topics:
-        if not t.differing:
-            continue
         for i, ex in enumerate(t.examples):
             table.add_row(
                 escape(t.topic) if i == 0 else "",
-                f"{t.differing}/{t.compared}" if i == 0 else "",
+                _counts(d, t) if i == 0 else "",
                 escape(json.dumps(ex.case, ensure_ascii=False)),
                 escape(_side_text(ex.a)),
                 escape(_side_text(ex.b)),
             )
     console.print(table)
-    same = [t.topic for t in d.topics if not t.differing]
+    same, never = _quiet(d)
     if same:
-        console.print(f"[dim]no difference found: {escape(', '.join(same))}[/]")
+        console.print(f"[dim]no difference: {escape(', '.join(same))}[/]")
+    if never:
+        console.print(f"[dim]neither pack decides any case: {escape(', '.join(never))}[/]")
 
 
 def behavioural_markdown(d: BehaviouralDiff) -> str:
     lines = [
         f"# {d.a} vs {d.b}: cases where they differ\n",
-        f"{d.cases} cases, seed {d.seed}. {d.a}: in force {d.a_validity}; {d.b}: in force {d.b_validity}.\n",
-        f"| topic | differ | minimal case | {d.a} | {d.b} |",
+        f"{_cases_line(d)}. {d.a}: in force {d.a_validity}; {d.b}: in force {d.b_validity}.\n",
+        f"| topic | cases | minimal case | {d.a} | {d.b} |",
         "|---|---|---|---|---|",
     ]
     for t in d.topics:
         for i, ex in enumerate(t.examples):
             lines.append(
-                f"| {'`' + t.topic + '`' if i == 0 else ''} | {f'{t.differing}/{t.compared}' if i == 0 else ''} "
+                f"| {'`' + t.topic + '`' if i == 0 else ''} | {_md(_counts(d, t)) if i == 0 else ''} "
                 f"| `{_md(json.dumps(ex.case, ensure_ascii=False))}` | {_md(_side_text(ex.a))} | {_md(_side_text(ex.b))} |"
             )
+    same, never = _quiet(d)
+    if same:
+        lines.append(f"\nNo difference: {', '.join(f'`{t}`' for t in same)}.")
+    if never:
+        lines.append(f"\nNeither pack decides any case: {', '.join(f'`{t}`' for t in never)}.")
     return "\n".join(lines) + "\n"
 
 

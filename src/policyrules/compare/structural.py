@@ -34,6 +34,8 @@ class RuleView(_Out):
     clause: str
     quote: str
     document: str
+    inherited_from: Optional[str] = None  # the parent pack that defines the rule, when not the compared pack
+    external: bool = False  # cites a document outside the verified sources
 
 
 class TopicDiff(_Out):
@@ -60,7 +62,7 @@ class StructuralDiff(_Out):
         return next((t for t in self.topics if t.topic == name), None)
 
 
-def view(rule: CompiledRule) -> RuleView:
+def view(rule: CompiledRule, pack_id: Optional[str] = None) -> RuleView:
     if rule.kind == "exclusion":
         amount = None
         summary = f"excludes {rule.excluded_topic}: {rule.summary}"
@@ -83,6 +85,8 @@ def view(rule: CompiledRule) -> RuleView:
         clause=rule.citation.clause,
         quote=rule.citation.quote,
         document=rule.citation.document,
+        inherited_from=rule.pack_id if pack_id is not None and rule.pack_id != pack_id else None,
+        external=rule.citation.external,
     )
 
 
@@ -130,8 +134,8 @@ def structural_diff(a: CompiledPack, b: CompiledPack) -> StructuralDiff:
     ra, rb = _topic_rules(a), _topic_rules(b)
     topics = []
     for topic in sorted(set(ra) | set(rb)):
-        va = [view(r) for r in ra.get(topic, [])]
-        vb = [view(r) for r in rb.get(topic, [])]
+        va = [view(r, a.id) for r in ra.get(topic, [])]
+        vb = [view(r, b.id) for r in rb.get(topic, [])]
         status: Status = "both" if va and vb else ("only_a" if va else "only_b")
         diffs = [d for name, get in ASPECTS if status == "both" and (d := _aspect(name, va, vb, get))]
         topics.append(

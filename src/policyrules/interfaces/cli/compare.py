@@ -19,9 +19,19 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
     from policyrules.compare import diffview
     from policyrules.compare.behaviour import behavioural_diff, read_rows
     from policyrules.compare.structural import structural_diff
+    from policyrules.errors import DiffRequestError
+    from policyrules.facts.vocabulary import suggestions
 
     a, b = load_pack(args.a, args.lang), load_pack(args.b, args.lang)
     topics = [args.topic] if args.topic else None
+    known = sorted({r.topic for p in (a, b) for r in p.rules if r.kind != "derive"})
+    if args.topic and args.topic not in known:
+        hint = suggestions(args.topic, known)
+        raise DiffRequestError(
+            f"no topic {args.topic!r} in {a.id} or {b.id}" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
+        )
+    if args.seed is not None and args.cases is None:
+        raise DiffRequestError("--seed chooses generated cases: give it with --cases N")
     if args.cases is None and args.case_file is None:
         d = structural_diff(a, b)
         if topics:
@@ -33,7 +43,7 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
             write(render[args.format](d), args.output)
         return EXIT_OK
     rows = read_rows(load_cases(Path(args.case_file))) if args.case_file else None
-    bd = behavioural_diff(a, b, cases=args.cases or 0, seed=args.seed, topics=topics, rows=rows)
+    bd = behavioural_diff(a, b, cases=args.cases or 0, seed=args.seed or 0, topics=topics, rows=rows)
     render = {"json": diffview.to_json, "markdown": diffview.behavioural_markdown, "html": diffview.behavioural_html}
     if args.format == "text":
         diffview.behavioural_rich(bd, out)
@@ -70,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("a", metavar="PACK_A")
     p.add_argument("b", metavar="PACK_B")
     p.add_argument("--cases", type=_count, help="behavioural diff over N generated cases (N ≥ 1)")
-    p.add_argument("--seed", type=int, default=0, help="seed for generated cases (default 0)")
+    p.add_argument("--seed", type=int, help="seed for generated cases (default 0; with --cases)")
     p.add_argument("--topic", help="only this topic")
     p.add_argument(
         "--case-file",
