@@ -134,12 +134,14 @@ def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
             yield from _csv_batches(path, chunk_rows)
             return
         ds = need("pyarrow.dataset")
+        pq = need("pyarrow.parquet")
         try:
-            dataset = ds.dataset(str(path), format="parquet")
-            # one batch and one file read ahead: memory stays bounded by the chunk, not by the file
-            for batch in dataset.to_batches(batch_size=chunk_rows, batch_readahead=1, fragment_readahead=1):
-                if batch.num_rows:
-                    yield batch
+            files = [str(path)] if path.is_file() else sorted(ds.dataset(str(path), format="parquet").files)
+            # file by file, row group by row group: the whole-dataset scanner reads far ahead of what is used
+            for name in files:
+                for batch in pq.ParquetFile(name).iter_batches(batch_size=chunk_rows):
+                    if batch.num_rows:
+                        yield batch
         except (pa.ArrowInvalid, OSError) as exc:
             raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read Parquet: {exc}")], 1) from None
         return

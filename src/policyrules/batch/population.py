@@ -17,6 +17,7 @@ from ._deps import need
 
 MISSING = 0.05  # share of each fact left missing, independently
 CHUNK = 1_000_000
+ROW_GROUP = 65_536
 
 UNIT_KINDS = {
     "private_enterprise": 0.70,
@@ -205,7 +206,7 @@ def write_population(
         for batch in population_batches(employers, persons, seed, reference):
             if writer is None:
                 writer = pq.ParquetWriter(str(target), batch.schema)
-            writer.write_batch(batch)
+            writer.write_batch(batch, row_group_size=ROW_GROUP)  # readers hold one row group at a time
             rows += batch.num_rows
             if progress is not None:
                 progress(batch.num_rows)
