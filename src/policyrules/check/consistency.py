@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,6 +38,7 @@ from policyrules.facts.vocabulary import case_facts
 
 from . import analysis
 from .citations import verify
+from .ledger_reasons import reason_problems
 
 Severity = Literal["error", "warning"]
 ERRORS_ON_LOAD = (
@@ -114,7 +116,28 @@ def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[
         for problem in verify(pack, sources):
             rule = pack.rule_index.get(problem.where)
             findings.append(_finding(pack, rule, "quote-not-found", "error", f"[{problem.clause}] {problem.message}"))
+        for reason in reason_problems(pack, sources):
+            file = pack.source_path or pack.id
+            findings.append(
+                Finding(
+                    "ledger-reason", "error", pack.id, None, file, _ledger_line(pack, reason.clause), reason.message
+                )
+            )
     return findings
+
+
+def _ledger_line(pack: CompiledPack, clause: str) -> Optional[int]:
+    """The line of a ledger entry in the pack file (the compiled pack keeps no locations for the ledger)."""
+    if pack.source_path is None or not Path(pack.source_path).is_file():
+        return None
+    lines = Path(pack.source_path).read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("ledger:")), None)
+    if start is None:
+        return None
+    for i in range(start, len(lines)):
+        if re.search(rf"clause:\s*{re.escape(clause)}\s*($|[,}}])", lines[i]):
+            return i + 1
+    return None
 
 
 def _finding(

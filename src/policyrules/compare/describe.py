@@ -10,6 +10,7 @@ from typing import Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
+from policyrules.facts.vocabulary import case_facts
 
 NO_FIGURE = "no figure given"
 NOT_COVERED = "—"
@@ -22,7 +23,14 @@ def _expr(e: Optional[CompiledExpr]) -> str:
     # quantity(5, 'month') reads better as "5 months"
     import re
 
-    return re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: f"{m.group(1)} {m.group(2)}", text)
+    text = re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: f"{m.group(1)} {m.group(2)}", text)
+    # An analyst reads the fact's name in the text's terms, not its path in the vocabulary.
+    facts = case_facts()
+    return re.sub(
+        r"\b(?:person|unit|place|hire|application)(?:\.[a-z_]+)+",
+        lambda m: facts[m.group(0)].zh if m.group(0) in facts and facts[m.group(0)].zh else m.group(0),
+        text,
+    )
 
 
 def _num(value: Decimal) -> str:
@@ -46,7 +54,7 @@ def amount_text(a: Optional[CompiledAmount]) -> str:
     if a.kind == "range":
         body = f"{_expr(a.min)}–{_expr(a.max)}{_unit(a)}"
     elif a.kind == "cap":
-        body = f"min({_expr(a.actual)}, {_expr(a.cap)}){_unit(a)}" if a.actual else f"up to {_expr(a.cap)}{_unit(a)}"
+        body = f"{_expr(a.actual)}, up to {_expr(a.cap)}{_unit(a)}" if a.actual else f"up to {_expr(a.cap)}{_unit(a)}"
     elif a.kind == "share":
         base = _expr(a.base) if a.base is not None else a.base_text
         body = f"{_num((a.rate or Decimal(0)) * 100)}% of {base}{_unit(a)}"

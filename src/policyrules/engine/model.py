@@ -5,6 +5,7 @@ Nothing here knows about YAML or files; expressions are already closures.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -192,7 +193,7 @@ class CompiledPack:
 
 
 def citation_of(c: Citation, document: Document) -> ResolvedCitation:
-    return ResolvedCitation(c.document or document.number, c.clause, c.quote, c.external)
+    return ResolvedCitation(c.document or document.number, c.clause, quote_text(c.quote), c.external)
 
 
 def localize(pack: CompiledPack, lang: Lang) -> CompiledPack:
@@ -213,3 +214,15 @@ def _localize_rule(rule: CompiledRule, lang: Lang) -> CompiledRule:
         return rule
     title, summary = rule.texts.pick(lang)
     return replace(rule, title=title, summary=summary)
+
+
+
+
+# A CJK character or full-width punctuation mark: Chinese text has no spaces between them.
+_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026]"
+_SPACE_BY_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
+
+
+def quote_text(quote: str) -> str:
+    """A quote as printed: line breaks of a folded YAML scalar or of the source leave no space in Chinese text."""
+    return " ".join(_SPACE_BY_CJK.sub("", quote).split())

@@ -229,6 +229,14 @@ class Derive(Model):
     value: Union[Expr, Number, bool]
 
 
+class SameWording(Model):
+    """Another pack's clause with the same words, encoded differently here on purpose (``check --across``)."""
+
+    pack: Id
+    clause: str = Field(description="the other pack's clause path, as it prints it")
+    why: str = Field(min_length=2, description="why the two encodings differ, quoting the texts")
+
+
 class Rule(Model):
     id: Id
     topic: Id
@@ -245,6 +253,9 @@ class Rule(Model):
     alongside: list[Id] = Field(
         default=[],
         description="rules of the same topic (this pack's or the parent's) that apply together with this one",
+    )
+    same_wording: list[SameWording] = Field(
+        default=[], description="clauses of other packs with the same words, encoded differently on purpose"
     )
 
     @model_validator(mode="after")
@@ -293,6 +304,9 @@ class LedgerEntry(Model):
     summary: str
     rules: list[Id] = []
     not_computed: Optional[NotComputed] = None
+    same_wording: list[SameWording] = Field(
+        default=[], description="clauses of other packs with the same words, encoded differently on purpose"
+    )
 
     @model_validator(mode="after")
     def _accounted(self) -> LedgerEntry:

@@ -241,6 +241,8 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
     from policyrules.check.consistency import check_pack
 
     sources = _sources(args)
+    if args.across:
+        return _check_across(args, out, sources)
     findings = [f for name in (args.packs or shipped_packs()) for f in check_pack(name, sources)]
     rc = EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
     if sources is None:
@@ -260,6 +262,25 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
         else:
             print(f"{errors} errors, {len(findings) - errors} warnings")
     return rc
+
+
+def _check_across(args: argparse.Namespace, out: Console, sources: Optional[Path]) -> int:
+    from policyrules.check.across import across
+
+    findings = across([load_pack(name) for name in (args.packs or shipped_packs())], sources)
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            label = "[dim]annotated[/]" if f.annotated else "[red]finding[/]"
+            out.print(f"{label} {f.code} ({f.similarity:.2f}): {escape(f.message)}")
+            out.print(f"    {escape(f.a.pack)} [{escape(f.a.clause)}] {escape(f.a.text)}")
+            out.print(f"    {escape(f.b.pack)} [{escape(f.b.clause)}] {escape(f.b.text)}")
+        open_ = sum(1 for f in findings if not f.annotated)
+        print(f"{open_} pairs to fix or annotate, {len(findings) - open_} annotated")
+        if sources is None:
+            print("source texts not found: reasoned-out clauses were not compared", file=sys.stderr)
+    return EXIT_FINDINGS if any(not f.annotated for f in findings) else EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -289,6 +310,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format_option(p, ("text", "json"))
     _add_sources_options(p)
     add_lang_option(p)
+    p.add_argument(
+        "--across",
+        action="store_true",
+        help="compare packs with each other: near-identical wording encoded as a rule in one and reasoned out "
+        "in another, or testing different groups",
+    )
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser(
