@@ -17,6 +17,7 @@ def _pack(tmp_path, id, rules, ledger, source):
     text = textwrap.dedent(
         f"""\
         id: {id}
+        version: "1.0.0"
         jurisdiction: {{name: 测试市, level: city}}
         document: {{number: 测试〔2023〕{len(id)}号, title: test, issuer: test, issued: "2023-01-01", source_file: {id}.txt}}
         validity:
@@ -34,9 +35,9 @@ def _pack(tmp_path, id, rules, ledger, source):
 RULE = f"""
 - id: recruitment.accommodation
   topic: recruitment.accommodation
-  title: accommodation
+  title: {{zh: 便利, en: accommodation}}
   when: "application.kind == 'public_sector_recruitment' and person.disability.certified"
-  entitlement: {{to: person, summary: accommodation}}
+  entitlement: {{to: person, summary: {{zh: 便利, en: accommodation}}}}
   citation: {{clause: 一, quote: {SENTENCE}}}
 """
 

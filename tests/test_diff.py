@@ -26,7 +26,7 @@ def test_excess_quota_reward_differs_in_amount_and_exclusions(jinan_baotou):
     assert t.status == "both"
     text = "\n".join(t.differences)
     assert "8000 CNY per person" in text
-    assert "5 month * place.monthly_minimum_wage CNY per person per year" in text
+    assert "5 month * 当地月最低工资标准 CNY per person per year" in text
     assert "财政供养单位" in text  # baotou's exclusion
 
 

@@ -216,8 +216,6 @@ def _localize_rule(rule: CompiledRule, lang: Lang) -> CompiledRule:
     return replace(rule, title=title, summary=summary)
 
 
-
-
 # A CJK character or full-width punctuation mark: Chinese text has no spaces between them.
 _CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026]"
 _SPACE_BY_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
