@@ -8,10 +8,11 @@ and nothing else.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Annotated, Literal, Optional
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -34,6 +35,20 @@ so sums and products of a few of them are exact in 200 digits; a quotient
 that does not terminate (1/3) is rounded half-even at the 200th digit.
 Overflow and invalid operations raise instead of giving Infinity or NaN.
 """
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exact(fn: F) -> F:
+    """Run ``fn`` in :data:`CONTEXT`: results never depend on the caller's decimal context."""
+
+    @functools.wraps(fn)
+    def in_context(*args: Any, **kwargs: Any) -> Any:
+        with localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return in_context  # type: ignore[return-value]
+
 
 _NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 

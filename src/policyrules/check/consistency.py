@@ -35,6 +35,7 @@ from policyrules.expr import Unknown
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
 from policyrules.facts.vocabulary import case_facts
+from policyrules.types import exact
 
 from . import analysis
 from .citations import verify
@@ -101,6 +102,7 @@ class _Loaded(Protocol):
     def compiled(self) -> CompiledPack: ...
 
 
+@exact
 def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[Finding]:
     """Findings for a pack: a ``policyrules.Pack`` or the compiled pack it holds."""
     if not isinstance(pack, CompiledPack):

@@ -25,10 +25,12 @@ from policyrules.expr import Unknown
 from policyrules.facts.case import Case, flatten
 from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
+from policyrules.types import exact
 
 from .codegen import Generated, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
+from .money import money_step, round_money
 from .result import (
     AmountOut,
     CitationOut,
@@ -105,10 +107,11 @@ def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generate
         if value is not UNSET:
             env[f"derived.{name}"] = shared_unknown(value) if value.__class__ is frozenset else value
     if errors:
-        run.errors = [ErrorOut(rule=rules[i].id, message=str(exc) or type(exc).__name__) for i, exc in errors]
+        run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc)) for i, exc in errors]
     return run
 
 
+@exact
 def run_rules(pack: CompiledPack, env: dict[str, Any]) -> Run:
     """Forward chaining through the rules' closures: the reference the generated function is tested against."""
     run = Run(env)
@@ -122,7 +125,7 @@ def run_rules(pack: CompiledPack, env: dict[str, Any]) -> Run:
                 elif cond.__class__ is Unknown:
                     candidates.setdefault(rule.derive_fact, {})[rule.id] = cond  # type: ignore[arg-type]
         except ArithmeticError as exc:
-            run.errors.append(ErrorOut(rule=rule.id, message=str(exc) or type(exc).__name__))
+            run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
             cond = Unknown(frozenset())
             if rule.derive_fact is not None:
                 candidates.setdefault(rule.derive_fact, {})[rule.id] = cond
@@ -160,6 +163,7 @@ def evaluate(pack: CompiledPack, case: Case, as_of: date, *, reference: bool = F
     return evaluate_facts(pack, flatten(case), as_of, reference=reference)
 
 
+@exact
 def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, reference: bool = False) -> Result:
     """Evaluate flat facts that are valid by construction (a batch skips building a Case per row).
 
@@ -187,6 +191,7 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     return DeferredResult.deferred(lambda: assemble(pack, as_of, validity, run))
 
 
+@exact
 def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:
     """The result of a finished run: outcomes built, exclusions applied, undecided rules listed.
 
@@ -229,7 +234,7 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
         try:
             built = _outcome(rule, env)
         except ArithmeticError as exc:
-            run.errors.append(ErrorOut(rule=rule.id, message=str(exc) or type(exc).__name__))
+            run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
             continue
         if isinstance(built, ExclusionOut):
             exclusions.append(built)
@@ -406,8 +411,9 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
             if met.__class__ is not Unknown:
                 status = "met" if met else "unmet"
     total = amount.total if amount is not None else None
+    step = money_step(rule.amount.unit) if rule.amount is not None else None
     funding = [
-        FundingOut(payer=f.payer, share=f.share, amount=None if total is None else total * f.share)
+        FundingOut(payer=f.payer, share=f.share, amount=None if total is None else round_money(total * f.share, step))
         for f in outcome.funding
     ]
     return OutcomeOut(
@@ -467,6 +473,10 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
         base_words = _text(a.base) if a.base is not None else a.base_text
         fields.update(rate=a.rate, base=base, base_text=a.base_text, expression=f"{a.rate} × {base_words}")
         fields["value"] = None if base is None or a.rate is None else a.rate * base
+    step = money_step(a.unit)
+    if step is not None:
+        for name in ("value", "min", "max", "cap"):
+            fields[name] = round_money(fields.get(name), step)
     value = fields.get("value")
     if count is not None:
         if value is not None:
@@ -476,9 +486,33 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
             fields["total_max"] = fields["max"] * count
     elif a.count is None:
         fields["total"] = value
+    for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
+        figure = fields.get(name)
+        if figure is not None and figure < 0:
+            raise NegativeAmount(f"the amount's {name} is negative ({figure}); no pack pays or charges less than 0")
     return AmountOut(
         kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields
     )  # type: ignore[arg-type]
+
+
+class NegativeAmount(ArithmeticError):
+    """A pack computed an amount below zero: reported as the rule's error, never paid."""
+
+
+_SIGNALS = {
+    "Overflow": "a figure is too large to compute exactly",
+    "DivisionByZero": "division by zero",
+    "InvalidOperation": "an invalid arithmetic operation",
+    "DivisionImpossible": "an invalid arithmetic operation",
+}
+
+
+def arithmetic_message(exc: ArithmeticError) -> str:
+    """A rule's arithmetic error in words (decimal's own messages are class lists)."""
+    for signal in type(exc).__mro__:
+        if signal.__name__ in _SIGNALS and signal.__module__ == "decimal":
+            return _SIGNALS[signal.__name__]
+    return str(exc) or type(exc).__name__
 
 
 def _text(expr: Optional[CompiledExpr]) -> Optional[str]:

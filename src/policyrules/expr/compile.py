@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping, Optional
 
 from policyrules.dates import months_between, parse_iso_date, years_between
+from policyrules.types import CONTEXT
 
 from . import nodes as n
 
@@ -202,7 +203,7 @@ def _binary(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
 def _divide(a: Any, b: Any) -> Decimal:
     if b == 0:
         raise EvaluationError("division by zero")
-    return Decimal(a) / Decimal(b)
+    return CONTEXT.divide(Decimal(a), Decimal(b))  # the library's context, whoever calls
 
 
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {

@@ -28,13 +28,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def read_text(path: Path, limits: Limits) -> str:
     """The file's text, or an :class:`InputError` naming the file (and line, where there is one)."""
-    name = str(path)
+    return decode(read_bytes(path, limits), str(path))
+
+
+def read_bytes(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, at most ``limits.max_bytes`` of them."""
     data = _read_bytes(path, limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise InputError(
-            [Problem(f"file is larger than the limit of {limits.max_bytes:,} bytes", Location(name), "limit")]
+            [Problem(f"file is larger than the limit of {limits.max_bytes:,} bytes", Location(str(path)), "limit")]
         )
-    return decode(data, name)
+    return data
 
 
 def decode(data: bytes, name: str) -> str:

@@ -36,7 +36,7 @@ from policyrules.errors import InputError, Location, Problem
 from .document import NodeInfo, PathKey, SourceDocument
 from .jsonsource import parse_json
 from .limits import CASE_LIMITS, MAX_PROBLEMS, PACK_LIMITS, Limits
-from .textfile import locate, read_text
+from .textfile import decode, locate, read_text
 
 __all__ = [
     "CASE_LIMITS",
@@ -67,6 +67,17 @@ def read_document(path: Path, limits: Limits = PACK_LIMITS) -> SourceDocument:
     if path.suffix.lower() == ".json":
         return parse_json(text, str(path), limits)
     return parse_yaml(text, str(path), limits)
+
+
+def parse_document(data: bytes, path: Path, limits: Limits, error: type[InputError]) -> SourceDocument:
+    """A file's bytes, already read, as a document (JSON by its suffix, else YAML); problems raised as ``error``."""
+    try:
+        text = decode(data, str(path))
+        if path.suffix.lower() == ".json":
+            return parse_json(text, str(path), limits)
+        return parse_yaml(text, str(path), limits)
+    except InputError as exc:
+        raise error(exc.problems) from None
 
 
 def parse_yaml(

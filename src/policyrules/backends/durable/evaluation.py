@@ -9,11 +9,13 @@ from policyrules.engine.evaluator import assemble, initial_env, validity_on
 from policyrules.engine.model import CompiledPack
 from policyrules.engine.result import Result
 from policyrules.facts.case import Case
+from policyrules.types import exact
 
 from . import engine  # engine._host is bound on first use: read it through the module
 from .boundary import _Evaluation
 
 
+@exact
 def evaluate_in_process(pack: CompiledPack, case: Case, as_of: date) -> Result:
     validity = validity_on(pack, as_of)
     if not validity.in_force:  # no rule is matched outside the validity, as natively

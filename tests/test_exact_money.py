@@ -1,0 +1,108 @@
+"""Exact money whoever calls: the library's own decimal context, figures rounded to the fen (audit D11, D12)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules.engine.money import money_step, round_money
+
+D = datetime.date(2024, 6, 1)
+EMP = {
+    "unit": {
+        "kind": "private_enterprise",
+        "staff": 200,
+        "disabled_employees": 6,
+        "fiscally_funded": False,
+        "is_concentrated_employment_unit": False,
+    },
+    "place": {"monthly_minimum_wage": "1987.55"},
+}
+
+
+def _reward(case=EMP) -> Decimal:
+    return policyrules.load_pack("baotou").evaluate(case, as_of=D).outcome("reward.excess_quota").amount.total
+
+
+@pytest.mark.parametrize(
+    "prec, rounding", [(4, decimal.ROUND_HALF_EVEN), (5, decimal.ROUND_HALF_EVEN), (6, decimal.ROUND_FLOOR)]
+)
+def test_results_do_not_depend_on_the_callers_decimal_context(prec, rounding):
+    expected = _reward()
+    assert expected == Decimal("29813.25")
+    with decimal.localcontext() as ctx:
+        ctx.prec = prec
+        ctx.rounding = rounding
+        result = policyrules.load_pack("baotou").evaluate(EMP, as_of=D)
+        assert result.outcome("reward.excess_quota").amount.total == expected
+        assert '"total":"29813.25"' in result.to_json().replace(" ", "")
+
+
+def test_a_callers_context_in_another_thread_changes_nothing():
+    seen = []
+
+    def caller():
+        decimal.getcontext().prec = 3
+        seen.append(_reward())
+
+    thread = threading.Thread(target=caller)
+    thread.start()
+    thread.join()
+    assert seen == [Decimal("29813.25")]
+
+
+def test_figures_are_exact_beyond_28_digits(tmp_path):
+    pack = policyrules.load_pack(_pack(tmp_path, "person.business.monthly_rent * 3"))
+    rent = "1234567890123456789012345678.91"  # 30 significant digits; the default context keeps 28
+    result = pack.evaluate({"unit": {"staff": 3}, "person": {"business": {"monthly_rent": rent}}}, as_of=D)
+    assert result.outcome("r.a").amount.total == Decimal("3703703670370370367037037036.73")
+
+
+def test_money_is_rounded_half_up_to_the_fen():
+    step = money_step("CNY")
+    assert step == Decimal("0.01") and money_step("person") is None and money_step("CNY/month") is None
+    assert round_money(Decimal("0.005"), step) == Decimal("0.01")
+    assert round_money(Decimal("2.675"), step) == Decimal("2.68")
+    assert str(round_money(Decimal("29700"), step)) == "29700"  # a whole figure keeps its form
+    wage = "1980.00000000000000000000000001"
+    amount = policyrules.load_pack("baotou").evaluate({**EMP, "place": {"monthly_minimum_wage": wage}}, as_of=D)
+    amount = amount.outcome("reward.excess_quota").amount
+    assert amount.total == amount.value * amount.count
+    assert amount.total.as_tuple().exponent >= -2
+
+
+def _pack(tmp_path: Path, amount: str) -> Path:
+    source = Path(__file__).parent / "fixtures" / "check" / "unit.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "amount: {kind: formula, value: 'person.business.monthly_rent + person.social_insurance_paid_last_year', unit: CNY}",
+        f"amount: {{kind: formula, value: '{amount}', unit: CNY, per: [month]}}",
+    )
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_negative_amount_never_comes_out(tmp_path):
+    pack = policyrules.load_pack(_pack(tmp_path, "person.business.monthly_rent - 1000"))
+    result = pack.evaluate({"unit": {"staff": 3}, "person": {"business": {"monthly_rent": 400}}}, as_of=D)
+    assert result.entitlements == []
+    (error,) = result.errors
+    assert error.rule == "r.a" and "negative" in error.message
+    fine = pack.evaluate({"unit": {"staff": 3}, "person": {"business": {"monthly_rent": 1400}}}, as_of=D)
+    assert fine.outcome("r.a").amount.total == 400
+
+
+def test_an_overflow_is_an_error_naming_the_rule(tmp_path):
+    pack = policyrules.load_pack(_pack(tmp_path, "person.business.monthly_rent * 1e999999 * 1e999999"))
+    big = {"unit": {"staff": 3}, "person": {"business": {"monthly_rent": "1e30"}}}
+    result = pack.evaluate(big, as_of=D)
+    assert result.entitlements == []
+    (error,) = result.errors
+    assert error.rule == "r.a" and error.message
+    result.to_json()  # and the result still serialises
