@@ -76,7 +76,7 @@ def test_agency_quota_duty_includes_50(baotou, size, fires):
     duty = baotou.evaluate(case, as_of=IN_FORCE).outcome("quota.public_sector.duty")
     assert (duty is not None) == fires
     if fires:
-        assert duty.amount.value == 1 and duty.status == "unmet" and duty.deadline == date(2025, 12, 31)
+        assert duty.amount.value == 1 and duty.status == "due" and duty.deadline == date(2025, 12, 31)
 
 
 @pytest.mark.parametrize("rent, paid", [(999, 999), (1000, 1000), (1001, 1000)])

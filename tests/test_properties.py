@@ -50,8 +50,16 @@ def violations(pack, case: Case, as_of: date, result: Result, source: str | None
     """Every invariant the result breaks, one line each."""
     out: list[str] = []
     outcomes = [*result.entitlements, *result.obligations, *result.sanctions]
-    if not result.validity.in_force and (outcomes or result.exclusions or result.undetermined):
-        out.append("outcomes while not in force")
+    windows = {}
+    doc = pack
+    while doc is not None:
+        windows[doc.document.number] = (doc.valid_from, doc.valid_until)
+        doc = doc.parent
+    for o in outcomes:
+        start, end = windows[o.event.document]
+        day = o.event.date
+        if day is None or day < start or (end is not None and day > end):
+            out.append(f"{o.rule}: granted at an event on {day}, outside the validity of {o.event.document}")
     for o in outcomes:
         c = o.citation
         if not c.quote or not c.clause:

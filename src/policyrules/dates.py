@@ -36,3 +36,28 @@ def months_between(start: date, end: date) -> int:
 
 def years_between(start: date, end: date) -> int:
     return months_between(start, end) // 12
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months; a day-of-month the target month lacks moves to the next day (as months_between)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    try:
+        return date(year, month, day.day)
+    except ValueError:
+        # 2023-01-31 + 1 month: February has no 31st; the month completes on 03-01.
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        return first_next
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def add_days(day: date, days: int) -> date:
+    return date.fromordinal(day.toordinal() + days)

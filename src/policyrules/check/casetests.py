@@ -13,9 +13,14 @@ A test file looks like::
           absent: [quota.public_sector.duty]   # rules (outcomes or exclusions) that must not fire
           absent_topics: [lowbao.phase_out]    # topics with no outcome, fired or undecided
           excluded: [reward.excess_quota.not_fiscal]  # exclusion rules that must fire
-          undetermined: [subsidy.graduate_hire]       # rules left undecided
+          undetermined: [subsidy.graduate_hire]       # rules left undecided (or rule -> fields to check)
           derived: {excess_persons: 3}
           in_force: true
+          validity: {valid_from_certainty: stated}      # fields of result.validity
+          not_granted:                                  # rules that concern the case and give nothing
+            quota.soe_report: {reason: condition, decisive: {text: "unit.kind == 'state_owned_enterprise'"}}
+          undetermined_exactly: [quota.federation_staff.duty]  # the whole undetermined list (any order)
+          questions: [unit.admin_level]                 # the first questions, in rank order
 
 Only the fields written under ``expect`` are checked; numbers compare as
 exact decimals. ``policyrules test`` runs these files and pytest collects
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from pydantic import BaseModel, Field
 
@@ -48,9 +53,13 @@ class Expect(BaseModel):
     absent: list[str] = []
     absent_topics: list[str] = []
     excluded: list[str] = []
-    undetermined: list[str] = []
+    undetermined: Union[list[str], dict[str, dict[str, Any]]] = []  # rule ids, or rule id -> fields to check
     derived: dict[str, Any] = {}
     in_force: Optional[bool] = None
+    validity: dict[str, Any] = {}
+    not_granted: dict[str, dict[str, Any]] = {}
+    undetermined_exactly: Optional[list[str]] = None
+    questions: list[str] = []
 
 
 class CaseTest(BaseModel):
@@ -108,7 +117,14 @@ def _fired(result: Result) -> dict[str, Any]:
 def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
     """Every difference between the result and what is expected, one line each."""
     failures: list[str] = []
-    named = [*expect.outcomes, *expect.absent, *expect.excluded, *expect.undetermined]
+    named = [
+        *expect.outcomes,
+        *expect.absent,
+        *expect.excluded,
+        *expect.undetermined,
+        *expect.not_granted,
+        *(expect.undetermined_exactly or []),
+    ]
     for rid in named:
         if rid not in known_rules:
             failures.append(f"{rid}: no such rule in pack {result.pack}")
@@ -145,6 +161,24 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
     for rid in expect.undetermined:
         if rid not in undetermined:
             failures.append(f"{rid}: expected to be undecided")
+        elif isinstance(expect.undetermined, dict):
+            failures += _compare(f"undetermined {rid}", expect.undetermined[rid], undetermined[rid].model_dump())
+    if expect.validity:
+        failures += _compare("validity", expect.validity, result.validity.model_dump(mode="python"))
+    refused = {g.rule: g for g in result.not_granted}
+    for rid, fields in expect.not_granted.items():
+        if rid not in refused:
+            state = "fired" if rid in fired else "undecided" if rid in undetermined else "not listed"
+            failures.append(f"{rid}: expected among not_granted, {state}")
+        else:
+            failures += _compare(f"not_granted {rid}", fields, refused[rid].model_dump(mode="python"))
+    if expect.undetermined_exactly is not None and sorted(undetermined) != sorted(expect.undetermined_exactly):
+        extra = sorted(set(undetermined) - set(expect.undetermined_exactly))
+        lacking = sorted(set(expect.undetermined_exactly) - set(undetermined))
+        failures.append(f"undetermined: unexpected {extra or 'none'}, lacking {lacking or 'none'}")
+    asked = [q.fact for q in result.questions[: len(expect.questions)]]
+    if expect.questions and asked != expect.questions:
+        failures.append(f"questions: expected {expect.questions} first, got {asked}")
     for name, want in expect.derived.items():
         if name not in result.derived:
             failures.append(f"derived.{name}: no such derived fact")

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from policyrules.engine.model import CompiledExpr, CompiledPack
 from policyrules.expr import compile_expr, names
 from policyrules.expr import nodes as n
-from policyrules.facts.case import AT_MOST, Case
+from policyrules.facts.case import AT_MOST, EVENTS, Case
 from policyrules.facts.vocabulary import case_facts
 
 if TYPE_CHECKING:
@@ -173,7 +173,25 @@ def pack_constants(pack: CompiledPack) -> dict[str, set[Any]]:
 
 
 def _reads(pack: CompiledPack) -> set[str]:
-    return {p for r in pack.rules for p in r.reads()}
+    """Facts the pack reads: in its expressions, and the dates of the events its rules are decided at."""
+    out = {p for r in pack.rules for p in r.reads()}
+    for r in pack.rules:
+        if r.kind != "derive":
+            out.add(EVENTS[r.event])
+        if r.duration_start is not None:
+            out.add(EVENTS[r.duration_start])
+    return out
+
+
+def _event_edges(pack: CompiledPack) -> dict[str, set[Any]]:
+    """Event date facts -> the first and last days of the documents deciding them: both sides get drawn."""
+    edges = {day for start, end in pack.windows.values() for day in (start, end) if day is not None}
+    out: dict[str, set[Any]] = {}
+    for r in pack.rules:
+        for event in (r.event, r.duration_start):
+            if event is not None and r.kind != "derive":
+                out.setdefault(EVENTS[event], set()).update(edges)
+    return out
 
 
 def _neighbours(value: Any) -> list[Any]:
@@ -282,6 +300,8 @@ def _values(pack: CompiledPack | None) -> _Values:
             reads = _reads(pack)
             chosen = [f for p, f in _facts().items() if p in reads]
             constants = pack_constants(pack)
+            for path, days in _event_edges(pack).items():
+                constants.setdefault(path, set()).update(days)
         _VALUES[key] = tuple((tuple(f.path.split(".")), _value(f, constants.get(f.path, set()))) for f in chosen)
     return _VALUES[key]
 

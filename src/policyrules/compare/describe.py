@@ -10,6 +10,7 @@ from typing import Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
+from policyrules.engine.words import period_words
 from policyrules.facts.vocabulary import case_facts
 
 NO_FIGURE = "no figure given"
@@ -103,8 +104,7 @@ def thresholds(rule: CompiledRule) -> list[str]:
 
 
 def validity_text(pack: CompiledPack) -> str:
-    until = pack.valid_until.isoformat() if pack.valid_until else "no end stated"
-    return f"{pack.valid_from.isoformat()} – {until}"
+    return period_words(pack.validity)
 
 
 def headline(pack: CompiledPack, topic: str) -> Optional[str]:

@@ -146,6 +146,7 @@ def compile_pack(
     if ctx.problems:
         raise PackError(ctx.problems)
 
+    ordered = _with_concerns(ordered, setters)
     has_precedence = frozenset(name for name, decl in ctx.derived.items() if decl.precedence)
     return CompiledPack(
         id=spec.id,
@@ -163,6 +164,7 @@ def compile_pack(
         source_path=source_path,
         rule_index={r.id: r for r in ordered},
         lang=lang,
+        windows={**(parent.windows if parent else {}), spec.id: _window(spec)},
     )
 
 
@@ -232,6 +234,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         pack_id=src.pack_id,
         alongside=tuple(rule.alongside),
         defined_at=src.locator.location(src.path),
+        event=rule.event or "application",
     )
     if rule.derive is not None:
         decl = ctx.derived.get(rule.derive.fact)
@@ -297,6 +300,14 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         d = ctx.expr(src, (okey, "duration", "max"), outcome.duration.max, "number")
         ok = ok and _dim_is(ctx, src, (okey, "duration", "max"), d, [dur_dim])
         duration_max = d[0] if d else None
+        if outcome.duration.start is not None and outcome.duration.unit not in ("year", "month", "day"):
+            ctx.error(
+                f"a duration counted from an event needs a calendar unit (year, month, day), not {outcome.duration.unit!r}",
+                src.path + (okey, "duration", "unit"),
+                src.locator,
+                "unit",
+            )
+            ok = False
         if outcome.duration.used is not None:
             u = ctx.expr(src, (okey, "duration", "used"), outcome.duration.used, "number")
             ok = ok and _dim_is(ctx, src, (okey, "duration", "used"), u, [dur_dim])
@@ -330,6 +341,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         duration_used=duration_used,
         limit_used=limit_used,
         met_when=met_when,
+        duration_start=outcome.duration.start if outcome.duration is not None else None,
         summary=outcome.summary.pick(lang),
         texts=RuleTexts(rule.title, outcome.summary),
         to=outcome.to,
@@ -505,6 +517,39 @@ def _order(
     return ordered
 
 
+def _with_concerns(ordered: list[CompiledRule], setters: dict[str, tuple[str, ...]]) -> list[CompiledRule]:
+    """Each rule's subjects: the party it is to; the hire when it reads a hire fact; the application when it
+    reads the application's kind.
+
+    A case concerns a rule when it holds every subject the rule has (docs/results.md,
+    "Which rules concern a case"). Derived facts are followed back to what sets them.
+    """
+    index = {r.id: r for r in ordered}
+    out = []
+    for rule in ordered:
+        if rule.kind == "derive":
+            out.append(rule)
+            continue
+        seen: set[str] = set()
+        todo = list(rule.reads())
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            if path.startswith("derived."):
+                for rid in setters.get(path[len("derived.") :], ()):
+                    if rid in index:
+                        todo += index[rid].reads()
+        concerns = {rule.to}
+        if "application.kind" in seen:
+            concerns.add("application")
+        if any(p.startswith("hire.") for p in seen):
+            concerns.add("hire")
+        out.append(_replace(rule, concerns=frozenset(concerns)))
+    return out
+
+
 def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
     from dataclasses import replace
 
@@ -538,6 +583,11 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None
                 src.locator,
                 "ledger",
             )
+
+
+def _window(spec: PackSpec) -> tuple[Any, Any]:
+    until = spec.validity.until
+    return spec.validity.from_.date, until.date if isinstance(until, DatedBound) else None
 
 
 def _check_validity(ctx: _Context, spec: PackSpec) -> None:

@@ -21,8 +21,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Optional
 
-from policyrules.expr import Unknown
-from policyrules.facts.case import Case, flatten
+from policyrules.dates import add_days, add_months, add_years, days_between, months_between
+from policyrules.expr import Unknown, names, render
+from policyrules.expr import nodes as n
+from policyrules.expr.compile import compile_expr
+from policyrules.facts.case import EVENTS, Case, flatten
+from policyrules.facts.vocabulary import DEFAULTS, case_facts
 from policyrules.pack.schema import DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import exact
@@ -35,18 +39,34 @@ from .result import (
     AmountOut,
     CitationOut,
     ConflictOut,
+    DecisiveOut,
+    DefaultOut,
     DurationOut,
     ErrorOut,
+    EventOut,
     ExclusionOut,
     FundingOut,
     LimitOut,
+    NotGrantedOut,
     OutcomeOut,
+    QuestionOut,
     Result,
     UndeterminedOut,
     Validity,
 )
+from .words import CERTAINTY_WORDS as _CERTAIN
+from .words import period_words
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
+DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
+# What a rule may concern (CompiledRule.concerns), and the subjects a fact under each head shows present:
+# a hire is between a person and a unit, so hire facts show all three.
+_SUBJECT_OF = {
+    "person": ("person",),
+    "unit": ("unit",),
+    "application": ("application",),
+    "hire": ("hire", "person", "unit"),
+}
 
 
 def validity_on(pack: CompiledPack, as_of: date) -> Validity:
@@ -60,12 +80,28 @@ def _validity(validity: PackValidity, as_of: date) -> Validity:
     end = validity.until.date if isinstance(validity.until, DatedBound) else None
     reason = None
     if as_of < start:
-        c = validity.from_.citation
-        reason = f"not in force before {start.isoformat()} ({c.clause}: {c.quote})"
+        reason = f"not in force on {as_of.isoformat()}: {_start_words(validity)}"
     elif end is not None and as_of > end:
         c = validity.until.citation  # type: ignore[union-attr]
-        reason = f"not in force after {end.isoformat()} ({c.clause}: {c.quote})"
-    return Validity(in_force=reason is None, valid_from=start, valid_until=end, reason=reason)
+        reason = f"not in force on {as_of.isoformat()}: ended {end.isoformat()} ({c.clause}: {c.quote})"
+    notes = [b.note.strip() for b in (validity.from_, validity.until) if b.note]
+    return Validity(
+        in_force=reason is None,
+        valid_from=start,
+        valid_from_certainty=validity.from_.certainty,
+        valid_until=end,
+        no_end_stated=end is None,
+        period=period_words(validity),
+        notes=notes,
+        reason=reason,
+    )
+
+
+def _start_words(validity: PackValidity) -> str:
+    b = validity.from_
+    c = b.citation
+    where = f"{c.clause}: {c.quote}" + (", external" if c.external else "")
+    return f"in force {_CERTAIN[b.certainty]}from {b.date.isoformat()} ({where})"
 
 
 def initial_env(pack: CompiledPack, case: Case, as_of: date) -> dict[str, Any]:
@@ -76,6 +112,11 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     """The evaluation environment from flat facts (``{"unit.staff": 200, ...}``), typed as a Case's would be."""
     env = dict(facts)
     env["as_of"] = as_of
+    defaulted = [d.path for d in DEFAULTS if env.get(d.path) is None]
+    for path in defaulted:
+        env[path] = as_of  # every declared default today is "as_of"; see facts.vocabulary.DEFAULTS
+    if defaulted:
+        env[DEFAULTED] = tuple(defaulted)
     for series in pack.parameters:
         value = series.as_of(as_of)
         if value is not None:
@@ -173,16 +214,9 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     ``reference=True`` matches with the closures and builds the Result at once: the
     same result, slower; the tests hold the two equal.
     """
+    # Rules run even when the pack is not in force on as_of: a benefit decided at an
+    # event inside its validity keeps running (each outcome is gated on its event's date).
     validity = validity_on(pack, as_of)
-    if not validity.in_force:
-        return Result(
-            pack=pack.id,
-            pack_version=pack.version,
-            pack_hash=pack.content_hash,
-            lang=pack.lang,
-            as_of=as_of,
-            validity=validity,
-        )
     if reference:
         return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
     fn = for_evaluation(pack)
@@ -193,30 +227,58 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
 
 @exact
 def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:
-    """The result of a finished run: outcomes built, exclusions applied, undecided rules listed.
+    """The result of a finished run: outcomes built, exclusions applied, every "no" and undecided rule listed.
 
     Shared by every backend, so that only the matching and chaining differ
     between them. ``run`` must hold, as :func:`run_rules` leaves it: a
     condition for every rule (True, False or Unknown), the rules that fired
     in pack order, the errors of conditions in pack order, conflicts in the
     order their facts settled, and ``env`` with every derived fact settled.
+
+    Each rule is decided at its event (docs/results.md, "Two dates"): the
+    event's date must fall in the validity of the document that defines the
+    rule, or the rule gives "not in force on <date>".
     """
     env = run.env
+    subjects = _subjects(env)
 
     entitlements: list[OutcomeOut] = []
     obligations: list[OutcomeOut] = []
     sanctions: list[OutcomeOut] = []
     exclusions: list[ExclusionOut] = []
     undetermined: list[UndeterminedOut] = []
+    elsewhere: list[UndeterminedOut] = []
+    not_granted: list[NotGrantedOut] = []
+    gates: dict[str, Any] = {}  # rule id -> None (in force) | Unknown (event date missing) | EventOut (not in force)
 
-    if run.undecided is not None:
-        undetermined = [_undetermined(rule, missing) for rule, missing in run.undecided]
-    else:
-        for rule in pack.rules:
-            cond = run.conditions[rule.id]
-            if cond.__class__ is Unknown and rule.kind != "derive" and cond.missing:
-                undetermined.append(_undetermined(rule, cond.missing))
+    fired = {r.id for r in run.fired}
+    by_event: dict[tuple[str, str], Any] = {}  # (pack id, event) -> gate: a few per case, not one per rule
+    for rule in pack.rules:
+        if rule.kind == "derive":
+            continue
+        cond = run.conditions[rule.id]
+        concerned = rule.concerns <= subjects
+        key = (rule.pack_id, rule.event)
+        gate = by_event.get(key, UNSET)
+        if gate is UNSET:
+            gate = by_event[key] = _gate(pack, rule, env)
+        gates[rule.id] = gate
+        if gate is not None and gate.__class__ is not Unknown:
+            if concerned or rule.id in fired:
+                not_granted.append(_not_in_force(pack, rule, gate))
+            continue
+        if cond.__class__ is Unknown or (gate is not None and cond is True):
+            missing = (cond.missing if cond.__class__ is Unknown else frozenset()) | (
+                gate.missing if gate is not None else frozenset()
+            )
+            if missing:
+                (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
+        elif cond is False and concerned:
+            not_granted.append(_condition_false(rule, env))
+
     for rule in run.fired:
+        if gates.get(rule.id) is not None:
+            continue
         if rule.kind == "exclusion":
             exclusions.append(
                 ExclusionOut(
@@ -232,7 +294,7 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
             )
             continue
         try:
-            built = _outcome(rule, env)
+            built = _outcome(pack, rule, env, as_of)
         except ArithmeticError as exc:
             run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
             continue
@@ -240,11 +302,15 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
             exclusions.append(built)
         elif isinstance(built, UndeterminedOut):
             undetermined.append(built)
+        elif isinstance(built, NotGrantedOut):
+            not_granted.append(built)
         else:
             {"entitlement": entitlements, "obligation": obligations, "sanction": sanctions}[rule.kind].append(built)
 
     entitlements = _apply_exclusions(entitlements, exclusions)
-    entitlements = _hold_undecided(pack, entitlements, run, undetermined)
+    entitlements = _hold_undecided(pack, entitlements, run, undetermined, gates)
+    defaulted = env.get(DEFAULTED, ())
+    app_date = env.get("application.date")
     return Result(
         pack=pack.id,
         pack_version=pack.version,
@@ -252,16 +318,178 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
         lang=pack.lang,
         backend=backend,
         as_of=as_of,
+        application_date=app_date if isinstance(app_date, date) else None,
         validity=validity,
         entitlements=entitlements,
         obligations=obligations,
         sanctions=sanctions,
         exclusions=exclusions,
+        not_granted=not_granted,
         derived={name: _known(env.get(f"derived.{name}")) for name in pack.derived},
         undetermined=undetermined,
+        undetermined_elsewhere=elsewhere,
+        questions=_questions(pack, undetermined),
+        defaults=[_default_out(path, env[path]) for path in defaulted],
         conflicts=run.conflicts,
         errors=run.errors,
     )
+
+
+def _subjects(env: dict[str, Any]) -> frozenset[str]:
+    """The subjects a case holds: person, unit, application (a fact given under each)."""
+    defaulted = env.get(DEFAULTED, ())  # a defaulted application date is no application
+    found = {head for key in env if (head := key.split(".", 1)[0]) in _SUBJECT_OF and key not in defaulted}
+    return frozenset(s for head in found for s in _SUBJECT_OF[head])
+
+
+def _event_date(rule_event: str, env: dict[str, Any]) -> Any:
+    v = env.get(EVENTS[rule_event])
+    return v if isinstance(v, date) else None
+
+
+def _gate(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> Any:
+    """None when the rule's document is in force on its event's date; Unknown when that date is missing;
+    else the event (an :class:`EventOut`) on which it was not in force."""
+    day = _event_date(rule.event, env)
+    if day is None:
+        return Unknown(frozenset((EVENTS[rule.event],)))
+    start, end = pack.windows[rule.pack_id]
+    if start <= day and (end is None or day <= end):
+        return None
+    return _event_out(rule.event, day, _is_defaulted(rule.event, env), pack.document_of(rule.pack_id).number)
+
+
+def _is_defaulted(event: str, env: dict[str, Any]) -> bool:
+    return EVENTS[event] in env.get(DEFAULTED, ())
+
+
+@lru_cache(maxsize=4096)
+def _event_out(name: str, day: Optional[date], defaulted: bool, document: str) -> EventOut:
+    return EventOut(name=name, date=day, defaulted=defaulted, document=document)
+
+
+def _not_in_force(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
+    validity = pack.validity_of(rule.pack_id)
+    words = _validity(validity, event.date)  # type: ignore[arg-type]
+    assert event.date is not None
+    what = "as_of, no application date given" if event.defaulted else f"{event.name} date"
+    because = f"not in force on {event.date.isoformat()} ({what}): {event.document} {words.period}"
+    if words.reason:
+        because += f"; {words.reason.split(': ', 1)[1]}"
+    return NotGrantedOut(
+        rule=rule.id,
+        topic=rule.topic,
+        kind=rule.kind,
+        title=rule.title,
+        to=rule.to,  # type: ignore[arg-type]
+        reason="not_in_force",
+        because=because,
+        event=event,
+        citation=citation_out(rule.citation),
+    )
+
+
+def _condition_false(rule: CompiledRule, env: dict[str, Any]) -> NotGrantedOut:
+    node = _decisive_node(rule.when.node, env)
+    _, _, text, paths = _part(node)
+    values = tuple((p, _show(env.get(p))) for p in paths)
+    return _not_met(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.citation, text, values)
+
+
+@lru_cache(maxsize=8192)
+def _not_met(
+    rule: str,
+    topic: str,
+    kind: str,
+    title: str,
+    to: str,
+    citation: ResolvedCitation,
+    text: str,
+    values: tuple[tuple[str, Optional[str]], ...],
+) -> NotGrantedOut:
+    # Cached by content: a batch fails the same part with the same values again and again.
+    shown = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in values)
+    return NotGrantedOut(
+        rule=rule,
+        topic=topic,
+        kind=kind,
+        title=title,
+        to=to,  # type: ignore[arg-type]
+        reason="condition",
+        because=f"not met: {text}" + (f" ({shown})" if shown else ""),
+        decisive=DecisiveOut(text=text, values=dict(values)),
+        citation=citation_out(citation),
+    )
+
+
+# Sub-expressions of a condition compiled once: id(node) -> (node kept alive, its closure, text, paths).
+_PARTS: dict[int, tuple[n.Node, Any, str, tuple[str, ...]]] = {}
+
+
+def _part(node: n.Node) -> tuple[n.Node, Any, str, tuple[str, ...]]:
+    got = _PARTS.get(id(node))
+    if got is None or got[0] is not node:
+        got = _PARTS[id(node)] = (node, compile_expr(node), " ".join(render(node).split()), tuple(sorted(names(node))))
+    return got
+
+
+def _decisive_node(node: n.Node, env: dict[str, Any]) -> n.Node:
+    while isinstance(node, n.BoolOp) and node.op == "and":
+        for child in node.values:
+            if _part(child)[1](env) is False:
+                node = child
+                break
+        else:  # pragma: no cover - a false 'and' has a false part
+            break
+    return node
+
+
+def decisive_part(node: n.Node, env: dict[str, Any]) -> DecisiveOut:
+    """The part of a false condition that makes it false: descend into the first false part of each 'and'."""
+    _, _, text, paths = _part(_decisive_node(node, env))
+    return DecisiveOut(text=text, values={p: _show(env.get(p)) for p in paths})
+
+
+def _show(value: Any) -> Optional[str]:
+    if value is None or value.__class__ is Unknown:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _questions(pack: CompiledPack, undetermined: list[UndeterminedOut]) -> list[QuestionOut]:
+    """Missing facts ranked by how many undecided rules each is needed by (ties: by path)."""
+    if not undetermined:
+        return []
+    return list(_ranked(pack.derived_descriptions, tuple((u.rule, tuple(u.missing)) for u in undetermined)))
+
+
+@lru_cache(maxsize=4096)
+def _ranked(
+    derived: tuple[tuple[str, str], ...], undetermined: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[QuestionOut, ...]:
+    by_fact: dict[str, list[str]] = {}
+    for rule, missing in undetermined:
+        for path in missing:
+            by_fact.setdefault(path, []).append(rule)
+    facts = case_facts()
+    described = dict(derived)
+    out = []
+    for path, rules in sorted(by_fact.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        info = facts.get(path)
+        if info is not None:
+            zh, description = info.zh, info.description
+        else:
+            zh, description = "", described.get(path, "")
+        out.append(QuestionOut(fact=path, zh=zh, description=description, decides=len(rules), rules=rules))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _default_out(path: str, value: Any) -> DefaultOut:
+    reason = next(d.reason for d in DEFAULTS if d.path == path)
+    return DefaultOut(fact=path, value=value, reason=reason)
 
 
 def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[ExclusionOut]) -> list[OutcomeOut]:
@@ -297,13 +525,17 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
 
 
 def _hold_undecided(
-    pack: CompiledPack, entitlements: list[OutcomeOut], run: Run, undetermined: list[UndeterminedOut]
+    pack: CompiledPack,
+    entitlements: list[OutcomeOut],
+    run: Run,
+    undetermined: list[UndeterminedOut],
+    gates: dict[str, Any],
 ) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
     pending: dict[str, set[str]] = {}
     for rule in pack.exclusion_rules:
         cond = run.conditions[rule.id]
-        if cond.__class__ is Unknown:
+        if cond.__class__ is Unknown and gates.get(rule.id) is None:
             pending.setdefault(rule.excluded_topic, set()).update(cond.missing)  # type: ignore[arg-type]
     if not pending:
         return entitlements
@@ -335,7 +567,7 @@ def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOu
     entry = _UNDETERMINED.get((id(rule), missing))
     if entry is not None and entry[0] is rule:
         return entry[1]
-    out = _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.when.text, rule.citation, missing)
+    out = _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.when.text, rule.citation, missing)
     if len(_UNDETERMINED) >= 65536:
         _UNDETERMINED.clear()
     _UNDETERMINED[(id(rule), missing)] = (rule, out)
@@ -344,7 +576,14 @@ def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOu
 
 @lru_cache(maxsize=8192)
 def _undetermined_out(
-    rule: str, topic: str, kind: str, title: str, condition: str, citation: ResolvedCitation, missing: frozenset[str]
+    rule: str,
+    topic: str,
+    kind: str,
+    title: str,
+    to: str,
+    condition: str,
+    citation: ResolvedCitation,
+    missing: frozenset[str],
 ) -> UndeterminedOut:
     # Cached by content: results are immutable, and a batch of cases lacks the same facts again and again.
     return UndeterminedOut(
@@ -352,6 +591,7 @@ def _undetermined_out(
         topic=topic,
         kind=kind,
         title=title,
+        to=to or None,  # type: ignore[arg-type]
         condition=condition.strip(),
         missing=sorted(missing),
         citation=citation_out(citation),
@@ -368,40 +608,33 @@ def _value(expr: Optional[CompiledExpr], env: dict[str, Any], missing: set[str])
     return Decimal(v)
 
 
-def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionOut | UndeterminedOut:
+def _outcome(
+    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date
+) -> OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut:
     outcome = rule.outcome
     assert outcome is not None
     limit = None
     if outcome.limit is not None:
+        # A limit whose count is missing still gives the figure: the count is named as missing.
         gate: set[str] = set()
         used = _value(rule.limit_used, env, gate)
-        if gate:
-            return _undetermined(rule, frozenset(gate))
         if used is not None and used >= outcome.limit.max:
             return _withheld(
                 rule, "limit_reached", f"limit reached: at most {outcome.limit.max} per {outcome.limit.per}"
             )
-        limit = LimitOut(max=outcome.limit.max, per=outcome.limit.per, used=used)
+        limit = LimitOut(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate))
     duration = None
     if outcome.duration is not None:
-        gate = set()
-        used = _value(rule.duration_used, env, gate)
-        if gate:
-            return _undetermined(rule, frozenset(gate))
         dmissing: set[str] = set()
+        used = _value(rule.duration_used, env, dmissing)
         dmax = _value(rule.duration_max, env, dmissing)
         if used is not None and dmax is not None and used >= dmax:
             return _withheld(
                 rule, "duration_exhausted", f"already received for {used} {outcome.duration.unit} of at most {dmax}"
             )
-        duration = DurationOut(
-            max=dmax,
-            max_expression=rule.duration_max.text if rule.duration_max else "",
-            unit=outcome.duration.unit,
-            used=used,
-            remaining=None if dmax is None or used is None else dmax - used,
-            missing=sorted(dmissing),
-        )
+        duration = _duration(rule, env, as_of, dmax, used, dmissing)
+        if duration.ended:
+            return _ended(pack, rule, env, duration)
     amount = _amount(rule.amount, env) if rule.amount is not None else None
     status = None
     if rule.kind == "obligation":
@@ -410,6 +643,8 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
             met = rule.met_when.fn(env)
             if met.__class__ is not Unknown:
                 status = "met" if met else "unmet"
+        if status == "unmet" and outcome.deadline is not None:
+            status = "overdue" if as_of > outcome.deadline else "due"
     total = amount.total if amount is not None else None
     step = money_step(rule.amount.unit) if rule.amount is not None else None
     funding = [
@@ -429,9 +664,82 @@ def _outcome(rule: CompiledRule, env: dict[str, Any]) -> OutcomeOut | ExclusionO
         funding=funding,
         deadline=outcome.deadline,
         status=status,  # type: ignore[arg-type]
+        event=_rule_event(pack, rule, env),
         excludes=list(outcome.excludes),
         citation=citation_out(rule.citation),
         notes=list(rule.notes),
+    )
+
+
+def _rule_event(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> EventOut:
+    return _event_out(
+        rule.event, _event_date(rule.event, env), _is_defaulted(rule.event, env), pack.document_of(rule.pack_id).number
+    )
+
+
+_ADD = {"year": add_years, "month": add_months, "day": add_days}
+
+
+def _duration(
+    rule: CompiledRule,
+    env: dict[str, Any],
+    as_of: date,
+    dmax: Optional[Decimal],
+    used: Optional[Decimal],
+    missing: set[str],
+) -> DurationOut:
+    """The duration's figures; counted from its start event, also the current period and the last day covered."""
+    unit = rule.outcome.duration.unit  # type: ignore[union-attr]
+    started = period = until = None
+    ended = False
+    if rule.duration_start is not None:
+        started = _event_date(rule.duration_start, env)
+        if started is None:
+            missing.add(EVENTS[rule.duration_start])
+        elif as_of >= started:
+            elapsed = {"year": _years, "month": months_between, "day": days_between}[unit](started, as_of)
+            period = elapsed + 1
+        if started is not None and dmax is not None:
+            if dmax == int(dmax):
+                until = add_days(_ADD[unit](started, int(dmax)), -1)
+            elif unit == "year" and dmax * 12 == int(dmax * 12):
+                until = add_days(add_months(started, int(dmax * 12)), -1)
+            ended = until is not None and as_of > until
+    return DurationOut(
+        max=dmax,
+        max_expression=rule.duration_max.text if rule.duration_max else "",
+        unit=unit,
+        used=used,
+        remaining=None if dmax is None or used is None else dmax - used,
+        start_event=rule.duration_start,
+        started=started,
+        period=period,
+        until=until,
+        ended=ended,
+        missing=sorted(missing),
+    )
+
+
+def _years(start: date, end: date) -> int:
+    return months_between(start, end) // 12
+
+
+def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration: DurationOut) -> NotGrantedOut:
+    assert duration.until is not None and duration.started is not None
+    return NotGrantedOut(
+        rule=rule.id,
+        topic=rule.topic,
+        kind=rule.kind,
+        title=rule.title,
+        to=rule.to,  # type: ignore[arg-type]
+        reason="ended",
+        because=(
+            f"ended on {duration.until.isoformat()}: {duration.max} {duration.unit}(s) from the "
+            f"{duration.start_event} on {duration.started.isoformat()}"
+        ),
+        event=_rule_event(pack, rule, env),
+        duration=duration,
+        citation=citation_out(rule.citation),
     )
 
 
@@ -481,6 +789,8 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     if count is not None:
         if value is not None:
             fields["total"] = value * count
+        if fields.get("cap") is not None:
+            fields["total_cap"] = fields["cap"] * count
         if fields.get("min") is not None and fields.get("max") is not None:
             fields["total_min"] = fields["min"] * count
             fields["total_max"] = fields["max"] * count

@@ -11,9 +11,9 @@ from policyrules.expr import Unknown, compile_expr, names, render
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
 
-from .evaluator import citation_out, initial_env, run_rules, validity_on
-from .model import CompiledPack, CompiledRule
-from .result import CitationOut, Validity
+from .evaluator import assemble, citation_out, initial_env, run_rules, validity_on
+from .model import CompiledExpr, CompiledPack, CompiledRule
+from .result import CitationOut, Result, Validity
 
 Truth = Literal["true", "false", "unknown"]
 
@@ -27,6 +27,18 @@ class Trace(BaseModel):
     parts: list[Trace] = []
 
 
+class Computation(BaseModel):
+    """A figure as computed: what the pack writes, its value, and the facts it read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    text: str
+    value: Optional[str] = None
+    facts: dict[str, Optional[str]] = {}
+    missing: list[str] = []
+    rule: Optional[str] = None  # derived facts: the rule that set it
+
+
 class Explanation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     rule: str
@@ -34,7 +46,10 @@ class Explanation(BaseModel):
     kind: str
     title: str
     fired: Truth
+    outcome: str = ""  # what evaluate gives for this rule, in one line: granted, withheld, not in force, ended, ...
     condition: Trace
+    amount: list[Computation] = []  # amount, duration and limit figures, as evaluate computed them
+    derived: list[Computation] = []  # the derived facts the rule reads, in the order they were settled
     citation: CitationOut
     notes: list[str] = []
 
@@ -51,26 +66,127 @@ def explain(pack: CompiledPack, case: Case, as_of: date, rule_id: Optional[str] 
     """Explain every rule (or one) on ``case``; raises KeyError for an unknown rule id."""
     rules = [pack.rule(rule_id)] if rule_id is not None else list(pack.rules)
     run = run_rules(pack, initial_env(pack, case, as_of))
+    validity = validity_on(pack, as_of)
+    # The same run, assembled as evaluate assembles it, so that both say the same of every rule.
+    result = assemble(pack, as_of, validity, run)
     return ExplainReport(
         pack=pack.id,
         as_of=as_of,
-        validity=validity_on(pack, as_of),
-        rules=[_explain_rule(rule, run.env) for rule in rules],
+        validity=validity,
+        rules=[_explain_rule(pack, rule, run.env, result, one=rule_id is not None) for rule in rules],
     )
 
 
-def _explain_rule(rule: CompiledRule, env: dict[str, Any]) -> Explanation:
+def _explain_rule(
+    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], result: Result, one: bool
+) -> Explanation:
     trace = _trace(rule.when.node, env)
+    amount: list[Computation] = []
+    derived: list[Computation] = []
+    if one:
+        amount = _figures(rule, env)
+        derived = _derivations(pack, rule, env)
     return Explanation(
         rule=rule.id,
         topic=rule.topic,
         kind=rule.kind,
         title=rule.title,
         fired=trace.value,
+        outcome=outcome_line(rule, result, env),
         condition=trace,
+        amount=amount,
+        derived=derived,
         citation=citation_out(rule.citation),
         notes=list(rule.notes),
     )
+
+
+def outcome_line(rule: CompiledRule, result: Result, env: dict[str, Any]) -> str:
+    """What the result says of a rule, in one line."""
+    if rule.kind == "derive":
+        value = env.get(f"derived.{rule.derive_fact}")
+        shown = "unknown" if value is None or value.__class__ is Unknown else _show(value)
+        return f"derived.{rule.derive_fact} = {shown}"
+    for o in (*result.entitlements, *result.obligations, *result.sanctions):
+        if o.rule == rule.id:
+            return "granted" + (f" (status: {o.status})" if o.status else "")
+    for x in result.exclusions:
+        if x.rule == rule.id and x.reason == "rule":
+            return f"excludes {x.topic_excluded}" + (f", withholding {', '.join(x.withheld)}" if x.withheld else "")
+        if rule.id in x.withheld:
+            return f"withheld by {x.rule}: {x.summary} ({x.citation.clause})"
+    for g in result.not_granted:
+        if g.rule == rule.id:
+            return g.because
+    for u in (*result.undetermined, *result.undetermined_elsewhere):
+        if u.rule == rule.id:
+            return f"undecided: needs {', '.join(u.missing)}"
+    for e in result.errors:
+        if e.rule == rule.id:
+            return f"error: {e.message}"
+    return "not met"
+
+
+def _computation(name: str, expr: CompiledExpr, env: dict[str, Any], rule: Optional[str] = None) -> Computation:
+    value = expr.fn(env)
+    missing = sorted(value.missing) if value.__class__ is Unknown else []
+    return Computation(
+        name=name,
+        text=" ".join(expr.text.split()),
+        value=_show(value),
+        facts={p: _show(env.get(p)) for p in sorted(names(expr.node))},
+        missing=missing,
+        rule=rule,
+    )
+
+
+def _figures(rule: CompiledRule, env: dict[str, Any]) -> list[Computation]:
+    out = []
+    if rule.amount is not None:
+        a = rule.amount
+        for name in ("value", "min", "max", "cap", "actual", "base", "count"):
+            expr = getattr(a, name)
+            if expr is not None:
+                out.append(_computation(f"amount.{name}", expr, env))
+    for name, expr in (
+        ("duration.max", rule.duration_max),
+        ("duration.used", rule.duration_used),
+        ("limit.used", rule.limit_used),
+        ("met_when", rule.met_when),
+    ):
+        if expr is not None:
+            out.append(_computation(name, expr, env))
+    return out
+
+
+def _derivations(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> list[Computation]:
+    """How each derived fact the rule reads (directly or through other derived facts) was computed."""
+    wanted: set[str] = set()
+    todo = [p for p in rule.reads() if p.startswith("derived.")]
+    while todo:
+        path = todo.pop()
+        if path in wanted:
+            continue
+        wanted.add(path)
+        for rid in pack.setters.get(path[len("derived.") :], ()):
+            todo += [p for p in pack.rule(rid).reads() if p.startswith("derived.")]
+    out = []
+    for r in pack.rules:  # evaluation order: a fact appears after the facts it is computed from
+        if r.kind != "derive" or f"derived.{r.derive_fact}" not in wanted or r.derive_value is None:
+            continue
+        cond = r.when.fn(env)
+        if cond is True:
+            out.append(_computation(f"derived.{r.derive_fact}", r.derive_value, env, r.id))
+        elif cond.__class__ is Unknown:
+            out.append(
+                Computation(
+                    name=f"derived.{r.derive_fact}",
+                    text=f"{' '.join(r.derive_value.text.split())} when {' '.join(r.when.text.split())}",
+                    missing=sorted(cond.missing),
+                    rule=r.id,
+                )
+            )
+    return out
 
 
 def _truth(value: Any) -> Truth:

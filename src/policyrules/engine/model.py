@@ -99,6 +99,9 @@ class CompiledRule:
     resolves: tuple[str, ...] = ()  # derived facts whose setters are all done after this rule
     alongside: tuple[str, ...] = ()  # rules of the same topic declared to apply together with this one
     defined_at: Optional[Location] = None  # where the rule is written, for findings
+    event: str = "application"  # the event the rule decides; its date picks the plan (facts.case.EVENTS)
+    duration_start: Optional[str] = None  # the event a duration is counted from
+    concerns: frozenset[str] = frozenset()  # subjects the case must have for the rule to concern it
 
     def expressions(self) -> list[CompiledExpr]:
         """Every expression the rule evaluates."""
@@ -148,6 +151,8 @@ class CompiledPack:
     parent: Optional[CompiledPack] = None
     source_path: Optional[str] = None
     rule_index: dict[str, CompiledRule] = field(default_factory=dict)
+    # pack id (this pack and its ancestors) -> (first day, last day or None): when each document is in force
+    windows: dict[str, tuple[date, Optional[date]]] = field(default_factory=dict)
     lang: Lang = DEFAULT_LANG  # the language of every rule's title and summary
 
     @property
@@ -161,6 +166,27 @@ class CompiledPack:
     def exclusion_rules(self) -> tuple[CompiledRule, ...]:
         """The exclusion rules, in evaluation order (listed once: every evaluation asks)."""
         return tuple(r for r in self.rules if r.kind == "exclusion")
+
+    @property
+    def derived_descriptions(self) -> tuple[tuple[str, str], ...]:
+        return tuple((f"derived.{k}", v.description) for k, v in self.derived.items())
+
+    def validity_of(self, pack_id: str) -> Validity:
+        """The validity of the pack that defines a rule: an inherited rule keeps its own document's dates."""
+        pack: Optional[CompiledPack] = self
+        while pack is not None:
+            if pack.id == pack_id:
+                return pack.validity
+            pack = pack.parent
+        raise KeyError(pack_id)
+
+    def document_of(self, pack_id: str) -> Document:
+        pack: Optional[CompiledPack] = self
+        while pack is not None:
+            if pack.id == pack_id:
+                return pack.document
+            pack = pack.parent
+        raise KeyError(pack_id)
 
     def documents(self) -> dict[str, Document]:
         """This pack's document and its ancestors', by number: what its citations may cite."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policyrules.types import Lang, Number
 
 FactValue = Union[bool, Number, str, date]
+Day = date  # a field named 'date' would shadow the type inside its model
 
 
 class _Out(BaseModel):
@@ -43,24 +44,41 @@ class AmountOut(_Out):
     total: Optional[Number] = Field(default=None, description="value × count")
     total_min: Optional[Number] = None
     total_max: Optional[Number] = None
+    total_cap: Optional[Number] = Field(default=None, description="cap × count: the most paid for all units together")
     reference: Optional[str] = Field(default=None, description="no_figure: where the figure is set")
     missing: list[str] = Field(default=[], description="facts needed to compute the figure")
 
 
 class DurationOut(_Out):
-    max: Optional[Number] = None
+    max: Optional[Number] = Field(default=None, description="how long it runs at most, in unit; null when unknown")
     max_expression: str
     unit: str
-    used: Optional[Number] = None
+    used: Optional[Number] = Field(default=None, description="how much of it was already had, when counted")
     remaining: Optional[Number] = None
-    missing: list[str] = []
+    start_event: Optional[str] = Field(default=None, description="the event the period is counted from")
+    started: Optional[date] = Field(default=None, description="the date of that event")
+    period: Optional[int] = Field(
+        default=None, description="which period (of unit) as_of falls in, from 1: year 2 of 3 is period 2"
+    )
+    until: Optional[date] = Field(default=None, description="the last day covered (started + max, less one day)")
+    ended: bool = Field(default=False, description="as_of is after until: nothing more is paid")
+    missing: list[str] = Field(default=[], description="facts needed for max, used, started or until")
 
 
 class LimitOut(_Out):
     max: int
     per: str
     used: Optional[Number] = None
-    missing: list[str] = []
+    missing: list[str] = Field(default=[], description="facts needed to count what was used (the figure stands)")
+
+
+class EventOut(_Out):
+    """The event a rule decides, and the document that decided it."""
+
+    name: str = Field(description="application, hire, graduation, licence, placement, training")
+    date: Optional[Day] = Field(description="the event's date; null when not given")
+    defaulted: bool = Field(default=False, description="the date is as_of, because the case gave none")
+    document: str = Field(description="the document (文号) in force on that date, under which the rule decides")
 
 
 class FundingOut(_Out):
@@ -81,7 +99,12 @@ class OutcomeOut(_Out):
     limit: Optional[LimitOut] = None
     funding: list[FundingOut] = []
     deadline: Optional[date] = None
-    status: Optional[Literal["met", "unmet", "unknown"]] = Field(default=None, description="obligations")
+    status: Optional[Literal["met", "unmet", "due", "overdue", "unknown"]] = Field(
+        default=None,
+        description="obligations: met; unmet (no deadline); due (unmet, deadline not passed on as_of); "
+        "overdue (unmet, deadline passed); unknown (facts missing)",
+    )
+    event: Optional[EventOut] = Field(default=None, description="the event decided and the document deciding it")
     excludes: list[str] = []
     citation: CitationOut
     notes: list[str] = []
@@ -105,9 +128,54 @@ class UndeterminedOut(_Out):
     topic: str
     kind: str
     title: str
+    to: Optional[Literal["person", "unit"]] = None
     condition: str
     missing: list[str] = Field(description="facts that would decide whether the rule applies")
     citation: CitationOut
+
+
+class DecisiveOut(_Out):
+    """The part of a condition that decided it: the first false part of an 'and', a whole failed 'or'."""
+
+    text: str
+    values: dict[str, Optional[str]] = Field(default={}, description="the facts it read and their values")
+
+
+class NotGrantedOut(_Out):
+    """A rule that concerns the case and gives nothing, with the reason."""
+
+    rule: str
+    topic: str
+    kind: str
+    title: str
+    to: Literal["person", "unit"]
+    reason: Literal["condition", "not_in_force", "ended"] = Field(
+        description="condition: a condition is false; not_in_force: the plan was not in force on the event's date; "
+        "ended: the benefit ran its full duration"
+    )
+    because: str = Field(description="one line a portal can show")
+    decisive: Optional[DecisiveOut] = Field(default=None, description="reason condition: the part that is false")
+    event: Optional[EventOut] = None
+    duration: Optional[DurationOut] = Field(default=None, description="reason ended: the period that ran out")
+    citation: CitationOut
+
+
+class QuestionOut(_Out):
+    """A missing fact, with the undecided outcomes it would decide."""
+
+    fact: str
+    zh: str = ""
+    description: str = ""
+    decides: int = Field(description="how many undecided rules need this fact")
+    rules: list[str]
+
+
+class DefaultOut(_Out):
+    """A neutral default declared in the vocabulary that this result used."""
+
+    fact: str
+    value: FactValue
+    reason: str
 
 
 class ConflictOut(_Out):
@@ -122,9 +190,15 @@ class ErrorOut(_Out):
 
 
 class Validity(_Out):
-    in_force: bool
+    in_force: bool = Field(description="the pack is in force on as_of")
     valid_from: date
+    valid_from_certainty: Literal["stated", "lower_bound", "estimate"] = Field(
+        default="stated", description="stated by the text, a lower bound, or an estimate"
+    )
     valid_until: Optional[date] = Field(description="null when the text states no end")
+    no_end_stated: bool = Field(default=False, description="the text states no end (valid_until is null)")
+    period: str = Field(default="", description="the validity in words, e.g. 'from about 2025-06-25 to 2027-12-31'")
+    notes: list[str] = Field(default=[], description="how the dates were read")
     reason: Optional[str] = None
 
 
@@ -134,14 +208,27 @@ class Result(_Out):
     pack_hash: str = Field(description="content hash of the pack file (and its parents): what exactly was run")
     lang: Lang = Field(description="the language of titles and summaries; quotes are as printed")
     backend: str = "native"
-    as_of: date
+    as_of: date = Field(description="the day the question is asked: periods, deadlines and parameters")
+    application_date: Optional[date] = Field(
+        default=None, description="the application's date (as_of when the case gives none; see defaults)"
+    )
     validity: Validity
     entitlements: list[OutcomeOut] = []
     obligations: list[OutcomeOut] = []
     sanctions: list[OutcomeOut] = []
     exclusions: list[ExclusionOut] = []
+    not_granted: list[NotGrantedOut] = Field(
+        default=[], description="rules that concern the case and give nothing, each with its reason"
+    )
     derived: dict[str, Optional[FactValue]] = {}
-    undetermined: list[UndeterminedOut] = []
+    undetermined: list[UndeterminedOut] = Field(default=[], description="undecided rules that concern the case")
+    undetermined_elsewhere: list[UndeterminedOut] = Field(
+        default=[], description="undecided rules whose subject (person, unit, application) the case lacks"
+    )
+    questions: list[QuestionOut] = Field(
+        default=[], description="missing facts, the one deciding the most undecided rules first"
+    )
+    defaults: list[DefaultOut] = Field(default=[], description="neutral defaults of the vocabulary that were used")
     conflicts: list[ConflictOut] = []
     errors: list[ErrorOut] = []
 

@@ -1,10 +1,11 @@
-"""Amounts as a reader says them, with their figure when known: plain text, no markup."""
+"""Amounts and plan periods as a reader says them, with their figure when known: plain text, no markup."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Optional
 
+from policyrules.pack.schema import DatedBound, Validity
 from policyrules.types import Lang
 
 from .result import AmountOut
@@ -119,3 +120,21 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     if a.missing:
         text += f" (missing: {', '.join(a.missing)})"
     return text.strip()
+
+
+CERTAINTY_WORDS = {"stated": "", "lower_bound": "no earlier than ", "estimate": "about "}
+_ZH_CERTAINTY = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
+
+
+def period_words(validity: Validity, lang: Lang = "en") -> str:
+    """A validity in words, with its uncertainty: 'from about 2025-06-25 to 2027-12-31', '… (no end stated)'.
+
+    Every place that prints a pack's dates (results, list, diff, matrix) prints this.
+    """
+    start = validity.from_
+    end = validity.until.date.isoformat() if isinstance(validity.until, DatedBound) else None
+    if lang == "zh":
+        text = f"{_ZH_CERTAINTY[start.certainty]}{start.date.isoformat()}起"
+        return f"{text}至{end}" if end else f"{text}（未规定终止日期）"
+    text = f"from {CERTAINTY_WORDS[start.certainty]}{start.date.isoformat()}"
+    return f"{text} to {end}" if end else f"{text} (no end stated)"

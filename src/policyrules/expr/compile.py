@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Optional
 
-from policyrules.dates import months_between, parse_iso_date, years_between
+from policyrules.dates import (
+    add_days,
+    add_months,
+    add_years,
+    days_between,
+    months_between,
+    parse_iso_date,
+    years_between,
+)
 from policyrules.types import CONTEXT
 
 from . import nodes as n
@@ -226,6 +234,13 @@ def _ifelse(node: n.IfElse) -> Fn:
     def ifelse(env: Env) -> Any:
         t = test(env)
         if t.__class__ is Unknown:
+            # Branches that agree need no test: 'x if t else x' is x whatever t is.
+            try:
+                a, b = body(env), orelse(env)
+            except ArithmeticError:
+                return t
+            if a.__class__ is not Unknown and b.__class__ is not Unknown and a == b:
+                return a
             return t
         return body(env) if t else orelse(env)
 
@@ -248,8 +263,19 @@ _FUNCS: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "months_between": months_between,
     "years_between": years_between,
+    "days_between": days_between,
     "year": lambda d: d.year,
+    "add_years": lambda d, k: add_years(d, _whole(k, "years")),
+    "add_months": lambda d, k: add_months(d, _whole(k, "months")),
+    "add_days": lambda d, k: add_days(d, _whole(k, "days")),
 }
+
+
+def _whole(k: Any, what: str) -> int:
+    # The texts count whole years and months; a fraction has no calendar meaning here.
+    if k != int(k):
+        raise EvaluationError(f"cannot add {k} {what} to a date: not a whole number")
+    return int(k)
 
 
 def _call(node: n.Call) -> Fn:

@@ -18,7 +18,22 @@ from policyrules.errors import ExpressionError
 from . import nodes as n
 
 FUNCTIONS = frozenset(
-    {"min", "max", "floor", "ceil", "abs", "months_between", "years_between", "year", "quantity", "date"}
+    {
+        "min",
+        "max",
+        "floor",
+        "ceil",
+        "abs",
+        "months_between",
+        "years_between",
+        "days_between",
+        "add_years",
+        "add_months",
+        "add_days",
+        "year",
+        "quantity",
+        "date",
+    }
 )
 MAX_LENGTH = 4000
 MAX_DEPTH = 40

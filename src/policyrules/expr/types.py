@@ -33,6 +33,9 @@ class Type:
         return self.kind
 
 
+_BETWEEN = {"months_between": "month", "years_between": "year", "days_between": "day"}
+_ADD = {"add_years": "year", "add_months": "month", "add_days": "day"}
+
 BOOL = Type("bool")
 DATE = Type("date")
 STRING = Type("string")
@@ -119,6 +122,12 @@ class _Checker:
         return BOOL
 
     def _BinOp(self, node: n.BinOp) -> Type:
+        if self.type_of(node.left).kind == "date":
+            raise ExpressionError(
+                f"'{node.op}' does not apply to dates; use add_years, add_months, add_days "
+                "or years_between, months_between, days_between",
+                node.start,
+            )
         left = self._expect(node.left, "number", f"'{node.op}'")
         right = self._expect(node.right, "number", f"'{node.op}'")
         if node.op in "+-":
@@ -150,11 +159,21 @@ class _Checker:
         if f in ("floor", "ceil", "abs"):
             arity(1)
             return self._expect(args[0], "number", f"{f}()")
-        if f in ("months_between", "years_between"):
+        if f in _BETWEEN:
             arity(2)
             for a in args:
                 self._expect(a, "date", f"{f}()")
-            return number(parse_unit("month" if f == "months_between" else "year"))
+            return number(parse_unit(_BETWEEN[f]))
+        if f in _ADD:
+            # A date plus a duration: the duration must be in the function's own unit,
+            # so 'add_years(d, hire.contract_months)' fails to load instead of adding months as years.
+            arity(2)
+            self._expect(args[0], "date", f"{f}()")
+            amount = self._expect(args[1], "number", f"{f}()")
+            want = parse_unit(_ADD[f])
+            if amount.dim is not None and amount.dim != want:
+                raise ExpressionError(f"{f}() adds [{want}], but this is in [{amount.dim}]", args[1].start)
+            return DATE
         if f == "year":
             arity(1)
             self._expect(args[0], "date", "year()")

@@ -91,6 +91,9 @@ class Business(BaseModel):
 
 class PublicWelfarePost(BaseModel):
     model_config = STRICT
+    placed_on: Optional[IsoDate] = fact(
+        "本次公益性岗位安置日期", "date the current (or decided) public-welfare-post placement started"
+    )
     placements: Optional[Count] = fact(
         "累计安置次数", "public-welfare-post placements so far, not counting the one being decided", "session"
     )
@@ -387,7 +390,16 @@ class Hire(BaseModel):
     """The employment relation between the person and the unit, when a case has both."""
 
     model_config = STRICT
-    contract_months: Optional[Count] = fact("劳动合同期限", "length of the signed labour contract", "month")
+    start_date: Optional[IsoDate] = fact(
+        "入职（安置）日期", "the day the person started in this job: the date of the hire (安置、吸纳、招录)"
+    )
+    contract_months: Optional[Count] = fact(
+        "劳动合同期限", "length of the signed fixed-term labour contract (absent for an open-ended one)", "month"
+    )
+    contract_end: Optional[IsoDate] = fact("劳动合同终止日期", "the last day of a fixed-term labour contract")
+    open_ended: Optional[bool] = fact(
+        "无固定期限劳动合同", "the labour contract is open-ended (longer than any stated contract length)"
+    )
     social_insurance: Optional[bool] = fact("办理社会保险", "the employer registered the person for social insurance")
     public_welfare_post: Optional[bool] = fact("公益性岗位", "the job is a public-welfare post")
     months_employed: Optional[Count] = fact(
@@ -400,6 +412,7 @@ class Hire(BaseModel):
 
 class Training(BaseModel):
     model_config = STRICT
+    date: Optional[IsoDate] = fact("培训开始日期", "the day the training session starts")
     days: Optional[Count] = fact("培训天数", "length of the training", "day")
     class_hours: Optional[Count] = fact("培训课时", "length of the training", "hour")
     cost: Optional[NonNegative] = fact("培训费用", "cost of the training applied for", "CNY")
@@ -447,6 +460,10 @@ ApplicationKind = Literal[
 class Application(BaseModel):
     model_config = STRICT
     kind: Optional[ApplicationKind] = fact("申请事项", "what is being applied for or decided")
+    date: Optional[IsoDate] = fact(
+        "申请日期",
+        "the day the application is made; when absent, the date the case is decided as of (stated in the result)",
+    )
     training: Optional[Training] = fact("培训", "the training session applied for")
     tobacco: Optional[Tobacco] = fact("烟草专卖零售许可证", "the tobacco retail licence applied for")
 
@@ -460,6 +477,24 @@ class Case(BaseModel):
     place: Optional[Place] = fact("地点", "where the case is decided")
     hire: Optional[Hire] = fact("就业关系", "the employment relation between person and unit")
     application: Optional[Application] = fact("申请", "the application being decided")
+
+
+EventName = Literal["application", "hire", "graduation", "licence", "placement", "training"]
+
+EVENTS: dict[str, str] = {
+    "application": "application.date",
+    "hire": "hire.start_date",
+    "graduation": "person.graduation.date",
+    "licence": "person.business.licensed_on",
+    "placement": "person.public_welfare_post.placed_on",
+    "training": "application.training.date",
+}
+"""The events a rule may be decided at, each with the fact holding its date.
+
+A rule names its event (``event: hire``); the event's date decides which plan
+applies, and a duration may start at an event (``duration: {start: hire}``).
+A rule that names none is decided at the application.
+"""
 
 
 def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:

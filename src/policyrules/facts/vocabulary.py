@@ -99,3 +99,22 @@ AS_OF = FactInfo("as_of", DATE, "评估日期", "the date the case is decided as
 
 def suggestions(path: str, known: typing.Iterable[str]) -> list[str]:
     return difflib.get_close_matches(path, list(known), n=2, cutoff=0.6)
+
+
+@dataclass(frozen=True)
+class NeutralDefault:
+    """A value a missing fact takes, declared here and nowhere else, and reported in every result that used it."""
+
+    path: str
+    source: str  # "as_of": the date the case is decided as of
+    reason: str
+
+
+DEFAULTS: tuple[NeutralDefault, ...] = (
+    NeutralDefault(
+        "application.date",
+        "as_of",
+        "no application date given: the application is taken as made on the date the case is decided as of",
+    ),
+)
+"""Every neutral default of the vocabulary. A missing fact not listed here is never guessed."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from policyrules.engine.model import CompiledPack
+from policyrules.engine.words import period_words
 
 
 class PackSummary(BaseModel):
@@ -21,7 +22,9 @@ class PackSummary(BaseModel):
     document: str
     title: str
     valid_from: date
+    valid_from_certainty: Literal["stated", "lower_bound", "estimate"]
     valid_until: Optional[date]
+    period: str  # the validity in words, as every printed date says it
     rules: int
     content_hash: str
 
@@ -36,7 +39,9 @@ def pack_summary(p: CompiledPack) -> PackSummary:
         document=p.document.number,
         title=p.document.title,
         valid_from=p.valid_from,
+        valid_from_certainty=p.validity.from_.certainty,
         valid_until=p.valid_until,
+        period=period_words(p.validity),
         rules=len(p.rules),
         content_hash=p.content_hash,
     )

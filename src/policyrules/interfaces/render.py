@@ -39,11 +39,22 @@ def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
         if d.remaining is not None:
             left = number_text(d.remaining)
             text += f"（剩余 {left} {unit_text(d.unit, lang)}）" if zh else f" ({left} left)"
+        if d.period is not None:
+            of = f" / {number_text(d.max)}" if d.max is not None else ""
+            text += (
+                f"；第 {d.period}{of} {unit_text(d.unit, lang)}"
+                if zh
+                else f"; {d.unit} {d.period}{of.replace(' / ', ' of ')}"
+            )
+        if d.started is not None:
+            text += f"，自{d.started.isoformat()}起" if zh else f", from the {d.start_event} on {d.started.isoformat()}"
+        if d.until is not None:
+            text += f"，至{d.until.isoformat()}" if zh else f", until {d.until.isoformat()}"
         if d.missing:
             text += f"（缺少：{'、'.join(d.missing)}）" if zh else f" (missing: {', '.join(d.missing)})"
         parts.append((word("duration", lang), text))
     if o.limit is not None:
-        used = number_text(o.limit.used)
+        used = number_text(o.limit.used) if not o.limit.missing else ", ".join(o.limit.missing) + "?"
         per = unit_text(o.limit.per, lang)
         text = (
             f"每{per}最多 {o.limit.max} 次（已用 {used}）"
@@ -56,22 +67,48 @@ def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
     if o.deadline is not None:
         parts.append((word("deadline", lang), o.deadline.isoformat()))
     if o.status is not None:
-        status = {"met": "已履行", "unmet": "未履行", "unknown": "无法判断"}[o.status] if zh else o.status
+        status = _STATUS_ZH[o.status] if zh else o.status
         parts.append((word("status", lang), status))
+    if o.event is not None and not o.event.defaulted and o.event.date is not None:
+        e = o.event
+        parts.append(
+            (
+                "事件" if zh else "event",
+                f"{e.date.isoformat()} {e.name}（{e.document}）"
+                if zh
+                else f"{e.name} on {e.date.isoformat()} under {e.document}",
+            )
+        )
     return parts
 
 
-def _header(result: Result, lang: Lang) -> str:
+_STATUS_ZH = {
+    "met": "已履行",
+    "unmet": "未履行",
+    "due": "未履行，期限未到",
+    "overdue": "未履行，已逾期",
+    "unknown": "无法判断",
+}
+_CERTAIN_ZH = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
+
+
+def _period(result: Result, lang: Lang) -> str:
     v = result.validity
-    until = v.valid_until.isoformat() if v.valid_until else word("no_end", lang)
+    if lang != "zh":
+        return v.period
+    until = f"至{v.valid_until.isoformat()}" if v.valid_until else f"（{word('no_end', lang)}）"
+    return f"{_CERTAIN_ZH[v.valid_from_certainty]}{v.valid_from.isoformat()}起{until}"
+
+
+def _header(result: Result, lang: Lang) -> str:
     if lang == "zh":
         return (
             f"{result.pack} {result.pack_version}（内容哈希 {result.pack_hash}）"
-            f" 评估日期 {result.as_of.isoformat()}；有效期 {v.valid_from.isoformat()} – {until}"
+            f" 评估日期 {result.as_of.isoformat()}；有效期 {_period(result, lang)}"
         )
     return (
         f"{result.pack} {result.pack_version} (hash {result.pack_hash}) as of {result.as_of.isoformat()}"
-        f" (in force {v.valid_from.isoformat()} – {until})"
+        f" (in force {_period(result, lang)})"
     )
 
 
@@ -134,10 +171,19 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
     return out
 
 
-def _tail(result: Result, lang: Lang) -> list[str]:
-    """Conflicts, errors, undecided rules and derived facts, as plain lines."""
+def _tail(result: Result, lang: Lang, show_all: bool = False) -> list[str]:
+    """Defaults used, conflicts, errors, every "no", undecided rules, questions and derived facts, as plain lines."""
     c = _colon(lang)
-    lines = []
+    zh = lang == "zh"
+    lines = [f"{d.fact} = {d.value}{c}{d.reason}" for d in result.defaults]
+    if result.not_granted:
+        lines.append(f"不予支持（{len(result.not_granted)}）：" if zh else f"Not granted ({len(result.not_granted)}):")
+        for g in result.not_granted:
+            lines.append(
+                f"  ✘ {g.rule}（{g.citation.clause}）{c}{g.because}"
+                if zh
+                else f"  ✘ {g.rule} ({g.citation.clause}): {g.because}"
+            )
     for k in result.conflicts:
         lines.append(
             f"{word('conflict', lang)}{c}{k.fact} {word('set_to', lang)} {', '.join(k.values)}，"
@@ -145,14 +191,33 @@ def _tail(result: Result, lang: Lang) -> list[str]:
         )
     for e in result.errors:
         lines.append(f"{word('error_in', lang)} {e.rule}{c}{e.message}")
-    if result.undetermined:
-        head = f"{len(result.undetermined)} {word('undecided', lang)}"
+    undecided = result.undetermined + (result.undetermined_elsewhere if show_all else [])
+    if undecided:
+        head = f"{len(undecided)} {word('undecided', lang)}"
         lines.append(head + c.strip() if lang == "zh" else head + ":")
-        for u in result.undetermined:
+        for u in undecided:
             lines.append(
                 f"  {u.rule}（{u.title}）{word('needs', lang)}{c}{', '.join(u.missing)}"
                 if lang == "zh"
                 else f"  {u.rule} ({u.title}): {word('needs', lang)} {', '.join(u.missing)}"
+            )
+    if result.undetermined_elsewhere and not show_all:
+        n = len(result.undetermined_elsewhere)
+        lines.append(
+            f"另有 {n} 条规则涉及本案没有的个人、单位或申请，未列出（--all 显示）"
+            if zh
+            else f"{n} more undecided rules concern a person, unit or application this case does not have (--all shows them)"
+        )
+    if result.questions:
+        lines.append(
+            "下一步应询问（决定规则最多者在前）：" if zh else "Questions (the fact deciding the most rules first):"
+        )
+        for q in result.questions[:10]:
+            label = f"{q.fact} {q.zh}".strip()
+            lines.append(
+                f"  {label}{c}决定 {q.decides} 条（{', '.join(q.rules)}）"
+                if zh
+                else f"  {label}: decides {q.decides} ({', '.join(q.rules)})"
             )
     known = {k: v for k, v in result.derived.items() if v is not None}
     if known:
@@ -160,12 +225,12 @@ def _tail(result: Result, lang: Lang) -> list[str]:
     return lines
 
 
-def result_text(result: Result, lang: Lang) -> str:
+def result_text(result: Result, lang: Lang, show_all: bool = False) -> str:
     """The result as plain text: one labelled line per fact, nothing cut, for pipes, files and logs."""
     c = _colon(lang)
     lines = [_header(result, lang)]
-    if not result.validity.in_force:
-        return "\n".join([*lines, _not_in_force(result, lang)]) + "\n"
+    if not result.validity.in_force:  # outcomes decided at earlier events may still run
+        lines.append(_not_in_force(result, lang))
     for heading, items in _sections(result, lang):
         lines += ["", heading]
         for title, fields in items:
@@ -173,17 +238,17 @@ def result_text(result: Result, lang: Lang) -> str:
             lines += [
                 f"  {label}{c if label else '  '}{value}" if label else f"  {' ' * 4}{value}" for label, value in fields
             ]
-    tail = _tail(result, lang)
+    tail = _tail(result, lang, show_all)
     if tail:
         lines += ["", *tail]
     return "\n".join(lines) + "\n"
 
 
-def result_markdown(result: Result, lang: Lang) -> str:
+def result_markdown(result: Result, lang: Lang, show_all: bool = False) -> str:
     """The result as Markdown: a heading per kind of outcome, a list item per outcome."""
     lines = [f"# {_md(_header(result, lang))}", ""]
     if not result.validity.in_force:
-        return "\n".join([*lines, _md(_not_in_force(result, lang))]) + "\n"
+        lines += [_md(_not_in_force(result, lang)), ""]
     for heading, items in _sections(result, lang):
         lines += [f"## {heading}", ""]
         for title, fields in items:
@@ -191,7 +256,7 @@ def result_markdown(result: Result, lang: Lang) -> str:
             for label, value in fields:
                 lines.append(f"  - {label}: {_md(value)}")
         lines.append("")
-    tail = _tail(result, lang)
+    tail = _tail(result, lang, show_all)
     if tail:
         lines += [line if line.startswith("  ") else line for line in ("```text", *tail, "```")]
     return "\n".join(lines) + "\n"
@@ -201,15 +266,14 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("<", "&lt;")
 
 
-def print_result(result: Result, console: Console, lang: Lang = "zh") -> None:
+def print_result(result: Result, console: Console, lang: Lang = "zh", show_all: bool = False) -> None:
     """On a terminal, tables whose cells wrap; elsewhere the plain text of :func:`result_text`."""
     if not console.is_terminal:
-        console.out(result_text(result, lang), end="")
+        console.out(result_text(result, lang, show_all), end="")
         return
     console.print(f"[bold]{escape(_header(result, lang))}[/]")
-    if not result.validity.in_force:
+    if not result.validity.in_force:  # outcomes decided at earlier events may still run
         console.print(f"[yellow]{escape(_not_in_force(result, lang))}[/]")
-        return
     for key, outcomes in (
         ("entitlements", result.entitlements),
         ("obligations", result.obligations),
@@ -245,7 +309,7 @@ def print_result(result: Result, console: Console, lang: Lang = "zh") -> None:
                 f"{escape(x.citation.document)} {escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
             )
         console.print(t)
-    for line in _tail(result, lang):
+    for line in _tail(result, lang, show_all):
         console.print(escape(line), style="dim" if not line.startswith(word("conflict", lang)) else "red")
 
 
@@ -269,7 +333,14 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
         mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
         kind = _KIND_ZH.get(e.kind, e.kind) if lang == "zh" else e.kind
         tree = Tree(f"{mark} [bold]{escape(e.rule)}[/] ({kind}) — {escape(e.title)}")
+        if e.outcome:
+            tree.add(f"{'结果' if lang == 'zh' else 'result'}{c}{escape(e.outcome)}")
         _trace_tree(e.condition, tree, plain)
+        for comp in (*e.derived, *e.amount):
+            facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in comp.facts.items())
+            value = comp.value if comp.value is not None else "? (missing " + ", ".join(comp.missing) + ")"
+            label = f"{comp.name} = {value} ← {comp.text}" + (f"  ({facts})" if facts else "")
+            tree.add(escape(label) if plain else f"[cyan]{escape(label)}[/]")
         tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}{c}{e.citation.quote}')}[/]")
         for note in e.notes:
             tree.add(f"[dim]{word('note', lang)}{c}{escape(note)}[/]")

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, model_validator
 
+from policyrules.facts.case import EventName
 from policyrules.types import STRICT, IsoDate, Lang, Number
 
 Expr = Annotated[str, Field(min_length=1, description="an expression in the policyrules expression language")]
@@ -95,6 +96,11 @@ class DatedBound(Model):
     date: IsoDate
     citation: Citation
     note: Optional[str] = None
+    certainty: Literal["stated", "lower_bound", "estimate"] = Field(
+        default="stated",
+        description="stated: the text gives this date; lower_bound: the text gives none and the plan began "
+        "no earlier than this; estimate: the text gives none and this is a best estimate (say why in the note)",
+    )
 
 
 class OpenEnd(Model):
@@ -187,6 +193,11 @@ class Duration(Model):
     max: NumberOrExpr
     unit: str
     used: Optional[Expr] = None
+    start: Optional[EventName] = Field(
+        default=None,
+        description="the event the period is counted from (hire, licence, placement, ...): the result then gives "
+        "the current period, the last day covered, and an 'ended' line after it",
+    )
 
 
 class Limit(Model):
@@ -242,6 +253,11 @@ class Rule(Model):
     topic: Id
     title: Text
     when: Expr = "true"
+    event: Optional[EventName] = Field(
+        default=None,
+        description="the event the rule decides (hire, licence, training, ...): its date decides which plan "
+        "applies; default: the application, whose date defaults to as_of",
+    )
     derive: Optional[Derive] = None
     entitlement: Optional[Outcome] = None
     obligation: Optional[Outcome] = None

@@ -17,17 +17,7 @@ from .boundary import _Evaluation
 
 @exact
 def evaluate_in_process(pack: CompiledPack, case: Case, as_of: date) -> Result:
-    validity = validity_on(pack, as_of)
-    if not validity.in_force:  # no rule is matched outside the validity, as natively
-        return Result(
-            pack=pack.id,
-            pack_version=pack.version,
-            pack_hash=pack.content_hash,
-            lang=pack.lang,
-            backend="durable",
-            as_of=as_of,
-            validity=validity,
-        )
+    validity = validity_on(pack, as_of)  # outcomes are gated on their events' dates by assemble, as natively
     env = initial_env(pack, case, as_of)
     with engine._LOCK:
         dpack = engine._register(pack)

@@ -25,9 +25,9 @@ def cmd_evaluate(args: argparse.Namespace, out: Console) -> int:
     if args.format == "json":
         print(result.to_json())
     elif args.format == "markdown":
-        print(result_markdown(result, args.lang), end="")
+        print(result_markdown(result, args.lang, args.all), end="")
     else:
-        print_result(result, out, args.lang)
+        print_result(result, out, args.lang, show_all=args.all)
     return EXIT_OK
 
 
@@ -100,6 +100,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             p.add_argument("rule", nargs="?", metavar="RULE", help="only this rule")
         else:
             p.add_argument("--backend", choices=BACKENDS, default="native", help="evaluation engine (default native)")
+            p.add_argument(
+                "--all", action="store_true", help="also list undecided rules about parties the case does not have"
+            )
         p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
         add_format_option(p, ("text", "markdown", "json") if name == "evaluate" else ("text", "json"))
         add_lang_option(p)

@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from policyrules.check.citations import all_citations, sources_dir, verify
 from policyrules.engine.loading import load_pack
+from policyrules.engine.words import period_words
 from policyrules.errors import PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
@@ -64,7 +65,6 @@ def cmd_list(args: argparse.Namespace, out: Console) -> int:
     headers = [word(k, lang) for k in ("pack", "version", "jurisdiction", "document", "in_force", "rules")]
     rows = []
     for p in packs:
-        until = p.valid_until.isoformat() if p.valid_until else word("no_end", lang)
         parent = f" ({word('inherits', lang)} {p.parent.id})" if p.parent else ""
         rows.append(
             [
@@ -72,7 +72,7 @@ def cmd_list(args: argparse.Namespace, out: Console) -> int:
                 f"{p.version} {p.content_hash}",
                 p.jurisdiction.name,
                 p.document.number + ("" if p.document.title == p.document.number else f" {p.document.title}"),
-                f"{p.valid_from} – {until}",
+                period_words(p.validity, lang),
                 str(len(p.rules)),
             ]
         )
