@@ -334,7 +334,7 @@ class ColumnCompiler:
         impl = _FUNCTIONS.get(f)
         if impl is None:
             raise Unsupported(f"function {f}()")
-        want = "date" if f in ("year", "months_between", "years_between") else "num"
+        want = "date" if f in ("year", "months_between", "years_between", "days_between") else "num"
         args = [self.as_kind(self.emit(x), want) for x in node.args]
         miss = self.masks.union(x.miss for x in args)
         return impl(self, args, miss)
@@ -393,9 +393,14 @@ _FUNCTIONS: dict[str, Callable[[ColumnCompiler, list[Col], Any], Col]] = {
     "year": lambda c, a, m: c._year(a, m),
     "months_between": lambda c, a, m: c._months(a, m, years=False),
     "years_between": lambda c, a, m: c._months(a, m, years=True),
+    "days_between": lambda c, a, m: Col(
+        "num", (c.np.asarray(a[1].val) - c.np.asarray(a[0].val)).astype(c.np.int64), m, 0
+    ),
 }
 """Functions of the expression language evaluated on columns; ``quantity`` and ``date`` are constants."""
 CONSTANT_FUNCTIONS = frozenset({"quantity", "date"})
+SCALAR_FUNCTIONS = frozenset({"add_years", "add_months", "add_days"})
+"""Functions left to the scalar engine (a chunk using one raises :class:`Unsupported`): calendar additions."""
 
 VECTORISED: dict[type, Callable[[ColumnCompiler, Any], Col]] = {
     n.Literal: ColumnCompiler.literal,

@@ -17,6 +17,7 @@ from typing import Any, Optional
 from policyrules.engine.evaluator import validity_on
 from policyrules.engine.model import CompiledExpr, CompiledPack, CompiledRule
 from policyrules.expr import nodes as n
+from policyrules.facts.case import EVENTS
 from policyrules.facts.vocabulary import case_facts
 
 from ._deps import need
@@ -25,7 +26,7 @@ from .masks import NONE, Masks
 
 STATES = ("not", "fired", "undetermined", "excluded", "withheld", "error")
 NOT, FIRED, UNDETERMINED, EXCLUDED, WITHHELD, ERROR = range(6)
-STATUSES = ("met", "unmet", "unknown")  # an obligation that fires: is it already fulfilled?
+STATUSES = ("met", "unmet", "unknown", "due", "overdue")  # an obligation that fires: is it already fulfilled?
 OUTCOME_KINDS = ("entitlement", "obligation", "sanction")
 
 # The figures of each kind of amount, as the scalar result gives them.
@@ -145,6 +146,7 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                 ctx.env[f"derived.{name}"] = settled
 
     out = ChunkOut(n_rows)
+    app_date = inputs.get("application.date")  # absent: every application is made on as_of, in force
     for rule in pack.rules:
         c = conds[rule.id]
         known = rows(masks.known(c.miss))
@@ -162,8 +164,24 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                 if rule.met_when is not None:
                     met = cc.emit(rule.met_when.node)
                     mk = rows(masks.known(met.miss))
-                    status = np.where(mk, np.where(rows(met.val), 0, 1), status).astype(np.int8)
+                    unmet = STATUSES.index("unmet")
+                    if rule.outcome is not None and rule.outcome.deadline is not None:
+                        unmet = STATUSES.index("overdue" if plan.as_of > rule.outcome.deadline else "due")
+                    status = np.where(mk, np.where(rows(met.val), 0, unmet), status).astype(np.int8)
                 out.status[rule.id] = status
+        if rule.kind != "derive":
+            # Which plan applies is read from the rule's event date, and which year of a duration it is
+            # from its start: rows where those are missing, outside the plan, or counted are the scalar engine's.
+            window = pack.windows[rule.pack_id]
+            live = state != NOT
+            if rule.event != "application":
+                event = inputs.get(EVENTS[rule.event])
+                unsure = live if event is None else live & (_outside(np, event, window) | _null(np, event, n_rows))
+                ctx.flag(unsure, "a rule decided at an event's date")
+            elif app_date is not None:
+                ctx.flag(live & _outside(np, app_date, window), "an application dated outside the plan")
+            if rule.duration_start is not None:
+                ctx.flag(state == FIRED, "a duration counted from an event")
         out.state[rule.id] = state
         out.missing[rule.id] = miss
     _exclusions(pack, out, conds, masks, rows, n_rows)
@@ -174,6 +192,19 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
     out.fallback = ctx.fallback
     out.reasons = dict(ctx.reasons)
     return out
+
+
+def _outside(np: Any, column: Any, window: tuple[Any, Any]) -> Any:
+    """Rows whose given date falls outside a document's validity."""
+    start, end = window
+    out = column.values < np.datetime64(start, "D")
+    if end is not None:
+        out = out | (column.values > np.datetime64(end, "D"))
+    return out if column.null is None else out & ~column.null
+
+
+def _null(np: Any, column: Any, n_rows: int) -> Any:
+    return np.zeros(n_rows, dtype=bool) if column.null is None else column.null
 
 
 def _settle(cc: ColumnCompiler, plan: Plan, name: str, cands: list[tuple[str, Any, Col]], rows: Any) -> Optional[Col]:
@@ -210,8 +241,8 @@ def _settle(cc: ColumnCompiler, plan: Plan, name: str, cands: list[tuple[str, An
 
 
 def _gates(cc: ColumnCompiler, rule: CompiledRule, state: Any, miss: Any, rows: Any) -> Any:
-    """Frequency limits and durations: undecided when what was used is unknown, withheld when it is used up."""
-    masks, n_rows, np = cc.masks, cc.ctx.n, cc.np
+    """Frequency limits and durations: withheld when what was used is known and used up."""
+    masks, np = cc.masks, cc.np
     outcome = rule.outcome
     assert outcome is not None
     checks: list[tuple[Optional[CompiledExpr], Optional[Any]]] = []
@@ -224,9 +255,8 @@ def _gates(cc: ColumnCompiler, rule: CompiledRule, state: Any, miss: Any, rows: 
             continue
         used = cc.emit(used_expr.node)
         active = state == FIRED
+        # An unknown count leaves the outcome granted, its figure given and the count named missing.
         gate = active & ~rows(masks.known(used.miss))
-        state[gate] = UNDETERMINED
-        miss = masks.where(gate, used.miss, miss, n_rows)
         if limit is None:
             if rule.duration_max is None:
                 continue

@@ -62,7 +62,9 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
         for rid in x.withheld:
             if not (rid == x.rule and x.reason in ("limit_reached", "duration_exhausted")):
                 state[rid] = "excluded"
-    for u in result.undetermined:
+    for g in result.not_granted:
+        state[g.rule] = "not"
+    for u in (*result.undetermined, *result.undetermined_elsewhere):
         state[u.rule] = "undetermined"
         missing[u.rule] = frozenset(u.missing)
     for e in result.errors:

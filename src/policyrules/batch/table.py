@@ -5,7 +5,7 @@ Columns, for every rule ``R`` (in the pack's evaluation order):
 * ``R``: its state, one of fired, not, undetermined, excluded, withheld, error;
 * ``R.missing``: the facts an undetermined rule lacks, as a bitmask over the
   fact names listed in the schema metadata (``policyrules.missing``);
-* obligations: ``R.status`` (met, unmet, unknown) when the rule fires;
+* obligations: ``R.status`` (met, unmet, due, overdue, unknown) when the rule fires;
 * rules with an amount: its figures (``R.value``, ``R.min``, ``R.max``,
   ``R.cap``, ``R.base``, ``R.count``, ``R.total``, ``R.total_min``,
   ``R.total_max``, as the kind of amount has them) as exact decimals, null

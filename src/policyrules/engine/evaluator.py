@@ -391,7 +391,7 @@ def _not_in_force(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> No
 
 def _condition_false(rule: CompiledRule, env: dict[str, Any]) -> NotGrantedOut:
     node = _decisive_node(rule.when.node, env)
-    _, _, text, paths = _part(node)
+    _, text, paths = _part(node)
     values = tuple((p, _show(env.get(p))) for p in paths)
     return _not_met(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.citation, text, values)
 
@@ -422,21 +422,30 @@ def _not_met(
     )
 
 
-# Sub-expressions of a condition compiled once: id(node) -> (node kept alive, its closure, text, paths).
-_PARTS: dict[int, tuple[n.Node, Any, str, tuple[str, ...]]] = {}
+# Sub-expressions of a condition, read once: id(node) -> (node kept alive, its text, the paths it reads);
+# and the closures of the parts of an 'and', compiled on first use.
+_PARTS: dict[int, tuple[n.Node, str, tuple[str, ...]]] = {}
+_FNS: dict[int, tuple[n.Node, Any]] = {}
 
 
-def _part(node: n.Node) -> tuple[n.Node, Any, str, tuple[str, ...]]:
+def _part(node: n.Node) -> tuple[n.Node, str, tuple[str, ...]]:
     got = _PARTS.get(id(node))
     if got is None or got[0] is not node:
-        got = _PARTS[id(node)] = (node, compile_expr(node), " ".join(render(node).split()), tuple(sorted(names(node))))
+        got = _PARTS[id(node)] = (node, " ".join(render(node).split()), tuple(sorted(names(node))))
     return got
+
+
+def _fn(node: n.Node) -> Any:
+    got = _FNS.get(id(node))
+    if got is None or got[0] is not node:
+        got = _FNS[id(node)] = (node, compile_expr(node))
+    return got[1]
 
 
 def _decisive_node(node: n.Node, env: dict[str, Any]) -> n.Node:
     while isinstance(node, n.BoolOp) and node.op == "and":
         for child in node.values:
-            if _part(child)[1](env) is False:
+            if _fn(child)(env) is False:
                 node = child
                 break
         else:  # pragma: no cover - a false 'and' has a false part
@@ -446,7 +455,7 @@ def _decisive_node(node: n.Node, env: dict[str, Any]) -> n.Node:
 
 def decisive_part(node: n.Node, env: dict[str, Any]) -> DecisiveOut:
     """The part of a false condition that makes it false: descend into the first false part of each 'and'."""
-    _, _, text, paths = _part(_decisive_node(node, env))
+    _, text, paths = _part(_decisive_node(node, env))
     return DecisiveOut(text=text, values={p: _show(env.get(p)) for p in paths})
 
 
