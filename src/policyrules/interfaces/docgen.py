@@ -80,9 +80,19 @@ def case_schema() -> str:
     return json.dumps(Case.model_json_schema(by_alias=True), ensure_ascii=False, indent=2) + "\n"
 
 
+def result_schema() -> str:
+    from policyrules.engine.result import Result
+
+    # The serialisation schema: what the JSON of a result holds (numbers as exact decimal strings).
+    schema = Result.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
 PAGES = {
     "pack.schema.json": pack_schema,
     "case.schema.json": case_schema,
+    "result.schema.json": result_schema,
     "vocabulary.md": vocabulary_page,
     "topics.md": topics_page,
     "comparison.md": comparison_markdown,

@@ -162,11 +162,10 @@ def cmd_validate(args: argparse.Namespace, out: Console) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out: Console) -> int:
-    from policyrules.facts.case import Case
-    from policyrules.pack.schema import PackSpec
+    from ..docgen import case_schema, pack_schema, result_schema
 
-    model = Case if args.case else PackSpec
-    print(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+    build = result_schema if args.result else case_schema if args.case else pack_schema
+    print(build(), end="")
     return EXIT_OK
 
 
@@ -296,8 +295,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_lang_option(p)
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of pack files (or of case files)")
-    p.add_argument("--case", action="store_true", help="the schema of case files instead")
+    p = sub.add_parser("schema", help="print the JSON Schema of pack files (or of case files, or of results)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--case", action="store_true", help="the schema of case files instead")
+    which.add_argument("--result", action="store_true", help="the schema of a result's JSON (evaluate --json)")
     p.set_defaults(run=cmd_schema)
 
     p = sub.add_parser("docs", help="regenerate the generated reference pages under docs/")
