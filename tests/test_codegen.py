@@ -22,7 +22,7 @@ from policyrules.engine import codegen
 from policyrules.engine.evaluator import evaluate, evaluate_facts, run_generated, run_rules
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledExpr, CompiledPack
-from policyrules.expr import Unknown, parse
+from policyrules.expr import Unknown, compile_expr, parse
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
 from policyrules.facts.casefile import load_cases
@@ -60,6 +60,25 @@ def test_an_unknown_node_type_is_refused_when_the_function_is_generated():
     pack = _with_condition(load_pack("baotou"), n.BoolOp("and", (n.Literal(True, 0, 4), _Strange()), 0, 10))
     with pytest.raises(codegen.CodegenError, match="_Strange"):
         codegen.generated(pack)
+
+
+def test_branches_that_agree_decide_without_their_test_in_both_engines():
+    """'1 if staff >= 10 else 1' is 1 with staff unknown; '1 if … else 2' stays unknown; an error leaves it unknown."""
+    pack = load_pack("baotou")
+    rule = pack.rules[0]
+    for text, want in (
+        ("(1 if unit.staff >= 10 else 1) == 1", True),
+        ("(1 if unit.staff >= 10 else 2) == 1", None),
+        ("(1 if unit.staff >= 10 else 1 / 0) == 1", None),
+    ):
+        node = parse(text)
+        when = CompiledExpr(text, node, compile_expr(node))
+        probe = dataclasses.replace(pack, rules=(dataclasses.replace(rule, when=when), *pack.rules[1:]))
+        env = {"as_of": pack.valid_from}
+        gen, ref = run_generated(probe, dict(env)), run_rules(probe, dict(env))
+        got, expected = gen.conditions[rule.id], ref.conditions[rule.id]
+        assert got == expected, text
+        assert (got if want is not None else isinstance(got, Unknown)) == (want if want is not None else True), text
 
 
 # ---- (b) what the generated code can name -----------------------------------------------------

@@ -280,10 +280,28 @@ class _Generator:
         body.append(_assign(target, self.emit(node.body, body)))
         orelse: list[ast.stmt] = []
         orelse.append(_assign(target, self.emit(node.orelse, orelse)))
-        out.append(
-            ast.If(test=_unknown(t), body=[_assign(target, t)], orelse=[ast.If(test=t, body=body, orelse=orelse)])
-        )
+        out.append(ast.If(test=_unknown(t), body=self.agreeing(node, t, target), orelse=[ast.If(t, body, orelse)]))
         return _load(target)
+
+    def agreeing(self, node: n.IfElse, t: ast.expr, target: str) -> list[ast.stmt]:
+        """The test is unknown: branches that agree need no test ('x if t else x' is x), as the closures say.
+
+        Both branches are computed; an arithmetic error in either leaves the test's unknown.
+        """
+        both: list[ast.stmt] = []
+        a = self.emit(node.body, both)
+        b = self.emit(node.orelse, both)
+        agree = ast.BoolOp(
+            op=ast.And(),
+            values=[
+                ast.UnaryOp(op=ast.Not(), operand=_unknown(a)),
+                ast.UnaryOp(op=ast.Not(), operand=_unknown(b)),
+                ast.Compare(left=a, ops=[ast.Eq()], comparators=[b]),
+            ],
+        )
+        both.append(_assign(target, ast.IfExp(test=agree, body=a, orelse=t)))
+        handler = ast.ExceptHandler(type=self.helper(ArithmeticError), name=None, body=[_assign(target, t)])
+        return [ast.Try(body=both, handlers=[handler], orelse=[], finalbody=[])]
 
     def call(self, node: n.Call, out: list[ast.stmt]) -> ast.expr:
         if node.func == "quantity":
