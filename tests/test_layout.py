@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("backends", "batch"),
     ("check",),
     ("compare",),
+    ("compliance",),
     ("interfaces",),
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

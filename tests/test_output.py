@@ -92,7 +92,7 @@ def _option_strings(command: str) -> set[str]:
     return {s for a in sub.choices[command]._actions for s in a.option_strings}
 
 
-COMMANDS = ["list", "validate", "evaluate", "explain", "test", "check", "coverage", "diff", "matrix"]
+COMMANDS = ["list", "validate", "evaluate", "explain", "test", "check", "coverage", "diff", "matrix", "compliance"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -128,7 +128,7 @@ def test_cases_around_a_given_date():
     day = date(2024, 3, 31)
     years = {
         c.person.graduation.year
-        for c in _collect(testing.cases(around=day), 300)
+        for c in _collect(testing.cases(around=day), 500)
         if c.person and c.person.graduation and c.person.graduation.year is not None
     }
     assert {2023, 2024, 2025} <= years

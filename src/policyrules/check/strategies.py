@@ -59,7 +59,7 @@ BOUNDARIES: dict[str, tuple[Any, ...]] = {
     # 编制 thresholds of agencies (50) and institutions (67)
     "unit.establishment_size": (0, 1, 49, 50, 51, 66, 67, 68),
     # the quota is 1.5% of staff: multiples of 100 (and 67) give whole quotas
-    "unit.staff": (0, 1, 66, 67, 99, 100, 101, 199, 200, 201, 299, 300, 301, 999, 1000, 1001),
+    "unit.staff": (0, 1, 29, 30, 31, 66, 67, 99, 100, 101, 199, 200, 201, 299, 300, 301, 999, 1000, 1001),
     "unit.disabled_employees": (0, 1, 2, 3, 4, 5, 6, 15),
     "unit.blind_medical_masseurs": (0, 1, 2, 3),
     "unit.new_outlets": (0, 1, 9, 10, 11),
@@ -75,6 +75,10 @@ BOUNDARIES: dict[str, tuple[Any, ...]] = {
     "application.training.days": (4, 5, 6),
     "application.training.class_hours": (39, 40, 41),
     "place.monthly_minimum_wage": (1980, 2100, Decimal("1750.5")),
+    # the fund: provincial ratios, the wage cap at 2 × the social wage (100000 → 200000)
+    "place.employment_quota_ratio": (Decimal("0.015"), Decimal("0.016"), Decimal("0.017")),
+    "place.average_social_wage": (100000,),
+    "unit.average_annual_wage": (0, 80000, 199999, 200000, 200001),
 }
 """Values worth trying for each fact, beside random ones. Add a row when a text names a new threshold."""
 
@@ -116,6 +120,8 @@ def _facts() -> dict[str, _Fact]:
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, fld in model.model_fields.items():
             path, inner = prefix + name, _unwrap(fld.annotation)
+            if typing.get_origin(inner) is list:
+                continue  # not a fact: the case reader counts it
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 walk(inner, path + ".")
                 continue
@@ -260,8 +266,9 @@ def _value(fact: _Fact, extra: set[Any]) -> st.SearchStrategy[Any]:
     if fact.kind == "int":
         ints = st.sampled_from(sorted({int(v) for v in special if v >= 0 and v == int(v)}))
         return st.one_of(ints, ints, st.integers(0, 2000))
-    decimals = st.sampled_from(sorted({Decimal(v) for v in special if v >= 0}))
-    return st.one_of(decimals, decimals, st.decimals(0, 100000, places=2))
+    high = 1 if case_facts()[fact.path].domain == "0 to 1" else 100000  # a share stays within its domain
+    decimals = st.sampled_from(sorted({Decimal(v) for v in special if 0 <= v <= high}))
+    return st.one_of(decimals, decimals, st.decimals(0, high, places=2 if high > 1 else 4))
 
 
 def _special(fact: _Fact, extra: set[Any]) -> list[Any]:

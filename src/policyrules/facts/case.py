@@ -16,7 +16,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from policyrules.types import STRICT, Count, Grade, IsoDate, NonNegative, Text
+from policyrules.types import STRICT, Count, Grade, IsoDate, NonNegative, Share, Text
 
 
 def fact(zh: str, description: str, unit: str | None = None) -> Any:
@@ -194,6 +194,34 @@ class Person(BaseModel):
     )
 
 
+class DisabledEmployee(BaseModel):
+    """One disabled employee of the unit, as the employment security fund counts them (a list item)."""
+
+    model_config = STRICT
+    name: Optional[Text] = fact("姓名或工号", "a name or staff number, to tell the records apart in reports")
+    certificate: Literal["disability", "disabled_soldier"] = Field(
+        description="《中华人民共和国残疾人证》 disability, 《中华人民共和国残疾军人证》 disabled_soldier",
+        json_schema_extra={"zh": "证件类型"},
+    )
+    grade: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10] = Field(
+        description="grade printed on the certificate: 1–4 for a 残疾人证, 1–10 for a 残疾军人证",
+        json_schema_extra={"zh": "残疾等级"},
+    )
+    on_establishment: Optional[bool] = fact("在编人员", "recruited as 在编 (establishment) staff")
+    working_age: Optional[bool] = fact("就业年龄段内", "of working age (16 to the statutory retirement age)")
+    contract_months: Optional[Count] = fact(
+        "劳动合同（服务协议）期限", "length of the labour contract or service agreement", "month"
+    )
+    monthly_wage: Optional[NonNegative] = fact("实际支付的月工资", "monthly wage actually paid", "CNY/month")
+    social_insurance_full: Optional[bool] = fact("足额缴纳社会保险费", "the unit pays the social insurance in full")
+
+    @model_validator(mode="after")
+    def _grade_fits_certificate(self) -> DisabledEmployee:
+        if self.certificate == "disability" and self.grade > 4:
+            raise ValueError(f"a 残疾人证 has grades 1 to 4, not {self.grade}")
+        return self
+
+
 AT_MOST: tuple[tuple[str, str], ...] = (
     ("unit.disabled_employees", "unit.staff"),
     ("unit.blind_medical_masseurs", "unit.staff"),
@@ -356,6 +384,18 @@ class Unit(BaseModel):
         "the unit's blind medical masseurs hold the practice qualification certificate",
     )
 
+    average_annual_wage: Optional[NonNegative] = fact(
+        "上年在职职工年平均工资",
+        "last year's average annual wage of the unit's staff: total wages divided by staff (财税〔2015〕72号 第八条)",
+        "CNY/person/year",
+    )
+    disabled_staff: Optional[list[DisabledEmployee]] = Field(
+        default=None,
+        description="the unit's disabled employees one by one; the reader counts them into disabled_employees "
+        "(财税〔2015〕72号 第七条: counting conditions, grades 1–2 / 残疾军人 1–3 count as 2)",
+        json_schema_extra={"zh": "残疾职工名册"},
+    )
+
     @model_validator(mode="after")
     def _counts_fit_in_staff(self) -> Unit:
         # A head count that exceeds the payroll is a data error, not a case to decide.
@@ -383,6 +423,14 @@ class Place(BaseModel):
     )
     auxiliary_employment_institutions: Optional[Count] = fact(
         "残疾人辅助性就业机构数", "auxiliary-employment institutions in the area", "institution"
+    )
+    average_social_wage: Optional[NonNegative] = fact(
+        "当地社会平均工资", "local average annual social wage (the fund's wage cap is twice it)", "CNY/person/year"
+    )
+    employment_quota_ratio: Optional[Share] = fact(
+        "省级规定的安排残疾人就业比例",
+        "the share of staff the province requires to be disabled employees (at least 0.015); "
+        "a pack whose text states the ratio uses its own",
     )
 
 
@@ -478,6 +526,26 @@ class Case(BaseModel):
     hire: Optional[Hire] = fact("就业关系", "the employment relation between person and unit")
     application: Optional[Application] = fact("申请", "the application being decided")
 
+    @model_validator(mode="after")
+    def _count_listed_staff(self) -> Case:
+        # A list of disabled employees is read into the count every rule compares.
+        unit = self.unit
+        if unit is None or unit.disabled_staff is None:
+            return self
+        from .employees import count_list
+
+        counted, _ = count_list(unit.disabled_staff, self.place.monthly_minimum_wage if self.place else None)
+        if counted is None:
+            return self
+        if unit.disabled_employees is not None:
+            if unit.disabled_employees != counted:
+                raise ValueError(
+                    f"unit.disabled_employees ({unit.disabled_employees}) disagrees with unit.disabled_staff, "
+                    f"which counts {counted}"
+                )
+            return self
+        return self.model_copy(update={"unit": unit.model_copy(update={"disabled_employees": counted})})
+
 
 EventName = Literal["application", "hire", "graduation", "licence", "placement", "training"]
 
@@ -509,6 +577,8 @@ def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | Non
         key = prefix + name
         if isinstance(value, BaseModel):
             flatten(value, key + ".", out)
+        elif isinstance(value, list):
+            continue  # a list is read into facts by the case reader (unit.disabled_staff → disabled_employees)
         else:
             out[key] = value
     return out

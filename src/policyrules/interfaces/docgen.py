@@ -31,6 +31,23 @@ def vocabulary_page() -> str:
         if info.domain:
             kind += f", {info.domain}"
         lines.append(f"| `{info.path}` | {info.zh} | {kind} | {info.unit or ''} | {info.description} |")
+    lines += [
+        "",
+        "## Lists",
+        "",
+        "`unit.disabled_staff` lists the unit's disabled employees one by one; rules do not read it.",
+        "The case reader counts it into `unit.disabled_employees` (see [compliance.md](compliance.md)).",
+        "Each item has:",
+        "",
+        "| field | 中文 | meaning |",
+        "|---|---|---|",
+    ]
+    from policyrules.facts.case import DisabledEmployee
+
+    for name, f in DisabledEmployee.model_fields.items():
+        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+        unit = f" ({extra['unit']})" if "unit" in extra else ""
+        lines.append(f"| `{name}` | {extra.get('zh', '')} | {f.description}{unit} |")
     lines += ["", "## Units", "", "| unit | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in BASE_UNITS.items()]
     return "\n".join(lines) + "\n"

@@ -16,10 +16,10 @@ from rich.console import Console
 from policyrules.errors import PolicyRulesError
 
 from ..output import make_console
-from . import batch, cases, compare, packs, serve
+from . import batch, cases, compare, compliance, packs, serve
 from ._common import EXIT_OK, EXIT_USAGE
 
-GROUPS = (packs, cases, compare, serve, batch)
+GROUPS = (packs, cases, compare, compliance, serve, batch)
 
 
 def build_parser() -> argparse.ArgumentParser:

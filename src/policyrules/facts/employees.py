@@ -1,0 +1,96 @@
+"""Counting a unit's disabled employees from a list, as the employment security fund counts them.
+
+A case may list the unit's disabled employees one by one (``unit.disabled_staff``)
+instead of giving the count (``unit.disabled_employees``). Rules compare
+numbers, not lists, so the case reader turns the list into the count here,
+once, and every pack reads the count. The conditions are those of
+财税〔2015〕72号《残疾人就业保障金征收使用管理办法》第七条 (an external
+document; docs/compliance.md quotes it):
+
+* a person counts when recruited as 在编 staff, or of working age on a labour
+  contract or service agreement of at least 1 year (1年以上（含1年）: 12 months
+  included), *and* actually paid at least the local minimum wage *and* with
+  social insurance paid in full. The wage and insurance conditions are read
+  as applying to 在编 staff too (且…并 follow both alternatives);
+* a holder of a 残疾人证 of grade 1–2 or a 残疾军人证 of grade 1–3 counts as 2.
+
+A record that lacks a fact its condition needs is *undecided*; one undecided
+record leaves the count unknown (never guessed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, Optional, Sequence
+
+MIN_CONTRACT_MONTHS = 12  # 1年以上（含1年）
+SEVERE_GRADE = {"disability": 2, "disabled_soldier": 3}  # 1至2级 残疾人证, 1至3级 残疾军人证
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One listed employee: how many persons they count as, or why not, or what is missing."""
+
+    index: int
+    name: Optional[str]
+    status: Literal["counted", "not_counted", "undecided"]
+    weight: int  # 0, 1 or 2 (2 for a severe grade)
+    reasons: tuple[str, ...]  # why not counted / which facts are missing
+
+
+def count_one(index: int, record: object, minimum_wage: Optional[Decimal]) -> Counted:
+    """Apply 第七条 to one record (any object with the fields of ``facts.case.DisabledEmployee``)."""
+    g = record.__getattribute__
+    prefix = f"unit.disabled_staff[{index}]."
+    failed: list[str] = []
+    missing: list[str] = []
+
+    established, working_age, months = g("on_establishment"), g("working_age"), g("contract_months")
+    contract_ok: Optional[bool] = None
+    if working_age is not None and months is not None:
+        contract_ok = working_age and months >= MIN_CONTRACT_MONTHS
+    elif working_age is False or (months is not None and months < MIN_CONTRACT_MONTHS):
+        contract_ok = False
+    if established is True or contract_ok is True:
+        pass
+    elif established is False and contract_ok is False:
+        failed.append(
+            "neither 在编 nor of working age on a contract of at least 12 months"
+            + (f" (contract {months} months)" if months is not None else "")
+        )
+    else:
+        if established is None:
+            missing.append(prefix + "on_establishment")
+        if contract_ok is None:
+            missing += [prefix + f for f in ("working_age", "contract_months") if g(f) is None]
+
+    wage = g("monthly_wage")
+    if wage is None:
+        missing.append(prefix + "monthly_wage")
+    elif minimum_wage is None:
+        missing.append("place.monthly_minimum_wage")
+    elif wage < minimum_wage:
+        failed.append(f"wage {wage} below the local minimum wage {minimum_wage}")
+
+    insured = g("social_insurance_full")
+    if insured is None:
+        missing.append(prefix + "social_insurance_full")
+    elif not insured:
+        failed.append("social insurance not paid in full")
+
+    name = g("name")
+    if failed:
+        return Counted(index, name, "not_counted", 0, tuple(failed))
+    if missing:
+        return Counted(index, name, "undecided", 0, tuple(missing))
+    severe = g("grade") <= SEVERE_GRADE[g("certificate")]
+    return Counted(index, name, "counted", 2 if severe else 1, ("counts as 2 (severe grade)",) if severe else ())
+
+
+def count_list(records: Sequence[object], minimum_wage: Optional[Decimal]) -> tuple[Optional[int], list[Counted]]:
+    """The counted total (None when a record is undecided) and each record's verdict."""
+    verdicts = [count_one(i, r, minimum_wage) for i, r in enumerate(records)]
+    if any(v.status == "undecided" for v in verdicts):
+        return None, verdicts
+    return sum(v.weight for v in verdicts), verdicts

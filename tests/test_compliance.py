@@ -1,0 +1,147 @@
+"""The employment security fund year by year (policyrules compliance), and the list of disabled employees."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from policyrules.compliance import compliance, parse_years
+from policyrules.engine.loading import load_pack
+from policyrules.errors import CaseError, InputError
+from policyrules.facts.casefile import as_case
+from policyrules.interfaces.cli import main
+
+from .conftest import ROOT
+
+EXAMPLE = str(ROOT / "examples" / "employer-compliance.yaml")
+
+
+def _employer(staff, disabled, kind="private_enterprise", **unit):
+    return as_case(
+        {
+            "unit": {
+                "kind": kind,
+                "staff": staff,
+                "disabled_employees": disabled,
+                "dispatch_counted_by": "no_dispatch",
+                "average_annual_wage": 80000,
+                **unit,
+            },
+            "place": {"average_social_wage": 100000},
+        }
+    )
+
+
+def test_cli_table_prints_each_year_with_the_fund(capsys):
+    assert main(["compliance", "jinan", EXAMPLE, "--years", "2023..2024"]) == 0
+    out = capsys.readouterr().out
+    # 150 staff × 1.5% = 2.25 required, 1 counted (the 11-month contract does not count):
+    # 1.25 × 95000 = 118750, below 1% so 90% = 106875.
+    for text in ("2023", "2024", "2.25", "1.25", "118,750", "106,875", "pay 90%", "11 months", "财政部公告2023年第8号"):
+        assert text in out
+    assert "one more disabled hire of grade 2 (counts as 2): fund -106,875 yuan" in out
+
+
+def test_cli_json_gives_the_same_figures(capsys):
+    assert main(["compliance", "jinan", EXAMPLE, "--years", "2023..2024", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [y["year"] for y in report["years"]] == [2023, 2024]
+    y = report["years"][0]
+    assert (y["quota"], y["counted_disabled"], y["fund_full"], y["fund_due"]) == ("2.25", "1", "118750", "106875")
+    assert y["payable_share"] == "0.9" and y["reduction"] == "11875"
+    assert y["next_hire"]["fund_change"] == "-106875"
+    assert [e["status"] for e in report["employees"]] == ["counted", "not_counted"]
+    assert {o["rule"] for o in y["fund"]} == {"fund.owed", "fund.reduction.2023"}
+    assert report["fund_pack"] == "national_fund"
+
+
+def test_grade_2_hire_counts_twice_grade_3_once():
+    pack = load_pack("liaocheng")
+    case = _employer(200, 1)  # 3 required, 1 counted: 90% of 2 × 80000 = 144000
+    two = compliance(pack, case, [2024], hire_grade=2).years[0]
+    three = compliance(pack, case, [2024], hire_grade=3).years[0]
+    assert two.fund_due == Decimal("144000")
+    # grade 2: 201 staff, 3 counted: 0.015 short, at 1% or more → 50% of 1200 = 600
+    assert two.next_hire.counts_as == 2 and two.next_hire.fund_due == Decimal("600")
+    # grade 3: 201 staff, 2 counted: 1.015 short, 2/201 below 1% → 90% of 81200 = 73080
+    assert three.next_hire.counts_as == 1 and three.next_hire.fund_due == Decimal("73080")
+
+
+def test_an_exempt_enterprise_owes_nothing_in_2027_and_the_full_amount_in_2028():
+    case = as_case(
+        {
+            "unit": {
+                "kind": "private_enterprise",
+                "staff": 30,
+                "disabled_employees": 0,
+                "dispatch_counted_by": "no_dispatch",
+                "average_annual_wage": 80000,
+            },
+            "place": {"employment_quota_ratio": "0.015", "average_social_wage": 100000},
+        }
+    )
+    rows = compliance(load_pack("national_fund"), case, [2027, 2028]).years
+    assert (rows[0].exempt, rows[0].fund_due, rows[0].reduction) == (True, Decimal(0), Decimal("36000"))
+    assert (rows[1].exempt, rows[1].owed, rows[1].fund_due) == (False, True, Decimal("36000"))
+
+
+def test_a_year_the_pack_is_not_in_force_is_reported_not_computed():
+    rows = compliance(load_pack("baotou"), _employer(200, 1), [2024, 2025]).years
+    assert rows[0].in_force and rows[0].fund_due == Decimal("144000")
+    assert not rows[1].in_force and rows[1].fund_due is None and "2024-12-31" in rows[1].reason
+
+
+def test_missing_wage_leaves_the_amount_open_and_says_why():
+    case = as_case(
+        {
+            "unit": {
+                "kind": "private_enterprise",
+                "staff": 200,
+                "disabled_employees": 1,
+                "dispatch_counted_by": "no_dispatch",
+            }
+        }
+    )
+    row = compliance(load_pack("jinan"), case, [2024]).years[0]
+    assert row.owed is True and row.fund_due is None
+    assert row.missing == ["place.average_social_wage", "unit.average_annual_wage"]
+
+
+def test_a_count_that_disagrees_with_the_list_is_refused():
+    record = {
+        "certificate": "disability",
+        "grade": 1,
+        "on_establishment": True,
+        "monthly_wage": 3000,
+        "social_insurance_full": True,
+    }
+    with pytest.raises(CaseError, match="disagrees with unit.disabled_staff, which counts 2"):
+        as_case(
+            {
+                "unit": {"staff": 10, "disabled_employees": 1, "disabled_staff": [record]},
+                "place": {"monthly_minimum_wage": 2100},
+            }
+        )
+    assert (
+        as_case(
+            {"unit": {"staff": 10, "disabled_staff": [record]}, "place": {"monthly_minimum_wage": 2100}}
+        ).unit.disabled_employees
+        == 2
+    )
+
+
+def test_a_disability_certificate_has_four_grades():
+    with pytest.raises(CaseError, match="grades 1 to 4"):
+        as_case({"unit": {"disabled_staff": [{"certificate": "disability", "grade": 5}]}})
+
+
+def test_years_are_a_year_or_a_range():
+    assert parse_years("2023..2025") == [2023, 2024, 2025] and parse_years("2024") == [2024]
+    for bad in ("2025..2023", "20x4", "1000..3000"):
+        with pytest.raises(InputError):
+            parse_years(bad)
+
+
+def test_bad_years_are_a_clean_error(capsys):
+    assert main(["compliance", "jinan", EXAMPLE, "--years", "soon"]) == 2
+    assert "--years" in capsys.readouterr().err
