@@ -41,6 +41,7 @@ import ast
 import gc
 import operator
 import sys
+import types
 import typing
 import weakref
 from typing import Any, Callable, Optional
@@ -645,9 +646,11 @@ def generated(pack: CompiledPack) -> Generated:
     finally:
         if collecting:
             gc.enable()
-    # Executes only the module built above: one ``def``, no text from the pack as code.
-    exec(code, gen.ns)  # noqa: S102
-    entry[1] = _BY_CONTENT[_fingerprint(pack)] = gen.ns["run"]  # the tree is dropped: the collector would walk it
+    # The module built above holds one ``def`` with no defaults: its code object becomes the function
+    # directly, so nothing is executed at module level and the helpers are its only globals.
+    (body,) = (c for c in code.co_consts if isinstance(c, types.CodeType))
+    run = types.FunctionType(body, gen.ns, "run")
+    entry[1] = _BY_CONTENT[_fingerprint(pack)] = run  # the tree is dropped: the collector would walk it
     return entry[1]
 
 
