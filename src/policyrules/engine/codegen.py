@@ -617,7 +617,9 @@ def _entry(pack: CompiledPack) -> list[Any]:
     if entry is not None and entry[0]() is pack:
         return entry
     pid = id(pack)
-    entry = [weakref.ref(pack, lambda _: _BY_OBJECT.pop(pid, None)), _BY_CONTENT.get(_fingerprint(pack)), 0]
+    # The table is bound now: at interpreter exit module globals are gone before the last packs are.
+    forget = _BY_OBJECT.pop
+    entry = [weakref.ref(pack, lambda _: forget(pid, None)), _BY_CONTENT.get(_fingerprint(pack)), 0]
     _BY_OBJECT[pid] = entry
     return entry
 

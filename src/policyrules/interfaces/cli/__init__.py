@@ -17,7 +17,7 @@ from policyrules.errors import PolicyRulesError
 
 from ..output import make_console
 from . import batch, cases, compare, compliance, packs, serve
-from ._common import EXIT_OK, EXIT_USAGE
+from ._common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 GROUPS = (packs, cases, compare, compliance, serve, batch)
 
@@ -25,6 +25,7 @@ GROUPS = (packs, cases, compare, compliance, serve, batch)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyrules", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"policyrules {metadata.version('policyrules')}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(sub)
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot encode Chinese gets escapes, not a UnicodeEncodeError.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     out = make_console()
     run: Callable[[argparse.Namespace, Console], int] = args.run
@@ -42,6 +48,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a defect is one line, not a traceback
+        if args.debug:
+            raise
+        print(
+            f"policyrules: internal error: {type(exc).__name__}: {exc}\n"
+            "policyrules: this is a defect in policyrules; run again with --debug and report the traceback",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Optional
 
 from policyrules.dates import parse_iso_date
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# The exit-code table (README, "Exit codes"): every command answers with one of these.
+EXIT_OK = 0  # done; nothing wrong found
+EXIT_FINDINGS = 1  # done, and it found something: check findings, failed tests, quotes not found
+EXIT_USAGE = 2  # the command or its input is wrong: usage, a file that does not load, a pack not found
+EXIT_INTERNAL = 3  # a defect in policyrules: one line, and the traceback with --debug
 
 SOURCES_HELP = "directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)"
 
@@ -19,7 +24,8 @@ def as_of(text: Optional[str]) -> date:
     try:
         return parse_iso_date(text)
     except ValueError as exc:
-        raise SystemExit(f"policyrules: --as-of: {exc}") from None
+        print(f"policyrules: --as-of: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def write(text: str, path: Optional[str]) -> None:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from policyrules.check.citations import all_citations, sources_dir, verify
 from policyrules.engine.loading import load_pack
 from policyrules.engine.words import period_words
-from policyrules.errors import PolicyRulesError
+from policyrules.errors import PackNotFound, PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
 from ..listing import pack_summary
@@ -100,6 +100,8 @@ def cmd_validate(args: argparse.Namespace, out: Console) -> int:
     for name in names:
         try:
             pack = load_pack(name, args.lang)
+        except PackNotFound:
+            raise  # a name that is no pack is a usage error (exit 2), as in every other command
         except PolicyRulesError as exc:
             report.append({"pack": name, "loaded": False, "errors": str(exc).splitlines()})
             if args.format != "json":

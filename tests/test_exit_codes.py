@@ -1,0 +1,68 @@
+"""The exit-code table: 0 ok, 1 findings, 2 usage or input error, 3 a defect (one line; traceback with --debug)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policyrules.interfaces import cli
+from policyrules.interfaces.cli import main
+
+from .conftest import ROOT
+
+EXAMPLE = str(ROOT / "examples" / "baotou-employer.yaml")
+
+
+def test_ok_is_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-01", "--format", "json"]) == 0
+
+
+@pytest.mark.parametrize("command", ["evaluate", "validate"])
+def test_a_pack_that_does_not_exist_is_a_usage_error_in_every_command(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [command, "nosuchpack"] + ([EXAMPLE] if command == "evaluate" else [])
+    assert main(argv) == 2
+    assert "nosuchpack" in capsys.readouterr().err
+
+
+def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-31"])
+    assert exit_.value.code == 2
+    assert "--as-of" in capsys.readouterr().err
+
+
+def test_a_broken_case_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("unit:\n  staff: -3\n", encoding="utf-8")
+    assert main(["evaluate", "baotou", str(case)]) == 2
+    assert f"{case}:2" in capsys.readouterr().err
+
+
+def test_a_defect_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*_: object) -> int:
+        raise KeyError("planted")
+
+    monkeypatch.setattr(cli.packs, "cmd_list", broken)
+    assert main(["list"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "--debug" in err and "Traceback" not in err
+    with pytest.raises(KeyError, match="planted"):
+        main(["--debug", "list"])
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_crash() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("policyrules")), "evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-01"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+    assert b"\\u" in done.stdout and b"29700" in done.stdout
