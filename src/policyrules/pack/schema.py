@@ -13,10 +13,11 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import BaseModel, Field, model_validator
 
 from policyrules.facts.case import EventName
-from policyrules.types import STRICT, IsoDate, Lang, Number
+from policyrules.types import STRICT, Count, IsoDate, Lang, NonNegative, Number, Share
 
 Expr = Annotated[str, Field(min_length=1, description="an expression in the policyrules expression language")]
-NumberOrExpr = Union[Number, Expr]
+# A figure written as a number is never negative: an amount, bound, cap or duration (docs/reliability.md).
+FigureOrExpr = Union[NonNegative, Expr]
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 
 
@@ -124,6 +125,17 @@ class Parameter(Model):
     values: list[ParameterValue] = Field(min_length=1)
     citation: Citation
     notes: list[str] = []
+    signed: bool = Field(default=False, description="true when the quantity may be negative; otherwise values ≥ 0")
+
+    @model_validator(mode="after")
+    def _one_value_per_date(self) -> Parameter:
+        dates = [v.from_ for v in self.values]
+        twice = sorted({d for d in dates if dates.count(d) > 1})
+        if twice:
+            raise ValueError(f"two values from the same date: {', '.join(d.isoformat() for d in twice)}")
+        if not self.signed and any(v.value < 0 for v in self.values):
+            raise ValueError("a negative value: parameters are ≥ 0 unless the parameter says signed: true")
+        return self
 
 
 class DerivedFact(Model):
@@ -142,12 +154,12 @@ class Amount(Model):
     kind: Literal["exact", "average", "range", "cap", "formula", "share", "minimum", "no_figure"]
     unit: Optional[str] = Field(default=None, description="unit of one amount, e.g. CNY, month, m, person")
     per: list[str] = Field(default=[], description="per unit and per period, e.g. [person, year]")
-    value: Optional[NumberOrExpr] = Field(default=None, description="exact, average, formula, minimum")
-    min: Optional[NumberOrExpr] = Field(default=None, description="range")
-    max: Optional[NumberOrExpr] = Field(default=None, description="range")
-    cap: Optional[NumberOrExpr] = Field(default=None, description="cap: the most that is paid")
+    value: Optional[FigureOrExpr] = Field(default=None, description="exact, average, formula, minimum")
+    min: Optional[FigureOrExpr] = Field(default=None, description="range")
+    max: Optional[FigureOrExpr] = Field(default=None, description="range")
+    cap: Optional[FigureOrExpr] = Field(default=None, description="cap: the most that is paid")
     actual: Optional[Expr] = Field(default=None, description="cap: the actual cost; the amount is min(actual, cap)")
-    rate: Optional[Number] = Field(default=None, description="share: the share as a decimal (0.6 for 60%)")
+    rate: Optional[NonNegative] = Field(default=None, description="share: the share as a decimal (0.6 for 60%)")
     base: Optional[Expr] = Field(default=None, description="share: the base the rate applies to")
     base_text: Optional[str] = Field(default=None, description="share: the base in words, when it is not a fact")
     count: Optional[Expr] = Field(default=None, description="how many units (of per[0]) the amount is paid for")
@@ -190,7 +202,7 @@ class Amount(Model):
 class Duration(Model):
     """How long an entitlement runs at most; ``used`` counts what was already had."""
 
-    max: NumberOrExpr
+    max: FigureOrExpr
     unit: str
     used: Optional[Expr] = None
     start: Optional[EventName] = Field(
@@ -203,14 +215,14 @@ class Duration(Model):
 class Limit(Model):
     """A frequency limit: at most ``max`` per ``per``; ``used`` counts those already had."""
 
-    max: int
+    max: Count
     per: str
     used: Expr
 
 
 class FundingShare(Model):
     payer: str
-    share: Number
+    share: Share
 
 
 class Outcome(Model):
