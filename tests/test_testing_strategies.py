@@ -46,7 +46,7 @@ def test_every_fact_of_the_vocabulary_has_a_strategy():
 
 
 def test_cases_are_valid_use_every_fact_and_often_miss_facts():
-    drawn = _collect(testing.cases(), 1500)
+    drawn = _collect(testing.cases(), 4000)
     assert all(isinstance(c, Case) for c in drawn)
     values: dict[str, set[Any]] = defaultdict(set)
     missing = 0

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from policyrules.errors import InputError, PackError, PackNotFound, Problem
-from policyrules.pack.files import pack_path, rules_dir
+from policyrules.pack.files import is_file, pack_path, rules_dir
 from policyrules.pack.schema import PackSpec
 from policyrules.pack.topics import load_topics
 from policyrules.reading.limits import PACK_LIMITS
@@ -95,7 +95,7 @@ def _compile(path: Path, data: bytes, own: str, loading: tuple[Path, ...]) -> Co
             raise PackError([Problem("a pack cannot inherit from itself", where, "cycle")])
         sibling = path.parent / f"{spec.parent}.yaml"
         try:
-            parent_path = pack_path(sibling if sibling.is_file() else spec.parent).resolve()
+            parent_path = pack_path(sibling if is_file(sibling) else spec.parent).resolve()
         except PackNotFound as exc:
             raise PackError([Problem(str(exc), where, "reference")]) from None
         chain = loading + (path,)

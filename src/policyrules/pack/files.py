@@ -37,13 +37,21 @@ def pack_path(name_or_path: str | os.PathLike[str]) -> Path:
     text = os.fspath(name_or_path)
     candidate = Path(text)
     if candidate.suffix.lower() in (".yaml", ".yml", ".json") or os.sep in text or "/" in text:
-        if candidate.is_file():
+        if is_file(candidate):
             return candidate
         raise PackNotFound(f"no pack file at {text}")
     shipped = rules_dir() / f"{text}.yaml"
-    if shipped.is_file():
+    if is_file(shipped):
         return shipped
     raise PackNotFound(f"no pack named {text!r}; shipped packs: {', '.join(shipped_packs()) or 'none'}")
+
+
+def is_file(path: Path) -> bool:
+    """Whether a file is there; a name the system cannot even look up (too long, a NUL) is no file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def read_pack_document(path: Path) -> SourceDocument:
