@@ -138,3 +138,18 @@ def test_every_pack_has_a_version_shown_beside_its_hash(name):
     assert re.fullmatch(r"\d+\.\d+\.\d+", pack.version)
     result = pack.evaluate({}, as_of="2025-08-01")
     assert (result.pack_version, result.pack_hash) == (pack.version, pack.content_hash)
+
+
+def test_an_average_is_said_as_an_average_in_both_languages() -> None:
+    """平均…标准 is a standard, not a fixed sum: the words say so in Chinese as in English."""
+    from decimal import Decimal
+
+    from policyrules.engine.result import AmountOut
+    from policyrules.engine.words import format_amount_plain
+
+    amount = AmountOut(kind="average", unit="CNY", per=["person"], value=Decimal(3000), expression="3000")
+    assert format_amount_plain(amount, "en") == "3000 CNY per person on average (a standard, not a fixed sum)"
+    assert format_amount_plain(amount, "zh") == "平均 3000 元/人（标准，不是固定金额）"
+    missing = AmountOut(kind="formula", unit="CNY", expression="5 * w", missing=["place.w", "unit.x"])
+    assert format_amount_plain(missing, "zh") == "? 元（= 5 * w）（缺少：place.w、unit.x）"
+    assert format_amount_plain(missing, "en") == "? CNY  = 5 * w (missing: place.w, unit.x)"

@@ -52,62 +52,56 @@ def _unit_zh(unit: Optional[str], per: list[str]) -> str:
     return "".join([unit_text(unit, "zh")] + [f"/{unit_text(p, 'zh') or p}" for p in per])
 
 
-def format_amount_zh(a: AmountOut) -> str:
-    """An amount in Chinese, with its figure when known (no markup)."""
-    unit = _unit_zh(a.unit, a.per)
-    if a.kind == "no_figure":
-        return f"未给出金额——{a.reference}"
-    if a.kind == "range":
-        text = f"{number_text(a.min)}–{number_text(a.max)} {unit}"
-    elif a.kind == "cap":
-        text = f"最高 {number_text(a.cap)} {unit}"
-        if a.value is not None:
-            text = f"{number_text(a.value)} {unit}（按实际，最高 {number_text(a.cap)}）"
-    elif a.kind == "minimum":
-        text = f"至少 {number_text(a.value)} {unit}"
-    elif a.kind == "share":
-        text = f"{number_text(a.value)} {unit}（{a.expression}）"
-    else:
-        text = f"{number_text(a.value)} {unit}"
-        if a.value is None or a.kind == "formula":
-            text += f"（= {a.expression}）"
-    if a.count is not None:
-        if a.total is not None:
-            total = number_text(a.total)
-        elif a.total_min is not None:
-            total = f"{number_text(a.total_min)}–{number_text(a.total_max)}"
-        else:
-            total = "?"
-        counted = unit_text(a.per[0], "zh") if a.per else ""
-        text += f" × {number_text(a.count)} {counted} = {total} {_unit_zh(a.unit, a.per[1:])}"
-    if a.missing:
-        text += f"（缺少：{'、'.join(a.missing)}）"
-    return text.strip()
+# The phrases of an amount, one table per language; format_amount_plain fills them in.
+_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "no_figure": "no figure given — {ref}",
+        "range": "{min}–{max} {unit}",
+        "cap": "up to {cap} {unit}",
+        "capped": "{value} {unit} (actual, capped at {cap})",
+        "minimum": "at least {value} {unit}",
+        "average": "{value} {unit} on average (a standard, not a fixed sum)",
+        "share": "{value} {unit} ({expr})",
+        "formula": "  = {expr}",
+        "missing": " (missing: {missing})",
+        "and": ", ",
+    },
+    "zh": {
+        "no_figure": "未给出金额——{ref}",
+        "range": "{min}–{max} {unit}",
+        "cap": "最高 {cap} {unit}",
+        "capped": "{value} {unit}（按实际，最高 {cap}）",
+        "minimum": "至少 {value} {unit}",
+        "average": "平均 {value} {unit}（标准，不是固定金额）",
+        "share": "{value} {unit}（{expr}）",
+        "formula": "（= {expr}）",
+        "missing": "（缺少：{missing}）",
+        "and": "、",
+    },
+}
 
 
 def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     """An amount as a reader would say it, with its figure when known (no markup)."""
-    if lang == "zh":
-        return format_amount_zh(a)
-    unit = _unit(a.unit, a.per)
+    say = _PHRASES[lang]
+    zh = lang == "zh"
+    unit = _unit_zh(a.unit, a.per) if zh else _unit(a.unit, a.per)
+    fill = {
+        "ref": a.reference,
+        "unit": unit,
+        "expr": a.expression,
+        **{k: number_text(getattr(a, k)) for k in ("value", "min", "max", "cap")},
+    }
     if a.kind == "no_figure":
-        return f"no figure given — {a.reference}"
-    if a.kind == "range":
-        text = f"{number_text(a.min)}–{number_text(a.max)} {unit}"
-    elif a.kind == "cap":
-        text = f"up to {number_text(a.cap)} {unit}"
-        if a.value is not None:
-            text = f"{number_text(a.value)} {unit} (actual, capped at {number_text(a.cap)})"
-    elif a.kind == "minimum":
-        text = f"at least {number_text(a.value)} {unit}"
-    elif a.kind == "average":
-        text = f"{number_text(a.value)} {unit} on average (a standard, not a fixed sum)"
-    elif a.kind == "share":
-        text = f"{number_text(a.value)} {unit} ({a.expression})"
+        return say["no_figure"].format(**fill)
+    if a.kind == "cap" and a.value is not None:
+        text = say["capped"].format(**fill)
+    elif a.kind in ("range", "cap", "minimum", "average", "share"):
+        text = say[a.kind].format(**fill)
     else:
-        text = f"{number_text(a.value)} {unit}"
+        text = f"{fill['value']} {unit}"
         if a.value is None or a.kind == "formula":
-            text += f"  = {a.expression}"
+            text += say["formula"].format(**fill)
     if a.count is not None:
         if a.total is not None:
             total = number_text(a.total)
@@ -115,10 +109,14 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
             total = f"{number_text(a.total_min)}–{number_text(a.total_max)}"
         else:
             total = "?"
-        rest = " per ".join(a.per[1:])
-        text += f" × {number_text(a.count)} {a.per[0] if a.per else ''} = {total} {a.unit or ''}{' per ' + rest if rest else ''}"
+        if zh:
+            counted, rest = (unit_text(a.per[0], "zh") if a.per else ""), _unit_zh(a.unit, a.per[1:])
+        else:
+            per = " per ".join(a.per[1:])
+            counted, rest = (a.per[0] if a.per else ""), f"{a.unit or ''}{' per ' + per if per else ''}"
+        text += f" × {number_text(a.count)} {counted} = {total} {rest}"
     if a.missing:
-        text += f" (missing: {', '.join(a.missing)})"
+        text += say["missing"].format(missing=say["and"].join(a.missing))
     return text.strip()
 
 
