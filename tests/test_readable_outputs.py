@@ -3,8 +3,11 @@
 import re
 
 from policyrules.compare.describe import headline
+from policyrules.compare.matrix import matrix
+from policyrules.compare.structural import structural_diff
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import quote_text
+from policyrules.interfaces.listing import pack_summary
 from policyrules.pack.files import shipped_packs
 
 FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application)\.[a-z_]+")
@@ -43,3 +46,25 @@ def test_matrix_figures_name_facts_in_words_not_paths():
 def test_the_shanghai_training_cap_reads_as_a_figure():
     text = headline(load_pack("shanghai"), "training.vocational")
     assert "10000 CNY" in text and "本年度已享受免费技能培训金额" in text and "min(" not in text
+
+
+def test_the_matrix_shows_an_age_limit_the_text_gives_and_none_it_does_not():
+    # jilin 二（三）6 放寬年齡至65周歲 states the age; shanghai （六） 適當放寬…年齡限制 gives none.
+    m = matrix([load_pack("jilin"), load_pack("shanghai")])
+    assert m.cell("rural.assistance_age_limit", "jilin").text == "年龄 ≤ 65"
+    assert m.cell("rural.assistance_age_limit", "shanghai").text == "no figure given"
+
+
+def test_a_start_date_that_is_a_lower_bound_says_so_in_list_diff_and_matrix():
+    # shanghai and fujian: the digest prints no issue date; jilin's is the notice's date.
+    packs = {p: load_pack(p) for p in ("shanghai", "fujian", "jilin")}
+    m = matrix(list(packs.values()))
+    d = structural_diff(packs["shanghai"], packs["jilin"])
+    guessed = {
+        "list": [pack_summary(packs[p]).period for p in ("shanghai", "fujian")],
+        "matrix": [c.validity for c in m.columns if c.pack in ("shanghai", "fujian")],
+        "diff": [d.a.validity],
+    }
+    assert all(t.startswith("from no earlier than 2025-06-25") for ts in guessed.values() for t in ts), guessed
+    stated = [pack_summary(packs["jilin"]).period, d.b.validity, m.columns[2].validity]
+    assert stated == ["from 2025-11-24 (no end stated)"] * 3

@@ -103,6 +103,25 @@ def thresholds(rule: CompiledRule) -> list[str]:
     )
 
 
+_SYMBOL = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "=", "!=": "≠"}
+
+
+def age_limits(rule: CompiledRule) -> list[str]:
+    """The age limits a condition sets, in words: ['年龄 ≤ 65'].
+
+    An age limit says who qualifies, and for a relaxed age limit it is the whole point of
+    the clause, so a matrix cell shows it beside the figure, or in its place when there is none.
+    """
+    name = case_facts()["person.age"].zh or "person.age"
+    return sorted(
+        {
+            f"{name} {_SYMBOL[a.op]} {a.value}"
+            for a in analysis.atoms(rule.when.node)
+            if a.path == "person.age" and not isinstance(a.value, (bool, frozenset))
+        }
+    )
+
+
 def validity_text(pack: CompiledPack) -> str:
     return period_words(pack.validity)
 
@@ -116,6 +135,13 @@ def headline(pack: CompiledPack, topic: str) -> Optional[str]:
     for r in rules:
         t = amount_text(r.amount)
         extra = [x for x in (duration_text(r), limit_text(r)) if x]
+        ages = age_limits(r)
+        if ages and t.startswith("no amount"):
+            t = ", ".join(ages)
+        elif ages and t == NO_FIGURE:
+            t = f"{', '.join(ages)} ({NO_FIGURE})"
+        else:
+            extra += ages
         texts.append(t + (f" ({'; '.join(extra)})" if extra else ""))
     figures = [t for t in texts if not t.startswith(("no amount", NO_FIGURE))]
     if not figures:

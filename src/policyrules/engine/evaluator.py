@@ -27,7 +27,7 @@ from policyrules.expr import nodes as n
 from policyrules.expr.compile import compile_expr
 from policyrules.facts.case import EVENTS, Case, flatten
 from policyrules.facts.vocabulary import DEFAULTS, case_facts
-from policyrules.pack.schema import DatedBound
+from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import exact
 
@@ -83,7 +83,7 @@ def _validity(validity: PackValidity, as_of: date) -> Validity:
         reason = f"not in force on {as_of.isoformat()}: {_start_words(validity)}"
     elif end is not None and as_of > end:
         c = validity.until.citation  # type: ignore[union-attr]
-        reason = f"not in force on {as_of.isoformat()}: ended {end.isoformat()} ({c.clause}: {c.quote})"
+        reason = f"not in force on {as_of.isoformat()}: ended {end.isoformat()} ({_cited(c)})"
     notes = [b.note.strip() for b in (validity.from_, validity.until) if b.note]
     return Validity(
         in_force=reason is None,
@@ -99,9 +99,13 @@ def _validity(validity: PackValidity, as_of: date) -> Validity:
 
 def _start_words(validity: PackValidity) -> str:
     b = validity.from_
-    c = b.citation
-    where = f"{c.clause}: {c.quote}" + (", external" if c.external else "")
-    return f"in force {_CERTAIN[b.certainty]}from {b.date.isoformat()} ({where})"
+    return f"in force from {_CERTAIN[b.certainty]}{b.date.isoformat()} ({_cited(b.citation)})"
+
+
+def _cited(c: Citation) -> str:
+    # A date taken from another document (a covering notice) names it, so the clause is not read as the plan's own.
+    where = f"{c.document} {c.clause}" if c.document else c.clause
+    return f"{where}: {c.quote}" + (", external" if c.external else "")
 
 
 def initial_env(pack: CompiledPack, case: Case, as_of: date) -> dict[str, Any]:
