@@ -66,3 +66,22 @@ def test_an_ascii_terminal_gets_escapes_not_a_crash() -> None:
     )
     assert done.returncode == 0, done.stderr.decode("ascii", "replace")
     assert b"\\u" in done.stdout and b"29700" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"pack: baotou\ntests:\n  - name: \xff\xfe\n", bytes(range(256)) * 4],
+    ids=["not UTF-8", "binary"],
+)
+def test_a_test_directory_with_an_unreadable_file_names_it_and_runs_the_rest(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = ROOT / "rules" / "cases" / "shanghai" / "fidelity.yaml"
+    (tmp_path / "good.yaml").write_bytes(good.read_bytes())
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    assert main(["test", str(tmp_path), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert f"{bad}:" in captured.err and "not UTF-8" in captured.err and "Traceback" not in captured.err
+    assert " passed, 0 failed (2 files, 1 could not be read)" in captured.out  # the good file still ran
+    assert "\x00" not in captured.err and "\x1b" not in captured.err  # no binary sent to the terminal

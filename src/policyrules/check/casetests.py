@@ -29,6 +29,7 @@ the same files (tests/test_pack_cases.py), so they are written once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -233,8 +234,23 @@ def find_test_files(paths: list[Path]) -> list[Path]:
 
 def _is_test_file(path: Path) -> bool:
     # Pack files and the topic list live beside test files under rules/; test files start with 'pack:'.
+    # A file that cannot be read as text might be either: it is kept, so that running it names the problem.
     try:
-        head = path.read_text(encoding="utf-8").lstrip()
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
     except OSError:
         return False
-    return any(line.startswith("pack:") for line in head.splitlines()[:20] if not line.startswith("#"))
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not merely a character cut at the end of the head
+            return True
+        text = head[: exc.start].decode("utf-8")
+    if _BINARY.search(text):
+        return True
+    lines = text.lstrip("\ufeff").lstrip().splitlines()[:20]
+    return any(line.startswith("pack:") for line in lines if not line.startswith("#"))
+
+
+_HEAD_BYTES = 4096
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters: not a text file

@@ -49,7 +49,10 @@ def decode(data: bytes, name: str) -> str:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         row = before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")
-        source = data.split(b"\n")[line - 1].decode("utf-8", errors="replace")
+        # Shown under the message: control characters (a binary file) are not sent to the terminal, and a
+        # line of binary is cut after the bad byte.
+        source = _CONTROL.sub("\ufffd", data.split(b"\n")[line - 1].decode("utf-8", errors="replace"))
+        source = source[: len(row) + 40]
         raise InputError(
             [
                 Problem(

@@ -12,6 +12,7 @@ from rich.markup import escape
 from policyrules.backends import BACKENDS, evaluate_with
 from policyrules.engine.explain import explain
 from policyrules.engine.loading import load_pack
+from policyrules.errors import PolicyRulesError
 from policyrules.facts.casefile import load_case
 
 from ..output import add_format_option, add_lang_option, progress, word
@@ -53,12 +54,19 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
     # Without paths, the shipped cases: those of the installed package, not ./rules.
     files = find_test_files([Path(p) for p in args.paths] if args.paths else [rules_dir() / "cases"])
     outcomes = []
+    # A file that does not load (not UTF-8, not a test file, a pack not found) is reported with its
+    # location and the other files still run; the command then exits 2, an input error.
+    broken: list[tuple[Path, PolicyRulesError]] = []
     with progress(out, word("case", args.lang), len(files)) as advance:
         for path in files:
-            outcomes += run_test_file(path)
+            try:
+                outcomes += run_test_file(path)
+            except PolicyRulesError as exc:
+                broken.append((path, exc))
             advance()
     passed = sum(1 for o in outcomes if o.passed)
     failed = len(outcomes) - passed
+    code = EXIT_USAGE if broken else EXIT_FINDINGS if failed or not passed else EXIT_OK
     if args.format == "json":
         rows = [
             {
@@ -70,8 +78,13 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
             }
             for o in outcomes
         ]
-        print(json.dumps({"passed": passed, "failed": failed, "tests": rows}, ensure_ascii=False, indent=2))
-        return EXIT_FINDINGS if failed or not passed else EXIT_OK
+        errors = [{"file": str(path), "error": str(exc)} for path, exc in broken]
+        print(
+            json.dumps(
+                {"passed": passed, "failed": failed, "errors": errors, "tests": rows}, ensure_ascii=False, indent=2
+            )
+        )
+        return code
     for o in outcomes:
         if o.passed:
             if args.verbose:
@@ -81,11 +94,19 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
         for line in o.failures:
             out.print(f"    {escape(line)}")
         out.print(f"    [dim]fired: {escape(', '.join(o.fired) or 'nothing')}[/]")
+    for path, exc in broken:
+        print(f"policyrules: {exc}" if str(path) in str(exc) else f"policyrules: {path}: {exc}", file=sys.stderr)
     if args.lang == "zh":
-        print(f"{passed} 项通过，{failed} 项失败（{len(files)} 个文件）")
+        print(
+            f"{passed} 项通过，{failed} 项失败（{len(files)} 个文件"
+            + (f"，{len(broken)} 个无法读取）" if broken else "）")
+        )
     else:
-        print(f"{passed} passed, {failed} failed ({len(files)} files)")
-    return EXIT_FINDINGS if failed or not passed else EXIT_OK
+        print(
+            f"{passed} passed, {failed} failed ({len(files)} files"
+            + (f", {len(broken)} could not be read)" if broken else ")")
+        )
+    return code
 
 
 def register(sub: argparse._SubParsersAction) -> None:
