@@ -65,6 +65,39 @@ def test_huge_and_deep_input_is_refused():
         parse("1" * 40)
 
 
+@pytest.mark.parametrize(
+    "text, at, words",
+    [
+        ("ｕｎｉｔ.ａｄｍｉｎ_ｌｅｖｅｌ == 'county'", 0, "FULLWIDTH LATIN SMALL LETTER U"),  # full-width Latin
+        ("unit.ﬁscally_funded", 5, "LIGATURE FI"),  # a compatibility character NFKC would fold to 'fi'
+        ("unit.staff >= 1 and ｔｒｕｅ", 20, "FULLWIDTH"),
+        ("unit.staｆｆ >= 1", 8, "FULLWIDTH LATIN SMALL LETTER F"),
+    ],
+)
+def test_a_name_not_written_in_ascii_is_refused_not_normalised(text: str, at: int, words: str) -> None:
+    # Python would read each of these through NFKC as an ASCII name; the pack's text would then not be
+    # what a search for the fact finds (review D18).
+    with pytest.raises(ExpressionError, match="names are written in ASCII") as info:
+        typed(text)
+    assert words in info.value.message and info.value.offset == at
+
+
+def test_strings_may_hold_any_character() -> None:
+    assert parse("'盲人按摩店'") == parse("'盲人按摩店'")
+
+
+@pytest.mark.parametrize("text", ["0x" + "f" * 3000, "0xff", "0o17", "0b101", "quantity(0x" + "f" * 30 + ", 'person')"])
+def test_numbers_are_decimal_and_bounded_whatever_their_base(text: str) -> None:
+    with pytest.raises(ExpressionError, match="decimal digits"):
+        parse(text)
+
+
+def test_booleans_are_lower_case() -> None:
+    with pytest.raises(ExpressionError, match="lower case"):
+        parse("True")
+    assert parse("true").value is True  # type: ignore[attr-defined]
+
+
 def test_error_offset_points_at_the_culprit():
     with pytest.raises(ExpressionError) as info:
         typed("unit.staff >= 50 and unit.kind == 'agncy'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from policyrules.errors import ExpressionError
@@ -39,6 +40,8 @@ MAX_LENGTH = 4000
 MAX_DEPTH = 40
 MAX_DIGITS = 24
 _SEGMENT = re.compile(r"^[a-z][a-z0-9_]*$")
+# A number as the language writes it: decimal digits, a point, an exponent (no 0x, 0o, 0b).
+_DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 _COMPARE = {
     ast.Eq: "==",
@@ -106,9 +109,10 @@ class _Translator:
         d = depth + 1
         if isinstance(node, ast.Constant):
             return n.Literal(self.constant(node, start, end), start, end)
-        if isinstance(node, ast.Name) and node.id in ("true", "false"):
-            return n.Literal(node.id == "true", start, end)
         if isinstance(node, (ast.Name, ast.Attribute)):
+            self.ascii_name(node, start, end)
+            if isinstance(node, ast.Name) and node.id in ("true", "false"):
+                return n.Literal(node.id == "true", start, end)
             return n.Name(self.dotted(node), start, end)
         if isinstance(node, (ast.List, ast.Tuple)):
             return n.ListLit(tuple(self.node(e, d) for e in node.elts), start, end)
@@ -141,14 +145,29 @@ class _Translator:
             return n.IfElse(self.node(node.test, d), self.node(node.body, d), self.node(node.orelse, d), start, end)
         raise self.fail(f"{type(node).__name__} is not allowed in an expression", node)
 
+    def ascii_name(self, node: ast.AST, start: int, end: int) -> None:
+        # Python reads identifiers through NFKC, so 'ｕｎｉｔ' (full width) or 'ﬁ' (a ligature) would be
+        # taken as 'unit' and 'fi'. A name is refused unless written as it is read: the pack's text is then
+        # what a search for the fact finds.
+        for i, ch in enumerate(self.text[start:end]):
+            if ord(ch) > 127:
+                raise ExpressionError(
+                    f"{ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch))}) in a name: names are written in ASCII "
+                    "(lower-case letters, digits, '_')",
+                    start + i,
+                )
+
     def constant(self, node: ast.Constant, start: int, end: int) -> n.Value:
         value = node.value
         if isinstance(value, bool):
-            return value
+            raise self.fail("write true or false in lower case", node)
         if isinstance(value, str):
             return value
         if isinstance(value, (int, float)):
             literal = self.text[start:end].replace("_", "")
+            if not _DECIMAL.fullmatch(literal):
+                shown = literal if len(literal) <= 24 else literal[:24] + "…"
+                raise self.fail(f"number {shown!r}: numbers are written in decimal digits (no 0x, 0o, 0b)", node)
             digits = sum(ch.isdigit() for ch in literal)
             if digits > MAX_DIGITS:
                 raise self.fail(f"number literal longer than {MAX_DIGITS} digits", node)
