@@ -256,6 +256,19 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
                     src.locator,
                 )
                 ok = False
+            elif want.choices is not None and (got.choices is None or not got.choices <= want.choices):
+                # Decided here, for every value the expression can take, so that no engine (closures,
+                # generated code, durable, batch) ever settles a derived fact on a value outside its choices.
+                allowed = ", ".join(sorted(want.choices))
+                ctx.error(
+                    f"derived.{rule.derive.fact} is one of {allowed}; this value may be any text"
+                    if got.choices is None
+                    else f"{sorted(got.choices - want.choices)[0]!r} is not one of derived.{rule.derive.fact}'s "
+                    f"choices ({allowed})",
+                    src.path + ("derive", "value"),
+                    src.locator,
+                )
+                ok = False
         if when is None or value is None or not ok:
             return None
         return CompiledRule(
@@ -420,6 +433,7 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
         rate=amount.rate,
         base_text=amount.base_text,
         reference=amount.reference,
+        where=src.locator.location(src.path + key),
         **fields,
     )
 

@@ -798,6 +798,13 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     if step is not None:
         for name in ("value", "min", "max", "cap"):
             fields[name] = round_money(fields.get(name), step)
+    low, high = fields.get("min"), fields.get("max")
+    if low is not None and high is not None and low > high:
+        # Bounds written as numbers are checked on load; bounds computed from facts only here.
+        raise InvertedRange(
+            f"{_at(a)}the range's minimum ({low}) exceeds its maximum ({high}): no figure is given for an "
+            "inverted range"
+        )
     value = fields.get("value")
     if count is not None:
         if value is not None:
@@ -812,7 +819,9 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
         figure = fields.get(name)
         if figure is not None and figure < 0:
-            raise NegativeAmount(f"the amount's {name} is negative ({figure}); no pack pays or charges less than 0")
+            raise NegativeAmount(
+                f"{_at(a)}the amount's {name} is negative ({figure}); no pack pays or charges less than 0"
+            )
     return AmountOut(
         kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields
     )  # type: ignore[arg-type]
@@ -820,6 +829,15 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
 
 class NegativeAmount(ArithmeticError):
     """A pack computed an amount below zero: reported as the rule's error, never paid."""
+
+
+class InvertedRange(ArithmeticError):
+    """A range whose bounds, computed on this case, have its minimum above its maximum: the rule's error."""
+
+
+def _at(a: CompiledAmount) -> str:
+    """'file:line:col: ' of the amount in its pack, for an error found while evaluating it."""
+    return f"{a.where}: " if a.where is not None else ""
 
 
 _SIGNALS = {

@@ -53,6 +53,8 @@ class CompiledAmount:
     base_text: Optional[str] = None
     count: Optional[CompiledExpr] = None
     reference: Optional[str] = None
+    # where the amount is written, for its errors at evaluation; not part of what the amount is
+    where: Optional[Location] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
