@@ -173,7 +173,7 @@ def test_bad_values_are_reported_with_row_and_column():
         {"unit.staff": 10, "unit.disabled_employees": 2},
         {"unit.staff": "ten"},
         {"unit.kind": "factory"},
-        {"unit.staff": 5, "unit.disabled_employees": 6},
+        {"unit.staff": 5, "unit.disabled_employees": 11},
         {"person.business.licensed_on": "2024-02-30"},
     ]
     with pytest.raises(TableError) as err:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 
 import policyrules
 from policyrules.errors import CaseError
-from policyrules.facts.casefile import load_cases
+from policyrules.facts.casefile import as_case, load_cases
 from policyrules.facts.vocabulary import case_facts
 
 D = datetime.date(2024, 6, 1)
@@ -105,3 +106,71 @@ def test_the_case_schema_states_the_domains():
     assert {"type": "integer", "minimum": 0, "maximum": 10**15} in unit["staff"]["anyOf"]
     wage = schema["$defs"]["Place"]["properties"]["monthly_minimum_wage"]["anyOf"]
     assert {"type": "number", "minimum": 0} in wage
+
+
+SEVERE = {"certificate": "disability", "grade": 1, "on_establishment": True, "monthly_wage": 3000}
+SEVERE = {**SEVERE, "social_insurance_full": True}
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        {"staff": 1, "disabled_staff": [SEVERE]},  # the list: one person, counted as 2
+        {"staff": 1, "disabled_staff": [SEVERE], "disabled_employees": 2},  # the list and its count
+        {"staff": 1, "disabled_employees": 2},  # the count alone, already counted as the quota counts
+    ],
+    ids=["list", "list and count", "count"],
+)
+def test_a_unit_of_one_whose_grade_1_employee_counts_twice_is_accepted(unit):
+    # 财税〔2015〕72号 第七条: a grade 1–2 certificate counts as 2 persons; the one employee is still one head.
+    case = {
+        "unit": {"kind": "private_enterprise", "dispatched_disabled": 0, **unit},
+        "place": {"monthly_minimum_wage": 1980},
+    }
+    assert policyrules.Case.model_validate(case).unit.disabled_employees == 2
+    result = policyrules.load_pack("national_fund").evaluate(
+        {**case, "place": {**case["place"], "employment_quota_ratio": "0.015"}}, as_of=D
+    )
+    assert result.derived["fund_counted_disabled"] == 2
+
+
+@pytest.mark.parametrize(
+    "unit, words",
+    [
+        ({"staff": 1, "disabled_staff": [SEVERE, SEVERE]}, "lists 2 employees who count, more than unit.staff (1)"),
+        ({"staff": 1, "disabled_employees": 3}, "disabled_employees (3) exceeds staff (1) even with every employee"),
+        ({"staff": 1, "blind_medical_masseurs": 2}, "blind_medical_masseurs (2) exceeds staff (1)"),
+    ],
+)
+def test_more_heads_than_staff_is_still_refused(unit, words):
+    with pytest.raises(CaseError, match=re.escape(words)):
+        as_case({"unit": unit, "place": {"monthly_minimum_wage": 1980}})
+
+
+def test_dispatched_workers_with_no_dispatch_is_a_located_case_error(tmp_path):
+    # docs/fidelity.md A3.6: no_dispatch says the unit has no disabled workers in labour dispatch.
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "unit:\n  staff: 100\n  dispatched_disabled: 2\n  dispatch_counted_by: no_dispatch\n", encoding="utf-8"
+    )
+    with pytest.raises(CaseError, match="dispatched_disabled is 2, but dispatch_counted_by is no_dispatch") as info:
+        policyrules.load_case(path)
+    assert str(info.value).startswith(f"{path}:")
+    for fine in ({"dispatched_disabled": 0, "dispatch_counted_by": "no_dispatch"}, {"dispatched_disabled": 2}):
+        as_case({"unit": fine})
+
+
+def test_a_table_row_with_dispatched_workers_and_no_dispatch_is_a_bad_value():
+    pytest.importorskip("pyarrow")
+    from policyrules.batch.run import evaluate
+    from policyrules.errors import TableError
+
+    rows = [
+        {"unit.staff": 100, "unit.dispatched_disabled": 0, "unit.dispatch_counted_by": "no_dispatch"},
+        {"unit.staff": 100, "unit.dispatched_disabled": 3, "unit.dispatch_counted_by": "no_dispatch"},
+        {"unit.staff": 100, "unit.dispatched_disabled": 3, "unit.dispatch_counted_by": "this_unit"},
+    ]
+    with pytest.raises(TableError) as info:
+        evaluate("national_fund", rows, D)
+    assert [(b.row, b.column) for b in info.value.bad] == [(1, "unit.dispatched_disabled")]
+    assert "dispatch_counted_by is no_dispatch" in str(info.value)

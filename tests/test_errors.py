@@ -95,7 +95,7 @@ def test_csv_cases_name_the_row(tmp_path):
     from policyrules.facts.casefile import load_cases
 
     path = tmp_path / "cases.csv"
-    path.write_text("unit.staff,unit.disabled_employees\n200,6\n10,20\n", encoding="utf-8")
+    path.write_text("unit.staff,unit.disabled_employees\n200,6\n10,21\n", encoding="utf-8")
     with pytest.raises(CaseError) as info:
         load_cases(path)
     (problem,) = info.value.problems

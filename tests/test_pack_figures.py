@@ -124,7 +124,9 @@ def _baotou_deriving(tmp_path: Path, value: str) -> Path:
         f'    derive: {{fact: status, value: "{value}"}}\n'
         "    citation: {clause: 主要措施·实施民营企业安排残疾人就业·2, quote: 对安排残疾人就业超过本单位在职职工总数1.5%的用人单位}\n"
     )
-    text = text.replace("rules:\n", rule, 1).replace("      - quota.required\n", "      - quota.required\n      - status.set\n", 1)
+    text = text.replace("rules:\n", rule, 1).replace(
+        "      - quota.required\n", "      - quota.required\n      - status.set\n", 1
+    )
     path = tmp_path / "baotou.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -144,9 +146,10 @@ def test_a_derived_value_outside_its_choices_is_refused_at_its_rule(tmp_path: Pa
         load_pack(path)
     [problem] = error.value.problems
     assert words in problem.message
-    assert problem.location.line == path.read_text(encoding="utf-8").split("\n").index(
-        f'    derive: {{fact: status, value: "{value}"}}'
-    ) + 1
+    assert (
+        problem.location.line
+        == path.read_text(encoding="utf-8").split("\n").index(f'    derive: {{fact: status, value: "{value}"}}') + 1
+    )
 
 
 def test_a_derived_value_within_its_choices_loads_and_is_given(tmp_path: Path) -> None:

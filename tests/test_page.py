@@ -121,7 +121,7 @@ def test_a_rejected_case_marks_what_is_wrong(page):
     choose(driver, "pack", "baotou")
     driver.find_element(By.CSS_SELECTOR, 'details[data-group="unit"] > summary').click()
     driver.find_element(By.NAME, "unit.staff").send_keys("5")
-    driver.find_element(By.NAME, "unit.disabled_employees").send_keys("6")
+    driver.find_element(By.NAME, "unit.disabled_employees").send_keys("11")
     driver.find_element(By.ID, "submit").click()
     WebDriverWait(driver, 20).until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
     problem = driver.find_element(By.CSS_SELECTOR, 'details[data-group="unit"].error .problem')

@@ -63,6 +63,11 @@ def test_cases_are_valid_use_every_fact_and_often_miss_facts():
         u = case.unit
         if u is not None and u.staff is not None:
             assert u.disabled_employees is None or u.disabled_employees <= u.staff
+        if u is not None and u.dispatch_counted_by == "no_dispatch":  # docs/fidelity.md A3.6
+            assert not u.dispatched_disabled
+    assert any(
+        c.unit and c.unit.dispatch_counted_by == "no_dispatch" and c.unit.dispatched_disabled == 0 for c in drawn
+    ), "no dispatch is never drawn with its count"
     # Boundary values from the table are drawn.
     for path, wanted in (
         ("unit.establishment_size", {49, 50, 66, 67}),

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator, Optional
 from pydantic import BaseModel
 
 from policyrules.errors import BadValue, TableError
-from policyrules.facts.case import AT_MOST, Case
+from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
 
 from ._deps import need
@@ -287,10 +287,10 @@ class Converter:
                     inputs[name] = inp
                 if inp.kind == "num":
                     numbers[name] = inp
-        for small, large in AT_MOST:
+        for small, large, times in AT_MOST:
             if small in numbers and large in numbers:
                 a, b = numbers[small], numbers[large]
-                over = (a.values > b.values) & ~_nulls(np, a, n) & ~_nulls(np, b, n)
+                over = (a.values > b.values * times) & ~_nulls(np, a, n) & ~_nulls(np, b, n)
                 if over.any():
                     bad_rows |= over
                     for i in np.flatnonzero(over)[:1000]:
@@ -299,8 +299,24 @@ class Converter:
                                 offset + int(i),
                                 small,
                                 str(a.values[i]),
-                                f"{small.split('.')[1]} exceeds {large.split('.')[1]} ({b.values[i]})",
+                                f"{small.split('.')[1]} exceeds {'twice ' if times == 2 else ''}"
+                                f"{large.split('.')[1]} ({b.values[i]})",
                             )
+                        )
+        names = batch.schema.names
+        for count, choice, value in ZERO_WHEN:
+            if count in numbers and choice in names:
+                try:
+                    said = self.pc.equal(batch.column(names.index(choice)), value).fill_null(False)
+                    clash = said.to_numpy(zero_copy_only=False) & (numbers[count].values > 0)
+                    clash &= ~_nulls(np, numbers[count], n)
+                except (self.pa.ArrowInvalid, self.pa.ArrowNotImplementedError):
+                    continue  # a column of the wrong type is reported by its own check
+                if clash.any():
+                    bad_rows |= clash
+                    for i in np.flatnonzero(clash)[:1000]:
+                        bad.append(
+                            BadValue(offset + int(i), count, str(numbers[count].values[i]), f"{choice} is {value}")
                         )
         bad.sort(key=lambda b: (b.row, b.column))
         return inputs, bad, bad_rows, scalar_rows

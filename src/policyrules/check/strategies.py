@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from policyrules.engine.model import CompiledExpr, CompiledPack
 from policyrules.expr import compile_expr, names
 from policyrules.expr import nodes as n
-from policyrules.facts.case import AT_MOST, EVENTS, Case
+from policyrules.facts.case import AT_MOST, EVENTS, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts
 
 if TYPE_CHECKING:
@@ -336,10 +336,13 @@ def _draw_case(draw: st.DrawFn, values: _Values, around: date) -> Case:
             node = node.setdefault(part, {})
         value = draw(strategy)
         node[parts[-1]] = value.resolve(around) if isinstance(value, _Relative) else value
-    for small, large in AT_MOST:
+    for small, large, _ in AT_MOST:  # within the head count itself: always valid, whatever the counting
         a, b = _get(data, small), _get(data, large)
         if a is not None and b is not None and a > b:
             _set(data, small, a % (b + 1))
+    for count, choice, value in ZERO_WHEN:
+        if _get(data, choice) == value and _get(data, count):
+            _set(data, count, 0)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

@@ -38,7 +38,7 @@ from policyrules.engine.evaluator import evaluate_facts
 from policyrules.engine.model import CompiledPack, CompiledRule
 from policyrules.engine.result import AmountOut, Result
 from policyrules.errors import DiffRequestError
-from policyrules.facts.case import AT_MOST, Case
+from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
 
 from .describe import validity_text
@@ -224,7 +224,7 @@ def _within(pools: dict[str, list[Any]], idx: dict[str, Any]) -> None:
     """Keep every generated case valid: a count that may not exceed another (disabled ≤ staff) is capped at it."""
     import numpy as np
 
-    for small, large in AT_MOST:
+    for small, large, _ in AT_MOST:  # generated: within the head count itself
         if small not in idx or large not in idx:
             continue
         sv = np.array(pools[small] + [0], dtype=object)[idx[small]]
@@ -238,6 +238,14 @@ def _within(pools: dict[str, list[Any]], idx: dict[str, Any]) -> None:
             new = remap[idx[small]]
             new[over] = np.array([where[v] for v in lv[over]], dtype=np.int64)
             idx[small] = new
+    for count, choice, value in ZERO_WHEN:  # no dispatch, no dispatched workers: the count is left out
+        if count not in idx or choice not in idx:
+            continue
+        cv = np.array(pools[choice] + [None], dtype=object)[idx[choice]]
+        kv = np.array(pools[count] + [0], dtype=object)[idx[count]]
+        clash = (idx[choice] >= 0) & (idx[count] >= 0) & (cv == value) & (kv > 0)
+        if clash.any():
+            idx[count] = np.where(clash, -1, idx[count])
 
 
 def generate_columns(paths: list[str], packs: list[CompiledPack], n: int, seed: str) -> dict[str, list[Any]]:
@@ -566,8 +574,11 @@ def _facts(row: dict[str, Any], as_of: date) -> Optional[dict[str, Any]]:
         if kinds[path].type.kind == "date" and not isinstance(value, date):
             value = as_of + timedelta(days=value)
         facts[path] = value
-    for small, large in AT_MOST:
-        if small in facts and large in facts and facts[small] > facts[large]:
+    for small, large, times in AT_MOST:
+        if small in facts and large in facts and facts[small] > facts[large] * times:
+            return None
+    for count, choice, value in ZERO_WHEN:
+        if facts.get(choice) == value and facts.get(count):
             return None
     return facts
 
@@ -608,7 +619,7 @@ def _shrink(
         trial = {k: v for k, v in current.items() if k != path}
         if keeps(trial):
             current = trial
-    bounds = {large for small, large in AT_MOST if small in current}
+    bounds = {large for small, large, _ in AT_MOST if small in current}
     facts = case_facts()
     for path in sorted(current):
         value = current[path]
@@ -629,7 +640,7 @@ def _shrink(
                 else:
                     lo = mid
             current = {**current, path: hi}
-    for small, large in AT_MOST:  # plausible: a count bounded by another is a small share of it where it can be
+    for small, large, _ in AT_MOST:  # plausible: a count bounded by another is a small share of it where it can be
         if small in current and large in current and current[small] * 2 > current[large]:
             for bound in sorted(v for v in pools.get(large, []) if v > current[large]):
                 least = _least(lambda v: keeps({**current, large: bound, small: v}), 0, bound)

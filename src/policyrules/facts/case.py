@@ -222,11 +222,24 @@ class DisabledEmployee(BaseModel):
         return self
 
 
-AT_MOST: tuple[tuple[str, str], ...] = (
-    ("unit.disabled_employees", "unit.staff"),
-    ("unit.blind_medical_masseurs", "unit.staff"),
+AT_MOST: tuple[tuple[str, str, int], ...] = (
+    # disabled_employees is a count as the quota counts (财税〔2015〕72号 第七条): an employee of a severe
+    # grade counts as 2, so a unit of 1 whose one employee is of grade 1 has a count of 2. Head counts
+    # are compared with head counts: a list (unit.disabled_staff) by its persons, a count by twice the staff.
+    ("unit.disabled_employees", "unit.staff", 2),
+    ("unit.blind_medical_masseurs", "unit.staff", 1),
 )
-"""Invariants between unit facts: the first never exceeds the second (checked by ``Unit``)."""
+"""Invariants between unit facts: the first never exceeds the second times the third (checked by ``Unit``).
+
+Cases generated for tests (``policyrules.testing``) keep within the second alone, a subset that is always valid.
+"""
+
+
+ZERO_WHEN: tuple[tuple[str, str, str], ...] = (
+    # no_dispatch says the unit has no disabled workers in labour dispatch: a count above 0 contradicts it
+    ("unit.dispatched_disabled", "unit.dispatch_counted_by", "no_dispatch"),
+)
+"""A count that is 0 whenever a choice fact has the given value (checked by ``Unit``; generated cases keep it)."""
 
 
 UnitKind = Literal[
@@ -399,10 +412,17 @@ class Unit(BaseModel):
     @model_validator(mode="after")
     def _counts_fit_in_staff(self) -> Unit:
         # A head count that exceeds the payroll is a data error, not a case to decide.
-        for small, large in AT_MOST:
+        for small, large, times in AT_MOST:
             a, b = getattr(self, small.split(".")[1]), getattr(self, large.split(".")[1])
-            if a is not None and b is not None and a > b:
-                raise ValueError(f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})")
+            if a is not None and b is not None and a > b * times:
+                raise ValueError(
+                    f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})"
+                    + (" even with every employee counted twice (a severe grade counts as 2)" if times == 2 else "")
+                )
+        for count, choice, value in ZERO_WHEN:
+            k, c = getattr(self, count.split(".")[1]), getattr(self, choice.split(".")[1])
+            if c == value and k is not None and k > 0:
+                raise ValueError(f"{count.split('.')[1]} is {k}, but {choice.split('.')[1]} is {value}")
         return self
 
 
@@ -534,7 +554,12 @@ class Case(BaseModel):
             return self
         from .employees import count_list
 
-        counted, _ = count_list(unit.disabled_staff, self.place.monthly_minimum_wage if self.place else None)
+        counted, verdicts = count_list(unit.disabled_staff, self.place.monthly_minimum_wage if self.place else None)
+        persons = sum(1 for v in verdicts if v.weight > 0)  # who count are staff (第八条); each is one person
+        if unit.staff is not None and persons > unit.staff:
+            raise ValueError(
+                f"unit.disabled_staff lists {persons} employees who count, more than unit.staff ({unit.staff})"
+            )
         if counted is None:
             return self
         if unit.disabled_employees is not None:
