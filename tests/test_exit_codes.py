@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -85,3 +86,54 @@ def test_a_test_directory_with_an_unreadable_file_names_it_and_runs_the_rest(
     assert f"{bad}:" in captured.err and "not UTF-8" in captured.err and "Traceback" not in captured.err
     assert " passed, 0 failed (2 files, 1 could not be read)" in captured.out  # the good file still ran
     assert "\x00" not in captured.err and "\x1b" not in captured.err  # no binary sent to the terminal
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
+
+
+EMPLOYER = (ROOT / "examples" / "baotou-employer.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "baotou", "-", "--as-of", "2024-06-01", "--format", "json"],
+        ["explain", "baotou", "-", "reward.excess_quota", "--as-of", "2024-06-01", "--format", "json"],
+        ["compliance", "baotou", "-", "--years", "2024..2024", "--format", "json"],
+        ["diff", "baotou", "jinan", "--case-file", "-", "--format", "json"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_dash_reads_the_case_from_standard_input(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = EMPLOYER if argv[0] != "diff" else "- " + EMPLOYER.replace("\n", "\n  ")
+    _stdin(monkeypatch, text)
+    assert main(argv) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    # the case was read: its staff (200) and disabled employees (6) decide what is shown
+    wanted = {
+        "evaluate": '"total": "29700"',
+        "explain": "unit.disabled_employees",
+        "compliance": '"rewards_change": "9900"',
+        "diff": '"cases": 1',
+    }
+    assert wanted.get(argv[0], '"staff": 200') in out, out[:2000]
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("unit:\n  staff: -3\n", "<stdin>:2:10: unit.staff"),  # YAML
+        ('{"unit": {"staff": 3,\n  "staff": 4}}', "<stdin>:2:3: duplicate key 'staff'"),  # JSON, told by its '{'
+        ("[1, 2]", "<stdin>:1:1: a case file holds a mapping"),
+    ],
+)
+def test_errors_in_standard_input_are_located_as_stdin(
+    text: str, where: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("evaluate", "explain"):
+        _stdin(monkeypatch, text)
+        assert main([command, "baotou", "-"]) == 2
+        assert where in capsys.readouterr().err

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from policyrules.errors import CaseError, InputError, Location, Problem
 from policyrules.reading.limits import CASE_LIMITS, Limits
-from policyrules.reading.textfile import read_text
+from policyrules.reading.textfile import read_text, source_name
 from policyrules.reading.validate import validate_model
 from policyrules.reading.yamlsource import SourceDocument, cap, read_document
 
@@ -20,7 +20,7 @@ from .case import Case
 
 
 def load_case(path: str | os.PathLike[str], limits: Limits = CASE_LIMITS) -> Case:
-    """Read and validate a case file; errors name the file and line."""
+    """Read and validate a case file (``-``: standard input); errors name the file (``<stdin>``) and line."""
     try:
         doc = read_document(Path(path), limits)
     except InputError as exc:
@@ -29,7 +29,8 @@ def load_case(path: str | os.PathLike[str], limits: Limits = CASE_LIMITS) -> Cas
         raise CaseError(
             [
                 Problem(
-                    "a case file holds a mapping with person, unit, place, hire, application", Location(str(path), 1, 1)
+                    "a case file holds a mapping with person, unit, place, hire, application",
+                    Location(source_name(path), 1, 1),
                 )
             ]
         )
@@ -51,7 +52,10 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
 
 
 def load_cases(path: Path, limits: Limits = CASE_LIMITS) -> list[Case]:
-    """Several cases: a YAML or JSON list of case mappings, or a CSV whose columns are dotted fact paths."""
+    """Several cases: a YAML or JSON list of case mappings, or a CSV whose columns are dotted fact paths.
+
+    ``-`` reads YAML or JSON from standard input.
+    """
     if path.suffix.lower() == ".csv":
         return _load_csv(path, limits)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from policyrules.errors import InputError, Location, Problem
@@ -26,19 +27,44 @@ BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+STDIN = "-"
+"""The path that means standard input, as in most command-line tools (a file named '-' is ``./-``)."""
+
+
+def source_name(path: Path | str) -> str:
+    """How errors name the input: the path, or ``<stdin>``."""
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
 def read_text(path: Path, limits: Limits) -> str:
     """The file's text, or an :class:`InputError` naming the file (and line, where there is one)."""
-    return decode(read_bytes(path, limits), str(path))
+    return decode(read_bytes(path, limits), source_name(path))
 
 
 def read_bytes(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, at most ``limits.max_bytes`` of them."""
-    data = _read_bytes(path, limits.max_bytes + 1)
+    """The file's bytes (standard input's for ``-``), at most ``limits.max_bytes`` of them."""
+    data = _read_stdin(limits.max_bytes + 1) if str(path) == STDIN else _read_bytes(path, limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise InputError(
-            [Problem(f"file is larger than the limit of {limits.max_bytes:,} bytes", Location(str(path)), "limit")]
+            [
+                Problem(
+                    f"file is larger than the limit of {limits.max_bytes:,} bytes",
+                    Location(source_name(path)),
+                    "limit",
+                )
+            ]
         )
     return data
+
+
+def _read_stdin(most: int) -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError([Problem("there is no standard input to read", Location("<stdin>"))])
+    try:
+        return stream.read(most)
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read standard input: {exc.strerror}", Location("<stdin>"))]) from None
 
 
 def decode(data: bytes, name: str) -> str:

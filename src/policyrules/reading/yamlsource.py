@@ -36,7 +36,7 @@ from policyrules.errors import InputError, Location, Problem
 from .document import NodeInfo, PathKey, SourceDocument
 from .jsonsource import parse_json
 from .limits import CASE_LIMITS, MAX_PROBLEMS, PACK_LIMITS, Limits
-from .textfile import decode, locate, read_text
+from .textfile import STDIN, decode, locate, read_text, source_name
 
 __all__ = [
     "CASE_LIMITS",
@@ -62,11 +62,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_document(path: Path, limits: Limits = PACK_LIMITS) -> SourceDocument:
-    """Read a YAML or JSON file into a :class:`SourceDocument`, within ``limits``."""
+    """Read a YAML or JSON file into a :class:`SourceDocument`, within ``limits``.
+
+    ``-`` reads standard input, named ``<stdin>`` in errors: JSON when its text opens with ``{`` or ``[``
+    (it has no suffix to tell), YAML otherwise.
+    """
     text = read_text(path, limits)
-    if path.suffix.lower() == ".json":
-        return parse_json(text, str(path), limits)
-    return parse_yaml(text, str(path), limits)
+    name = source_name(path)
+    if str(path) == STDIN:
+        json = text.lstrip()[:1] in ("{", "[")
+    else:
+        json = path.suffix.lower() == ".json"
+    return parse_json(text, name, limits) if json else parse_yaml(text, name, limits)
 
 
 def parse_document(data: bytes, path: Path, limits: Limits, error: type[InputError]) -> SourceDocument:

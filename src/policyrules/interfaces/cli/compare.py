@@ -84,7 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topic", help="only this topic")
     p.add_argument(
         "--case-file",
-        help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns",
+        help="behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns; "
+        "- reads a YAML/JSON list from standard input",
     )
     add_format_option(p, ("text", "markdown", "html", "json"))
     add_lang_option(p)

@@ -118,7 +118,7 @@ def cmd_compliance(args: argparse.Namespace, out: Console) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compliance", help="an employer's employment security fund, reliefs and rewards, year by year")
     p.add_argument("pack", metavar="PACK", help="shipped pack name or path to a pack file")
-    p.add_argument("case", metavar="CASE", help="employer case file (YAML or JSON)")
+    p.add_argument("case", metavar="CASE", help="employer case file (YAML or JSON); - reads standard input")
     p.add_argument("--years", default="2023..2027", metavar="Y..Y", help="years to compute (default 2023..2027)")
     p.add_argument(
         "--hire-grade",
