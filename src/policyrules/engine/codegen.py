@@ -132,7 +132,7 @@ class _Generator:
         from .evaluator import UNSET  # the evaluator imports this module
 
         self.pack = pack
-        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET, "U": shared_unknown}
+        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET}
         self.reads: dict[str, str] = {}  # env path -> local
         self.derived = {name: f"d{i}" for i, name in enumerate(pack.derived)}
         self.consts: dict[tuple[type, Any], str] = {}
@@ -418,20 +418,19 @@ class _Generator:
         d = self.derived[name]
         if self.setter_count(name) == 1:
             return [_assign(f"s{d}", value)]
-        # several setters: ``settle`` decides between their candidates, by rule id
-        return [
-            ast.Assign(
-                targets=[ast.Subscript(value=_load(f"cand_{d}"), slice=_const(rule.id), ctx=ast.Store())],
-                value=value,
-            )
-        ]
+        # several setters: one local per setter, in precedence order; ``settle`` decides between them
+        return [_assign(self.candidate_local(name, rule.id), value)]
+
+    def candidate_local(self, name: str, rule_id: str) -> str:
+        return f"cand_{self.derived[name]}_{self.pack.setters[name].index(rule_id)}"
 
     def settle(self, name: str) -> list[ast.stmt]:
         d = self.derived[name]
         stmts: list[ast.stmt] = []
         if self.setter_count(name) > 1:
             settle = self.helper(_settler(self.pack, name))
-            stmts.append(_assign(f"s{d}", _call(settle, _load(f"cand_{d}"), _load("conflicts"))))
+            found = [_load(self.candidate_local(name, rid)) for rid in self.pack.setters[name]]
+            stmts.append(_assign(f"s{d}", _call(settle, _load("conflicts"), *found)))
         stmts.append(ast.If(test=_is_not(_load(f"s{d}"), _load("UNSET")), body=[_assign(d, _load(f"s{d}"))], orelse=[]))
         return stmts
 
@@ -454,16 +453,12 @@ class _Generator:
             body.append(ast.If(test=_is(_load(local), _const(None)), body=[_assign(local, missing)], orelse=[]))
         for name, d in self.derived.items():
             body.append(_assign(f"s{d}", _load("UNSET")))
-            if self.setter_count(name) > 1:
-                body.append(_assign(f"cand_{d}", ast.Dict(keys=[], values=[])))
+            for rid in self.pack.setters.get(name, ()) if self.setter_count(name) > 1 else ():
+                body.append(_assign(self.candidate_local(name, rid), _load("UNSET")))
         body += rules
-        # Conditions as the evaluator's Run holds them: unknown ones as (shared) ``Unknown`` objects.
+        # Unknown conditions stay frozensets of their missing facts: the Result reads them as such.
         conditions = ast.Dict(
-            keys=[_const(r.id) for r in self.pack.rules],
-            values=[
-                ast.IfExp(test=_unknown(_load(f"c{i}")), body=_call(_load("U"), _load(f"c{i}")), orelse=_load(f"c{i}"))
-                for i in range(len(self.pack.rules))
-            ],
+            keys=[_const(r.id) for r in self.pack.rules], values=[_load(f"c{i}") for i in range(len(self.pack.rules))]
         )
         body.append(
             ast.Return(
@@ -547,14 +542,6 @@ def shared_unknown(missing: frozenset[str]) -> Unknown:
     return u
 
 
-def _as_unknown(v: Any) -> Any:
-    return shared_unknown(v) if v.__class__ is FS else v
-
-
-def _from_unknown(v: Any) -> Any:
-    return v.missing if v.__class__ is Unknown else v
-
-
 def _in_list(v: Any, values: tuple[Any, ...], negate: bool) -> Any:
     """``v in [items]`` when some item is not a literal: the closures' rule, on frozensets."""
     known = [x for x in values if x.__class__ is not FS]
@@ -566,22 +553,36 @@ def _in_list(v: Any, values: tuple[Any, ...], negate: bool) -> Any:
     return negate
 
 
-class _Conflicts:
-    """What ``evaluator.settle`` records into: a list of conflicts."""
+def _settler(pack: CompiledPack, name: str) -> Callable[..., Any]:
+    """``settle(conflicts, *candidates)`` for a fact several rules set: the evaluator's ``settle``, on frozensets.
 
-    __slots__ = ("conflicts",)
+    Candidates come in the order of ``pack.setters[name]`` (precedence order), ``UNSET`` for a setter that
+    did not fire; as in ``evaluator.settle``: precedence takes the first, unknown ones are joined, known
+    ones must agree or the disagreement is a conflict.
+    """
+    from .evaluator import UNSET
+    from .result import ConflictOut
 
-    def __init__(self, conflicts: list) -> None:
-        self.conflicts = conflicts
+    order = pack.setters[name]
+    precedence = name in pack.has_precedence
+    conflicted = FS((f"derived.{name}",))
 
-
-def _settler(pack: CompiledPack, name: str) -> Callable[[dict[str, Any], list], Any]:
-    """The evaluator's own ``settle`` for a fact several rules set (precedence, agreement, conflict)."""
-    from .evaluator import settle
-
-    def settle_fact(found: dict[str, Any], conflicts: list) -> Any:
-        value = settle(pack, name, {k: _as_unknown(v) for k, v in found.items()}, _Conflicts(conflicts))  # type: ignore[arg-type]
-        return _from_unknown(value)
+    def settle_fact(conflicts: list, *found: Any) -> Any:
+        fired = [(rid, v) for rid, v in zip(order, found) if v is not UNSET]
+        if not fired:
+            return UNSET
+        if precedence:
+            return fired[0][1]
+        unknown = [v for _, v in fired if v.__class__ is FS]
+        if unknown:
+            return unknown[0].union(*unknown[1:])
+        first = fired[0][1]
+        if any(v != first for _, v in fired[1:]):
+            conflicts.append(
+                ConflictOut(fact=name, rules=[rid for rid, _ in fired], values=[str(v) for _, v in fired])
+            )
+            return conflicted
+        return first
 
     return settle_fact
 

@@ -15,6 +15,11 @@ hashing, and nesting inside another pydantic model all see the built fields.
 pydantic reads a model's fields through its ``__dict__`` and
 ``__pydantic_fields_set__`` attributes; here those attributes build the
 result before answering.
+
+Reading what a portal shows first — entitlements, obligations, sanctions,
+exclusions — builds only those (``evaluator.outcomes``: the rules that
+fired), not the undecided rules, the reasons for every "no" and the
+questions; the whole Result, built later, holds the same objects.
 """
 
 from __future__ import annotations
@@ -30,19 +35,34 @@ _DICT = BaseModel.__dict__["__dict__"]
 _FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
 
 
+# Fields read from the outcomes alone (``outcomes``), before the rest of the Result is built.
+_OUTCOME_FIELDS = frozenset(("entitlements", "obligations", "sanctions", "exclusions"))
+
+
 class DeferredResult(Result):
     # Never validated (built by ``deferred``); its serializer is made on first use, not at import.
     model_config = ConfigDict(defer_build=True)
-    __slots__ = ("_build", "_json")
+    __slots__ = ("_build", "_outcomes", "_done", "_json")
 
     @classmethod
-    def deferred(cls, build: Callable[[], Result]) -> DeferredResult:
+    def deferred(cls, outcomes: Callable[[], Any], build: Callable[[Any], Result]) -> DeferredResult:
+        """``outcomes()`` gives the fired rules' outcomes (an object with the four outcome fields);
+        ``build(outcomes)`` the whole Result around them."""
         self = cls.__new__(cls)
         object.__setattr__(self, "_build", build)
+        object.__setattr__(self, "_outcomes", outcomes)
+        object.__setattr__(self, "_done", None)
         object.__setattr__(self, "_json", None)
         object.__setattr__(self, "__pydantic_extra__", None)
         object.__setattr__(self, "__pydantic_private__", None)
         return self
+
+    def _outcome_part(self) -> Any:
+        done = object.__getattribute__(self, "_done")
+        if done is None:
+            done = object.__getattribute__(self, "_outcomes")()
+            object.__setattr__(self, "_done", done)
+        return done
 
     def _built(self) -> None:
         try:
@@ -51,10 +71,12 @@ class DeferredResult(Result):
             return
         if build is None:
             return
-        result = build()
+        result = build(DeferredResult._outcome_part(self))
         _DICT.__set__(self, dict(_DICT.__get__(result)))
         _FIELDS_SET.__set__(self, set(_FIELDS_SET.__get__(result)))
         object.__setattr__(self, "_build", None)
+        object.__setattr__(self, "_outcomes", None)
+        object.__setattr__(self, "_done", None)
 
     @property  # type: ignore[override]
     def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
@@ -75,6 +97,13 @@ class DeferredResult(Result):
         _FIELDS_SET.__set__(self, value)
 
     def __getattr__(self, name: str) -> Any:
+        if name in _OUTCOME_FIELDS:
+            try:
+                pending = object.__getattribute__(self, "_build") is not None
+            except AttributeError:
+                pending = False
+            if pending:
+                return getattr(DeferredResult._outcome_part(self), name)
         if name in Result.model_fields:
             DeferredResult._built(self)
             return _DICT.__get__(self)[name]

@@ -53,6 +53,7 @@ from .result import (
     Result,
     UndeterminedOut,
     Validity,
+    trusted,
 )
 from .words import CERTAINTY_WORDS as _CERTAIN
 from .words import period_words
@@ -134,7 +135,8 @@ class Run:
 
     env: dict[str, Any]
     fired: list[CompiledRule] = field(default_factory=list)
-    conditions: dict[str, Any] = field(default_factory=dict)  # rule id -> True/False/Unknown
+    # rule id -> True/False/Unknown; the generated function leaves an unknown one as the frozenset of its missing facts
+    conditions: dict[str, Any] = field(default_factory=dict)
     errors: list[ErrorOut] = field(default_factory=list)
     conflicts: list[ConflictOut] = field(default_factory=list)
     # non-derive rules left unknown for want of facts, with those facts, in pack order;
@@ -226,93 +228,144 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     fn = for_evaluation(pack)
     env = facts_env(pack, facts, as_of)
     run = run_rules(pack, env) if fn is None else run_generated(pack, env, fn)
-    return DeferredResult.deferred(lambda: assemble(pack, as_of, validity, run))
+    return DeferredResult.deferred(
+        lambda: outcomes(pack, as_of, run), lambda done: assemble(pack, as_of, validity, run, done=done)
+    )
 
 
-@exact
-def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, backend: str = "native") -> Result:
-    """The result of a finished run: outcomes built, exclusions applied, every "no" and undecided rule listed.
+def _missing_of(cond: Any) -> Optional[frozenset[str]]:
+    """The missing facts of an unknown condition (an ``Unknown``, or the generated code's frozenset); None if decided."""
+    cls = cond.__class__
+    if cls is frozenset:
+        return cond
+    return cond.missing if cls is Unknown else None
 
-    Shared by every backend, so that only the matching and chaining differ
-    between them. ``run`` must hold, as :func:`run_rules` leaves it: a
-    condition for every rule (True, False or Unknown), the rules that fired
-    in pack order, the errors of conditions in pack order, conflicts in the
-    order their facts settled, and ``env`` with every derived fact settled.
 
-    Each rule is decided at its event (docs/results.md, "Two dates"): the
-    event's date must fall in the validity of the document that defines the
-    rule, or the rule gives "not in force on <date>".
+class Outcomes:
+    """What the rules that fired give: the first part of a Result, built alone when only it is read.
+
+    Entitlements, obligations, sanctions and exclusions, after exclusions and undecided exclusions are
+    applied; and what building them adds to the rest of the Result (entitlements held undecided, benefits
+    that ended, arithmetic errors of figures). ``gate`` is each rule's gate, computed once per event.
     """
-    env = run.env
-    subjects = _subjects(env)
 
-    entitlements: list[OutcomeOut] = []
-    obligations: list[OutcomeOut] = []
-    sanctions: list[OutcomeOut] = []
-    exclusions: list[ExclusionOut] = []
-    undetermined: list[UndeterminedOut] = []
-    elsewhere: list[UndeterminedOut] = []
-    not_granted: list[NotGrantedOut] = []
-    gates: dict[str, Any] = {}  # rule id -> None (in force) | Unknown (event date missing) | EventOut (not in force)
+    __slots__ = ("entitlements", "obligations", "sanctions", "exclusions", "undetermined", "ended", "errors", "_gates")
 
-    fired = {r.id for r in run.fired}
-    by_event: dict[tuple[str, str], Any] = {}  # (pack id, event) -> gate: a few per case, not one per rule
-    for rule in pack.rules:
-        if rule.kind == "derive":
-            continue
-        cond = run.conditions[rule.id]
-        concerned = rule.concerns <= subjects
+    def __init__(self, pack: CompiledPack, env: dict[str, Any]) -> None:
+        self.entitlements: list[OutcomeOut] = []
+        self.obligations: list[OutcomeOut] = []
+        self.sanctions: list[OutcomeOut] = []
+        self.exclusions: list[ExclusionOut] = []
+        self.undetermined: list[UndeterminedOut] = []
+        self.ended: list[NotGrantedOut] = []
+        self.errors: list[ErrorOut] = []
+        self._gates: tuple[CompiledPack, dict[str, Any], dict[tuple[str, str], Any]] = (pack, env, {})
+
+    def gate(self, rule: CompiledRule) -> Any:
+        """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date)."""
+        pack, env, by_event = self._gates  # (pack id, event) -> gate: a few per case, not one per rule
         key = (rule.pack_id, rule.event)
         gate = by_event.get(key, UNSET)
         if gate is UNSET:
             gate = by_event[key] = _gate(pack, rule, env)
-        gates[rule.id] = gate
-        if gate is not None and gate.__class__ is not Unknown:
-            if concerned or rule.id in fired:
-                not_granted.append(_not_in_force(pack, rule, gate))
-            continue
-        if cond.__class__ is Unknown or (gate is not None and cond is True):
-            missing = (cond.missing if cond.__class__ is Unknown else frozenset()) | (
-                gate.missing if gate is not None else frozenset()
-            )
-            if missing:
-                (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
-        elif cond is False and concerned:
-            not_granted.append(_condition_false(rule, env))
+        return gate
 
+
+@exact
+def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
+    """The outcomes of the rules that fired (see :class:`Outcomes`); :func:`assemble` builds the rest around them."""
+    env = run.env
+    done = Outcomes(pack, env)
+    lists = {"entitlement": done.entitlements, "obligation": done.obligations, "sanction": done.sanctions}
     for rule in run.fired:
-        if gates.get(rule.id) is not None:
+        if done.gate(rule) is not None:
             continue
         if rule.kind == "exclusion":
-            exclusions.append(
-                ExclusionOut(
-                    rule=rule.id,
-                    topic=rule.topic,
-                    title=rule.title,
-                    to=rule.to,  # type: ignore[arg-type]
-                    summary=rule.summary,
-                    topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
-                    citation=citation_out(rule.citation),
-                    notes=list(rule.notes),
+            done.exclusions.append(
+                trusted(
+                    ExclusionOut,
+                    dict(
+                        rule=rule.id,
+                        topic=rule.topic,
+                        title=rule.title,
+                        to=rule.to,  # type: ignore[arg-type]
+                        summary=rule.summary,
+                        topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
+                        citation=citation_out(rule.citation),
+                        notes=list(rule.notes),
+                    ),
                 )
             )
             continue
         try:
             built = _outcome(pack, rule, env, as_of)
         except ArithmeticError as exc:
-            run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
+            done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
             continue
         if isinstance(built, ExclusionOut):
-            exclusions.append(built)
+            done.exclusions.append(built)
         elif isinstance(built, UndeterminedOut):
-            undetermined.append(built)
+            done.undetermined.append(built)
         elif isinstance(built, NotGrantedOut):
-            not_granted.append(built)
+            done.ended.append(built)
         else:
-            {"entitlement": entitlements, "obligation": obligations, "sanction": sanctions}[rule.kind].append(built)
+            lists[rule.kind].append(built)
+    done.entitlements = _apply_exclusions(done.entitlements, done.exclusions)
+    done.entitlements = _hold_undecided(pack, done.entitlements, run, done)
+    return done
 
-    entitlements = _apply_exclusions(entitlements, exclusions)
-    entitlements = _hold_undecided(pack, entitlements, run, undetermined, gates)
+
+@exact
+def assemble(
+    pack: CompiledPack,
+    as_of: date,
+    validity: Validity,
+    run: Run,
+    backend: str = "native",
+    done: Optional[Outcomes] = None,
+) -> Result:
+    """The result of a finished run: outcomes built, exclusions applied, every "no" and undecided rule listed.
+
+    Shared by every backend, so that only the matching and chaining differ
+    between them. ``run`` must hold, as :func:`run_rules` leaves it: a
+    condition for every rule (True, False, or unknown: an Unknown or the
+    frozenset of its missing facts), the rules that fired in pack order, the
+    errors of conditions in pack order, conflicts in the order their facts
+    settled, and ``env`` with every derived fact settled. ``done``: the
+    outcomes of this run, when :func:`outcomes` built them already.
+
+    Each rule is decided at its event (docs/results.md, "Two dates"): the
+    event's date must fall in the validity of the document that defines the
+    rule, or the rule gives "not in force on <date>".
+    """
+    if done is None:
+        done = outcomes(pack, as_of, run)
+    env = run.env
+    subjects = _subjects(env)
+    undetermined: list[UndeterminedOut] = []
+    elsewhere: list[UndeterminedOut] = []
+    not_granted: list[NotGrantedOut] = []
+    fired = {r.id for r in run.fired}
+    conditions = run.conditions
+    for rule in pack.rules:
+        if rule.kind == "derive":
+            continue
+        cond = conditions[rule.id]
+        concerned = rule.concerns <= subjects
+        gate = done.gate(rule)
+        if gate is not None and gate.__class__ is not Unknown:
+            if concerned or rule.id in fired:
+                not_granted.append(_not_in_force(pack, rule, gate))
+            continue
+        unknown = _missing_of(cond)
+        if unknown is not None or (gate is not None and cond is True):
+            missing = (unknown or frozenset()) | (gate.missing if gate is not None else frozenset())
+            if missing:
+                (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
+        elif cond is False and concerned:
+            not_granted.append(_condition_false(rule, env))
+    undetermined += done.undetermined
+    not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
     return Result(
@@ -324,10 +377,10 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
         as_of=as_of,
         application_date=app_date if isinstance(app_date, date) else None,
         validity=validity,
-        entitlements=entitlements,
-        obligations=obligations,
-        sanctions=sanctions,
-        exclusions=exclusions,
+        entitlements=done.entitlements,
+        obligations=done.obligations,
+        sanctions=done.sanctions,
+        exclusions=done.exclusions,
         not_granted=not_granted,
         derived={name: _known(env.get(f"derived.{name}")) for name in pack.derived},
         undetermined=undetermined,
@@ -335,7 +388,7 @@ def assemble(pack: CompiledPack, as_of: date, validity: Validity, run: Run, back
         questions=_questions(pack, undetermined),
         defaults=[_default_out(path, env[path]) for path in defaulted],
         conflicts=run.conflicts,
-        errors=run.errors,
+        errors=[*run.errors, *done.errors],
     )
 
 
@@ -537,19 +590,13 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
     return kept
 
 
-def _hold_undecided(
-    pack: CompiledPack,
-    entitlements: list[OutcomeOut],
-    run: Run,
-    undetermined: list[UndeterminedOut],
-    gates: dict[str, Any],
-) -> list[OutcomeOut]:
+def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run, done: Outcomes) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
     pending: dict[str, set[str]] = {}
     for rule in pack.exclusion_rules:
-        cond = run.conditions[rule.id]
-        if cond.__class__ is Unknown and gates.get(rule.id) is None:
-            pending.setdefault(rule.excluded_topic, set()).update(cond.missing)  # type: ignore[arg-type]
+        missing = _missing_of(run.conditions[rule.id])
+        if missing is not None and done.gate(rule) is None:
+            pending.setdefault(rule.excluded_topic, set()).update(missing)  # type: ignore[arg-type]
     if not pending:
         return entitlements
     kept = []
@@ -558,7 +605,7 @@ def _hold_undecided(
         if missing is None:
             kept.append(ent)
         else:
-            undetermined.append(_undetermined(pack.rule(ent.rule), frozenset(missing)))
+            done.undetermined.append(_undetermined(pack.rule(ent.rule), frozenset(missing)))
     return kept
 
 
@@ -635,7 +682,7 @@ def _outcome(
             return _withheld(
                 rule, "limit_reached", f"limit reached: at most {outcome.limit.max} per {outcome.limit.per}"
             )
-        limit = LimitOut(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate))
+        limit = trusted(LimitOut, dict(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate)))
     duration = None
     if outcome.duration is not None:
         dmissing: set[str] = set()
@@ -661,26 +708,32 @@ def _outcome(
     total = amount.total if amount is not None else None
     step = money_step(rule.amount.unit) if rule.amount is not None else None
     funding = [
-        FundingOut(payer=f.payer, share=f.share, amount=None if total is None else round_money(total * f.share, step))
+        trusted(
+            FundingOut,
+            dict(payer=f.payer, share=f.share, amount=None if total is None else round_money(total * f.share, step)),
+        )
         for f in outcome.funding
     ]
-    return OutcomeOut(
-        kind=rule.kind,  # type: ignore[arg-type]
-        rule=rule.id,
-        topic=rule.topic,
-        title=rule.title,
-        to=outcome.to,
-        summary=rule.summary,
-        amount=amount,
-        duration=duration,
-        limit=limit,
-        funding=funding,
-        deadline=outcome.deadline,
-        status=status,  # type: ignore[arg-type]
-        event=_rule_event(pack, rule, env),
-        excludes=list(outcome.excludes),
-        citation=citation_out(rule.citation),
-        notes=list(rule.notes),
+    return trusted(
+        OutcomeOut,
+        dict(
+            kind=rule.kind,  # type: ignore[arg-type]
+            rule=rule.id,
+            topic=rule.topic,
+            title=rule.title,
+            to=outcome.to,
+            summary=rule.summary,
+            amount=amount,
+            duration=duration,
+            limit=limit,
+            funding=funding,
+            deadline=outcome.deadline,
+            status=status,  # type: ignore[arg-type]
+            event=_rule_event(pack, rule, env),
+            excludes=list(outcome.excludes),
+            citation=citation_out(rule.citation),
+            notes=list(rule.notes),
+        ),
     )
 
 
@@ -718,18 +771,21 @@ def _duration(
             elif unit == "year" and dmax * 12 == int(dmax * 12):
                 until = add_days(add_months(started, int(dmax * 12)), -1)
             ended = until is not None and as_of > until
-    return DurationOut(
-        max=dmax,
-        max_expression=rule.duration_max.text if rule.duration_max else "",
-        unit=unit,
-        used=used,
-        remaining=None if dmax is None or used is None else dmax - used,
-        start_event=rule.duration_start,
-        started=started,
-        period=period,
-        until=until,
-        ended=ended,
-        missing=sorted(missing),
+    return trusted(
+        DurationOut,
+        dict(
+            max=dmax,
+            max_expression=rule.duration_max.text if rule.duration_max else "",
+            unit=unit,
+            used=used,
+            remaining=None if dmax is None or used is None else dmax - used,
+            start_event=rule.duration_start,
+            started=started,
+            period=period,
+            until=until,
+            ended=ended,
+            missing=sorted(missing),
+        ),
     )
 
 
@@ -757,17 +813,20 @@ def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration
 
 
 def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
-    return ExclusionOut(
-        rule=rule.id,
-        topic=rule.topic,
-        title=rule.title,
-        to=rule.to,  # type: ignore[arg-type]
-        summary=summary,
-        topic_excluded=rule.topic,
-        withheld=[rule.id],
-        reason=reason,  # type: ignore[arg-type]
-        citation=citation_out(rule.citation),
-        notes=list(rule.notes),
+    return trusted(
+        ExclusionOut,
+        dict(
+            rule=rule.id,
+            topic=rule.topic,
+            title=rule.title,
+            to=rule.to,  # type: ignore[arg-type]
+            summary=summary,
+            topic_excluded=rule.topic,
+            withheld=[rule.id],
+            reason=reason,  # type: ignore[arg-type]
+            citation=citation_out(rule.citation),
+            notes=list(rule.notes),
+        ),
     )
 
 
@@ -822,8 +881,9 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
             raise NegativeAmount(
                 f"{_at(a)}the amount's {name} is negative ({figure}); no pack pays or charges less than 0"
             )
-    return AmountOut(
-        kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields
+    return trusted(
+        AmountOut,
+        dict(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields),
     )  # type: ignore[arg-type]
 
 

@@ -7,14 +7,16 @@ that no consumer rounds them through a binary float.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Optional, Union
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Optional, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policyrules.types import Lang, Number
+from policyrules.types import MAX_DIGITS, MAX_EXPONENT, Lang, Number
 
 FactValue = Union[bool, Number, str, date]
 Day = date  # a field named 'date' would shadow the type inside its model
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Out(BaseModel):
@@ -243,3 +245,71 @@ class Result(_Out):
             if o.rule == rule_id:
                 return o
         return None
+
+
+# ---- building results from the evaluator's own values ----
+
+_DICT = BaseModel.__dict__["__dict__"]
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
+_REQUIRED = object()
+_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """Field defaults in declaration order; the fields whose default is a fresh list; the Number fields."""
+    found = _TEMPLATES.get(cls)
+    if found is None:
+        fields = cls.model_fields
+        defaults = {name: _REQUIRED if f.is_required() else f.default for name, f in fields.items()}
+        lists = tuple(name for name, value in defaults.items() if value == [])
+        numbers = tuple(name for name, f in fields.items() if _holds_decimal(f.annotation))
+        found = _TEMPLATES[cls] = (defaults, lists, numbers)
+    return found
+
+
+def trusted(cls: type[M], fields: dict[str, Any]) -> M:
+    """``cls(**fields)`` for values the evaluator computed, already of their fields' types: not validated again.
+
+    Validating them (a Python check per exact number) costs more than computing
+    them. The object is the one validation would give: the same field values,
+    in the same order, the same fields set; a figure outside the range a Number
+    holds falls back to validation, which refuses it as it always did. The tests
+    revalidate whole Results built this way and compare them field by field.
+    """
+    defaults, lists, numbers = _template(cls)
+    for name in numbers:
+        value = fields.get(name)
+        if value is not None and not _representable(value):
+            return cls(**fields)
+    values = dict(defaults)
+    values.update(fields)
+    for name in lists:
+        if name not in fields:
+            values[name] = []
+    obj = cls.__new__(cls)
+    _DICT.__set__(obj, values)
+    _FIELDS_SET.__set__(obj, set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _holds_decimal(annotation: Any) -> bool:
+    """A Number, or an optional one (not a container of them)."""
+    if annotation is Decimal:
+        return True
+    if get_origin(annotation) in (Union, Annotated):
+        return any(_holds_decimal(a) for a in get_args(annotation))
+    return False
+
+
+def _representable(value: Any) -> bool:
+    """What a Number field accepts without change: a finite Decimal within its digits and exponent (types.py)."""
+    if value.__class__ is not Decimal or not value.is_finite():
+        return False
+    if not value:
+        return True
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        return False
+    # a Decimal's text holds every significant digit: short text, few digits (the common case, without as_tuple)
+    return len(str(value)) <= MAX_DIGITS or len(value.as_tuple().digits) <= MAX_DIGITS
