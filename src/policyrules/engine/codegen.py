@@ -578,9 +578,7 @@ def _settler(pack: CompiledPack, name: str) -> Callable[..., Any]:
             return unknown[0].union(*unknown[1:])
         first = fired[0][1]
         if any(v != first for _, v in fired[1:]):
-            conflicts.append(
-                ConflictOut(fact=name, rules=[rid for rid, _ in fired], values=[str(v) for _, v in fired])
-            )
+            conflicts.append(ConflictOut(fact=name, rules=[rid for rid, _ in fired], values=[str(v) for _, v in fired]))
             return conflicted
         return first
 
