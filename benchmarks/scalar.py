@@ -130,19 +130,56 @@ def generated_facts(pack: CompiledPack, n: int, seed: str) -> list[tuple[dict[st
     return out
 
 
+_PARTS = ((1, "entitlement"), (2, "obligation"), (3, "sanction"), (4, "exclusion"), (5, "undetermined"))
+
+
+def differences(pack: CompiledPack, want: tuple, got: tuple) -> list[tuple[str, str, Any, Any]]:
+    """Where two projections differ: (rule or derived fact, what, engine's entry, hand's entry), one per difference."""
+    if want[0] != got[0] or not want[0]:
+        return [("(validity)", "in force", want[0], got[0])] if want[0] != got[0] else []
+    out = []
+    for i, what in _PARTS:
+        engine: dict[Any, Any] = {}
+        hand: dict[Any, Any] = {}
+        for entries, into in ((want[i], engine), (got[i], hand)):
+            for entry in entries:
+                key = entry[:2] if what == "exclusion" else entry[0]
+                into.setdefault(key, []).append(entry)
+        for key in sorted({*engine, *hand}, key=str):
+            if engine.get(key) != hand.get(key):
+                rule = key[0] if isinstance(key, tuple) else key
+                out.append((rule, what, engine.get(key), hand.get(key)))
+    names = list(pack.derived)
+    for j in range(max(len(want[6]), len(got[6]))):
+        a = want[6][j] if j < len(want[6]) else "(absent)"
+        b = got[6][j] if j < len(got[6]) else "(absent)"
+        if a != b:
+            out.append((f"derived.{names[j]}" if j < len(names) else f"derived #{j}", "derived fact", a, b))
+    return out
+
+
 def check(name: str, pack: CompiledPack, hand: Any, n: int) -> bool:
+    """The hand-written function equal to the engine on n generated cases; else where they differ, by rule."""
     t = time.perf_counter()
     bad = 0
+    by_rule: dict[tuple[str, str], int] = {}
     for facts, day in generated_facts(pack, n, f"scalar:{name}"):
         want = hand.project(evaluate_facts(pack, facts, day))
         got = hand.evaluate(facts, day)
-        if got != want:
-            bad += 1
-            if bad <= 3:
-                print(f"  {name} as of {day}: {facts}\n    engine {want}\n    hand   {got}")
+        if got == want:
+            continue
+        bad += 1
+        found = differences(pack, want, got) or [("(projection)", "shape", want, got)]
+        for rule, what, engine, by_hand in found:
+            if (rule, what) not in by_rule:  # the first case on which each rule differs, in full
+                print(f"  {name}: {what} {rule} differs as of {day}\n    case   {facts}")
+                print(f"    engine {engine}\n    hand   {by_hand}")
+            by_rule[(rule, what)] = by_rule.get((rule, what), 0) + 1
     print(
         f"checked: {name} by hand = engine on {n} generated cases, {bad} differences ({time.perf_counter() - t:.1f} s)"
     )
+    for (rule, what), count in sorted(by_rule.items(), key=lambda kv: -kv[1]):
+        print(f"  {name}: {what} {rule} differs on {count} of {n} cases")
     return bad == 0
 
 
@@ -190,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         day = day_in_force(compiled)
         generated(compiled)  # up front: the figures are the generated function's, not the warm-up's
         if hand is not None and not check(name, compiled, hand, args.check):
-            print(f"  {name}: the hand-written function no longer matches the pack; timed without it (no ratios)")
+            print(
+                f"  {name}: benchmarks/handwritten/{name}.py no longer matches the pack (rules above); timed without ratios"
+            )
             hand, stale = None, [*stale, name]
         for label, source in CASES[name].items():
             raw = source if isinstance(source, dict) else None
@@ -200,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
             facts = flatten(case)
             engines: dict[str, Callable[[], Any]] = {}
             if hand is not None:
-                assert hand.evaluate(facts, day) == hand.project(evaluate(compiled, case, day))
+                want, got = hand.project(evaluate(compiled, case, day)), hand.evaluate(facts, day)
+                if got != want:
+                    for rule, what, engine, by_hand in differences(compiled, want, got) or [("-", "shape", want, got)]:
+                        print(f"  {name} {label}: {what} {rule} differs\n    engine {engine}\n    hand   {by_hand}")
+                    return 1
                 engines["hand"] = lambda hand=hand, facts=facts, day=day: hand.evaluate(facts, day)
             engines["api+read"] = lambda api=api, raw=raw, day=day: read_everything(api.evaluate(raw, as_of=day))
             engines["deferred"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day)

@@ -20,6 +20,8 @@ from decimal import Decimal
 from policyrules.dates import months_between
 
 from .common import A, O, _amount_sig, _m, amt, b, eq, ge, isin, project  # noqa: F401
+from .common import concerns, subjects
+from .common import fund as national_fund
 
 FROM, UNTIL = date(2023, 4, 30), date(2024, 12, 31)
 QUOTA = Decimal("0.015")
@@ -148,6 +150,7 @@ M_OPERATING, M_SEEKS, M_AGE, M_ZERO = (
     _m("person.age"),
     _m("person.household_zero_employment"),
 )
+M_START = _m("hire.start_date")
 
 
 def evaluate(f: dict, as_of: date):
@@ -173,7 +176,9 @@ def evaluate(f: dict, as_of: date):
     lic = g("person.business.licensed_on")
     months = M_LIC if lic is None else months_between(lic, as_of)
 
-    conds = {}
+    fund_conds, fund_obls, fund_ents, fund_derived = national_fund(g, QUOTA)
+    owed = fund_conds[0][1]
+    conds = dict(fund_conds)
     c = conds
     # conditions, in pack order
     est = g("unit.establishment_size")
@@ -235,10 +240,17 @@ def evaluate(f: dict, as_of: date):
     )
     gy = g("person.graduation.year")
     cm = g("hire.contract_months")
+    start = g("hire.start_date")
     c["subsidy.graduate_hire"] = A(
         cert_,
         isin(g("person.graduation.level"), GRAD, M_GLEVEL),
-        M_GYEAR if gy is None else gy == as_of.year,
+        M_GYEAR | M_START
+        if gy is None and start is None
+        else M_GYEAR
+        if gy is None
+        else M_START
+        if start is None
+        else gy == start.year,
         ge(cm, 12, M_CMONTHS),
         b(g("hire.social_insurance"), M_SOCINS),
     )
@@ -251,7 +263,7 @@ def evaluate(f: dict, as_of: date):
     )
     c["quota.private_report"] = eq(kind, "private_enterprise", M_KIND)
     fund = g("unit.guarantee_fund_paid")
-    c["credit.fund_refusal"] = A(below, M_FUND if fund is None else not fund)
+    c["credit.fund_refusal"] = A(owed, M_FUND if fund is None else not fund)
     outlets = g("unit.new_outlets")
     c["outlets.reserved_share"] = A(b(g("unit.runs_public_market"), M_MARKET), ge(outlets, 1, M_OUTLETS))
     c["outlets.fee_reduction"] = A(eq(ak, "market_stall", M_AK), cert_)
@@ -335,8 +347,11 @@ def evaluate(f: dict, as_of: date):
     )
     c["employment.zero_employment_household"] = A(b(g("person.household_zero_employment"), M_ZERO), seeks)
 
-    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v]
-    ents, obls, sancs, excls = [], [], [], []
+    if start is not None and not FROM <= start <= UNTIL:  # decided at the hire: not in force on its date
+        del c["subsidy.graduate_hire"]
+    subj = subjects(f)
+    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v and CONCERNS[rid] <= subj]
+    ents, obls, sancs, excls = fund_ents, fund_obls, [], []
 
     def duration_pwp():
         ytr = g("person.years_to_retirement")
@@ -346,7 +361,7 @@ def evaluate(f: dict, as_of: date):
 
     # outcomes of the rules that fired, in pack order
     if c["quota.public_sector.duty"] is True:
-        obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "unmet"))
+        obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "due"))
     if c["quota.pooling.area"] is True:
         ents.append(["quota.pooling.area", None, None, None, (), "quota.pooling"])
     if c["quota.federation_staff.duty"] is True:
@@ -455,7 +470,7 @@ def evaluate(f: dict, as_of: date):
         ents.append(["reward.excess_quota", a, None, None, (), "reward.excess_quota"])
     if c["reward.excess_quota.not_fiscal"] is True:
         excls.append(["reward.excess_quota.not_fiscal", "reward.excess_quota", [], "rule"])
-    if c["subsidy.graduate_hire"] is True:
+    if c.get("subsidy.graduate_hire") is True:
         wage = g("place.monthly_minimum_wage")
         a = (
             amt(missing=("place.monthly_minimum_wage",))
@@ -529,9 +544,7 @@ def evaluate(f: dict, as_of: date):
         ents.append(["blind_massage.institution_support", amt(), None, None, (), "blind_massage.institution_support"])
     if c["blind_massage.social_insurance_subsidy"] is True:
         used = g("person.blind_massage_subsidy_years")
-        if used is None:
-            und.append(("blind_massage.social_insurance_subsidy", M_BMY))
-        elif used >= 15:
+        if used is not None and used >= 15:
             excls.append(
                 [
                     "blind_massage.social_insurance_subsidy",
@@ -541,7 +554,7 @@ def evaluate(f: dict, as_of: date):
                 ]
             )
         else:
-            used = Decimal(used)
+            used = None if used is None else Decimal(used)
             base = g("person.social_insurance_paid_last_year")
             if base is None:
                 a = amt(missing=("person.social_insurance_paid_last_year",))
@@ -554,7 +567,9 @@ def evaluate(f: dict, as_of: date):
                 [
                     "blind_massage.social_insurance_subsidy",
                     a,
-                    (D15, used, D15 - used, ()),
+                    (D15, None, None, ("person.blind_massage_subsidy_years",))
+                    if used is None
+                    else (D15, used, D15 - used, ()),
                     None,
                     fa,
                     "blind_massage.social_insurance_subsidy",
@@ -579,9 +594,7 @@ def evaluate(f: dict, as_of: date):
         ents.append(["education.student_aid", amt(), None, None, (), "education.student_aid"])
     if c["training.vocational"] is True:
         used = g("person.trainings_this_year")
-        if used is None:
-            und.append(("training.vocational", M_TTY))
-        elif used >= 3:
+        if used is not None and used >= 3:
             excls.append(["training.vocational", "training.vocational", ["training.vocational"], "limit_reached"])
         else:
             v = Decimal(1500)
@@ -590,7 +603,7 @@ def evaluate(f: dict, as_of: date):
                     "training.vocational",
                     amt(value=v, total=v),
                     None,
-                    (3, Decimal(used)),
+                    (3, None if used is None else Decimal(used)),
                     (v * HALF, v * HALF),
                     "training.vocational",
                 ]
@@ -641,7 +654,7 @@ def evaluate(f: dict, as_of: date):
             else:
                 und.append((e[0], frozenset(miss)))
         kept = still
-    derived = (
+    derived = fund_derived + (
         None if req.__class__ is frozenset else req,
         None if below.__class__ is frozenset else below,
         None if excess.__class__ is frozenset else excess,
@@ -668,4 +681,71 @@ EXCLUSION_TOPICS = (
     ("reward.excess_quota.not_fiscal", "reward.excess_quota"),
     ("subsidy.graduate_hire.not_public_welfare", "subsidy.graduate_hire"),
     ("training.vocational.no_repeat", "training.vocational"),
+)
+
+# the subjects each rule concerns (its party; the application when it reads application.kind; the hire)
+CONCERNS = concerns(
+    (
+        ("unit",),
+        (
+            "quota.public_sector.duty",
+            "quota.pooling.area",
+            "quota.federation_staff.duty",
+            "quota.targeted_recruitment.duty",
+            "quota.soe_report",
+            "quota.soe_guarantee_fund",
+            "job_fairs.soe",
+            "reward.excess_quota",
+            "reward.excess_quota.not_fiscal",
+            "quota.private_report",
+            "credit.fund_refusal",
+            "outlets.reserved_share",
+            "procurement.auxiliary_priority",
+            "blind_massage.hospital_employment",
+            "blind_massage.medical_insurance_designation",
+            "blind_massage.institution_support",
+        ),
+    ),
+    (
+        ("application", "person"),
+        (
+            "recruitment.priority",
+            "public_welfare_post.subsidy",
+            "public_welfare_post.replacement",
+            "public_welfare_post.no_flexible_subsidy",
+            "tobacco.preferential_licence",
+            "tobacco.one_licence_only",
+            "tobacco.no_partnership_or_hired",
+            "tobacco.spacing.one_licence_only",
+            "tobacco.spacing.no_partnership_or_hired",
+            "tobacco.spacing.central_districts",
+            "tobacco.spacing.outer_districts",
+            "tobacco.spacing.elsewhere",
+            "outlets.fee_reduction",
+            "lottery.priority",
+            "startup.subsidy",
+            "startup.guarantee_loan.interest",
+            "startup.guarantee_loan.rural",
+            "training.rural_practical",
+            "startup.rent_subsidy",
+            "startup.rent_subsidy.blind_massage_shop",
+            "training.vocational",
+            "training.vocational.no_repeat",
+        ),
+    ),
+    (
+        ("hire", "unit"),
+        ("subsidy.graduate_hire", "subsidy.graduate_hire.not_public_welfare", "reward.dispatch_placement"),
+    ),
+    (
+        ("person",),
+        (
+            "lowbao.labour_coefficient",
+            "lowbao.phase_out",
+            "blind_massage.social_insurance_subsidy",
+            "education.student_aid",
+            "employment.four_services",
+            "employment.zero_employment_household",
+        ),
+    ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 
 def _m(*paths: str) -> frozenset[str]:
     return frozenset(paths)
@@ -111,3 +113,125 @@ def project(result) -> tuple:
     und = tuple((u.rule, frozenset(u.missing)) for u in result.undetermined)
     derived = tuple(result.derived.values())
     return (True, ents, obls, sancs, excls, und, derived)
+
+
+# ---- the employment security fund (rules/national_fund.yaml), the parent of every city pack ----
+
+CENT = Decimal("0.01")
+TWO, TIER, UPPER, LOWER, EXEMPT_STAFF = Decimal(2), Decimal("0.01"), Decimal("0.5"), Decimal("0.9"), Decimal(30)
+ENTERPRISES = frozenset(["state_owned_enterprise", "private_enterprise"])
+F_STAFF, F_DIS, F_DD, F_DCB = (
+    _m("unit.staff"),
+    _m("unit.disabled_employees"),
+    _m("unit.dispatched_disabled"),
+    _m("unit.dispatch_counted_by"),
+)
+F_AAW, F_ASW, F_KIND, F_PAID = (
+    _m("unit.average_annual_wage"),
+    _m("place.average_social_wage"),
+    _m("unit.kind"),
+    _m("unit.guarantee_fund_paid"),
+)
+
+
+def unknown(*xs):
+    """The union of the unknown operands (frozensets of missing facts), None when every operand is known."""
+    miss = None
+    for x in xs:
+        if x.__class__ is frozenset:
+            miss = x if miss is None else miss | x
+    return miss
+
+
+def money(v) -> Decimal:
+    v = Decimal(v)
+    return v if v.as_tuple().exponent >= -2 else v.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def figure(v) -> tuple:
+    """A formula amount in CNY per year: its value, or what it lacks."""
+    if v.__class__ is frozenset:
+        return amt(missing=tuple(sorted(v)))
+    v = money(v)
+    return amt(value=v, total=v)
+
+
+def fund(g, ratio) -> tuple:
+    """national_fund for an as_of in 2023–2027 (relief in force, dispatch counted by agreement, wage capped).
+
+    ``ratio``: fund_quota_ratio (a number, or the frozenset of what it lacks). Returns the conditions of its
+    five outcome rules in pack order, its obligations, its entitlements and its twelve derived facts.
+    """
+    staff, dis, dd, dcb = (
+        g("unit.staff"),
+        g("unit.disabled_employees"),
+        g("unit.dispatched_disabled"),
+        g("unit.dispatch_counted_by"),
+    )
+    staff = F_STAFF if staff is None else staff
+    dis = F_DIS if dis is None else dis
+    # dispatched disabled workers count here only when the agreement names this unit
+    test = O(eq(dd, 0, F_DD), F_DCB if dcb is None else dcb != "this_unit")
+    extra = 0 if test is True else (dd if test is False else test)
+    f_staff = unknown(staff, extra) or staff + extra
+    counted = unknown(dis, extra) or dis + extra
+    required = unknown(f_staff, ratio) or f_staff * ratio
+    shortfall = unknown(required, counted) or max(required - counted, 0)
+    aaw, asw = g("unit.average_annual_wage"), g("place.average_social_wage")
+    aaw = F_AAW if aaw is None else aaw
+    cap = F_ASW if asw is None else TWO * asw
+    wage = unknown(aaw, cap) or min(aaw, cap)
+    full = unknown(shortfall, wage) or shortfall * wage
+    relief = True
+    tier = unknown(counted, f_staff) or counted >= (
+        unknown(f_staff) or f_staff * TIER
+    )  # upper tier, else lower; unknown: both
+    share = UPPER if tier is True else (LOWER if tier is False else tier)
+    kind = g("unit.kind")
+    exempt = A(relief, isin(kind, ENTERPRISES, F_KIND), unknown(f_staff) or f_staff <= EXEMPT_STAFF)
+    due = 0 if exempt is True else (exempt if exempt.__class__ is frozenset else unknown(full, share) or full * share)
+    owed = A(unknown(shortfall) or shortfall > 0, exempt if exempt.__class__ is frozenset else not exempt)
+    conds = (
+        ("fund.owed", owed),
+        ("fund.reduction.2020", False),
+        ("fund.reduction.2023", owed),
+        ("fund.exempt.2020", False),
+        ("fund.exempt.2023", exempt),
+    )
+    obls, ents = [], []
+    if owed is True:
+        paid = g("unit.guarantee_fund_paid")
+        amount = unknown(shortfall, wage, share) or shortfall * wage * share
+        obls.append(("fund.owed", figure(amount), "unknown" if paid is None else ("met" if paid else "unmet")))
+        ents.append(["fund.reduction.2023", figure(unknown(full, due) or full - due), None, None, (), "fund.reduction"])
+    if exempt is True:
+        ents.append(["fund.exempt.2023", figure(full), None, None, (), "fund.exempt"])
+    derived = tuple(
+        known(v) for v in (ratio, f_staff, counted, required, shortfall, wage, full, relief, share, exempt, due, owed)
+    )
+    return conds, obls, ents, derived
+
+
+FUND_RULES = ("fund.owed", "fund.reduction.2020", "fund.reduction.2023", "fund.exempt.2020", "fund.exempt.2023")
+
+# Which subjects a case holds (person, unit, application; a hire holds all three), from the heads of its facts:
+# an undecided rule is listed only when the case holds every subject the rule concerns.
+_SUBJECT_OF = {
+    "person": ("person",),
+    "unit": ("unit",),
+    "application": ("application",),
+    "hire": ("hire", "person", "unit"),
+}
+
+
+def subjects(f: dict) -> frozenset:
+    heads = {k.split(".", 1)[0] for k in f}
+    return frozenset(s for h in heads if h in _SUBJECT_OF for s in _SUBJECT_OF[h])
+
+
+def concerns(*groups: tuple) -> dict:
+    """{rule id: the subjects it concerns} from (subjects, rule ids) pairs; the fund's rules concern the unit."""
+    table = {rid: frozenset(["unit"]) for rid in FUND_RULES}
+    for subj, ids in groups:
+        table.update((rid, frozenset(subj)) for rid in ids)
+    return table

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .common import A, O, _m, amt, b, eq, ge, isin, known, project, withhold  # noqa: F401
+from .common import FUND_RULES, concerns, subjects, A, O, _m, amt, b, eq, ge, isin, known, project, withhold  # noqa: F401
+from .common import fund as national_fund
 
 FROM, UNTIL = date(2025, 6, 25), date(2027, 12, 31)
 QUOTA = Decimal("0.015")
@@ -20,6 +21,7 @@ WORKING = frozenset(["employed", "self_employed", "flexible"])
 
 _PATHS = (
     "unit.staff",
+    "place.employment_quota_ratio",
     "unit.disabled_employees",
     "unit.area_disabled_placed",
     "unit.area_establishment_total",
@@ -122,7 +124,12 @@ def evaluate(f: dict, as_of: date):
         M["unit.area_establishment_total"],
     )
 
-    c = {}
+    ratio = g("place.employment_quota_ratio")
+    fund_conds, fund_obls, fund_ents, fund_derived = national_fund(
+        g, M["place.employment_quota_ratio"] if ratio is None else ratio
+    )
+    owed = fund_conds[0][1]
+    c = dict(fund_conds)
     admin = g("unit.admin_level")
     est, school = g("unit.establishment_size"), g("unit.is_school")
     public = O(
@@ -146,13 +153,14 @@ def evaluate(f: dict, as_of: date):
     )
     c["recruitment.accommodation.fujian"] = A(a_rec, cert_)
     c["quota.soe_job_fair.fujian"] = A(eq(kind, "state_owned_enterprise", M["unit.kind"]), below)
+    c["job_fairs.local.fujian"] = A(local, isin(admin, COUNTY_PREFECTURE, M["unit.admin_level"]))
     conc = b(g("unit.is_concentrated_employment_unit"), M["unit.is_concentrated_employment_unit"])
     aux = b(g("unit.is_auxiliary_employment_institution"), M["unit.is_auxiliary_employment_institution"])
     c["procurement.soe_priority.fujian"] = O(conc, aux)
-    c["tax.wage_super_deduction.fujian"] = has_disabled
+    c["tax.wage_super_deduction.fujian"] = A(isin(kind, ENTERPRISES, M["unit.kind"]), has_disabled)
     c["tax.vat_refund.fujian"] = b(g("unit.meets_vat_refund_conditions"), M["unit.meets_vat_refund_conditions"])
     c["tax.land_use_tax.fujian"] = b(g("unit.meets_land_use_tax_conditions"), M["unit.meets_land_use_tax_conditions"])
-    c["quota.guarantee_fund_reduction.fujian"] = below
+    c["quota.guarantee_fund_reduction.fujian"] = owed
     employment = g("person.employment")
     c["employment.flexible_insurance_subsidy.fujian"] = A(
         eq(ak, "flexible_employment_insurance_subsidy", M["application.kind"]),
@@ -231,26 +239,27 @@ def evaluate(f: dict, as_of: date):
         _not_lt(standard, standard_m, income, income_m),  # income <= standard
     )
 
-    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v]
-    ents, obls, sancs, excls = [], [], [], []
+    subj = subjects(f)
+    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v and CONCERNS[rid] <= subj]
+    ents, obls, sancs, excls = fund_ents, fund_obls, [], []
     fund = g("unit.guarantee_fund_paid")
     fund_status = "unknown" if fund is None else ("met" if fund else "unmet")
     for rid, v in c.items():
-        if v is not True:
+        if v is not True or rid in FUND_RULES:
             continue
         if rid == "quota.public_sector.fujian_min_one":
-            obls.append((rid, amt(value=D1, total=D1), "met" if dis >= 1 else "unmet"))
+            obls.append((rid, amt(value=D1, total=D1), "met" if dis >= 1 else "due"))
         elif rid in ("quota.guarantee_fund.fujian_still_below", "quota.pooling.fujian"):
             obls.append((rid, amt(), fund_status))
         elif rid == "recruitment.non_discrimination.fujian":
             obls.append((rid, None, "unknown"))
-        elif rid == "quota.soe_job_fair.fujian":
+        elif rid in ("quota.soe_job_fair.fujian", "job_fairs.local.fujian"):
             obls.append((rid, amt(value=D1, total=D1), "unknown"))
         elif rid == "auxiliary_employment.area_minimum.fujian":
             n = g("place.auxiliary_employment_institutions")
             obls.append((rid, amt(value=D1, total=D1), "unknown" if n is None else ("met" if n >= 1 else "unmet")))
         elif rid == "enforcement.employer_training.fujian":
-            sancs.append((rid,))
+            ents.append([rid, amt(value=D1, total=D1), None, None, (), "enforcement.employer_training"])
         elif rid == "employment.service_minimum.fujian":
             ents.append([rid, amt(value=D1, total=D1), None, None, (), "employment.service_minimum"])
         elif rid == "lowbao.phase_out.fujian":
@@ -268,7 +277,7 @@ def evaluate(f: dict, as_of: date):
         tuple(sancs),
         (),
         tuple(und),
-        (known(req), known(below), known(area_below)),
+        fund_derived + (known(req), known(below), known(area_below)),
     )
 
 
@@ -276,3 +285,57 @@ def _not_lt(a, am, b_, bm):
     """``b <= a`` as ``not (a < b)``: ``income <= standard`` is ``not (standard < income)``."""
     v = _lt(a, am, b_, bm)
     return v if v.__class__ is frozenset else not v
+
+
+ENTERPRISES = frozenset(["state_owned_enterprise", "private_enterprise", "individual_business"])
+COUNTY_PREFECTURE = frozenset(["county", "prefecture"])
+
+# the subjects each rule concerns (its party; the application when it reads application.kind)
+CONCERNS = concerns(
+    (
+        ("unit",),
+        (
+            "quota.public_sector.fujian_min_one",
+            "quota.guarantee_fund.fujian_still_below",
+            "quota.pooling.fujian",
+            "quota.soe_job_fair.fujian",
+            "job_fairs.local.fujian",
+            "procurement.soe_priority.fujian",
+            "tax.wage_super_deduction.fujian",
+            "tax.vat_refund.fujian",
+            "tax.land_use_tax.fujian",
+            "quota.guarantee_fund_reduction.fujian",
+            "auxiliary_employment.institution_support.fujian_private",
+            "auxiliary_employment.area_minimum.fujian",
+            "blind_massage.institution_support.fujian_clinic",
+            "blind_massage.medical_insurance_designation.fujian",
+            "auxiliary_employment.institution_support.fujian_blind_massage",
+            "reward.employment_service_provider.fujian",
+            "enforcement.employer_training.fujian",
+            "training.in_post.fujian",
+        ),
+    ),
+    (("application", "unit"), ("recruitment.non_discrimination.fujian",)),
+    (
+        ("application", "person"),
+        (
+            "recruitment.accommodation.fujian",
+            "employment.flexible_insurance_subsidy.fujian",
+            "lottery.deposit_reduction.fujian",
+            "tobacco.retail_spacing.fujian",
+            "tobacco.home_service.fujian",
+            "railway.shop_priority.fujian",
+            "training.vocational.fujian_subsidy",
+            "lowbao.reentry.fujian",
+        ),
+    ),
+    (
+        ("person",),
+        (
+            "employment.fallback_guarantee.fujian",
+            "employment.assistance.fujian",
+            "employment.service_minimum.fujian",
+            "lowbao.phase_out.fujian",
+        ),
+    ),
+)

@@ -11,9 +11,10 @@ import math
 from datetime import date
 from decimal import Decimal
 
-from .common import A, O, _m, amt, b, eq, ge, isin, known, project, withhold  # noqa: F401
+from .common import A, O, _m, amt, b, concerns, eq, ge, isin, known, project, subjects, withhold  # noqa: F401
+from .common import fund as national_fund
 
-FROM = date(2023, 5, 23)
+FROM, UNTIL = date(2023, 5, 23), date(2024, 12, 31)
 QUOTA = Decimal("0.015")
 D1 = Decimal(1)
 GRAD = frozenset(["junior_college", "bachelor", "postgraduate"])
@@ -101,7 +102,7 @@ def _count(v, path):
 
 
 def evaluate(f: dict, as_of: date):
-    if as_of < FROM:
+    if as_of < FROM or as_of > UNTIL:
         return (False,)
     g = f.get
     staff, dis, kind = g("unit.staff"), g("unit.disabled_employees"), g("unit.kind")
@@ -117,7 +118,9 @@ def evaluate(f: dict, as_of: date):
         below = dis < req
         excess = max(0, math.floor(dis - req))
 
-    c = {}
+    fund_conds, fund_obls, fund_ents, fund_derived = national_fund(g, QUOTA)
+    owed = fund_conds[0][1]
+    c = dict(fund_conds)
     est = g("unit.establishment_size")
     school = g("unit.is_school")
     c["quota.public_sector.duty"] = A(
@@ -266,17 +269,18 @@ def evaluate(f: dict, as_of: date):
     fund = g("unit.guarantee_fund_paid")
     award = A(
         isin(kind, PUBLIC, M["unit.kind"]),
-        below,
+        owed,
         M["unit.guarantee_fund_paid"] if fund is None else not fund,
     )
     c["award.exclusion.unit"] = award
     c["award.exclusion.head"] = award
 
-    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v]
-    ents, obls, excls = [], [], []
+    subj = subjects(f)
+    und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v and CONCERNS[rid] <= subj]
+    ents, obls, excls = fund_ents, fund_obls, []
 
     if c["quota.public_sector.duty"] is True:
-        obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "unmet"))
+        obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "due"))
     if c["recruitment.accommodation"] is True:
         ents.append(["recruitment.accommodation", amt(), None, None, (), "recruitment.accommodation"])
     if c["quota.pooling.area"] is True:
@@ -449,5 +453,61 @@ def evaluate(f: dict, as_of: date):
         (),
         tuple((x[0], x[1], tuple(x[2]), x[3]) for x in excls),
         tuple(und),
-        (known(req), known(below), known(excess)),
+        fund_derived + (known(req), known(below), known(excess)),
     )
+
+
+# the subjects each rule concerns (its party; the application when it reads application.kind)
+CONCERNS = concerns(
+    (
+        ("unit",),
+        (
+            "quota.public_sector.duty",
+            "quota.pooling.area",
+            "outlets.postal_kiosk_reserve",
+            "tax.vat_refund",
+            "auxiliary_employment.institution_support",
+            "rural_base.placement_support",
+            "rural_base.household_support",
+            "subsidy.graduate_hire",
+            "blind_massage.institution_support",
+            "blind_massage.medical_institution_support",
+            "blind_massage.medical_insurance_designation",
+            "blind_massage.standardisation_grant",
+            "blind_massage.standardisation_annual",
+            "training.district_base",
+            "reward.excess_quota",
+            "award.exclusion.unit",
+            "award.exclusion.head",
+        ),
+    ),
+    (
+        ("application", "person"),
+        (
+            "recruitment.accommodation",
+            "outlets.postal_kiosk_fees",
+            "lottery.priority",
+            "tobacco.priority",
+            "tobacco.first_application_spacing",
+            "startup.individual_business_grant",
+            "public_welfare_post.priority",
+            "training.rural_practical",
+            "graduate.public_welfare_post",
+            "startup.graduate_subsidy",
+            "education.aid.secondary_vocational",
+            "education.aid.junior_college",
+            "education.aid.bachelor",
+            "education.aid.postgraduate",
+        ),
+    ),
+    (
+        ("person",),
+        (
+            "startup.individual_business_insurance",
+            "public_welfare_post.zero_employment_household",
+            "lowbao.phase_out",
+            "graduate.free_services",
+            "graduate.priority_recommendation",
+        ),
+    ),
+)
