@@ -19,8 +19,7 @@ from decimal import Decimal
 
 from policyrules.dates import months_between
 
-from .common import A, O, _amount_sig, _m, amt, b, eq, ge, isin, project  # noqa: F401
-from .common import concerns, subjects
+from .common import A, O, _amount_sig, _m, amt, b, concerns, eq, ge, isin, project, subjects  # noqa: F401
 from .common import fund as national_fund
 
 FROM, UNTIL = date(2023, 4, 30), date(2024, 12, 31)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .common import FUND_RULES, concerns, subjects, A, O, _m, amt, b, eq, ge, isin, known, project, withhold  # noqa: F401
+from .common import FUND_RULES, A, O, _m, amt, b, concerns, eq, ge, isin, known, project, subjects, withhold  # noqa: F401
 from .common import fund as national_fund
 
 FROM, UNTIL = date(2025, 6, 25), date(2027, 12, 31)
