@@ -138,33 +138,36 @@ class DeferredResult(Result):
 
 _FRAGMENTS: dict[int, tuple[BaseModel, str]] = {}
 _FIELDS = list(Result.model_fields)
-# where the undetermined entries go in the JSON of the other fields: before the next field, or at the end
-_AFTER = _FIELDS[_FIELDS.index("undetermined") + 1 :]
-_BEFORE = f'\n  "{_AFTER[0]}": ' if _AFTER else "\n}"
+# Lists whose entries are built once and shared between results (cached by content): each entry's JSON is
+# written once, not once per result.
+_SPLICED = ("not_granted", "undetermined", "undetermined_elsewhere", "questions", "defaults")
+_REST = ',\n  "'  # between two top-level fields of pretty JSON: string values hold no raw newline
 
 
 def _fragment(item: BaseModel) -> str:
-    """An undetermined entry's JSON as an item of the top-level list (entries are shared between results)."""
+    """An entry's JSON as an item of a top-level list."""
     entry = _FRAGMENTS.get(id(item))
     if entry is not None and entry[0] is item:
         return entry[1]
     text = "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
-    if len(_FRAGMENTS) >= 65536:
+    if len(_FRAGMENTS) >= 16384:
         _FRAGMENTS.clear()
     _FRAGMENTS[id(item)] = (item, text)
     return text
 
 
 def _json(result: Result) -> str:
-    """``Result.to_json()``, byte for byte, with the undetermined entries written once per entry, not per result.
+    """``Result.to_json()``, byte for byte, with the shared entries written once per entry, not per result.
 
     A pretty-printed item inside a list is the item's own pretty JSON indented
-    by its depth, so the list is spliced into the JSON of the other fields.
+    by its depth, so those lists are spliced among the other fields, in field order.
     """
-    rest = result.model_dump_json(indent=2, exclude={"undetermined"})
-    undetermined = result.undetermined
-    items = "[\n" + ",\n".join(_fragment(u) for u in undetermined) + "\n  ]" if undetermined else "[]"
-    at = rest.rindex(_BEFORE)
-    if _AFTER:  # the field before ends with its comma already
-        return f'{rest[:at]}\n  "undetermined": {items},{rest[at:]}'
-    return f'{rest[:at]},\n  "undetermined": {items}{rest[at:]}'
+    rest = result.model_dump_json(indent=2, exclude=set(_SPLICED))
+    fields = {}
+    for chunk in rest[len('{\n  "') : -len("\n}")].split(_REST):
+        name, _, value = chunk.partition('": ')
+        fields[name] = value
+    for name in _SPLICED:
+        items = getattr(result, name)
+        fields[name] = "[\n" + ",\n".join(_fragment(u) for u in items) + "\n  ]" if items else "[]"
+    return "{\n" + ",\n".join(f'  "{name}": {fields[name]}' for name in _FIELDS) + "\n}"

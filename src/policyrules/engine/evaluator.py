@@ -53,6 +53,7 @@ from .result import (
     Result,
     UndeterminedOut,
     Validity,
+    representable,
     trusted,
 )
 from .words import CERTAINTY_WORDS as _CERTAIN
@@ -249,7 +250,17 @@ class Outcomes:
     that ended, arithmetic errors of figures). ``gate`` is each rule's gate, computed once per event.
     """
 
-    __slots__ = ("entitlements", "obligations", "sanctions", "exclusions", "undetermined", "ended", "errors", "_gates")
+    __slots__ = (
+        "entitlements",
+        "obligations",
+        "sanctions",
+        "exclusions",
+        "undetermined",
+        "ended",
+        "errors",
+        "by_event",
+        "_gates",
+    )
 
     def __init__(self, pack: CompiledPack, env: dict[str, Any]) -> None:
         self.entitlements: list[OutcomeOut] = []
@@ -259,15 +270,15 @@ class Outcomes:
         self.undetermined: list[UndeterminedOut] = []
         self.ended: list[NotGrantedOut] = []
         self.errors: list[ErrorOut] = []
-        self._gates: tuple[CompiledPack, dict[str, Any], dict[tuple[str, str], Any]] = (pack, env, {})
+        self.by_event: dict[tuple[str, str], Any] = {}  # (pack id, event) -> gate: a few per case, not one per rule
+        self._gates: tuple[CompiledPack, dict[str, Any]] = (pack, env)
 
     def gate(self, rule: CompiledRule) -> Any:
         """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date)."""
-        pack, env, by_event = self._gates  # (pack id, event) -> gate: a few per case, not one per rule
         key = (rule.pack_id, rule.event)
-        gate = by_event.get(key, UNSET)
+        gate = self.by_event.get(key, UNSET)
         if gate is UNSET:
-            gate = by_event[key] = _gate(pack, rule, env)
+            gate = self.by_event[key] = _gate(*self._gates, rule)
         return gate
 
 
@@ -347,17 +358,21 @@ def assemble(
     not_granted: list[NotGrantedOut] = []
     fired = {r.id for r in run.fired}
     conditions = run.conditions
+    by_event = done.by_event
     for rule in pack.rules:
         if rule.kind == "derive":
             continue
         cond = conditions[rule.id]
         concerned = rule.concerns <= subjects
-        gate = done.gate(rule)
+        gate = by_event.get((rule.pack_id, rule.event), UNSET)
+        if gate is UNSET:
+            gate = done.gate(rule)
         if gate is not None and gate.__class__ is not Unknown:
             if concerned or rule.id in fired:
                 not_granted.append(_not_in_force(pack, rule, gate))
             continue
-        unknown = _missing_of(cond)
+        cls = cond.__class__
+        unknown = cond if cls is frozenset else cond.missing if cls is Unknown else None
         if unknown is not None or (gate is not None and cond is True):
             missing = (unknown or frozenset()) | (gate.missing if gate is not None else frozenset())
             if missing:
@@ -368,7 +383,8 @@ def assemble(
     not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
-    return Result(
+    derived = {name: _fact_value(env.get(f"derived.{name}")) for name in pack.derived}
+    fields = dict(
         pack=pack.id,
         pack_version=pack.version,
         pack_hash=pack.content_hash,
@@ -382,7 +398,7 @@ def assemble(
         sanctions=done.sanctions,
         exclusions=done.exclusions,
         not_granted=not_granted,
-        derived={name: _known(env.get(f"derived.{name}")) for name in pack.derived},
+        derived=derived,
         undetermined=undetermined,
         undetermined_elsewhere=elsewhere,
         questions=_questions(pack, undetermined),
@@ -390,6 +406,9 @@ def assemble(
         conflicts=run.conflicts,
         errors=[*run.errors, *done.errors],
     )
+    if all(v.__class__ is not Decimal or representable(v) for v in derived.values()):
+        return trusted(Result, fields)
+    return Result(**fields)  # a figure no Number holds: refused by validation, as always
 
 
 def _subjects(env: dict[str, Any]) -> frozenset[str]:
@@ -404,7 +423,7 @@ def _event_date(rule_event: str, env: dict[str, Any]) -> Any:
     return v if isinstance(v, date) else None
 
 
-def _gate(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> Any:
+def _gate(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> Any:
     """None when the rule's document is in force on its event's date; Unknown when that date is missing;
     else the event (an :class:`EventOut`) on which it was not in force."""
     day = _event_date(rule.event, env)
@@ -609,8 +628,11 @@ def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run
     return kept
 
 
-def _known(value: Any) -> Any:
-    return None if value is None or value.__class__ is Unknown else value
+def _fact_value(value: Any) -> Any:
+    """A derived fact as the Result holds it: unknown is None, a whole number an exact Decimal (as validation makes it)."""
+    if value is None or value.__class__ is Unknown:
+        return None
+    return Decimal(value) if value.__class__ is int else value
 
 
 @lru_cache(maxsize=4096)

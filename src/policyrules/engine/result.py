@@ -279,7 +279,7 @@ def trusted(cls: type[M], fields: dict[str, Any]) -> M:
     defaults, lists, numbers = _template(cls)
     for name in numbers:
         value = fields.get(name)
-        if value is not None and not _representable(value):
+        if value is not None and not representable(value):
             return cls(**fields)
     values = dict(defaults)
     values.update(fields)
@@ -303,7 +303,7 @@ def _holds_decimal(annotation: Any) -> bool:
     return False
 
 
-def _representable(value: Any) -> bool:
+def representable(value: Any) -> bool:
     """What a Number field accepts without change: a finite Decimal within its digits and exponent (types.py)."""
     if value.__class__ is not Decimal or not value.is_finite():
         return False
