@@ -44,7 +44,7 @@ from policyrules.engine.codegen import generated  # noqa: E402
 from policyrules.engine.evaluator import evaluate, evaluate_facts  # noqa: E402
 from policyrules.engine.loading import load_pack  # noqa: E402
 from policyrules.engine.model import CompiledPack  # noqa: E402
-from policyrules.facts.case import AT_MOST, Case, flatten  # noqa: E402
+from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case, flatten  # noqa: E402
 from policyrules.facts.casefile import load_case  # noqa: E402
 from policyrules.facts.vocabulary import case_facts  # noqa: E402
 from policyrules.pack.files import rules_dir  # noqa: E402
@@ -122,7 +122,9 @@ def generated_facts(pack: CompiledPack, n: int, seed: str) -> list[tuple[dict[st
                 if kinds[path].type.kind == "date" and not isinstance(value, date):
                     value = day + timedelta(days=value)  # generated as days around the date
                 facts[path] = value
-            if any(s in facts and big in facts and facts[s] > facts[big] for s, big in AT_MOST):
+            if any(s in facts and big in facts and facts[s] > facts[big] for s, big, _ in AT_MOST):
+                continue
+            if any(facts.get(choice) == value and facts.get(count, 0) > 0 for count, choice, value in ZERO_WHEN):
                 continue
             out.append((facts, day))
             if len(out) == n:
