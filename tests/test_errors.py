@@ -22,6 +22,25 @@ def test_bad_expression_names_file_line_column_and_caret():
     assert "^" in str(problem)
 
 
+@pytest.mark.parametrize(
+    "when, at",
+    [
+        ("unit.establishment_size ** 2 >= 50", "** 2"),  # a plain string
+        ("|\n      (unit.establishment_size) % 2 == 0", "% 2"),  # a block scalar, the operator after a parenthesis
+        ("unit.kind == 'x' or unit.establishment_size is 50", "is 50"),
+    ],
+)
+def test_a_forbidden_operator_is_pointed_at_not_the_start_of_the_expression(tmp_path, when, at):
+    text = (FIXTURES / "bad_expression.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "operator.yaml"
+    bad.write_text(text.replace("\"unit.kind == 'party_govt_agency' and unit.establishment_size >= 50\"", when))
+    with pytest.raises(PackError) as info:
+        load_pack(bad)
+    (problem,) = info.value.problems
+    assert problem.location.line == (12 if when.startswith("|") else 11)
+    assert problem.location.source_line[problem.location.column - 1 :].startswith(at)
+
+
 def test_all_schema_problems_are_collected():
     with pytest.raises(PackError) as info:
         load_pack(FIXTURES / "bad_schema.yaml")

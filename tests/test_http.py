@@ -116,6 +116,19 @@ def test_evaluate_gives_the_reward_with_its_citation(api):
     assert json.loads(r.text) == json.loads(direct.to_json())
 
 
+def test_durable_backend_gives_the_same_answer(api):
+    pytest.importorskip("durable", reason="the durable extra is not installed")
+    url = "/packs/baotou/evaluate"
+    native = api.post(url, params={"as_of": "2024-06-01"}, json=EMPLOYER)
+    durable = api.post(url, params={"as_of": "2024-06-01", "backend": "durable"}, json=EMPLOYER)
+    assert durable.status_code == 200, durable.text
+    a, b = native.json(), durable.json()
+    assert (a["backend"], b["backend"]) == ("native", "durable")
+    reward = next(e for e in b["entitlements"] if e["rule"] == "reward.excess_quota")
+    assert reward["amount"]["total"] == "29700" and reward["citation"]["clause"] == REWARD_CLAUSE
+    assert {**a, "backend": "durable"} == b
+
+
 def test_evaluate_reports_a_missing_fact(api):
     case = {"unit": EMPLOYER["unit"]}
     body = api.post("/packs/baotou/evaluate", params={"as_of": "2024-06-01"}, json=case).json()
@@ -200,9 +213,19 @@ def test_other_media_types_are_refused(api):
     assert problem_of(r, 415)["code"] == "unsupported_media_type"
 
 
-def test_bad_as_of_and_unknown_rule(api):
+def test_bad_as_of_and_unknown_rule(api, capsys):
     body = problem_of(api.post("/packs/baotou/evaluate", params={"as_of": "2024-02-30"}, json={}), 422)
     assert body["problems"][0]["loc"] == ["query", "as_of"]
+    # the same words as the command line and the Python API: one reading of as_of
+    message = body["problems"][0]["message"]
+    assert message == "'2024-02-30' is written YYYY-MM-DD but there is no such day"
+    with pytest.raises(policyrules.InputError) as raised:
+        policyrules.load_pack("baotou").evaluate({}, as_of="2024-02-30")
+    assert str(raised.value) == f"as_of: {message}"
+    from policyrules.interfaces.cli import main
+
+    assert main(["evaluate", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "--as-of", "2024-02-30"]) == 2
+    assert capsys.readouterr().err == f"policyrules: --as-of: {message}\n"
     body = problem_of(api.post("/packs/baotou/explain", params={"rule": "reward.nope"}, json={}), 422)
     assert body["problems"][0]["loc"] == ["query", "rule"]
 

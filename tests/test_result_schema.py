@@ -8,7 +8,7 @@ the JSON holds that the schema does not describe fails here.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import jsonschema
 import pytest
@@ -82,3 +82,15 @@ def test_every_case_file_result_validates():
             if problems:
                 failures.append(f"{path.name}: {test.name}: {problems[:3]}")
     assert not failures, "\n".join(failures[:10])
+
+
+def test_every_undecided_rule_names_its_party_so_a_portal_can_filter_by_it():
+    """An HR system shows an employer only the unit's open questions: ``to`` is required and never null."""
+    undetermined = SCHEMA["$defs"]["UndeterminedOut"]
+    assert "to" in undetermined["required"] and undetermined["properties"]["to"]["enum"] == ["person", "unit"]
+    pack = load_pack("baotou")
+    result = evaluate(pack, load_case(ROOT / "examples" / "baotou-employer.yaml"), date(2024, 6, 1))
+    both = result.undetermined + result.undetermined_elsewhere
+    assert {u.to for u in result.undetermined} == {"unit"}  # the employer case: only the unit's rules
+    assert {u.to for u in both} == {"person", "unit"}
+    assert len(both) > 20

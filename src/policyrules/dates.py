@@ -22,6 +22,15 @@ def parse_iso_date(value: object) -> date:
     raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
 
 
+def as_of_date(value: object = None) -> date:
+    """The day a question is asked: today when none is given, else as :func:`parse_iso_date` reads it.
+
+    Every interface (Python, command line, HTTP) reads ``as_of`` through this one function, so a bad date
+    gets the same words everywhere; each wraps the ValueError in its own error type.
+    """
+    return date.today() if value is None else parse_iso_date(value)
+
+
 def months_between(start: date, end: date) -> int:
     """Whole months from ``start`` to ``end``: 2023-01-31 → 2023-02-28 is 0, → 2023-03-01 is 1.
 

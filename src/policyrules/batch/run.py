@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal, Optional
 
-from policyrules.dates import parse_iso_date
+from policyrules.dates import as_of_date
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack
 from policyrules.errors import BadValue, TableError
@@ -79,10 +79,8 @@ def as_compiled(pack: Any) -> CompiledPack:
 
 
 def as_date(value: Any) -> date:
-    if value is None:
-        return date.today()
     try:
-        return parse_iso_date(value)
+        return as_of_date(value)
     except ValueError as exc:
         raise TableError("as_of", [BadValue(-1, "as_of", repr(value), str(exc))], 1) from None
 

@@ -673,7 +673,7 @@ def _undetermined_out(
         topic=topic,
         kind=kind,
         title=title,
-        to=to or None,  # type: ignore[arg-type]
+        to=to,  # type: ignore[arg-type]  # derive rules (no party) are never undecided outcomes
         condition=condition.strip(),
         missing=sorted(missing),
         citation=citation_out(citation),

@@ -130,7 +130,10 @@ class UndeterminedOut(_Out):
     topic: str
     kind: str
     title: str
-    to: Optional[Literal["person", "unit"]] = None
+    to: Literal["person", "unit"] = Field(
+        description="the party the undecided outcome would go to (for an exclusion, the party it would withhold "
+        "from): filter by it to show an employer only the unit's questions"
+    )
     condition: str
     missing: list[str] = Field(description="facts that would decide whether the rule applies")
     citation: CitationOut

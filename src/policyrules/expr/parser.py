@@ -102,6 +102,13 @@ class _Translator:
     def fail(self, message: str, node: ast.AST) -> ExpressionError:
         return ExpressionError(message, self.span(node)[0])
 
+    def fail_at_operator(self, message: str, left: ast.AST) -> ExpressionError:
+        """An error about a binary or comparison operator, pointing at the operator, not the expression's start."""
+        at = self.span(left)[1]
+        while at < len(self.text) and self.text[at] in " \t\r\n)":
+            at += 1
+        return ExpressionError(message, at)
+
     def node(self, node: ast.AST, depth: int) -> n.Node:
         if depth > MAX_DEPTH:
             raise self.fail(f"expression nested deeper than {MAX_DEPTH} levels", node)
@@ -137,7 +144,9 @@ class _Translator:
         if isinstance(node, ast.BinOp):
             op = _ARITH.get(type(node.op))
             if op is None:
-                raise self.fail("operator not allowed (use + - * / and the functions floor, ceil, min, max)", node)
+                raise self.fail_at_operator(
+                    "operator not allowed (use + - * / and the functions floor, ceil, min, max)", node.left
+                )
             return n.BinOp(op, self.node(node.left, d), self.node(node.right, d), start, end)
         if isinstance(node, ast.Call):
             return self.call(node, d, start, end)
@@ -199,11 +208,13 @@ class _Translator:
 
     def compare(self, node: ast.Compare, d: int, start: int, end: int) -> n.Node:
         pairs: list[n.Node] = []
-        left = self.node(node.left, d)
+        left_ast: ast.AST = node.left
+        left = self.node(left_ast, d)
         for op_node, right_node in zip(node.ops, node.comparators):
             op = _COMPARE.get(type(op_node))
             if op is None:
-                raise self.fail("'is' comparisons are not allowed; use == or !=", node)
+                raise self.fail_at_operator("'is' comparisons are not allowed; use == or !=", left_ast)
+            left_ast = right_node
             right = self.node(right_node, d)
             pairs.append(n.Compare(op, left, right, left.start, right.end))
             left = right

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Literal, Mapping, Optional, Union
 
 from policyrules.backends import evaluate_with
-from policyrules.dates import parse_iso_date
+from policyrules.dates import as_of_date
 from policyrules.engine.explain import ExplainReport, explain
 from policyrules.engine.model import CompiledPack, CompiledRule, localize
 from policyrules.engine.result import Result
@@ -97,10 +97,8 @@ class Pack:
 
 
 def _as_of(value: Optional[DateLike]) -> date:
-    if value is None:
-        return date.today()
     try:
-        return parse_iso_date(value)
+        return as_of_date(value)
     except ValueError as exc:
         raise _argument_error("as_of", str(exc)) from None
 

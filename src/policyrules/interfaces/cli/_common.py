@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from policyrules.dates import parse_iso_date
+from policyrules.dates import as_of_date
+from policyrules.errors import InputError, Location, Problem
 
 # The exit-code table (README, "Exit codes"): every command answers with one of these.
 EXIT_OK = 0  # done; nothing wrong found
@@ -19,13 +19,11 @@ SOURCES_HELP = "directory of source texts (default: $POLICYRULES_SOURCES or ../s
 
 
 def as_of(text: Optional[str]) -> date:
-    if text is None:
-        return date.today()
     try:
-        return parse_iso_date(text)
+        return as_of_date(text)
     except ValueError as exc:
-        print(f"policyrules: --as-of: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE) from None
+        # printed as "policyrules: --as-of: …" with exit code 2, like every other input error
+        raise InputError([Problem(str(exc), Location("--as-of"), "argument")]) from None
 
 
 def write(text: str, path: Optional[str]) -> None:

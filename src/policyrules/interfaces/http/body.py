@@ -7,7 +7,7 @@ from typing import Optional
 
 from fastapi import Request
 
-from policyrules.dates import parse_iso_date
+from policyrules.dates import as_of_date
 from policyrules.errors import CaseError, InputError, Location, Problem
 from policyrules.facts.case import Case
 from policyrules.reading.limits import CASE_LIMITS
@@ -53,9 +53,7 @@ def _yaml(text: str) -> SourceDocument:
 
 
 def as_of(text: Optional[str]) -> date:
-    if text is None:
-        return date.today()
     try:
-        return parse_iso_date(text)
+        return as_of_date(text)
     except ValueError as exc:
         raise BadParameter("query", "as_of", str(exc)) from None
