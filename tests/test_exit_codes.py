@@ -33,7 +33,9 @@ def test_a_pack_that_does_not_exist_is_a_usage_error_in_every_command(
 
 def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-31"]) == 2
-    assert capsys.readouterr().err == "policyrules: --as-of: '2024-06-31' is written YYYY-MM-DD but there is no such day\n"
+    assert (
+        capsys.readouterr().err == "policyrules: --as-of: '2024-06-31' is written YYYY-MM-DD but there is no such day\n"
+    )
 
 
 def test_a_broken_case_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
