@@ -52,6 +52,23 @@ def test_shipped_cases_run_from_any_directory(capsys, tmp_path, monkeypatch):
     assert passed > 400
 
 
+def test_example_cases_ship_in_the_package_and_run_by_name(capsys, tmp_path, monkeypatch):
+    from policyrules.facts.casefile import shipped_examples
+
+    # the wheel carries examples/ as policyrules/examples, as it carries rules/
+    assert '"examples" = "policyrules/examples"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert shipped_examples() == sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
+    monkeypatch.chdir(tmp_path)
+    case = policyrules.load_case("example:baotou-employer")
+    assert case == policyrules.load_case(ROOT / "examples" / "baotou-employer.yaml")
+    assert main(["evaluate", "baotou", "example:baotou-employer", "--as-of", "2024-06-01", "--json"]) == 0
+    assert '"total": "29700"' in capsys.readouterr().out
+    assert main(["evaluate", "baotou", "example:baotuo-employer"]) == 2
+    err = capsys.readouterr().err
+    assert "no example named 'baotuo-employer'" in err and "example:baotou-employer" in err
+    assert main(["evaluate", "baotou", "example:../rules/baotou"]) == 2  # a name, never a path out of examples/
+
+
 def test_testing_imports_without_hypothesis_and_names_the_extra():
     code = (
         "import sys; sys.modules['hypothesis'] = None\n"

@@ -18,11 +18,39 @@ from policyrules.reading.yamlsource import SourceDocument, cap, read_document
 
 from .case import Case
 
+EXAMPLE = "example:"  # ``example:baotou-employer`` names a shipped example case instead of a file
+
+
+def examples_dir() -> Path:
+    """The shipped example cases: inside the installed package (wheel), or examples/ of the source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "examples"
+    return packaged if packaged.is_dir() else package.parents[1] / "examples"
+
+
+def shipped_examples() -> list[str]:
+    return sorted(p.stem for p in examples_dir().glob("*.yaml"))
+
+
+def case_path(name_or_path: str | os.PathLike[str]) -> Path:
+    """A case file's path: as given, or for ``example:NAME`` the shipped example of that name."""
+    text = os.fspath(name_or_path)
+    if not text.startswith(EXAMPLE):
+        return Path(text)
+    name = text[len(EXAMPLE) :]
+    path = examples_dir() / f"{name}.yaml"
+    if "/" in name or os.sep in name or not path.is_file():
+        names = ", ".join(EXAMPLE + n for n in shipped_examples()) or "none"
+        raise CaseError([Problem(f"no example named {name!r}; shipped examples: {names}", Location(text))])
+    return path
+
 
 def load_case(path: str | os.PathLike[str], limits: Limits = CASE_LIMITS) -> Case:
-    """Read and validate a case file (``-``: standard input); errors name the file (``<stdin>``) and line."""
+    """Read and validate a case file (``-``: standard input; ``example:NAME``: a shipped example); errors name
+    the file (``<stdin>``) and line."""
+    path = case_path(path)
     try:
-        doc = read_document(Path(path), limits)
+        doc = read_document(path, limits)
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, dict):

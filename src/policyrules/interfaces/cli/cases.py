@@ -116,7 +116,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("pack", metavar="PACK", help="shipped pack name or path to a pack file")
-        p.add_argument("case", metavar="CASE", help="case file (YAML or JSON); - reads standard input")
+        p.add_argument(
+            "case",
+            metavar="CASE",
+            help="case file (YAML or JSON); - reads standard input; example:NAME is a shipped example case",
+        )
         if name == "explain":
             p.add_argument("rule", nargs="?", metavar="RULE", help="only this rule")
         else:
