@@ -64,7 +64,7 @@ def test_no_figure_given_is_styled_apart_from_figures(browser):
     assert nofig[1] != fig[1] and nofig[2] != fig[2]
     wrong = d.execute_script(
         "return [...document.querySelectorAll('.matrix td')]"
-        ".filter(td => (td.textContent === 'no figure given') !== td.classList.contains('nofig')).length"
+        ".filter(td => (td.textContent === '未给出数额') !== td.classList.contains('nofig')).length"
     )
     assert wrong == 0
 

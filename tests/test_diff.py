@@ -1,6 +1,7 @@
 """Diffs and the comparison matrix, against what the texts say."""
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -18,7 +19,15 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def jinan_baotou():
-    return policyrules.diff("jinan", "baotou")
+    return policyrules.diff("jinan", "baotou", lang="en")
+
+
+def test_the_structural_diff_speaks_chinese_unless_asked_otherwise():
+    t = policyrules.diff("jinan", "baotou").topic("reward.excess_quota")
+    text = "\n".join(t.differences)
+    assert "金额：8000元/人 × derived.excess_persons  对比  5个月 × 当地月最低工资标准元/人/年" in text
+    assert "排除：无  对比  排除 reward.excess_quota：财政供养单位" in text
+    assert not re.search(r"\b(CNY|per|month|vs|none)\b", text)
 
 
 def test_excess_quota_reward_differs_in_amount_and_exclusions(jinan_baotou):
@@ -27,7 +36,7 @@ def test_excess_quota_reward_differs_in_amount_and_exclusions(jinan_baotou):
     text = "\n".join(t.differences)
     assert "8000 CNY per person" in text
     assert "5 month * 当地月最低工资标准 CNY per person per year" in text
-    assert "财政供养单位" in text  # baotou's exclusion
+    assert "fiscally funded units" in text  # baotou's exclusion
 
 
 def test_tobacco_spacing_exemption_vs_half_distance(jinan_baotou):
@@ -51,7 +60,7 @@ def test_structural_diff_is_fast_enough_to_be_interactive(jinan_baotou):
 
 
 def test_behavioural_diff_jinan_rizhao_finds_lowbao_and_dispatch():
-    d = behavioural_diff(load_pack("jinan"), load_pack("rizhao"), cases=20000, seed=1)
+    d = behavioural_diff(load_pack("jinan", "en"), load_pack("rizhao", "en"), cases=20000, seed=1)
     lowbao = d.topic("lowbao.phase_out")
     assert lowbao.differing > 0
     (example,) = [ex for ex in lowbao.examples if ex.a.status == "gives" and ex.b.status == "nothing"]
@@ -65,7 +74,7 @@ def test_behavioural_diff_jinan_rizhao_finds_lowbao_and_dispatch():
 
 
 def test_behavioural_diff_is_deterministic():
-    a, b = load_pack("jinan"), load_pack("baotou")
+    a, b = load_pack("jinan", "en"), load_pack("baotou", "en")
     one = behavioural_diff(a, b, cases=3000, seed=7, topics=["reward.excess_quota"])
     two = behavioural_diff(a, b, cases=3000, seed=7, topics=["reward.excess_quota"])
     assert one == two
@@ -103,10 +112,15 @@ def test_diff_formats(capsys):
 
 def test_matrix_cells():
     m = matrix([load_pack(n) for n in shipped_packs()])
-    assert m.cell("reward.excess_quota", "jinan").text == "8000 CNY per person × derived.excess_persons"
-    assert m.cell("lowbao.phase_out", "rizhao").text == "—"
-    assert m.cell("lowbao.phase_out", "shanghai").text == "no figure given"
-    assert m.cell("lowbao.phase_out", "fujian").text.startswith("6–12 month")
+    assert m.cell("reward.excess_quota", "jinan").text == "8000元/人 × derived.excess_persons"
+    assert (m.cell("lowbao.phase_out", "rizhao").kind, m.cell("lowbao.phase_out", "rizhao").text) == ("none", "—")
+    nofig = m.cell("lowbao.phase_out", "shanghai")
+    assert (nofig.kind, nofig.text) == ("no_figure", "未给出数额")
+    assert m.cell("lowbao.phase_out", "fujian").text.startswith("6–12个月")
+    english = matrix([load_pack(n, "en") for n in ("jinan", "shanghai", "fujian")])
+    assert english.cell("reward.excess_quota", "jinan").text == "8000 CNY per person × derived.excess_persons"
+    assert english.cell("lowbao.phase_out", "shanghai").text == "no figure given"
+    assert english.cell("lowbao.phase_out", "fujian").text.startswith("6–12 month")
     src = m.cell("reward.excess_quota", "baotou").sources[0]
     assert src.clause == "主要措施·实施民营企业安排残疾人就业·2" and "每超额安排1名残疾人" in src.quote
 
@@ -137,6 +151,21 @@ def test_comparison_html_is_self_contained_and_linked():
     assert "script" not in parser.tags
 
 
+def test_each_document_entry_names_number_issuer_date_and_source_file():
+    """The packs record no web address for their texts, so a document link leads to what identifies the text."""
+    page = (ROOT / "docs" / "comparison.html").read_text(encoding="utf-8")
+    entries = dict(re.findall(r'<dt id="(doc-[a-z0-9-]+)">(.*?)</dd>', page, re.S))
+    assert set(entries) == {f"doc-{p.replace('_', '-')}" for p in shipped_packs()}
+    baotou = entries["doc-baotou"]
+    for part in ("包府办发〔2023〕43号", "包头市人民政府办公室", "2023-03-23", "原文文件 baotou-2023.txt", "baotou"):
+        assert part in baotou, part
+    assert "无原文文件（引文未经核对）" in entries["doc-national-2025"]  # no source file: said, not hidden
+    assert "http" not in page  # no invented addresses
+    # every heading links to its entry, and each quoted document that is one of ours links there too
+    assert all(f'href="#{anchor}"' in page for anchor in entries)
+    assert page.count('class="back" href="#matrix"') > len(entries)
+
+
 def test_one_side_undecided_is_not_no_difference(tmp_path, capsys):
     """Baotou pays 29700; jinan cannot decide without unit.meets_excess_quota_reward_conditions."""
     csv = tmp_path / "cases.csv"
@@ -155,7 +184,10 @@ def test_one_side_undecided_is_not_no_difference(tmp_path, capsys):
     assert ex["case"]["unit"]["staff"] == 200  # a user's case is shown as given
     assert main([*args, "--format", "markdown"]) == 0
     text = capsys.readouterr().out
-    assert "1 only baotou decides" in text and "cannot decide: missing" in text and "No difference" not in text
+    assert "1 个仅 baotou 能判断" in text and "无法判断：缺少" in text and "无差异" not in text
+    assert main([*args, "--format", "markdown", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "1 only baotou decides" in text and "cannot decide: missing" in text and "no difference" not in text
 
 
 def test_diff_requests_that_make_no_sense_are_errors(capsys):
@@ -212,4 +244,6 @@ def test_the_minimal_counterexample_is_small_and_plausible():
 
 def test_structural_diff_marks_inherited_and_external_rules(capsys):
     assert main(["diff", "shanghai", "national_2025", "--format", "markdown"]) == 0
+    assert "[继承自 national_2025" in capsys.readouterr().out
+    assert main(["diff", "shanghai", "national_2025", "--format", "markdown", "--lang", "en"]) == 0
     assert "[inherited from national_2025" in capsys.readouterr().out

@@ -86,14 +86,17 @@ _LAZY: dict[str, str] = {
 }
 
 
-def diff(a: str | Pack, b: str | Pack) -> StructuralDiff:
-    """Structural diff of two packs (names, paths or loaded packs), aligned by topic."""
+def diff(a: str | Pack, b: str | Pack, lang: Lang | None = None) -> StructuralDiff:
+    """Structural diff of two packs (names, paths or loaded packs), aligned by topic, in ``lang`` (zh unless en)."""
     from .compare.structural import structural_diff
+    from .engine.model import localize
+    from .types import DEFAULT_LANG
 
     pack = __getattr__("Pack")
     pa = a if isinstance(a, pack) else load_pack(a)
     pb = b if isinstance(b, pack) else load_pack(b)
-    return structural_diff(pa.compiled, pb.compiled)
+    chosen = lang or DEFAULT_LANG
+    return structural_diff(localize(pa.compiled, chosen), localize(pb.compiled, chosen))
 
 
 def load_pack(name_or_path: str | os.PathLike[str], lang: Lang | None = None) -> Pack:

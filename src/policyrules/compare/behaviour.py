@@ -40,6 +40,7 @@ from policyrules.engine.result import AmountOut, Result
 from policyrules.errors import DiffRequestError
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
+from policyrules.types import DEFAULT_LANG, Lang
 
 from .describe import validity_text
 
@@ -104,6 +105,7 @@ class TopicBehaviour(_Out):
 
 
 class BehaviouralDiff(_Out):
+    lang: Lang = DEFAULT_LANG  # the language of summaries and amounts (the packs')
     a: str
     b: str
     a_validity: str
@@ -541,7 +543,7 @@ class _Case:
                     rule=o.rule,
                     kind=o.kind,
                     summary=o.summary,
-                    amount=format_amount_plain(o.amount) if o.amount else None,
+                    amount=format_amount_plain(o.amount, result.lang) if o.amount else None,
                     status=o.status,
                     clause=o.citation.clause,
                     quote=o.citation.quote,
@@ -741,6 +743,7 @@ def behavioural_diff(
             )
         )
     return BehaviouralDiff(
+        lang=a.lang,
         a=a.id,
         b=b.id,
         a_validity=validity_text(a),

@@ -5,26 +5,36 @@ Used by diffs and the comparison matrix; evaluation never comes through here.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Optional
+from typing import Literal, Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
-from policyrules.engine.words import period_words
+from policyrules.engine.words import period_words, unit_text, word
 from policyrules.facts.vocabulary import case_facts
+from policyrules.types import Lang
 
-NO_FIGURE = "no figure given"
 NOT_COVERED = "—"
 
 
-def _expr(e: Optional[CompiledExpr]) -> str:
+def _zh_unit(unit: str) -> str:
+    # after a number: 6个月 (six months), not 6月 (June)
+    return "个月" if unit == "month" else unit_text(unit, "zh")
+
+
+def _quantity(number: str, unit: str, lang: Lang) -> str:
+    # quantity(5, 'month') reads better as "5 month" (5个月)
+    return f"{number}{_zh_unit(unit)}" if lang == "zh" else f"{number} {unit}"
+
+
+def _expr(e: Optional[CompiledExpr], lang: Lang = "en") -> str:
     if e is None:
         return "?"
     text = " ".join(e.text.split())
-    # quantity(5, 'month') reads better as "5 months"
-    import re
-
-    text = re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: f"{m.group(1)} {m.group(2)}", text)
+    text = re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: _quantity(m.group(1), m.group(2), lang), text)
+    if lang == "zh":
+        text = text.replace(" * ", " × ")
     # An analyst reads the fact's name in the text's terms, not its path in the vocabulary.
     facts = case_facts()
     return re.sub(
@@ -38,51 +48,60 @@ def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _per(a: CompiledAmount) -> str:
+def _per(a: CompiledAmount, lang: Lang) -> str:
+    if lang == "zh":
+        return "".join(f"/{unit_text(p, lang) or p}" for p in a.per)
     return "".join(f" per {p}" for p in a.per)
 
 
-def _unit(a: CompiledAmount) -> str:
-    return "" if a.unit in (None, "1") else f" {a.unit}"
+def _unit(a: CompiledAmount, lang: Lang) -> str:
+    if a.unit in (None, "1"):
+        return ""
+    return _zh_unit(a.unit) if lang == "zh" else f" {a.unit}"
 
 
-def amount_text(a: Optional[CompiledAmount]) -> str:
-    """The figure as the pack states it: '8000 CNY per person', '6–12 month', 'no figure given'."""
+def amount_text(a: Optional[CompiledAmount], lang: Lang = "en") -> str:
+    """The figure as the pack states it: '8000 CNY per person' (8000元/人), '6–12 month', 'no figure given'."""
     if a is None:
-        return "no amount (a right or an exemption)"
+        return word("rule.no_amount", lang)
     if a.kind == "no_figure":
-        return NO_FIGURE
+        return word("rule.no_figure", lang)
+    unit = _unit(a, lang)
     if a.kind == "range":
-        body = f"{_expr(a.min)}–{_expr(a.max)}{_unit(a)}"
+        body = f"{_expr(a.min, lang)}–{_expr(a.max, lang)}{unit}"
     elif a.kind == "cap":
-        body = f"{_expr(a.actual)}, up to {_expr(a.cap)}{_unit(a)}" if a.actual else f"up to {_expr(a.cap)}{_unit(a)}"
+        cap = _expr(a.cap, lang)
+        body = (
+            word("rule.capped", lang, value=_expr(a.actual, lang), cap=cap, unit=unit)
+            if a.actual
+            else word("rule.cap", lang, cap=cap, unit=unit)
+        )
     elif a.kind == "share":
-        base = _expr(a.base) if a.base is not None else a.base_text
-        body = f"{_num((a.rate or Decimal(0)) * 100)}% of {base}{_unit(a)}"
-    elif a.kind == "minimum":
-        body = f"at least {_expr(a.value)}{_unit(a)}"
-    elif a.kind == "average":
-        body = f"{_expr(a.value)}{_unit(a)} on average"
+        base = _expr(a.base, lang) if a.base is not None else a.base_text
+        body = word("rule.share", lang, rate=_num((a.rate or Decimal(0)) * 100), base=base, unit=unit)
+    elif a.kind in ("minimum", "average"):
+        body = word(f"rule.{a.kind}", lang, value=_expr(a.value, lang), unit=unit)
     else:
-        body = f"{_expr(a.value)}{_unit(a)}"
-    text = body + _per(a)
+        body = f"{_expr(a.value, lang)}{unit}"
+    text = body + _per(a, lang)
     if a.count is not None:
-        text += f" × {_expr(a.count)}"
+        text += f" × {_expr(a.count, lang)}"
     return text
 
 
-def duration_text(rule: CompiledRule) -> Optional[str]:
+def duration_text(rule: CompiledRule, lang: Lang = "en") -> Optional[str]:
     o = rule.outcome
     if o is None or o.duration is None:
         return None
-    return f"at most {_expr(rule.duration_max)} {o.duration.unit}"
+    unit = _zh_unit(o.duration.unit) if lang == "zh" else o.duration.unit
+    return word("rule.duration", lang, max=_expr(rule.duration_max, lang), unit=unit)
 
 
-def limit_text(rule: CompiledRule) -> Optional[str]:
+def limit_text(rule: CompiledRule, lang: Lang = "en") -> Optional[str]:
     o = rule.outcome
     if o is None or o.limit is None:
         return None
-    return f"at most {o.limit.max} per {o.limit.per}"
+    return word("rule.limit", lang, max=o.limit.max, per=unit_text(o.limit.per, lang))
 
 
 def funding_text(rule: CompiledRule) -> Optional[str]:
@@ -123,27 +142,38 @@ def age_limits(rule: CompiledRule) -> list[str]:
 
 
 def validity_text(pack: CompiledPack) -> str:
-    return period_words(pack.validity)
+    return period_words(pack.validity, pack.lang)
 
 
-def headline(pack: CompiledPack, topic: str) -> Optional[str]:
-    """The figure(s) a pack gives for a topic; None when it does not cover the topic."""
+# What a matrix cell holds: a figure, an outcome whose figure another regulation sets, an outcome with no amount
+# (a right or an exemption), or nothing (the text does not cover the topic).
+Headline = Literal["figure", "no_figure", "no_amount", "none"]
+
+
+def headline(pack: CompiledPack, topic: str) -> tuple[Headline, str]:
+    """What a pack gives for a topic, in the pack's language, and which kind of answer that is."""
     rules = [r for r in pack.rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
     if not rules:
-        return None
-    texts = []
+        return "none", NOT_COVERED
+    lang = pack.lang
+    figures = []
     for r in rules:
-        t = amount_text(r.amount)
-        extra = [x for x in (duration_text(r), limit_text(r)) if x]
         ages = age_limits(r)
-        if ages and t.startswith("no amount"):
+        extra = [x for x in (duration_text(r, lang), limit_text(r, lang)) if x]
+        if r.amount is None or r.amount.kind == "no_figure":
+            if not ages:
+                continue
+            # an age limit says who qualifies: shown in place of a figure the text does not give
             t = ", ".join(ages)
-        elif ages and t == NO_FIGURE:
-            t = f"{', '.join(ages)} ({NO_FIGURE})"
+            if r.amount is not None:
+                t += f"（{word('rule.no_figure', lang)}）" if lang == "zh" else f" ({word('rule.no_figure', lang)})"
         else:
+            t = amount_text(r.amount, lang)
             extra += ages
-        texts.append(t + (f" ({'; '.join(extra)})" if extra else ""))
-    figures = [t for t in texts if not t.startswith(("no amount", NO_FIGURE))]
-    if not figures:
-        return NO_FIGURE if any(t.startswith(NO_FIGURE) for t in texts) else "covered, no amount"
-    return "; ".join(dict.fromkeys(figures))
+        more = (f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})") if extra else ""
+        figures.append(t + more)
+    if figures:
+        return "figure", ("；" if lang == "zh" else "; ").join(dict.fromkeys(figures))
+    if any(r.amount is not None for r in rules):
+        return "no_figure", word("rule.no_figure", lang)
+    return "no_amount", word("rule.covered", lang)

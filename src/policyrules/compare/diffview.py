@@ -11,70 +11,92 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from policyrules.engine.words import word
+from policyrules.types import Lang
+
 from .behaviour import BehaviouralDiff, Side, TopicBehaviour
-from .describe import NO_FIGURE, NOT_COVERED
-from .matrix import Matrix
-from .structural import RuleView, StructuralDiff
+from .matrix import Column, Matrix
+from .structural import RuleView, StructuralDiff, TopicDiff
 
 # ---- structural ----------------------------------------------------------------
 
 
-def _rule_lines(rules: list[RuleView]) -> list[str]:
+def _rule_lines(rules: list[RuleView], lang: Lang) -> list[str]:
     out = []
     for r in rules:
-        text = f"{r.summary} ({r.clause})" if r.kind == "exclusion" else f"{r.amount} — {r.summary} ({r.clause})"
-        out.append(text + _provenance(r))
+        clause = f"（{r.clause}）" if lang == "zh" else f" ({r.clause})"
+        text = f"{r.summary}{clause}" if r.kind == "exclusion" else f"{r.amount} — {r.summary}{clause}"
+        out.append(text + _provenance(r, lang))
     return out
 
 
-def _provenance(r: RuleView) -> str:
+def _provenance(r: RuleView, lang: Lang) -> str:
     """Where a rule comes from when it is not the compared document's own: a parent pack, an outside document."""
     marks = []
     if r.inherited_from:
-        marks.append(f"inherited from {r.inherited_from}")
+        marks.append(word("diff.inherited", lang, pack=r.inherited_from))
     if r.external:
-        marks.append(f"external: {r.document}")
+        marks.append(word("diff.external", lang, document=r.document))
     return f" [{'; '.join(marks)}]" if marks else ""
 
 
-def structural_rich(d: StructuralDiff, console: Console, lang: str = "zh") -> None:
-    zh = lang == "zh"
-    console.print(
-        f"[bold]{escape(d.a.id)}[/] {escape(d.a.document)} ({d.a.validity})  vs  "
-        f"[bold]{escape(d.b.id)}[/] {escape(d.b.document)} ({d.b.validity})"
+def _vs(d: StructuralDiff) -> str:
+    a, b = d.a, d.b
+    return word(
+        "diff.vs",
+        d.lang,
+        a=a.id,
+        a_doc=a.document,
+        a_validity=a.validity,
+        b=b.id,
+        b_doc=b.document,
+        b_validity=b.validity,
     )
+
+
+def _topic_differences(d: StructuralDiff, t: TopicDiff) -> str:
+    if t.status != "both":
+        return word("diff.only_in", d.lang, pack=d.a.id if t.status == "only_a" else d.b.id)
+    return "\n".join(t.differences) or word("diff.same_figures", d.lang)
+
+
+def structural_rich(d: StructuralDiff, console: Console) -> None:
+    lang = d.lang
+    console.print(f"[bold]{escape(_vs(d))}[/]")
     table = Table(show_lines=True, expand=console.is_terminal)
-    table.add_column("主题" if zh else "topic", ratio=2, overflow="fold")
+    table.add_column(word("topic", lang), ratio=2, overflow="fold")
     table.add_column(d.a.id, ratio=4, overflow="fold")
     table.add_column(d.b.id, ratio=4, overflow="fold")
-    table.add_column("差异" if zh else "differences", ratio=4, overflow="fold")
+    table.add_column(word("diff.differences", lang), ratio=4, overflow="fold")
     for t in d.topics:
-        a = "\n".join(_rule_lines(t.a)) or "—"
-        b = "\n".join(_rule_lines(t.b)) or "—"
-        only = d.a.id if t.status == "only_a" else d.b.id
-        diffs = "\n".join(t.differences) if t.status == "both" else (f"仅见于 {only}" if zh else f"only in {only}")
-        table.add_row(escape(t.topic), escape(a), escape(b), escape(diffs or ("数额相同" if zh else "same figures")))
+        a = "\n".join(_rule_lines(t.a, lang)) or "—"
+        b = "\n".join(_rule_lines(t.b, lang)) or "—"
+        table.add_row(escape(t.topic), escape(a), escape(b), escape(_topic_differences(d, t)))
     console.print(table)
 
 
 def structural_markdown(d: StructuralDiff) -> str:
+    lang = d.lang
     lines = [
-        f"# {d.a.id} vs {d.b.id}\n",
-        f"- **{d.a.id}**: {d.a.document}, in force {d.a.validity}",
-        f"- **{d.b.id}**: {d.b.document}, in force {d.b.validity}\n",
+        f"# {word('diff.title', lang, a=d.a.id, b=d.b.id)}\n",
+        "- " + word("diff.pack_line", lang, pack=d.a.id, document=d.a.document, validity=d.a.validity),
+        "- " + word("diff.pack_line", lang, pack=d.b.id, document=d.b.document, validity=d.b.validity) + "\n",
     ]
-    for status, title in (("both", "Topics in both"), ("only_a", f"Only in {d.a.id}"), ("only_b", f"Only in {d.b.id}")):
+    for status, title in (
+        ("both", word("diff.in_both", lang)),
+        ("only_a", word("diff.only_in", lang, pack=d.a.id)),
+        ("only_b", word("diff.only_in", lang, pack=d.b.id)),
+    ):
         topics = [t for t in d.topics if t.status == status]
         if not topics:
             continue
         lines.append(f"## {title}\n")
-        lines.append(f"| topic | {d.a.id} | {d.b.id} | differences |")
+        lines.append(f"| {word('topic', lang)} | {d.a.id} | {d.b.id} | {word('diff.differences', lang)} |")
         lines.append("|---|---|---|---|")
         for t in topics:
-            lines.append(
-                f"| `{t.topic}` | {_md('<br>'.join(_rule_lines(t.a)) or '—')} | {_md('<br>'.join(_rule_lines(t.b)) or '—')} "
-                f"| {_md('<br>'.join(t.differences)) or ''} |"
-            )
+            a = _md("<br>".join(_rule_lines(t.a, lang)) or "—")
+            b = _md("<br>".join(_rule_lines(t.b, lang)) or "—")
+            lines.append(f"| `{t.topic}` | {a} | {b} | {_md('<br>'.join(t.differences)) or ''} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -86,29 +108,39 @@ def _md(text: str) -> str:
 # ---- behavioural ------------------------------------------------------------------
 
 
-def _side_text(side: Side) -> str:
+def _side_text(side: Side, lang: Lang) -> str:
     if side.status == "undecided":
-        return "cannot decide: missing " + ", ".join(side.missing) if side.missing else "cannot decide"
+        if side.missing:
+            return word("bdiff.cannot_decide_missing", lang, missing=", ".join(side.missing))
+        return word("bdiff.cannot_decide", lang)
+    zh = lang == "zh"
+    sep, colon = ("；", "：") if zh else ("; ", ": ")
+
+    def clause(text: str) -> str:
+        return f"（{text}）" if zh else f" ({text})"
+
     if side.status != "gives":
-        extra = "; ".join(f"{x.summary} ({x.clause})" for x in side.exclusions)
-        return side.status + (f": {extra}" if extra else "")
-    return "; ".join(
-        f"{o.amount or o.summary}{', ' + o.status if o.status else ''} ({o.clause})" for o in side.outcomes
-    )
+        extra = sep.join(f"{x.summary}{clause(x.clause)}" for x in side.exclusions)
+        return word("status." + side.status.replace(" ", "_"), lang) + (f"{colon}{extra}" if extra else "")
+    status = (lambda o: f"，{o.status}") if zh else (lambda o: f", {o.status}")
+    return sep.join(f"{o.amount or o.summary}{status(o) if o.status else ''}{clause(o.clause)}" for o in side.outcomes)
 
 
 def _counts(d: BehaviouralDiff, t: TopicBehaviour) -> str:
     """How the topic's cases fall: both decide and differ, one side alone decides, of all compared."""
-    parts = [f"{t.differing} differ"]
+    lang = d.lang
+    parts = [word("bdiff.differ", lang, n=t.differing)]
     if t.a_only:
-        parts.append(f"{t.a_only} only {d.a} decides")
+        parts.append(word("bdiff.only_decides", lang, n=t.a_only, pack=d.a))
     if t.b_only:
-        parts.append(f"{t.b_only} only {d.b} decides")
-    return "; ".join(parts) + f" (of {t.compared})"
+        parts.append(word("bdiff.only_decides", lang, n=t.b_only, pack=d.b))
+    return ("；" if lang == "zh" else "; ").join(parts) + word("bdiff.of", lang, n=t.compared)
 
 
 def _cases_line(d: BehaviouralDiff) -> str:
-    return f"{d.cases} cases, seed {d.seed}" if d.seed is not None else f"{d.cases} cases from your file"
+    if d.seed is not None:
+        return word("bdiff.cases", d.lang, cases=d.cases, seed=d.seed)
+    return word("bdiff.your_cases", d.lang, cases=d.cases)
 
 
 def _quiet(d: BehaviouralDiff) -> tuple[list[str], list[str]]:
@@ -118,10 +150,16 @@ def _quiet(d: BehaviouralDiff) -> tuple[list[str], list[str]]:
     return same, never
 
 
+def _behaviour_columns(d: BehaviouralDiff) -> list[str]:
+    return [word("topic", d.lang), word("bdiff.col_cases", d.lang), word("bdiff.col_minimal", d.lang), d.a, d.b]
+
+
 def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
-    console.print(f"[bold]{escape(d.a)}[/] vs [bold]{escape(d.b)}[/]: {_cases_line(d)}")
+    lang = d.lang
+    colon = "：" if lang == "zh" else ": "
+    console.print(f"[bold]{escape(word('diff.title', lang, a=d.a, b=d.b))}[/]{colon}{escape(_cases_line(d))}")
     table = Table(show_lines=True, expand=console.is_terminal)
-    for col, ratio in (("topic", 2), ("cases", 2), ("minimal case", 4), (d.a, 4), (d.b, 4)):
+    for col, ratio in zip(_behaviour_columns(d), (2, 2, 4, 4, 4)):
         table.add_column(col, ratio=ratio, overflow="fold")
     for t in d.topics:
         for i, ex in enumerate(t.examples):
@@ -129,35 +167,39 @@ def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
                 escape(t.topic) if i == 0 else "",
                 _counts(d, t) if i == 0 else "",
                 escape(json.dumps(ex.case, ensure_ascii=False)),
-                escape(_side_text(ex.a)),
-                escape(_side_text(ex.b)),
+                escape(_side_text(ex.a, lang)),
+                escape(_side_text(ex.b, lang)),
             )
     console.print(table)
     same, never = _quiet(d)
     if same:
-        console.print(f"[dim]no difference: {escape(', '.join(same))}[/]")
+        console.print(f"[dim]{escape(word('bdiff.no_difference', lang, topics=', '.join(same)))}[/]")
     if never:
-        console.print(f"[dim]neither pack decides any case: {escape(', '.join(never))}[/]")
+        console.print(f"[dim]{escape(word('bdiff.never_decides', lang, topics=', '.join(never)))}[/]")
 
 
 def behavioural_markdown(d: BehaviouralDiff) -> str:
+    lang = d.lang
     lines = [
-        f"# {d.a} vs {d.b}: cases where they differ\n",
-        f"{_cases_line(d)}. {d.a}: in force {d.a_validity}; {d.b}: in force {d.b_validity}.\n",
-        f"| topic | cases | minimal case | {d.a} | {d.b} |",
+        f"# {word('bdiff.title', lang, a=d.a, b=d.b)}\n",
+        f"{_cases_line(d)}. "
+        + word("bdiff.validity", lang, a=d.a, a_validity=d.a_validity, b=d.b, b_validity=d.b_validity)
+        + "\n",
+        "| " + " | ".join(_behaviour_columns(d)) + " |",
         "|---|---|---|---|---|",
     ]
     for t in d.topics:
         for i, ex in enumerate(t.examples):
             lines.append(
                 f"| {'`' + t.topic + '`' if i == 0 else ''} | {_md(_counts(d, t)) if i == 0 else ''} "
-                f"| `{_md(json.dumps(ex.case, ensure_ascii=False))}` | {_md(_side_text(ex.a))} | {_md(_side_text(ex.b))} |"
+                f"| `{_md(json.dumps(ex.case, ensure_ascii=False))}` | {_md(_side_text(ex.a, lang))} "
+                f"| {_md(_side_text(ex.b, lang))} |"
             )
     same, never = _quiet(d)
     if same:
-        lines.append(f"\nNo difference: {', '.join(f'`{t}`' for t in same)}.")
+        lines.append("\n" + word("bdiff.no_difference", lang, topics=", ".join(f"`{t}`" for t in same)))
     if never:
-        lines.append(f"\nNeither pack decides any case: {', '.join(f'`{t}`' for t in never)}.")
+        lines.append("\n" + word("bdiff.never_decides", lang, topics=", ".join(f"`{t}`" for t in never)))
     return "\n".join(lines) + "\n"
 
 
@@ -168,32 +210,50 @@ def _anchor(pack: str, topic: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", f"{pack}-{topic}".lower())
 
 
+def _document_line(c: Column, lang: Lang) -> str:
+    """A document as the matrix lists it: number, title, issuer and date, and the file its quotes are checked in."""
+    source = (
+        word("matrix.source_file", lang, file=c.source_file) if c.source_file else word("matrix.no_source_file", lang)
+    )
+    sep = "；" if lang == "zh" else "; "
+    title = f"《{c.title}》" if lang == "zh" else c.title
+    title = "" if c.title in ("", c.document) else title + sep
+    return f"{title}{word('matrix.issued', lang, issuer=c.issuer, issued=c.issued)}{sep}{source}"
+
+
 def matrix_markdown(m: Matrix) -> str:
+    lang = m.lang
     header = "<!-- generated by `policyrules matrix --format markdown`; do not edit by hand -->\n\n"
+    heads = (word("jurisdiction", lang), word("document", lang), word("in_force", lang), word("matrix.documents", lang))
     lines = [
-        header + "# Comparison of jurisdictions\n",
-        "Each cell gives the headline figure a pack attaches to the topic; "
-        "“no figure given” means the text covers the topic and leaves the amount to other regulations; "
-        "“—” means the text does not cover it. Each figure links to its clause and quote below.\n",
-        "| jurisdiction | document | in force |",
-        "|---|---|---|",
+        header + f"# {word('matrix.title', lang)}\n",
+        word("matrix.intro", lang) + "\n",
+        "| " + " | ".join(heads) + " |",
+        "|---|---|---|---|",
     ]
-    lines += [f"| {c.pack} ({c.jurisdiction}) | {c.document} | {c.validity} |" for c in m.columns]
-    lines += ["", "| topic | " + " | ".join(c.pack for c in m.columns) + " |", "|---" * (len(m.columns) + 1) + "|"]
+    lines += [
+        f"| {c.pack} ({c.jurisdiction}) | {c.document} | {c.validity} | {_md(_document_line(c, lang))} |"
+        for c in m.columns
+    ]
+    lines += [
+        "",
+        f"| {word('topic', lang)} | " + " | ".join(c.pack for c in m.columns) + " |",
+        "|---" * (len(m.columns) + 1) + "|",
+    ]
     for row in m.rows:
         cells = []
         for col, cell in zip(m.columns, row.cells):
             text = _md(cell.text)
             cells.append(f"[{text}](#{_anchor(col.pack, row.topic)})" if cell.sources else text)
-        lines.append(f"| `{row.topic}` {row.zh} | " + " | ".join(cells) + " |")
-    lines += ["", "## Sources", ""]
+        lines.append(f"| `{row.topic}` {row.label or row.zh} | " + " | ".join(cells) + " |")
+    lines += ["", f"## {word('matrix.sources', lang)}", ""]
     for row in m.rows:
         for col, cell in zip(m.columns, row.cells):
             if not cell.sources:
                 continue
             lines.append(f'<a id="{_anchor(col.pack, row.topic)}"></a>**{col.pack} · `{row.topic}`**\n')
             for s in cell.sources:
-                ext = " (external, unverified against a source file)" if s.external else ""
+                ext = word("matrix.external", lang) if s.external else ""
                 lines.append(f"- {s.document} {s.clause}{ext}: “{_md(s.quote)}”")
             lines.append("")
     return "\n".join(lines)
@@ -216,9 +276,9 @@ code{font-size:.8em}
 """
 
 
-def _page(title: str, body: str, css: str = "") -> str:
+def _page(title: str, body: str, css: str = "", lang: Lang = "zh") -> str:
     return (
-        '<!doctype html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_CSS}{css}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
@@ -245,7 +305,7 @@ _MATRIX_CSS = """
 .legend span{margin-right:1rem}.legend .nofig{font-style:italic;color:#8a5a00;background:#fff6e0;
   border:1px dashed #c88a00;padding:0 .3rem}
 .docs dt{font-weight:600;margin-top:.6rem}.docs dd{margin:0 0 0 1rem}
-.src .doc{white-space:nowrap}
+.src .doc{white-space:nowrap}.back{font-size:.75rem;margin-left:.4rem;white-space:nowrap}
 @media (max-width:600px){
   .matrix,.matrix tbody,.matrix tr,.matrix th,.matrix td{display:block;width:auto}
   .matrix thead{display:none}
@@ -265,23 +325,19 @@ def _doc_anchor(pack: str) -> str:
     return "doc-" + re.sub(r"[^a-z0-9]+", "-", pack.lower())
 
 
-def _cell_class(text: str) -> str:
-    if text == NOT_COVERED:
-        return "none"
-    if text == NO_FIGURE:
-        return "nofig"
-    return "noamt" if text == "covered, no amount" else "fig"
+_CELL_CLASS = {"figure": "fig", "no_figure": "nofig", "no_amount": "noamt", "none": "none"}
 
 
 def matrix_html(m: Matrix) -> str:
     e = html.escape
+    lang = m.lang
     parts = [
-        "<header><h1>Comparison of jurisdictions 各地政策比较</h1>",
-        '<p class="legend">Headline figure per topic, linked to its clause and quote. '
-        '<span><strong>bold</strong>: a figure</span><span class="nofig">no figure given</span>'
-        "<span>: the text promises the outcome, another regulation sets the amount</span>"
-        "<span>—: not covered</span></p></header>",
-        '<table class="matrix"><thead><tr><th class="topic">topic 主题</th>',
+        f"<header><h1>{e(word('matrix.title', lang))}</h1>",
+        f'<p class="legend">{e(word("matrix.legend", lang))} '
+        f'<span>{word("matrix.bold", lang)}</span><span class="nofig">{e(word("rule.no_figure", lang))}</span>'
+        f"<span>{e(word('matrix.nofig_means', lang))}</span>"
+        f"<span>{e(word('matrix.none_means', lang))}</span></p></header>",
+        f'<table class="matrix" id="matrix"><thead><tr><th class="topic">{e(word("topic", lang))}</th>',
     ]
     parts += [
         f'<th><a href="#{_doc_anchor(c.pack)}">{e(c.jurisdiction)}</a><small>{e(c.pack)}</small>'
@@ -290,49 +346,54 @@ def matrix_html(m: Matrix) -> str:
     ]
     parts.append("</tr></thead><tbody>")
     for row in m.rows:
-        parts.append(f'<tr><th scope="row"><span class="zh">{e(row.zh)}</span><code>{e(row.topic)}</code></th>')
+        label = row.label or row.zh
+        parts.append(f'<tr><th scope="row"><span class="zh">{e(label)}</span><code>{e(row.topic)}</code></th>')
         for col, cell in zip(m.columns, row.cells):
-            kind = _cell_class(cell.text) if cell.sources else "none"
-            label = f' data-label="{e(col.jurisdiction)}"'
+            kind = _CELL_CLASS[cell.kind] if cell.sources else "none"
+            data = f' data-label="{e(col.jurisdiction)}"'
             if kind == "none":
-                parts.append(f'<td class="none"{label}>—</td>')
+                parts.append(f'<td class="none"{data}>—</td>')
                 continue
             quote = " / ".join(f"{s.clause}: {s.quote}" for s in cell.sources)
             parts.append(
-                f'<td class="{kind}"{label}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">'
+                f'<td class="{kind}"{data}><a href="#{_anchor(col.pack, row.topic)}" title="{e(quote)}">'
                 f"{e(cell.text)}</a></td>"
             )
         parts.append("</tr>")
-    parts.append('</tbody></table>\n<h2>Documents 文件</h2><dl class="docs">')
+    back = f'<a class="back" href="#matrix">↑ {e(word("matrix.back", lang))}</a>'
+    parts.append(f'</tbody></table>\n<h2>{e(word("matrix.documents", lang))}</h2><dl class="docs">')
+    # Each document's entry: what identifies it and where its text is. The packs record no web address for any
+    # text, so the entry names the source file the quotes are verified against instead of linking out.
     for c in m.columns:
         parts.append(
             f'<dt id="{_doc_anchor(c.pack)}">{e(c.jurisdiction)} · {e(c.document)}</dt>'
-            f"<dd>pack <code>{e(c.pack)}</code>; in force {e(c.validity)}</dd>"
+            f"<dd>{e(_document_line(c, lang))}<br>{e(word('pack', lang))} <code>{e(c.pack)}</code>; "
+            f"{e(word('in_force', lang))} {e(c.validity)} {back}</dd>"
         )
     documents = {c.document: _doc_anchor(c.pack) for c in reversed(m.columns)}
-    parts.append('</dl>\n<h2>Sources 出处</h2><div class="src">')
+    parts.append(f'</dl>\n<h2>{e(word("matrix.sources", lang))}</h2><div class="src">')
     for row in m.rows:
         for col, cell in zip(m.columns, row.cells):
             if not cell.sources:
                 continue
             parts.append(
-                f'<p id="{_anchor(col.pack, row.topic)}"><strong>{e(col.jurisdiction)} · {e(row.zh)}</strong> '
-                f"<code>{e(row.topic)}</code><br>"
+                f'<p id="{_anchor(col.pack, row.topic)}"><strong>{e(col.jurisdiction)} · {e(row.label or row.zh)}'
+                f"</strong> <code>{e(row.topic)}</code> {back}<br>"
             )
             for s in cell.sources:
-                ext = " (external, unverified)" if s.external else ""
+                ext = e(word("matrix.external", lang)) if s.external else ""
                 # an inherited or external rule cites another document: link it only when it is one of ours
                 target = documents.get(s.document)
                 doc = f'<a class="doc" href="#{target}">{e(s.document)}</a>' if target else e(s.document)
                 parts.append(f"{doc} {e(s.clause)}{ext}: “{e(s.quote)}”<br>")
             parts.append("</p>")
     parts.append("</div>")
-    return _page("policyrules: comparison of jurisdictions", "\n".join(parts), _MATRIX_CSS)
+    return _page(f"policyrules: {word('matrix.title', lang)}", "\n".join(parts), _MATRIX_CSS, lang)
 
 
 def matrix_rich(m: Matrix, console: Console) -> None:
     table = Table(show_lines=True, expand=console.is_terminal)
-    table.add_column("topic", overflow="fold")
+    table.add_column(word("topic", m.lang), overflow="fold")
     for c in m.columns:
         table.add_column(c.pack, overflow="fold")
     for row in m.rows:
@@ -341,11 +402,14 @@ def matrix_rich(m: Matrix, console: Console) -> None:
 
 
 def structural_html(d: StructuralDiff) -> str:
-    return _page(f"{d.a.id} vs {d.b.id}", _markdownish_table(structural_markdown(d)))
+    return _page(
+        word("diff.title", d.lang, a=d.a.id, b=d.b.id), _markdownish_table(structural_markdown(d)), lang=d.lang
+    )
 
 
 def behavioural_html(d: BehaviouralDiff) -> str:
-    return _page(f"{d.a} vs {d.b}", _markdownish_table(behavioural_markdown(d)))
+    title = word("diff.title", d.lang, a=d.a, b=d.b)
+    return _page(title, _markdownish_table(behavioural_markdown(d)), lang=d.lang)
 
 
 def _markdownish_table(md: str) -> str:

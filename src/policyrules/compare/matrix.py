@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from policyrules.engine.model import CompiledPack
 from policyrules.pack.files import rules_dir
 from policyrules.pack.topics import load_topics
+from policyrules.types import DEFAULT_LANG, Lang
 
-from .describe import NOT_COVERED, headline, validity_text
+from .describe import Headline, headline, validity_text
 
 
 class _Out(BaseModel):
@@ -26,25 +27,32 @@ class Source(_Out):
 
 
 class Cell(_Out):
-    text: str  # the headline figure, "no figure given", or "—"
+    kind: Headline = "figure"  # figure, no_figure (another regulation sets it), no_amount, none (not covered)
+    text: str  # the headline figure, "no figure given", or "—", in the matrix's language
     sources: list[Source] = []
 
 
 class Column(_Out):
     pack: str
     jurisdiction: str
-    document: str
+    document: str  # 文号
+    title: str = ""
+    issuer: str = ""
+    issued: str = ""  # YYYY-MM-DD
+    source_file: Optional[str] = None  # the file of the text in the sources directory; None: not among them
     validity: str
 
 
 class Row(_Out):
     topic: str
     zh: str
+    label: str = ""  # the topic's label in the matrix's language
     definition: str
     cells: list[Cell]
 
 
 class Matrix(_Out):
+    lang: Lang = DEFAULT_LANG  # the language of figures and topic labels (the packs')
     columns: list[Column]
     rows: list[Row]
 
@@ -61,11 +69,12 @@ def matrix(packs: list[CompiledPack]) -> Matrix:
     for topic in covered:
         cells = []
         for pack in packs:
-            text = headline(pack, topic)
+            kind, text = headline(pack, topic)
             rules = [r for r in pack.rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
             cells.append(
                 Cell(
-                    text=text if text is not None else NOT_COVERED,
+                    kind=kind,
+                    text=text,
                     sources=[
                         Source(
                             rule=r.id,
@@ -79,9 +88,21 @@ def matrix(packs: list[CompiledPack]) -> Matrix:
                 )
             )
         t = topics.get(topic)
-        rows.append(Row(topic=topic, zh=t.label.zh if t else "", definition=t.definition if t else "", cells=cells))
+        label = t.label.pick(packs[0].lang) if t else ""
+        rows.append(
+            Row(topic=topic, zh=t.label.zh if t else "", label=label, definition=t.definition if t else "", cells=cells)
+        )
     columns = [
-        Column(pack=p.id, jurisdiction=p.jurisdiction.name, document=p.document.number, validity=validity_text(p))
+        Column(
+            pack=p.id,
+            jurisdiction=p.jurisdiction.name,
+            document=p.document.number,
+            title=p.document.title,
+            issuer=p.document.issuer,
+            issued=p.document.issued.isoformat(),
+            source_file=p.document.source_file,
+            validity=validity_text(p),
+        )
         for p in packs
     ]
-    return Matrix(columns=columns, rows=rows)
+    return Matrix(lang=packs[0].lang if packs else DEFAULT_LANG, columns=columns, rows=rows)

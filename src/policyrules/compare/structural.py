@@ -7,8 +7,10 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from policyrules.engine.model import CompiledPack, CompiledRule
+from policyrules.engine.words import word
 from policyrules.pack.files import rules_dir
 from policyrules.pack.topics import load_topics
+from policyrules.types import DEFAULT_LANG, Lang
 
 from .describe import amount_text, duration_text, funding_text, limit_text, thresholds, validity_text
 
@@ -54,6 +56,7 @@ class PackInfo(_Out):
 
 
 class StructuralDiff(_Out):
+    lang: Lang = DEFAULT_LANG  # the language of summaries, figures and differences (the packs')
     a: PackInfo
     b: PackInfo
     topics: list[TopicDiff]
@@ -62,12 +65,12 @@ class StructuralDiff(_Out):
         return next((t for t in self.topics if t.topic == name), None)
 
 
-def view(rule: CompiledRule, pack_id: Optional[str] = None) -> RuleView:
+def view(rule: CompiledRule, pack_id: Optional[str] = None, lang: Lang = "en") -> RuleView:
     if rule.kind == "exclusion":
         amount = None
-        summary = f"excludes {rule.excluded_topic}: {rule.summary}"
+        summary = word("rule.excludes", lang, topic=rule.excluded_topic, summary=rule.summary)
     else:
-        amount = amount_text(rule.amount)
+        amount = amount_text(rule.amount, lang)
         summary = rule.summary
     deadline = rule.outcome.deadline.isoformat() if rule.outcome and rule.outcome.deadline else None
     return RuleView(
@@ -78,8 +81,8 @@ def view(rule: CompiledRule, pack_id: Optional[str] = None) -> RuleView:
         amount=amount,
         condition=" ".join(rule.when.text.split()),
         thresholds=thresholds(rule),
-        duration=duration_text(rule),
-        limit=limit_text(rule),
+        duration=duration_text(rule, lang),
+        limit=limit_text(rule, lang),
         funding=funding_text(rule),
         deadline=deadline,
         clause=rule.citation.clause,
@@ -101,12 +104,15 @@ def _topic_rules(pack: CompiledPack) -> dict[str, list[CompiledRule]]:
     return out
 
 
-def _aspect(name: str, a: list[RuleView], b: list[RuleView], get) -> Optional[str]:  # type: ignore[no-untyped-def]
-    va = sorted({x for r in a for x in _as_list(get(r))})
-    vb = sorted({x for r in b for x in _as_list(get(r))})
+def _aspect(name: str, a: list[RuleView], b: list[RuleView], get, lang: Lang) -> Optional[str]:  # type: ignore[no-untyped-def]
+    va = sorted({x for r in a for x in _as_list(get(r, lang))})
+    vb = sorted({x for r in b for x in _as_list(get(r, lang))})
     if va == vb:
         return None
-    return f"{name}: {'; '.join(va) or 'none'}  vs  {'; '.join(vb) or 'none'}"
+    sep, none = ("；", word("none", lang)) if lang == "zh" else ("; ", word("none", lang))
+    return word(
+        "diff.aspect", lang, aspect=word(f"aspect.{name}", lang), a=sep.join(va) or none, b=sep.join(vb) or none
+    )
 
 
 def _as_list(value: object) -> list[str]:
@@ -117,27 +123,35 @@ def _as_list(value: object) -> list[str]:
     return [str(value)]
 
 
+def _kind_to(r: RuleView, lang: Lang) -> Optional[str]:
+    if r.kind == "exclusion":
+        return None
+    return word("diff.kind_to", lang, kind=word(f"kind.{r.kind}", lang), to=word(r.to, lang) if r.to else "")
+
+
+# Each aspect a topic's rules are compared on: its name (a key of the phrase table, "aspect.<name>") and its value.
 ASPECTS = (
-    ("amount", lambda r: r.amount if r.kind != "exclusion" else None),
-    ("condition thresholds", lambda r: r.thresholds if r.kind != "exclusion" else None),
-    ("exclusions", lambda r: r.summary if r.kind == "exclusion" else None),
-    ("duration", lambda r: r.duration),
-    ("frequency limit", lambda r: r.limit),
-    ("funding", lambda r: r.funding),
-    ("deadline", lambda r: r.deadline),
-    ("kind", lambda r: f"{r.kind} to {r.to}" if r.kind != "exclusion" else None),
+    ("amount", lambda r, lang: r.amount if r.kind != "exclusion" else None),
+    ("thresholds", lambda r, lang: r.thresholds if r.kind != "exclusion" else None),
+    ("exclusions", lambda r, lang: r.summary if r.kind == "exclusion" else None),
+    ("duration", lambda r, lang: r.duration),
+    ("limit", lambda r, lang: r.limit),
+    ("funding", lambda r, lang: r.funding),
+    ("deadline", lambda r, lang: r.deadline),
+    ("kind", _kind_to),
 )
 
 
 def structural_diff(a: CompiledPack, b: CompiledPack) -> StructuralDiff:
     definitions = load_topics(rules_dir() / "topics.yaml")
+    lang = a.lang
     ra, rb = _topic_rules(a), _topic_rules(b)
     topics = []
     for topic in sorted(set(ra) | set(rb)):
-        va = [view(r, a.id) for r in ra.get(topic, [])]
-        vb = [view(r, b.id) for r in rb.get(topic, [])]
+        va = [view(r, a.id, lang) for r in ra.get(topic, [])]
+        vb = [view(r, b.id, lang) for r in rb.get(topic, [])]
         status: Status = "both" if va and vb else ("only_a" if va else "only_b")
-        diffs = [d for name, get in ASPECTS if status == "both" and (d := _aspect(name, va, vb, get))]
+        diffs = [d for name, get in ASPECTS if status == "both" and (d := _aspect(name, va, vb, get, lang))]
         topics.append(
             TopicDiff(
                 topic=topic,
@@ -149,6 +163,7 @@ def structural_diff(a: CompiledPack, b: CompiledPack) -> StructuralDiff:
             )
         )
     return StructuralDiff(
+        lang=lang,
         a=PackInfo(id=a.id, document=a.document.number, validity=validity_text(a)),
         b=PackInfo(id=b.id, document=b.document.number, validity=validity_text(b)),
         topics=topics,

@@ -1,4 +1,4 @@
-"""Amounts and plan periods as a reader says them, with their figure when known: plain text, no markup."""
+"""How things are said to a reader, in Chinese or English: the phrase table, amounts and plan periods (plain text)."""
 
 from __future__ import annotations
 
@@ -52,38 +52,263 @@ def _unit_zh(unit: Optional[str], per: list[str]) -> str:
     return "".join([unit_text(unit, "zh")] + [f"/{unit_text(p, 'zh') or p}" for p in per])
 
 
-# The phrases of an amount, one table per language; format_amount_plain fills them in.
-_PHRASES: dict[str, dict[str, str]] = {
-    "en": {
-        "no_figure": "no figure given — {ref}",
-        "range": "{min}–{max} {unit}",
-        "cap": "up to {cap} {unit}",
-        "capped": "{value} {unit} (actual, capped at {cap})",
-        "minimum": "at least {value} {unit}",
-        "average": "{value} {unit} on average (a standard, not a fixed sum)",
-        "share": "{value} {unit} ({expr})",
-        "formula": "  = {expr}",
-        "missing": " (missing: {missing})",
-        "and": ", ",
-    },
-    "zh": {
-        "no_figure": "未给出金额——{ref}",
-        "range": "{min}–{max} {unit}",
-        "cap": "最高 {cap} {unit}",
-        "capped": "{value} {unit}（按实际，最高 {cap}）",
-        "minimum": "至少 {value} {unit}",
-        "average": "平均 {value} {unit}（标准，不是固定金额）",
-        "share": "{value} {unit}（{expr}）",
-        "formula": "（= {expr}）",
-        "missing": "（缺少：{missing}）",
-        "and": "、",
-    },
+# Every word, heading and message printed for a reader, by key: (zh, en). The one phrase table of the library:
+# amounts, result and diff headings, table columns and command messages all come from here. "{name}" fields
+# are filled in by ``word(key, lang, name=…)``. Ids, numbers, 文号, clauses and quotes are never translated.
+WORDS: dict[str, tuple[str, str]] = {
+    # amounts (format_amount_plain)
+    "amount.no_figure": ("未给出金额——{ref}", "no figure given — {ref}"),
+    "amount.range": ("{min}–{max} {unit}", "{min}–{max} {unit}"),
+    "amount.cap": ("最高 {cap} {unit}", "up to {cap} {unit}"),
+    "amount.capped": ("{value} {unit}（按实际，最高 {cap}）", "{value} {unit} (actual, capped at {cap})"),
+    "amount.minimum": ("至少 {value} {unit}", "at least {value} {unit}"),
+    "amount.average": (
+        "平均 {value} {unit}（标准，不是固定金额）",
+        "{value} {unit} on average (a standard, not a fixed sum)",
+    ),
+    "amount.share": ("{value} {unit}（{expr}）", "{value} {unit} ({expr})"),
+    "amount.formula": ("（= {expr}）", "  = {expr}"),
+    "amount.missing": ("（缺少：{missing}）", " (missing: {missing})"),
+    "and": ("、", ", "),
+    # amounts as a pack states them (compare.describe: diffs and the matrix)
+    "rule.no_amount": ("无金额（一项权利或减免）", "no amount (a right or an exemption)"),
+    "rule.no_figure": ("未给出数额", "no figure given"),
+    "rule.covered": ("有规定，无金额", "covered, no amount"),
+    "rule.cap": ("最高{cap}{unit}", "up to {cap}{unit}"),
+    "rule.capped": ("{value}，最高{cap}{unit}", "{value}, up to {cap}{unit}"),
+    "rule.share": ("{base}的{rate}%{unit}", "{rate}% of {base}{unit}"),
+    "rule.minimum": ("至少{value}{unit}", "at least {value}{unit}"),
+    "rule.average": ("平均{value}{unit}", "{value}{unit} on average"),
+    "rule.duration": ("最长{max}{unit}", "at most {max} {unit}"),
+    "rule.limit": ("每{per}最多{max}次", "at most {max} per {per}"),
+    "rule.excludes": ("排除 {topic}：{summary}", "excludes {topic}: {summary}"),
+    # results
+    "entitlements": ("权益", "Entitlements"),
+    "obligations": ("义务", "Obligations"),
+    "sanctions": ("惩戒", "Sanctions"),
+    "exclusions": ("排除", "Exclusions"),
+    "rule": ("规则", "rule"),
+    "topic": ("主题", "topic"),
+    "what": ("内容", "what"),
+    "amount": ("金额", "amount"),
+    "citation": ("出处", "citation"),
+    "document": ("文号", "document"),
+    "clause": ("条款", "clause"),
+    "quote": ("原文", "quote"),
+    "to": ("对象", "to"),
+    "person": ("个人", "person"),
+    "unit": ("单位", "unit"),
+    "excluded": ("排除的主题", "excluded"),
+    "why": ("原因", "why"),
+    "withholds": ("扣下", "withholds"),
+    "as_of": ("评估日期", "as of"),
+    "in_force": ("有效期", "in force"),
+    "no_end": ("未规定终止日期", "no end stated"),
+    "pack_version": ("规则包版本", "pack version"),
+    "pack_hash": ("内容哈希", "hash"),
+    "not_in_force": ("不在有效期内", "Not in force"),
+    "try_as_of": ("可用 --as-of 指定有效期内的日期", "give a date in force with --as-of"),
+    "undecided": ("条规则因缺少事实无法判断", "rules undecided for lack of facts"),
+    "needs": ("需要", "needs"),
+    "derived": ("推导事实", "derived"),
+    "conflict": ("冲突", "Conflict"),
+    "error_in": ("规则出错", "Error in"),
+    "set_to": ("被设为", "set to"),
+    "by": ("由", "by"),
+    "notes": ("说明", "notes"),
+    "deadline": ("截止日期", "deadline"),
+    "status": ("状态", "status"),
+    "funded": ("资金来源", "funded by"),
+    "duration": ("期限", "duration"),
+    "left": ("剩余", "left"),
+    "limit": ("次数限制", "limit"),
+    "used": ("已用", "used"),
+    "missing": ("缺少", "missing"),
+    "none": ("无", "none"),
+    "fired": ("成立", "fired"),
+    "note": ("说明", "note"),
+    "shipped_packs": ("内置规则包", "Shipped packs"),
+    "pack": ("规则包", "pack"),
+    "jurisdiction": ("地区", "jurisdiction"),
+    "rules": ("规则数", "rules"),
+    "version": ("版本", "version"),
+    "inherits": ("继承", "inherits"),
+    "passed": ("通过", "passed"),
+    "failed": ("失败", "failed"),
+    "errors": ("错误", "errors"),
+    "warnings": ("警告", "warnings"),
+    "case": ("案例", "case"),
+    # structural diff
+    "diff.vs": (
+        "{a}（{a_doc}，有效期 {a_validity}）对比 {b}（{b_doc}，有效期 {b_validity}）",
+        "{a} {a_doc} ({a_validity})  vs  {b} {b_doc} ({b_validity})",
+    ),
+    "diff.title": ("{a} 与 {b} 对比", "{a} vs {b}"),
+    "diff.pack_line": ("**{pack}**：{document}，有效期 {validity}", "**{pack}**: {document}, in force {validity}"),
+    "diff.differences": ("差异", "differences"),
+    "diff.only_in": ("仅见于 {pack}", "only in {pack}"),
+    "diff.same_figures": ("数额相同", "same figures"),
+    "diff.in_both": ("两者都有的主题", "Topics in both"),
+    "diff.inherited": ("继承自 {pack}", "inherited from {pack}"),
+    "diff.external": ("外部文件：{document}", "external: {document}"),
+    "diff.aspect": ("{aspect}：{a}  对比  {b}", "{aspect}: {a}  vs  {b}"),
+    "aspect.amount": ("金额", "amount"),
+    "aspect.thresholds": ("条件门槛", "condition thresholds"),
+    "aspect.exclusions": ("排除", "exclusions"),
+    "aspect.duration": ("期限", "duration"),
+    "aspect.limit": ("次数限制", "frequency limit"),
+    "aspect.funding": ("资金来源", "funding"),
+    "aspect.deadline": ("截止日期", "deadline"),
+    "aspect.kind": ("类别", "kind"),
+    "kind.entitlement": ("权益", "entitlement"),
+    "kind.obligation": ("义务", "obligation"),
+    "kind.sanction": ("惩戒", "sanction"),
+    "kind.exclusion": ("排除", "exclusion"),
+    "kind.derive": ("推导", "derive"),
+    "diff.kind_to": ("给{to}的{kind}", "{kind} to {to}"),
+    # behavioural diff
+    "bdiff.cases": ("{cases} 个案例，随机种子 {seed}", "{cases} cases, seed {seed}"),
+    "bdiff.your_cases": ("你提供的 {cases} 个案例", "{cases} cases from your file"),
+    "bdiff.title": ("{a} 与 {b}：结果不同的案例", "{a} vs {b}: cases where they differ"),
+    "bdiff.validity": (
+        "{a}：有效期 {a_validity}；{b}：有效期 {b_validity}。",
+        "{a}: in force {a_validity}; {b}: in force {b_validity}.",
+    ),
+    "bdiff.col_cases": ("案例数", "cases"),
+    "bdiff.col_minimal": ("最小案例", "minimal case"),
+    "bdiff.differ": ("{n} 个不同", "{n} differ"),
+    "bdiff.only_decides": ("{n} 个仅 {pack} 能判断", "{n} only {pack} decides"),
+    "bdiff.of": ("（共 {n} 个）", " (of {n})"),
+    "bdiff.cannot_decide": ("无法判断", "cannot decide"),
+    "bdiff.cannot_decide_missing": ("无法判断：缺少 {missing}", "cannot decide: missing {missing}"),
+    "bdiff.no_difference": ("无差异：{topics}", "no difference: {topics}"),
+    "bdiff.never_decides": ("两个规则包都无法判断任何案例：{topics}", "neither pack decides any case: {topics}"),
+    "status.gives": ("给予", "gives"),
+    "status.excluded": ("被排除", "excluded"),
+    "status.nothing": ("不给予", "nothing"),
+    "status.not_in_force": ("不在有效期内", "not in force"),
+    "status.undecided": ("无法判断", "undecided"),
+    # the comparison matrix
+    "matrix.title": ("各地政策比较", "Comparison of jurisdictions"),
+    "matrix.intro": (
+        "每格是规则包就该主题给出的主要数额；“未给出数额”表示原文涉及该主题但数额由其他规定确定；“—”表示原文未涉及。"
+        "每个数额都链接到下方的条款和原文。",
+        "Each cell gives the headline figure a pack attaches to the topic; “no figure given” means the text covers "
+        "the topic and leaves the amount to other regulations; “—” means the text does not cover it. Each figure links "
+        "to its clause and quote below.",
+    ),
+    "matrix.legend": (
+        "每个主题的主要数额，链接到其条款和原文。",
+        "Headline figure per topic, linked to its clause and quote.",
+    ),
+    "matrix.bold": ("<strong>粗体</strong>：数额", "<strong>bold</strong>: a figure"),
+    "matrix.nofig_means": (
+        "：原文规定给予，数额由其他规定确定",
+        ": the text promises the outcome, another regulation sets the amount",
+    ),
+    "matrix.none_means": ("—：未涉及", "—: not covered"),
+    "matrix.documents": ("文件", "Documents"),
+    "matrix.sources": ("出处", "Sources"),
+    "matrix.issued": ("{issuer} {issued} 印发", "issued by {issuer} on {issued}"),
+    "matrix.source_file": ("原文文件 {file}", "source text {file}"),
+    "matrix.no_source_file": ("无原文文件（引文未经核对）", "no source text (quotes not verified)"),
+    "matrix.external": ("（外部文件，未与原文核对）", " (external, unverified against a source file)"),
+    "matrix.back": ("返回表格", "back to the table"),
+    # commands
+    "cli.quotes_unverified": ("引文未核对：未找到原文", "quotes NOT verified: source texts not found"),
+    "cli.verified": ("{verified}/{checkable} 条引文已与原文核对", "{verified} of {checkable} quotes verified"),
+    "cli.external": ("（{n} 条外部引文无法核对）", " ({n} external citations cannot be verified)"),
+    "cli.pack_counts": ("{rules} 条规则，{ledger} 条台账，", "{rules} rules, {ledger} ledger clauses, "),
+    "cli.no_sources": (
+        "未找到原文（{where}）：引文未经核对。",
+        "source texts not found ({where}): quotes NOT verified.",
+    ),
+    "cli.pass_require": ("要求核对时请加 --require-sources。", "Pass --require-sources to make this a failure."),
+    "cli.failing_require": ("--require-sources：失败。", "--require-sources: failing."),
+    "cli.check_totals": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "cli.check_case": ("案例", "case"),
+    "cli.not_in_ledger": ("台账中没有：{clause}", "not in the ledger: {clause}"),
+    "cli.across_totals": (
+        "{open} 对需要修正或说明，{annotated} 对已说明",
+        "{open} pairs to fix or annotate, {annotated} annotated",
+    ),
+    "cli.across_annotated": ("已说明", "annotated"),
+    "cli.across_finding": ("待处理", "finding"),
+    "cli.across_no_sources": (
+        "未找到原文：未比较已说明理由的条款",
+        "source texts not found: reasoned-out clauses were not compared",
+    ),
+    "cli.coverage_title": ("条款覆盖情况", "Clauses accounted for"),
+    "cli.coverage_numbered": ("原文编号条款", "numbered in source"),
+    "cli.coverage_anchored": ("有台账的", "with a ledger entry"),
+    "cli.coverage_ledger": ("台账条目", "ledger entries"),
+    "cli.coverage_encoded": ("已编码", "encoded"),
+    "cli.coverage_reasoned": ("已说明理由", "reasoned out"),
+    "cli.coverage_accounted": ("覆盖", "accounted"),
+    "cli.source_not_found": ("未找到原文", "source not found"),
+    "cli.ledger_only": (" (仅台账)", " (ledger only)"),
+    "cli.test_totals": (
+        "{passed} 项通过，{failed} 项失败（{files} 个文件）",
+        "{passed} passed, {failed} failed ({files} files)",
+    ),
+    "cli.test_pass": ("通过", "PASS"),
+    "cli.test_fail": ("失败", "FAIL"),
+    "cli.test_fired": ("成立的规则：{rules}", "fired: {rules}"),
+    "cli.nothing": ("无", "nothing"),
+    "cli.no_rule": ("规则包 {pack} 没有规则 {rule!r}", "pack {pack} has no rule {rule!r}"),
+    "cli.docs_stale": ("{path} 已过期；请运行 `policyrules docs`", "{path} is out of date; run `policyrules docs`"),
+    "cli.no_docs_dir": (
+        "源代码旁没有 docs/ 目录；请用 --dir 指定",
+        "no docs/ directory beside the source; give one with --dir",
+    ),
+    "cli.serving": (
+        "已载入 {n} 个规则包；案例页面在 /，OpenAPI 描述在 /openapi.json",
+        "{n} packs loaded; the case page is at / and the OpenAPI description at /openapi.json",
+    ),
+    # tables of cases (batch, simulate, population)
+    "batch.title": ("{pack}，评估日期 {as_of} → {output}", "{pack} as of {as_of} → {output}"),
+    "batch.rows_read": ("读取行数", "rows read"),
+    "batch.rows_evaluated": ("评估行数", "rows evaluated"),
+    "batch.bad_rows": ("跳过的错误行", "bad rows skipped"),
+    "batch.bad_rows_listed": ("{n}（列于 {path}）", "{n} (listed in {path})"),
+    "batch.scalar": ("由逐案引擎判断", "decided by the scalar engine"),
+    "batch.per_second": ("每秒行数", "rows per second"),
+    "batch.pack_in_force": ("规则包是否有效", "pack in force"),
+    "batch.not_in_force": ("否：该日期不触发任何规则", "no: nothing fires on this date"),
+    "batch.one_title": ("{pack}，{rows} 行，评估日期 {as_of}", "{pack} over {rows} rows, as of {as_of}"),
+    "batch.two_title": ("{a} 与 {b}，同样的 {rows} 行", "{a} and {b} over the same {rows} rows"),
+    "batch.entitled": ("享有", "entitled"),
+    "batch.obliged": ("负有义务", "obliged"),
+    "batch.excluded": ("被排除", "excluded"),
+    "batch.undetermined": ("无法判断", "undetermined"),
+    "batch.cost": ("费用", "cost"),
+    "batch.figure_missing": ("数额缺少事实", "figure lacks facts"),
+    "batch.no_figure": ("未给出数额", "no figure given"),
+    "batch.entitled_or_obliged": ("{pack} 享有或负有义务", "{pack} entitled or obliged"),
+    "batch.pack_cost": ("{pack} 费用", "{pack} cost"),
+    "batch.no_rule": ("无规则", "no rule"),
+    "batch.nothing_fires": (
+        "{pack} 在 {as_of} 不在有效期内：不触发任何规则。",
+        "{pack} is not in force on {as_of}: nothing fires.",
+    ),
+    "batch.population": (
+        "{rows} 行（{employers} 个用人单位，{persons} 个个人，随机种子 {seed}）→ {output}；假设见 docs/batch.md",
+        "{rows} rows ({employers} employers, {persons} persons, seed {seed}) → {output}; assumptions: docs/batch.md",
+    ),
+    "progress.population": ("合成人口", "population"),
+    "progress.packs": ("规则包", "packs"),
 }
+
+
+def word(key: str, lang: Lang, **fields: object) -> str:
+    """The phrase ``key`` in ``lang`` (zh unless en), its ``{fields}`` filled in."""
+    zh, en = WORDS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text
 
 
 def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     """An amount as a reader would say it, with its figure when known (no markup)."""
-    say = _PHRASES[lang]
     zh = lang == "zh"
     unit = _unit_zh(a.unit, a.per) if zh else _unit(a.unit, a.per)
     fill = {
@@ -93,15 +318,15 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
         **{k: number_text(getattr(a, k)) for k in ("value", "min", "max", "cap")},
     }
     if a.kind == "no_figure":
-        return say["no_figure"].format(**fill)
+        return word("amount.no_figure", lang, **fill)
     if a.kind == "cap" and a.value is not None:
-        text = say["capped"].format(**fill)
+        text = word("amount.capped", lang, **fill)
     elif a.kind in ("range", "cap", "minimum", "average", "share"):
-        text = say[a.kind].format(**fill)
+        text = word(f"amount.{a.kind}", lang, **fill)
     else:
         text = f"{fill['value']} {unit}"
         if a.value is None or a.kind == "formula":
-            text += say["formula"].format(**fill)
+            text += word("amount.formula", lang, **fill)
     if a.count is not None:
         if a.total is not None:
             total = number_text(a.total)
@@ -116,7 +341,7 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
             counted, rest = (a.per[0] if a.per else ""), f"{a.unit or ''}{' per ' + per if per else ''}"
         text += f" × {number_text(a.count)} {counted} = {total} {rest}"
     if a.missing:
-        text += say["missing"].format(missing=say["and"].join(a.missing))
+        text += word("amount.missing", lang, missing=word("and", lang).join(a.missing))
     return text.strip()
 
 

@@ -17,74 +17,10 @@ from typing import Any, Iterator, Optional, Sequence, TextIO
 from rich.console import Console
 from rich.table import Table
 
-from policyrules.types import DEFAULT_LANG, LANGS, Lang
+from policyrules.types import DEFAULT_LANG, LANGS
 
 # Wide enough that rich never folds or cuts a line when the output is not a terminal.
 PLAIN_WIDTH = 100_000
-
-_WORDS: dict[str, tuple[str, str]] = {
-    # key: (zh, en)
-    "entitlements": ("权益", "Entitlements"),
-    "obligations": ("义务", "Obligations"),
-    "sanctions": ("惩戒", "Sanctions"),
-    "exclusions": ("排除", "Exclusions"),
-    "rule": ("规则", "rule"),
-    "topic": ("主题", "topic"),
-    "what": ("内容", "what"),
-    "amount": ("金额", "amount"),
-    "citation": ("出处", "citation"),
-    "document": ("文号", "document"),
-    "clause": ("条款", "clause"),
-    "quote": ("原文", "quote"),
-    "to": ("对象", "to"),
-    "person": ("个人", "person"),
-    "unit": ("单位", "unit"),
-    "excluded": ("排除的主题", "excluded"),
-    "why": ("原因", "why"),
-    "withholds": ("扣下", "withholds"),
-    "as_of": ("评估日期", "as of"),
-    "in_force": ("有效期", "in force"),
-    "no_end": ("未规定终止日期", "no end stated"),
-    "pack_version": ("规则包版本", "pack version"),
-    "pack_hash": ("内容哈希", "hash"),
-    "not_in_force": ("不在有效期内", "Not in force"),
-    "try_as_of": ("可用 --as-of 指定有效期内的日期", "give a date in force with --as-of"),
-    "undecided": ("条规则因缺少事实无法判断", "rules undecided for lack of facts"),
-    "needs": ("需要", "needs"),
-    "derived": ("推导事实", "derived"),
-    "conflict": ("冲突", "Conflict"),
-    "error_in": ("规则出错", "Error in"),
-    "set_to": ("被设为", "set to"),
-    "by": ("由", "by"),
-    "notes": ("说明", "notes"),
-    "deadline": ("截止日期", "deadline"),
-    "status": ("状态", "status"),
-    "funded": ("资金来源", "funded by"),
-    "duration": ("期限", "duration"),
-    "left": ("剩余", "left"),
-    "limit": ("次数限制", "limit"),
-    "used": ("已用", "used"),
-    "missing": ("缺少", "missing"),
-    "none": ("无", "none"),
-    "fired": ("成立", "fired"),
-    "note": ("说明", "note"),
-    "shipped_packs": ("内置规则包", "Shipped packs"),
-    "pack": ("规则包", "pack"),
-    "jurisdiction": ("地区", "jurisdiction"),
-    "rules": ("规则数", "rules"),
-    "version": ("版本", "version"),
-    "inherits": ("继承", "inherits"),
-    "passed": ("通过", "passed"),
-    "failed": ("失败", "failed"),
-    "errors": ("错误", "errors"),
-    "warnings": ("警告", "warnings"),
-    "case": ("案例", "case"),
-}
-
-
-def word(key: str, lang: Lang) -> str:
-    zh, en = _WORDS[key]
-    return zh if lang == "zh" else en
 
 
 def add_lang_option(p: argparse.ArgumentParser) -> None:

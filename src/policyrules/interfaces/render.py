@@ -12,10 +12,10 @@ from rich.tree import Tree
 
 from policyrules.engine.explain import ExplainReport, Trace
 from policyrules.engine.result import OutcomeOut, Result
-from policyrules.engine.words import format_amount_plain, number_text, unit_text
+from policyrules.engine.words import format_amount_plain, number_text, unit_text, word
 from policyrules.types import Lang
 
-from .output import column, table, word
+from .output import column, table
 
 _MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
 _PLAIN_MARK = {"true": "✔", "false": "✘", "unknown": "?"}

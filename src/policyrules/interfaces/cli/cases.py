@@ -12,10 +12,11 @@ from rich.markup import escape
 from policyrules.backends import BACKENDS, evaluate_with
 from policyrules.engine.explain import explain
 from policyrules.engine.loading import load_pack
+from policyrules.engine.words import word
 from policyrules.errors import PolicyRulesError
 from policyrules.facts.casefile import load_case
 
-from ..output import add_format_option, add_lang_option, progress, word
+from ..output import add_format_option, add_lang_option, progress
 from ..render import print_explanation, print_result, result_markdown
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, as_of
 

@@ -38,7 +38,7 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
             d = d.model_copy(update={"topics": [t for t in d.topics if t.topic in topics]})
         render = {"json": diffview.to_json, "markdown": diffview.structural_markdown, "html": diffview.structural_html}
         if args.format == "text":
-            diffview.structural_rich(d, out, args.lang)
+            diffview.structural_rich(d, out)
         else:
             write(render[args.format](d), args.output)
         return EXIT_OK

@@ -14,12 +14,12 @@ from rich.markup import escape
 
 from policyrules.check.citations import all_citations, sources_dir, verify
 from policyrules.engine.loading import load_pack
-from policyrules.engine.words import period_words
+from policyrules.engine.words import period_words, word
 from policyrules.errors import PackNotFound, PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
 from ..listing import pack_summary
-from ..output import add_format_option, add_lang_option, column, table, word
+from ..output import add_format_option, add_lang_option, column, table
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SOURCES_HELP
 
 
