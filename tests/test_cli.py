@@ -41,7 +41,7 @@ def test_explain_terminal_output(capsys):
 
 def test_explain_unknown_rule(capsys):
     assert main(["explain", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "no.such.rule"]) == 2
-    assert "no rule 'no.such.rule'" in capsys.readouterr().err
+    assert "没有规则 'no.such.rule'" in capsys.readouterr().err
 
 
 def test_evaluate_terminal_output(capsys):

@@ -227,6 +227,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.failing_require": ("--require-sources：失败。", "--require-sources: failing."),
     "cli.check_totals": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
     "cli.check_case": ("案例", "case"),
+    "severity.error": ("错误", "error"),
+    "severity.warning": ("警告", "warning"),
     "cli.not_in_ledger": ("台账中没有：{clause}", "not in the ledger: {clause}"),
     "cli.across_totals": (
         "{open} 对需要修正或说明，{annotated} 对已说明",
@@ -251,6 +253,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "{passed} 项通过，{failed} 项失败（{files} 个文件）",
         "{passed} passed, {failed} failed ({files} files)",
     ),
+    "cli.test_unreadable": ("，{n} 个无法读取）", ", {n} could not be read)"),
     "cli.test_pass": ("通过", "PASS"),
     "cli.test_fail": ("失败", "FAIL"),
     "cli.test_fired": ("成立的规则：{rules}", "fired: {rules}"),

@@ -23,13 +23,11 @@ from policyrules.types import DEFAULT_LANG, LANGS
 PLAIN_WIDTH = 100_000
 
 
-def add_lang_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--lang",
-        choices=LANGS,
-        default=DEFAULT_LANG,
-        help="language of titles, summaries, headings and messages (default zh); quotes stay as printed",
-    )
+def add_lang_option(
+    p: argparse.ArgumentParser,
+    help: str = "language of titles, summaries, headings and messages (default zh); quotes stay as printed",
+) -> None:
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=help)
 
 
 def add_format_option(p: argparse.ArgumentParser, choices: Sequence[str] = ("text", "markdown", "json")) -> None:

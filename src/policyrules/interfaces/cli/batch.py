@@ -5,28 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Optional
 
 from rich.console import Console
 from rich.table import Table
 
+from policyrules.engine.words import word
+from policyrules.types import Lang
+
+from ..output import add_format_option, add_lang_option, progress
 from ._common import EXIT_OK, EXIT_USAGE, as_of
-
-
-@contextmanager
-def progress_bar(out: Console, label: str, total: Optional[int]) -> Iterator[Optional[Callable[[int], None]]]:
-    """A rich progress bar on a terminal; nothing at all on a pipe or a file."""
-    if not out.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=out, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda rows: bar.advance(task, rows)
 
 
 def rows_in(source: str) -> Optional[int]:
@@ -50,7 +39,7 @@ def cmd_batch(args: argparse.Namespace, out: Console) -> int:
 
         summary = run_on_dask(args.pack, args.input, args.output, day, args.dask, keep=tuple(args.keep))
     else:
-        with progress_bar(out, f"{args.pack} ← {args.input}", rows_in(args.input)) as progress:
+        with progress(out, f"{args.pack} ← {args.input}", rows_in(args.input)) as advance:
             summary = evaluate_to_parquet(
                 args.pack,
                 args.input,
@@ -60,26 +49,30 @@ def cmd_batch(args: argparse.Namespace, out: Console) -> int:
                 on_error="skip" if args.skip_bad_rows else "raise",
                 errors_path=args.skip_bad_rows,
                 chunk_rows=args.chunk_rows,
-                progress=progress,
+                progress=advance,
             )
     if args.format == "json":
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    table = Table(title=f"{summary.pack} as of {summary.as_of.isoformat()} → {args.output}")
+    lang = args.lang
+    table = Table(
+        title=word("batch.title", lang, pack=summary.pack, as_of=summary.as_of.isoformat(), output=args.output)
+    )
     table.add_column("")
     table.add_column("", justify="right")
     data = summary.to_dict()
-    table.add_row("rows read", f"{summary.rows:,}")
-    table.add_row("rows evaluated", f"{summary.evaluated:,}")
+    table.add_row(word("batch.rows_read", lang), f"{summary.rows:,}")
+    table.add_row(word("batch.rows_evaluated", lang), f"{summary.evaluated:,}")
     if summary.bad_rows:
-        table.add_row("bad rows skipped", f"{summary.bad_rows:,} (listed in {args.skip_bad_rows})")
-    table.add_row("decided by the scalar engine", f"{summary.scalar_rows:,}")
+        listed = word("batch.bad_rows_listed", lang, n=f"{summary.bad_rows:,}", path=args.skip_bad_rows)
+        table.add_row(word("batch.bad_rows", lang), listed)
+    table.add_row(word("batch.scalar", lang), f"{summary.scalar_rows:,}")
     for reason, count in summary.scalar_reasons.items():
         table.add_row(f"  {reason}", f"{count:,}")
     if data["rows_per_second"]:
-        table.add_row("rows per second", f"{data['rows_per_second']:,}")
+        table.add_row(word("batch.per_second", lang), f"{data['rows_per_second']:,}")
     if not summary.in_force:
-        table.add_row("pack in force", "no: nothing fires on this date")
+        table.add_row(word("batch.pack_in_force", lang), word("batch.not_in_force", lang))
     out.print(table)
     return EXIT_OK
 
@@ -94,8 +87,8 @@ def cmd_simulate(args: argparse.Namespace, out: Console) -> int:
     day = as_of(args.as_of)
     sims = []
     for name in packs:
-        with progress_bar(out, f"{name} ← {population}", rows_in(population)) as progress:
-            sims.append(simulate(name, population, day, progress=progress))
+        with progress(out, f"{name} ← {population}", rows_in(population)) as advance:
+            sims.append(simulate(name, population, day, progress=advance))
     if args.format == "json":
         doc: Any = (
             sims[0].to_dict()
@@ -105,9 +98,9 @@ def cmd_simulate(args: argparse.Namespace, out: Console) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return EXIT_OK
     if len(sims) == 1:
-        _one(out, sims[0])
+        _one(out, sims[0], args.lang)
     else:
-        _two(out, *sims)
+        _two(out, *sims, lang=args.lang)
     return EXIT_OK
 
 
@@ -116,17 +109,20 @@ def _cost_text(t: Any) -> str:
     return "; ".join(parts) if parts else "–"
 
 
-def _one(out: Console, sim: Any) -> None:
-    table = Table(title=f"{sim.pack} over {sim.summary.evaluated:,} rows, as of {sim.summary.as_of.isoformat()}")
+def _one(out: Console, sim: Any, lang: Lang) -> None:
+    s = sim.summary
+    table = Table(
+        title=word("batch.one_title", lang, pack=sim.pack, rows=f"{s.evaluated:,}", as_of=s.as_of.isoformat())
+    )
     for name, justify in (
-        ("topic", "left"),
-        ("entitled", "right"),
-        ("obliged", "right"),
-        ("excluded", "right"),
-        ("undetermined", "right"),
-        ("cost", "right"),
-        ("figure lacks facts", "right"),
-        ("no figure given", "right"),
+        (word("topic", lang), "left"),
+        (word("batch.entitled", lang), "right"),
+        (word("batch.obliged", lang), "right"),
+        (word("batch.excluded", lang), "right"),
+        (word("batch.undetermined", lang), "right"),
+        (word("batch.cost", lang), "right"),
+        (word("batch.figure_missing", lang), "right"),
+        (word("batch.no_figure", lang), "right"),
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for t in sim.topics.values():
@@ -142,17 +138,17 @@ def _one(out: Console, sim: Any) -> None:
         )
     out.print(table)
     if not sim.summary.in_force:
-        out.print(f"{sim.pack} is not in force on {sim.summary.as_of.isoformat()}: nothing fires.")
+        out.print(word("batch.nothing_fires", lang, pack=sim.pack, as_of=sim.summary.as_of.isoformat()))
 
 
-def _differences(a: Any, b: Any) -> list[dict[str, Any]]:
+def _differences(a: Any, b: Any, lang: Lang = "en") -> list[dict[str, Any]]:
     out = []
     for topic in sorted(set(a.topics) | set(b.topics)):
         ta, tb = a.topics.get(topic), b.topics.get(topic)
         row: dict[str, Any] = {
             "topic": topic,
-            "a": _cost_text(ta) if ta else "no rule",
-            "b": _cost_text(tb) if tb else "no rule",
+            "a": _cost_text(ta) if ta else word("batch.no_rule", lang),
+            "b": _cost_text(tb) if tb else word("batch.no_rule", lang),
         }
         if ta and tb:
             for unit in sorted(set(ta.costs) & set(tb.costs)):
@@ -164,18 +160,18 @@ def _differences(a: Any, b: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _two(out: Console, a: Any, b: Any) -> None:
-    table = Table(title=f"{a.pack} and {b.pack} over the same {a.summary.evaluated:,} rows")
+def _two(out: Console, a: Any, b: Any, lang: Lang) -> None:
+    table = Table(title=word("batch.two_title", lang, a=a.pack, b=b.pack, rows=f"{a.summary.evaluated:,}"))
     for name, justify in (
-        ("topic", "left"),
-        (f"{a.pack} entitled or obliged", "right"),
-        (f"{a.pack} cost", "right"),
-        (f"{b.pack} entitled or obliged", "right"),
-        (f"{b.pack} cost", "right"),
+        (word("topic", lang), "left"),
+        (word("batch.entitled_or_obliged", lang, pack=a.pack), "right"),
+        (word("batch.pack_cost", lang, pack=a.pack), "right"),
+        (word("batch.entitled_or_obliged", lang, pack=b.pack), "right"),
+        (word("batch.pack_cost", lang, pack=b.pack), "right"),
         (f"{b.pack} − {a.pack}", "right"),
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for row in _differences(a, b):
+    for row in _differences(a, b, lang):
         ta, tb = a.topics.get(row["topic"]), b.topics.get(row["topic"])
         diff = "; ".join(
             (d["min"] if d["min"] == d["max"] else f"{d['min']}–{d['max']}") + f" {d['unit']}"
@@ -183,9 +179,9 @@ def _two(out: Console, a: Any, b: Any) -> None:
         )
         table.add_row(
             row["topic"],
-            f"{ta.entitled + ta.obliged:,}" if ta else "no rule",
+            f"{ta.entitled + ta.obliged:,}" if ta else word("batch.no_rule", lang),
             row["a"],
-            f"{tb.entitled + tb.obliged:,}" if tb else "no rule",
+            f"{tb.entitled + tb.obliged:,}" if tb else word("batch.no_rule", lang),
             row["b"],
             diff or "–",
         )
@@ -195,8 +191,9 @@ def _two(out: Console, a: Any, b: Any) -> None:
 def cmd_population(args: argparse.Namespace, out: Console) -> int:
     from policyrules.batch.population import write_population
 
-    with progress_bar(out, f"population → {args.output}", args.employers + args.persons) as progress:
-        rows = write_population(args.output, args.employers, args.persons, args.seed, as_of(args.as_of), progress)
+    label = f"{word('progress.population', args.lang)} → {args.output}"
+    with progress(out, label, args.employers + args.persons) as advance:
+        rows = write_population(args.output, args.employers, args.persons, args.seed, as_of(args.as_of), advance)
     if args.format == "json":
         print(
             json.dumps(
@@ -210,16 +207,22 @@ def cmd_population(args: argparse.Namespace, out: Console) -> int:
             )
         )
     else:
-        out.print(
-            f"{rows:,} rows ({args.employers:,} employers, {args.persons:,} persons, seed {args.seed}) → "
-            f"{args.output}; assumptions: docs/batch.md"
+        text = word(
+            "batch.population",
+            args.lang,
+            rows=f"{rows:,}",
+            employers=f"{args.employers:,}",
+            persons=f"{args.persons:,}",
+            seed=args.seed,
+            output=args.output,
         )
+        out.print(text)
     return EXIT_OK
 
 
 def _format(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    add_format_option(p, ("text", "json"))
+    add_lang_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

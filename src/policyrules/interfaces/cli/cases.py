@@ -36,7 +36,7 @@ def cmd_evaluate(args: argparse.Namespace, out: Console) -> int:
 def cmd_explain(args: argparse.Namespace, out: Console) -> int:
     pack = load_pack(args.pack, args.lang)
     if args.rule is not None and args.rule not in pack.rule_index:
-        print(f"policyrules: pack {pack.id} has no rule {args.rule!r}", file=sys.stderr)
+        print(f"policyrules: {word('cli.no_rule', args.lang, pack=pack.id, rule=args.rule)}", file=sys.stderr)
         return EXIT_USAGE
     report = explain(pack, load_case(args.case), as_of(args.as_of), args.rule)
     if args.format == "json":
@@ -86,27 +86,23 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
             )
         )
         return code
+    lang = args.lang
     for o in outcomes:
         if o.passed:
             if args.verbose:
-                out.print(f"[green]PASS[/] {escape(str(o.file))}: {escape(o.name)}")
+                out.print(f"[green]{word('cli.test_pass', lang)}[/] {escape(str(o.file))}: {escape(o.name)}")
             continue
-        out.print(f"[red]FAIL[/] {escape(str(o.file))}: {escape(o.name)}")
+        out.print(f"[red]{word('cli.test_fail', lang)}[/] {escape(str(o.file))}: {escape(o.name)}")
         for line in o.failures:
             out.print(f"    {escape(line)}")
-        out.print(f"    [dim]fired: {escape(', '.join(o.fired) or 'nothing')}[/]")
+        fired = ", ".join(o.fired) or word("cli.nothing", lang)
+        out.print(f"    [dim]{escape(word('cli.test_fired', lang, rules=fired))}[/]")
     for path, exc in broken:
         print(f"policyrules: {exc}" if str(path) in str(exc) else f"policyrules: {path}: {exc}", file=sys.stderr)
-    if args.lang == "zh":
-        print(
-            f"{passed} 项通过，{failed} 项失败（{len(files)} 个文件"
-            + (f"，{len(broken)} 个无法读取）" if broken else "）")
-        )
-    else:
-        print(
-            f"{passed} passed, {failed} failed ({len(files)} files"
-            + (f", {len(broken)} could not be read)" if broken else ")")
-        )
+    totals = word("cli.test_totals", lang, passed=passed, failed=failed, files=len(files))
+    if broken:
+        totals = totals[:-1] + word("cli.test_unreadable", lang, n=len(broken))
+    print(totals)
     return code
 
 

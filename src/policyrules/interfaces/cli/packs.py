@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,7 +19,7 @@ from policyrules.errors import PackNotFound, PolicyRulesError
 from policyrules.pack.files import shipped_packs
 
 from ..listing import pack_summary
-from ..output import add_format_option, add_lang_option, column, table
+from ..output import add_format_option, add_lang_option, column, progress, table
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SOURCES_HELP
 
 
@@ -32,18 +32,14 @@ def _sources(args: argparse.Namespace) -> Optional[Path]:
 def _no_sources(args: argparse.Namespace, out: Console) -> int:
     """Say plainly that quotes were not verified; with --require-sources that is a failure."""
     where = args.sources or os.environ.get("POLICYRULES_SOURCES") or "../shared/sources"
-    if args.lang == "zh":
-        text = f"未找到原文（{where}）：引文未经核对。"
-        hint = "要求核对时请加 --require-sources。" if not args.require_sources else "--require-sources：失败。"
-    else:
-        text = f"source texts not found ({where}): quotes NOT verified."
-        hint = (
-            "Pass --require-sources to make this a failure."
-            if not args.require_sources
-            else "--require-sources: failing."
-        )
+    text = word("cli.no_sources", args.lang, where=where)
+    hint = word("cli.failing_require" if args.require_sources else "cli.pass_require", args.lang)
     print(f"policyrules: {text} {hint}", file=sys.stderr)
     return EXIT_FINDINGS if args.require_sources else EXIT_OK
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
 
 
 def _add_sources_options(p: argparse.ArgumentParser) -> None:
@@ -94,73 +90,71 @@ def cmd_list(args: argparse.Namespace, out: Console) -> int:
 def cmd_validate(args: argparse.Namespace, out: Console) -> int:
     names = args.packs or shipped_packs()
     sources = _sources(args)
-    failed = False
-    report = []
-    zh = args.lang == "zh"
-    for name in names:
-        try:
-            pack = load_pack(name, args.lang)
-        except PackNotFound:
-            raise  # a name that is no pack is a usage error (exit 2), as in every other command
-        except PolicyRulesError as exc:
-            report.append({"pack": name, "loaded": False, "errors": str(exc).splitlines()})
-            if args.format != "json":
-                out.print(f"[red]✘ {escape(name)}[/]")
-                print(exc, file=sys.stderr)
-            failed = True
-            continue
-        citations = list(all_citations(pack))
-        external = sum(1 for _, c in citations if c.external)
-        checkable = len(citations) - external
-        problems = verify(pack, sources) if sources else []
-        verified = checkable - len({(p.where, p.clause) for p in problems}) if sources else 0
-        report.append(
-            {
-                "pack": pack.id,
-                "version": pack.version,
-                "content_hash": pack.content_hash,
-                "loaded": True,
-                "rules": len(pack.rules),
-                "ledger_clauses": len(pack.spec.ledger),
-                "citations": len(citations),
-                "external": external,
-                "sources_found": sources is not None,
-                "quotes_verified": verified,
-                "problems": [{"where": p.where, "clause": p.clause, "message": p.message} for p in problems],
-            }
-        )
-        failed = failed or bool(problems)
-        if args.format == "json":
-            continue
-        if sources is None:
-            status = "[yellow]?[/]"
-            quotes = (
-                "[yellow]引文未核对：未找到原文[/]" if zh else "[yellow]quotes NOT verified: source texts not found[/]"
-            )
-        else:
-            status = "[red]✘[/]" if problems else "[green]✔[/]"
-            quotes = (
-                f"{verified}/{checkable} 条引文已与原文核对" if zh else f"{verified} of {checkable} quotes verified"
-            )
-        if external:
-            quotes += (
-                f"（{external} 条外部引文无法核对）" if zh else f" ({external} external citations cannot be verified)"
-            )
-        head = f"{pack.id} {pack.version}"
-        counts = (
-            f"{len(pack.rules)} 条规则，{len(pack.spec.ledger)} 条台账，"
-            if zh
-            else f"{len(pack.rules)} rules, {len(pack.spec.ledger)} ledger clauses, "
-        )
-        out.print(f"{status} {escape(head)}: {counts}{quotes}")
-        for p in problems:
-            out.print(f"    {escape(f'{p.where} [{p.clause}]: {p.message}')}")
+    report: list[dict[str, Any]] = []
+    with progress(out, word("progress.packs", args.lang), len(names)) as advance:
+        failed = False
+        for name in names:
+            failed = _validate_one(args, out, name, sources, report) or failed
+            advance()
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     rc = EXIT_FINDINGS if failed else EXIT_OK
     if sources is None:
         rc = max(rc, _no_sources(args, out))
     return rc
+
+
+def _validate_one(
+    args: argparse.Namespace, out: Console, name: str, sources: Optional[Path], report: list[dict[str, Any]]
+) -> bool:
+    """Load one pack and verify its quotes; add its entry to ``report``; True when something is wrong."""
+    lang = args.lang
+    try:
+        pack = load_pack(name, lang)
+    except PackNotFound:
+        raise  # a name that is no pack is a usage error (exit 2), as in every other command
+    except PolicyRulesError as exc:
+        report.append({"pack": name, "loaded": False, "errors": str(exc).splitlines()})
+        if args.format != "json":
+            out.print(f"[red]✘ {escape(name)}[/]")
+            print(exc, file=sys.stderr)
+        return True
+    citations = list(all_citations(pack))
+    external = sum(1 for _, c in citations if c.external)
+    checkable = len(citations) - external
+    problems = verify(pack, sources) if sources else []
+    verified = checkable - len({(p.where, p.clause) for p in problems}) if sources else 0
+    report.append(
+        {
+            "pack": pack.id,
+            "version": pack.version,
+            "content_hash": pack.content_hash,
+            "loaded": True,
+            "rules": len(pack.rules),
+            "ledger_clauses": len(pack.spec.ledger),
+            "citations": len(citations),
+            "external": external,
+            "sources_found": sources is not None,
+            "quotes_verified": verified,
+            "problems": [{"where": p.where, "clause": p.clause, "message": p.message} for p in problems],
+        }
+    )
+    if args.format == "json":
+        return bool(problems)
+    if sources is None:
+        status = "[yellow]?[/]"
+        quotes = f"[yellow]{word('cli.quotes_unverified', lang)}[/]"
+    else:
+        status = "[red]✘[/]" if problems else "[green]✔[/]"
+        quotes = word("cli.verified", lang, verified=verified, checkable=checkable)
+    if external:
+        quotes += word("cli.external", lang, n=external)
+    head = f"{pack.id} {pack.version}"
+    counts = word("cli.pack_counts", lang, rules=len(pack.rules), ledger=len(pack.spec.ledger))
+    out.print(f"{status} {escape(head)}: {counts}{quotes}")
+    for p in problems:
+        out.print(f"    {escape(f'{p.where} [{p.clause}]: {p.message}')}")
+    return bool(problems)
 
 
 def cmd_schema(args: argparse.Namespace, out: Console) -> int:
@@ -180,13 +174,13 @@ def cmd_docs(args: argparse.Namespace, out: Console) -> int:
         default = checkout_root() / "docs"
         if not default.is_dir():
             # installed from a wheel: there is no docs/ to regenerate, and none should appear in the cwd
-            print("policyrules: no docs/ directory beside the source; give one with --dir", file=sys.stderr)
+            print(f"policyrules: {word('cli.no_docs_dir', args.lang)}", file=sys.stderr)
             return EXIT_USAGE
         args.dir = str(default)
     stale = write_docs(Path(args.dir), check=args.check)
     if args.check and stale:
         for path in stale:
-            print(f"policyrules: {path} is out of date; run `policyrules docs`", file=sys.stderr)
+            print(f"policyrules: {word('cli.docs_stale', args.lang, path=path)}", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -196,29 +190,18 @@ def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
 
     sources = _sources(args)
     rows = [coverage(load_pack(name), sources) for name in (args.packs or shipped_packs())]
-    zh = args.lang == "zh"
+    lang = args.lang
     if args.format == "json":
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
-        t = table(out, "条款覆盖情况" if zh else "Clauses accounted for")
-        for col in (
-            ("规则包", "原文编号条款", "有台账的", "台账条目", "已编码", "已说明理由", "覆盖")
-            if zh
-            else (
-                "pack",
-                "numbered in source",
-                "with a ledger entry",
-                "ledger entries",
-                "encoded",
-                "reasoned out",
-                "accounted",
-            )
-        ):
-            column(t, col)
+        t = table(out, word("cli.coverage_title", lang))
+        column(t, word("pack", lang))
+        for key in ("numbered", "anchored", "ledger", "encoded", "reasoned", "accounted"):
+            column(t, word(f"cli.coverage_{key}", lang))
         for r in rows:
             no_source = r.numbered is None
-            numbered = ("未找到原文" if zh else "source not found") if no_source else str(r.numbered)
-            accounted = f"{r.percent}%" + ((" (仅台账)" if zh else " (ledger only)") if no_source else "")
+            numbered = word("cli.source_not_found", lang) if no_source else str(r.numbered)
+            accounted = f"{r.percent}%" + (word("cli.ledger_only", lang) if no_source else "")
             t.add_row(
                 r.pack,
                 numbered,
@@ -230,7 +213,7 @@ def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
             )
         out.print(t)
         for r in rows:
-            for line in (*r.anchor_problems, *(f"not in the ledger: {u}" for u in r.unaccounted)):
+            for line in (*r.anchor_problems, *(word("cli.not_in_ledger", lang, clause=u) for u in r.unaccounted)):
                 out.print(f"  {escape(r.pack)}: {escape(line)}")
     rc = EXIT_OK if all(r.percent == 100 for r in rows) else EXIT_FINDINGS
     if sources is None:
@@ -244,7 +227,12 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
     sources = _sources(args)
     if args.across:
         return _check_across(args, out, sources)
-    findings = [f for name in (args.packs or shipped_packs()) for f in check_pack(name, sources)]
+    names = args.packs or shipped_packs()
+    findings = []
+    with progress(out, word("progress.packs", args.lang), len(names)) as advance:
+        for name in names:
+            findings += check_pack(name, sources)
+            advance()
     rc = EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
     if sources is None:
         rc = max(rc, _no_sources(args, out))
@@ -254,33 +242,37 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
         for f in findings:
             colour = "red" if f.severity == "error" else "yellow"
             where = f"{f.file}:{f.line}" if f.line else f.file
-            out.print(f"[{colour}]{f.severity}[/] {f.code} {escape(where)} {f.rule or ''}: {escape(f.message)}")
+            severity = word(f"severity.{f.severity}", args.lang)
+            out.print(f"[{colour}]{severity}[/] {f.code} {escape(where)} {f.rule or ''}: {escape(f.message)}")
             if f.case is not None:
-                out.print(f"    case: {escape(json.dumps(f.case, ensure_ascii=False))}")
+                case = escape(json.dumps(f.case, ensure_ascii=False))
+                out.print(f"    {word('cli.check_case', args.lang)}{_colon(args.lang)}{case}")
         errors = sum(1 for f in findings if f.severity == "error")
-        if args.lang == "zh":
-            print(f"{errors} 个错误，{len(findings) - errors} 个警告")
-        else:
-            print(f"{errors} errors, {len(findings) - errors} warnings")
+        print(word("cli.check_totals", args.lang, errors=errors, warnings=len(findings) - errors))
     return rc
 
 
 def _check_across(args: argparse.Namespace, out: Console, sources: Optional[Path]) -> int:
     from policyrules.check.across import across
 
+    lang = args.lang
     findings = across([load_pack(name) for name in (args.packs or shipped_packs())], sources)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for f in findings:
-            label = "[dim]annotated[/]" if f.annotated else "[red]finding[/]"
+            label = (
+                f"[dim]{word('cli.across_annotated', lang)}[/]"
+                if f.annotated
+                else f"[red]{word('cli.across_finding', lang)}[/]"
+            )
             out.print(f"{label} {f.code} ({f.similarity:.2f}): {escape(f.message)}")
             out.print(f"    {escape(f.a.pack)} [{escape(f.a.clause)}] {escape(f.a.text)}")
             out.print(f"    {escape(f.b.pack)} [{escape(f.b.clause)}] {escape(f.b.text)}")
         open_ = sum(1 for f in findings if not f.annotated)
-        print(f"{open_} pairs to fix or annotate, {len(findings) - open_} annotated")
+        print(word("cli.across_totals", lang, open=open_, annotated=len(findings) - open_))
         if sources is None:
-            print("source texts not found: reasoned-out clauses were not compared", file=sys.stderr)
+            print(f"policyrules: {word('cli.across_no_sources', lang)}", file=sys.stderr)
     return EXIT_FINDINGS if any(not f.annotated for f in findings) else EXIT_OK
 
 
@@ -306,6 +298,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("docs", help="regenerate the generated reference pages under docs/")
     p.add_argument("--dir", help="where the pages go (default: docs/ of the source checkout)")
     p.add_argument("--check", action="store_true", help="only report pages that are out of date")
+    add_lang_option(p)
     p.set_defaults(run=cmd_docs)
 
     p = sub.add_parser("check", help="static consistency checks: conditions, conflicts, units, citations, usage")

@@ -6,6 +6,9 @@ import argparse
 
 from rich.console import Console
 
+from policyrules.engine.words import word
+
+from ..output import add_lang_option
 from ._common import EXIT_OK
 
 
@@ -25,11 +28,7 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
         cors_origins=tuple(args.cors_origin),
     )
     app = create_app(settings)
-    print(
-        f"policyrules: {len(app.state.served.catalogue.ids)} packs loaded; the case page is at / "
-        f"and the OpenAPI description at /openapi.json",
-        flush=True,
-    )
+    print(f"policyrules: {word('cli.serving', args.lang, n=len(app.state.served.catalogue.ids))}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return EXIT_OK
 
@@ -73,4 +72,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="allow browser pages from this origin to call the API (repeatable; default: none)",
     )
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    add_lang_option(p, "language of this command's messages (default zh); each request chooses with Accept-Language")
     p.set_defaults(run=cmd_serve)
