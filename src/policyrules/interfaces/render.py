@@ -19,7 +19,6 @@ from .output import column, table
 
 _MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
 _PLAIN_MARK = {"true": "✔", "false": "✘", "unknown": "?"}
-_KIND_ZH = {"derive": "推导", "entitlement": "权益", "obligation": "义务", "sanction": "惩戒", "exclusion": "排除"}
 
 
 def _colon(lang: Lang) -> str:
@@ -28,97 +27,68 @@ def _colon(lang: Lang) -> str:
 
 def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
     """Amount, duration, limit, funding, deadline and status, each labelled (plain text)."""
-    zh = lang == "zh"
     parts: list[tuple[str, str]] = []
     if o.amount is not None:
         parts.append((word("amount", lang), format_amount_plain(o.amount, lang)))
     if o.duration is not None:
         d = o.duration
+        unit = unit_text(d.unit, lang)
         most = number_text(d.max) if d.max is not None else d.max_expression
-        text = f"最长 {most} {unit_text(d.unit, lang)}" if zh else f"at most {most} {d.unit}"
+        text = word("r.duration", lang, max=most, unit=unit)
         if d.remaining is not None:
-            left = number_text(d.remaining)
-            text += f"（剩余 {left} {unit_text(d.unit, lang)}）" if zh else f" ({left} left)"
+            text += word("r.duration_left", lang, left=number_text(d.remaining), unit=unit)
         if d.period is not None:
-            of = f" / {number_text(d.max)}" if d.max is not None else ""
-            text += (
-                f"；第 {d.period}{of} {unit_text(d.unit, lang)}"
-                if zh
-                else f"; {d.unit} {d.period}{of.replace(' / ', ' of ')}"
-            )
+            of = word("r.duration_of", lang, max=number_text(d.max)) if d.max is not None else ""
+            text += word("r.duration_period", lang, period=d.period, of=of, unit=unit)
         if d.started is not None:
-            text += f"，自{d.started.isoformat()}起" if zh else f", from the {d.start_event} on {d.started.isoformat()}"
+            text += word("r.duration_from", lang, event=d.start_event, date=d.started.isoformat())
         if d.until is not None:
-            text += f"，至{d.until.isoformat()}" if zh else f", until {d.until.isoformat()}"
+            text += word("r.duration_until", lang, date=d.until.isoformat())
         if d.missing:
-            text += f"（缺少：{'、'.join(d.missing)}）" if zh else f" (missing: {', '.join(d.missing)})"
+            text += word("r.missing", lang, missing=word("and", lang).join(d.missing))
         parts.append((word("duration", lang), text))
     if o.limit is not None:
         used = number_text(o.limit.used) if not o.limit.missing else ", ".join(o.limit.missing) + "?"
         per = unit_text(o.limit.per, lang)
-        text = (
-            f"每{per}最多 {o.limit.max} 次（已用 {used}）"
-            if zh
-            else f"at most {o.limit.max} per {o.limit.per} (used {used})"
-        )
-        parts.append((word("limit", lang), text))
+        parts.append((word("limit", lang), word("r.limit", lang, per=per, max=o.limit.max, used=used)))
     if o.funding:
         parts.append((word("funded", lang), ", ".join(f"{f.payer} {number_text(f.share * 100)}%" for f in o.funding)))
     if o.deadline is not None:
         parts.append((word("deadline", lang), o.deadline.isoformat()))
     if o.status is not None:
-        status = _STATUS_ZH[o.status] if zh else o.status
-        parts.append((word("status", lang), status))
+        parts.append((word("status", lang), word(f"obligation.{o.status}", lang)))
     if o.event is not None and not o.event.defaulted and o.event.date is not None:
         e = o.event
-        parts.append(
-            (
-                "事件" if zh else "event",
-                f"{e.date.isoformat()} {e.name}（{e.document}）"
-                if zh
-                else f"{e.name} on {e.date.isoformat()} under {e.document}",
-            )
-        )
+        on = word("r.event_on", lang, date=e.date.isoformat(), event=e.name, document=e.document)
+        parts.append((word("r.event", lang), on))
     return parts
 
 
-_STATUS_ZH = {
-    "met": "已履行",
-    "unmet": "未履行",
-    "due": "未履行，期限未到",
-    "overdue": "未履行，已逾期",
-    "unknown": "无法判断",
-}
-_CERTAIN_ZH = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
+def _header(result: Result, lang: Lang) -> str:
+    return word(
+        "r.header",
+        lang,
+        pack=result.pack,
+        version=result.pack_version,
+        hash=result.pack_hash,
+        as_of=result.as_of.isoformat(),
+        period=_period(result, lang),
+    )
 
 
 def _period(result: Result, lang: Lang) -> str:
-    v = result.validity
     if lang != "zh":
-        return v.period
+        return result.validity.period
+    v = result.validity
     until = f"至{v.valid_until.isoformat()}" if v.valid_until else f"（{word('no_end', lang)}）"
     return f"{_CERTAIN_ZH[v.valid_from_certainty]}{v.valid_from.isoformat()}起{until}"
 
 
-def _header(result: Result, lang: Lang) -> str:
-    if lang == "zh":
-        return (
-            f"{result.pack} {result.pack_version}（内容哈希 {result.pack_hash}）"
-            f" 评估日期 {result.as_of.isoformat()}；有效期 {_period(result, lang)}"
-        )
-    return (
-        f"{result.pack} {result.pack_version} (hash {result.pack_hash}) as of {result.as_of.isoformat()}"
-        f" (in force {_period(result, lang)})"
-    )
+_CERTAIN_ZH = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
 
 
 def _not_in_force(result: Result, lang: Lang) -> str:
-    c = _colon(lang)
-    return (
-        f"{word('not_in_force', lang)}{c}{result.validity.reason or ''}（{word('try_as_of', lang)}）"
-        if lang == "zh"
-        else (f"{word('not_in_force', lang)}{c}{result.validity.reason or ''} ({word('try_as_of', lang)})")
-    )
+    return word("r.not_in_force", lang, reason=result.validity.reason or "")
 
 
 def _to(who: str, lang: Lang) -> str:
@@ -136,12 +106,7 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
         items = []
         for o in outcomes:
             lines = [
-                (
-                    word("rule", lang),
-                    f"{o.rule}（{word('topic', lang)} {o.topic}，{word('to', lang)} {_to(o.to, lang)}）"
-                    if lang == "zh"
-                    else f"{o.rule} ({word('topic', lang)} {o.topic}, {word('to', lang)} {_to(o.to, lang)})",
-                ),
+                (word("rule", lang), word("r.rule_line", lang, rule=o.rule, topic=o.topic, to=_to(o.to, lang))),
                 (word("what", lang), o.summary),
             ]
             lines += _details(o, lang)
@@ -174,51 +139,27 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
 def _tail(result: Result, lang: Lang, show_all: bool = False) -> list[str]:
     """Defaults used, conflicts, errors, every "no", undecided rules, questions and derived facts, as plain lines."""
     c = _colon(lang)
-    zh = lang == "zh"
     lines = [f"{d.fact} = {d.value}{c}{d.reason}" for d in result.defaults]
     if result.not_granted:
-        lines.append(f"不予支持（{len(result.not_granted)}）：" if zh else f"Not granted ({len(result.not_granted)}):")
+        lines.append(word("r.not_granted", lang, n=len(result.not_granted)))
         for g in result.not_granted:
-            lines.append(
-                f"  ✘ {g.rule}（{g.citation.clause}）{c}{g.because}"
-                if zh
-                else f"  ✘ {g.rule} ({g.citation.clause}): {g.because}"
-            )
+            lines.append(word("r.not_granted_line", lang, rule=g.rule, clause=g.citation.clause, because=g.because))
     for k in result.conflicts:
-        lines.append(
-            f"{word('conflict', lang)}{c}{k.fact} {word('set_to', lang)} {', '.join(k.values)}，"
-            f"{word('by', lang)} {', '.join(k.rules)}"
-        )
+        lines.append(word("r.conflict_line", lang, fact=k.fact, values=", ".join(k.values), rules=", ".join(k.rules)))
     for e in result.errors:
-        lines.append(f"{word('error_in', lang)} {e.rule}{c}{e.message}")
+        lines.append(word("r.error_line", lang, rule=e.rule, message=e.message))
     undecided = result.undetermined + (result.undetermined_elsewhere if show_all else [])
     if undecided:
-        head = f"{len(undecided)} {word('undecided', lang)}"
-        lines.append(head + c.strip() if lang == "zh" else head + ":")
+        lines.append(word("r.undecided", lang, n=len(undecided)))
         for u in undecided:
-            lines.append(
-                f"  {u.rule}（{u.title}）{word('needs', lang)}{c}{', '.join(u.missing)}"
-                if lang == "zh"
-                else f"  {u.rule} ({u.title}): {word('needs', lang)} {', '.join(u.missing)}"
-            )
+            lines.append(word("r.undecided_line", lang, rule=u.rule, title=u.title, missing=", ".join(u.missing)))
     if result.undetermined_elsewhere and not show_all:
-        n = len(result.undetermined_elsewhere)
-        lines.append(
-            f"另有 {n} 条规则涉及本案没有的个人、单位或申请，未列出（--all 显示）"
-            if zh
-            else f"{n} more undecided rules concern a person, unit or application this case does not have (--all shows them)"
-        )
+        lines.append(word("r.elsewhere", lang, n=len(result.undetermined_elsewhere)))
     if result.questions:
-        lines.append(
-            "下一步应询问（决定规则最多者在前）：" if zh else "Questions (the fact deciding the most rules first):"
-        )
+        lines.append(word("r.questions", lang))
         for q in result.questions[:10]:
             label = f"{q.fact} {q.zh}".strip()
-            lines.append(
-                f"  {label}{c}决定 {q.decides} 条（{', '.join(q.rules)}）"
-                if zh
-                else f"  {label}: decides {q.decides} ({', '.join(q.rules)})"
-            )
+            lines.append(word("r.question_line", lang, label=label, n=q.decides, rules=", ".join(q.rules)))
     known = {k: v for k, v in result.derived.items() if v is not None}
     if known:
         lines.append(f"{word('derived', lang)}{c}" + ", ".join(f"{k}={v}" for k, v in known.items()))
@@ -313,15 +254,16 @@ def print_result(result: Result, console: Console, lang: Lang = "zh", show_all: 
         console.print(escape(line), style="dim" if not line.startswith(word("conflict", lang)) else "red")
 
 
-def _trace_tree(trace: Trace, tree: Tree, plain: bool) -> None:
-    facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in trace.facts.items())
+def _trace_tree(trace: Trace, tree: Tree, plain: bool, lang: Lang) -> None:
+    missing = word("r.fact_missing", lang)
+    facts = ", ".join(f"{k}={missing if v is None else v}" for k, v in trace.facts.items())
     if plain:
         label = f"{_PLAIN_MARK[trace.value]} {escape(trace.text)}" + (f"  ({escape(facts)})" if facts else "")
     else:
         label = f"{_MARK[trace.value]} {escape(trace.text)}" + (f"  [dim]({escape(facts)})[/]" if facts else "")
     node = tree.add(label)
     for part in trace.parts:
-        _trace_tree(part, node, plain)
+        _trace_tree(part, node, plain, lang)
 
 
 def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh") -> None:
@@ -331,14 +273,17 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
         console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(report.validity.reason or '')}")
     for e in report.rules:
         mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
-        kind = _KIND_ZH.get(e.kind, e.kind) if lang == "zh" else e.kind
+        kind = word(f"kind.{e.kind}", lang)
         tree = Tree(f"{mark} [bold]{escape(e.rule)}[/] ({kind}) — {escape(e.title)}")
         if e.outcome:
-            tree.add(f"{'结果' if lang == 'zh' else 'result'}{c}{escape(e.outcome)}")
-        _trace_tree(e.condition, tree, plain)
+            tree.add(f"{word('r.result', lang)}{c}{escape(e.outcome)}")
+        _trace_tree(e.condition, tree, plain, lang)
+        missing = word("r.fact_missing", lang)
         for comp in (*e.derived, *e.amount):
-            facts = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in comp.facts.items())
-            value = comp.value if comp.value is not None else "? (missing " + ", ".join(comp.missing) + ")"
+            facts = ", ".join(f"{k}={missing if v is None else v}" for k, v in comp.facts.items())
+            value = (
+                comp.value if comp.value is not None else word("r.value_missing", lang, missing=", ".join(comp.missing))
+            )
             label = f"{comp.name} = {value} ← {comp.text}" + (f"  ({facts})" if facts else "")
             tree.add(escape(label) if plain else f"[cyan]{escape(label)}[/]")
         tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}{c}{e.citation.quote}')}[/]")
