@@ -112,10 +112,11 @@ def funding_text(rule: CompiledRule) -> Optional[str]:
 
 
 def thresholds(rule: CompiledRule) -> list[str]:
-    """The fact-versus-literal comparisons in a condition: 'unit.establishment_size >= 50'."""
+    """The fact-versus-literal comparisons in a condition, as the expression language writes them:
+    'unit.establishment_size >= 50', "person.employment == 'employed'"."""
     return sorted(
         {
-            f"{a.path} {a.op} {a.value}"
+            f"{a.path} {a.op} {a.value!r}" if isinstance(a.value, str) else f"{a.path} {a.op} {a.value}"
             for a in analysis.atoms(rule.when.node)
             if not isinstance(a.value, (bool, frozenset))
         }

@@ -122,7 +122,7 @@ def _side_text(side: Side, lang: Lang) -> str:
     if side.status != "gives":
         extra = sep.join(f"{x.summary}{clause(x.clause)}" for x in side.exclusions)
         return word("status." + side.status.replace(" ", "_"), lang) + (f"{colon}{extra}" if extra else "")
-    status = (lambda o: f"，{o.status}") if zh else (lambda o: f", {o.status}")
+    status = (lambda o: f"，{word('obligation.' + o.status, lang)}") if zh else (lambda o: f", {o.status}")
     return sep.join(f"{o.amount or o.summary}{status(o) if o.status else ''}{clause(o.clause)}" for o in side.outcomes)
 
 

@@ -14,6 +14,7 @@ from policyrules.facts.case import Case
 from .evaluator import assemble, citation_out, initial_env, run_rules, validity_on
 from .model import CompiledExpr, CompiledPack, CompiledRule
 from .result import CitationOut, Result, Validity
+from .words import because_text, exclusion_text, value_word, word
 
 Truth = Literal["true", "false", "unknown"]
 
@@ -102,29 +103,39 @@ def _explain_rule(
 
 
 def outcome_line(rule: CompiledRule, result: Result, env: dict[str, Any]) -> str:
-    """What the result says of a rule, in one line."""
+    """What the result says of a rule, in one line, in the result's language."""
+    lang = result.lang
     if rule.kind == "derive":
         value = env.get(f"derived.{rule.derive_fact}")
-        shown = "unknown" if value is None or value.__class__ is Unknown else _show(value)
+        unknown = value is None or value.__class__ is Unknown
+        if unknown:
+            shown = word("value.unknown", lang)
+        else:
+            shown = value_word(value, lang) if isinstance(value, bool) else _show(value)
         return f"derived.{rule.derive_fact} = {shown}"
     for o in (*result.entitlements, *result.obligations, *result.sanctions):
         if o.rule == rule.id:
-            return "granted" + (f" (status: {o.status})" if o.status else "")
+            if o.status:
+                status = word(f"obligation.{o.status}", lang) if lang == "zh" else o.status
+                return word("explain.granted_status", lang, status=status)
+            return word("explain.granted", lang)
     for x in result.exclusions:
         if x.rule == rule.id and x.reason == "rule":
-            return f"excludes {x.topic_excluded}" + (f", withholding {', '.join(x.withheld)}" if x.withheld else "")
+            withholding = word("explain.withholding", lang, rules=", ".join(x.withheld)) if x.withheld else ""
+            return word("explain.excludes", lang, topic=x.topic_excluded) + withholding
         if rule.id in x.withheld:
-            return f"withheld by {x.rule}: {x.summary} ({x.citation.clause})"
+            summary = exclusion_text(x, lang)
+            return word("explain.withheld_by", lang, rule=x.rule, summary=summary, clause=x.citation.clause)
     for g in result.not_granted:
         if g.rule == rule.id:
-            return g.because
+            return because_text(g, lang)
     for u in (*result.undetermined, *result.undetermined_elsewhere):
         if u.rule == rule.id:
-            return f"undecided: needs {', '.join(u.missing)}"
+            return word("explain.undecided", lang, missing=", ".join(u.missing))
     for e in result.errors:
         if e.rule == rule.id:
-            return f"error: {e.message}"
-    return "not met"
+            return word("explain.error", lang, message=e.message)
+    return word("explain.not_met", lang)
 
 
 def _computation(name: str, expr: CompiledExpr, env: dict[str, Any], rule: Optional[str] = None) -> Computation:

@@ -8,7 +8,8 @@ from typing import Optional
 from policyrules.pack.schema import DatedBound, Validity
 from policyrules.types import Lang
 
-from .result import AmountOut
+from .result import AmountOut, DefaultOut, ExclusionOut, NotGrantedOut
+from .result import Validity as ValidityOut
 
 # Units as a Chinese reader says them; a unit not listed is shown as written.
 UNIT_ZH = {
@@ -24,6 +25,7 @@ UNIT_ZH = {
     "post": "个岗位",
     "institution": "个机构",
     "hour": "小时",
+    "outlet": "个网点",
     "1": "",
 }
 
@@ -143,7 +145,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "r.duration_left": ("（剩余 {left} {unit}）", " ({left} left)"),
     "r.duration_period": ("；第 {period}{of} {unit}", "; {unit} {period}{of}"),
     "r.duration_of": (" / {max}", " of {max}"),
-    "r.duration_from": ("，自{date}起", ", from the {event} on {date}"),
+    "r.duration_from": ("，自{date}（{event}）起", ", from the {event} on {date}"),
     "r.duration_until": ("，至{date}", ", until {date}"),
     "r.missing": ("（缺少：{missing}）", " (missing: {missing})"),
     "r.limit": ("每{per}最多 {max} 次（已用 {used}）", "at most {max} per {per} (used {used})"),
@@ -178,6 +180,42 @@ WORDS: dict[str, tuple[str, str]] = {
     "obligation.due": ("未履行，期限未到", "due"),
     "obligation.overdue": ("未履行，已逾期", "overdue"),
     "obligation.unknown": ("无法判断", "unknown"),
+    # what the engine says of a rule, in Chinese (the English is the result's own text)
+    "because.condition": ("不满足：{text}", "not met: {text}"),
+    "because.not_in_force": (
+        "{date}（{what}）不在 {document} 的有效期内",
+        "not in force on {date} ({what}): {document}",
+    ),
+    "because.as_of_defaulted": ("评估日期，未给出申请日期", "as_of, no application date given"),
+    "because.event_date": ("{event}日期", "{event} date"),
+    "because.ended": (
+        "已于 {until} 期满：自{started}（{event}）起最长 {max} {unit}",
+        "ended on {until}: {max} {unit}(s) from the {event} on {started}",
+    ),
+    "exclusion.mutually_exclusive": ("不能与 {topic} 同时享受", "cannot be combined with {topic}"),
+    "exclusion.limit_reached": ("已达次数上限", "limit reached"),
+    "exclusion.duration_exhausted": ("享受期限已用完", "duration used up"),
+    "validity.before": ("{as_of} 尚未生效：自 {start} 起施行", "not in force on {as_of}: from {start}"),
+    "validity.after": ("{as_of} 已失效：有效期至 {end}", "not in force on {as_of}: ended {end}"),
+    "default.used": ("案例未给出，按中性默认值计算", "not given by the case; the neutral default is used"),
+    "event.application": ("申请", "application"),
+    "event.hire": ("录用", "hire"),
+    "event.graduation": ("毕业", "graduation"),
+    "event.licence": ("许可", "licence"),
+    "event.placement": ("安置", "placement"),
+    "event.training": ("培训", "training"),
+    "value.true": ("是", "true"),
+    "value.false": ("否", "false"),
+    "value.unknown": ("未知", "unknown"),
+    # explain: what evaluate gives a rule
+    "explain.granted": ("给予", "granted"),
+    "explain.granted_status": ("给予（状态：{status}）", "granted (status: {status})"),
+    "explain.excludes": ("排除 {topic}", "excludes {topic}"),
+    "explain.withholding": ("，扣下 {rules}", ", withholding {rules}"),
+    "explain.withheld_by": ("被 {rule} 扣下：{summary}（{clause}）", "withheld by {rule}: {summary} ({clause})"),
+    "explain.undecided": ("无法判断：需要 {missing}", "undecided: needs {missing}"),
+    "explain.error": ("出错：{message}", "error: {message}"),
+    "explain.not_met": ("不满足", "not met"),
     # structural diff
     "diff.vs": (
         "{a}（{a_doc}，有效期 {a_validity}）对比 {b}（{b_doc}，有效期 {b_validity}）",
@@ -339,6 +377,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "{rows} rows ({employers} employers, {persons} persons, seed {seed}) → {output}; assumptions: docs/batch.md",
     ),
     "progress.population": ("合成人口", "population"),
+    # why the batch engine hands rows to the scalar engine (batch/ flags them with these English reasons)
+    "scalar.division by zero": ("除数为零", "division by zero"),
+    "scalar.inexact division": ("除不尽", "inexact division"),
+    "scalar.a rule decided at an event's date": ("在事件日期判断的规则", "a rule decided at an event's date"),
+    "scalar.an application dated outside the plan": ("申请日期在方案有效期外", "an application dated outside the plan"),
+    "scalar.a duration counted from an event": ("自事件起计算的期限", "a duration counted from an event"),
+    "scalar.conflicting values of a derived fact": ("推导事实取值冲突", "conflicting values of a derived fact"),
     "progress.packs": ("规则包", "packs"),
 }
 
@@ -404,3 +449,71 @@ def period_words(validity: Validity, lang: Lang = "en") -> str:
         return f"{text}至{end}" if end else f"{text}（未规定终止日期）"
     text = f"from {CERTAINTY_WORDS[start.certainty]}{start.date.isoformat()}"
     return f"{text} to {end}" if end else f"{text} (no end stated)"
+
+
+# The engine writes ``because``, exclusion summaries, validity reasons and default reasons in English; in
+# Chinese they are said again from the result's own fields, so every fact in them is one the result states.
+
+
+def because_text(g: NotGrantedOut, lang: Lang) -> str:
+    """Why a rule gives nothing, as one line in ``lang``."""
+    if lang != "zh":
+        return g.because
+    if g.reason == "condition" and g.decisive is not None:
+        values = ", ".join(
+            f"{k}={word('r.fact_missing', lang) if v is None else v}" for k, v in g.decisive.values.items()
+        )
+        return word("because.condition", lang, text=g.decisive.text) + (f"（{values}）" if values else "")
+    if g.reason == "not_in_force" and g.event is not None and g.event.date is not None:
+        e = g.event
+        what = (
+            word("because.as_of_defaulted", lang)
+            if e.defaulted
+            else word("because.event_date", lang, event=event_word(e.name, lang))
+        )
+        return word("because.not_in_force", lang, date=e.date.isoformat(), what=what, document=e.document)
+    if g.reason == "ended" and g.duration is not None and g.duration.until is not None:
+        d = g.duration
+        return word(
+            "because.ended",
+            lang,
+            until=d.until.isoformat(),
+            started=d.started.isoformat() if d.started else "?",
+            event=event_word(d.start_event or "", lang),
+            max=number_text(d.max),
+            unit=unit_text(d.unit, lang),
+        )
+    return g.because
+
+
+def exclusion_text(x: ExclusionOut, lang: Lang) -> str:
+    """Why an exclusion withholds: the rule's summary, or the engine's reason (a limit, a duration, a combination)."""
+    if lang != "zh" or x.reason == "rule":
+        return x.summary
+    return word(f"exclusion.{x.reason}", lang, topic=x.topic)
+
+
+def validity_reason(v: ValidityOut, as_of: str, lang: Lang) -> str:
+    """Why a pack is not in force on ``as_of`` (empty when it is)."""
+    if v.in_force:
+        return ""
+    if lang != "zh":
+        return v.reason or ""
+    if v.valid_until is not None and as_of > v.valid_until.isoformat():
+        return word("validity.after", lang, as_of=as_of, end=v.valid_until.isoformat())
+    return word("validity.before", lang, as_of=as_of, start=v.valid_from.isoformat())
+
+
+def default_reason(d: DefaultOut, lang: Lang) -> str:
+    return d.reason if lang != "zh" else word("default.used", lang)
+
+
+def event_word(name: str, lang: Lang) -> str:
+    return word(f"event.{name}", lang) if f"event.{name}" in WORDS else name
+
+
+def value_word(value: object, lang: Lang) -> str:
+    """A fact's value as shown beside it: true, false and unknown in words."""
+    if isinstance(value, bool):
+        return word(f"value.{str(value).lower()}", lang)
+    return str(value)

@@ -12,7 +12,18 @@ from rich.tree import Tree
 
 from policyrules.engine.explain import ExplainReport, Trace
 from policyrules.engine.result import OutcomeOut, Result
-from policyrules.engine.words import format_amount_plain, number_text, unit_text, word
+from policyrules.engine.words import (
+    because_text,
+    default_reason,
+    event_word,
+    exclusion_text,
+    format_amount_plain,
+    number_text,
+    unit_text,
+    validity_reason,
+    value_word,
+    word,
+)
 from policyrules.types import Lang
 
 from .output import column, table
@@ -41,7 +52,8 @@ def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
             of = word("r.duration_of", lang, max=number_text(d.max)) if d.max is not None else ""
             text += word("r.duration_period", lang, period=d.period, of=of, unit=unit)
         if d.started is not None:
-            text += word("r.duration_from", lang, event=d.start_event, date=d.started.isoformat())
+            event = event_word(d.start_event or "", lang) if lang == "zh" else d.start_event
+            text += word("r.duration_from", lang, event=event, date=d.started.isoformat())
         if d.until is not None:
             text += word("r.duration_until", lang, date=d.until.isoformat())
         if d.missing:
@@ -88,7 +100,7 @@ _CERTAIN_ZH = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
 
 
 def _not_in_force(result: Result, lang: Lang) -> str:
-    return word("r.not_in_force", lang, reason=result.validity.reason or "")
+    return word("r.not_in_force", lang, reason=validity_reason(result.validity, result.as_of.isoformat(), lang))
 
 
 def _to(who: str, lang: Lang) -> str:
@@ -123,7 +135,7 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
             lines = [
                 (word("rule", lang), x.rule),
                 (word("excluded", lang), x.topic_excluded),
-                (word("why", lang), x.summary),
+                (word("why", lang), exclusion_text(x, lang)),
             ]
             if x.withheld:
                 lines.append((word("withholds", lang), ", ".join(x.withheld)))
@@ -139,11 +151,12 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
 def _tail(result: Result, lang: Lang, show_all: bool = False) -> list[str]:
     """Defaults used, conflicts, errors, every "no", undecided rules, questions and derived facts, as plain lines."""
     c = _colon(lang)
-    lines = [f"{d.fact} = {d.value}{c}{d.reason}" for d in result.defaults]
+    lines = [f"{d.fact} = {d.value}{c}{default_reason(d, lang)}" for d in result.defaults]
     if result.not_granted:
         lines.append(word("r.not_granted", lang, n=len(result.not_granted)))
         for g in result.not_granted:
-            lines.append(word("r.not_granted_line", lang, rule=g.rule, clause=g.citation.clause, because=g.because))
+            because = because_text(g, lang)
+            lines.append(word("r.not_granted_line", lang, rule=g.rule, clause=g.citation.clause, because=because))
     for k in result.conflicts:
         lines.append(word("r.conflict_line", lang, fact=k.fact, values=", ".join(k.values), rules=", ".join(k.rules)))
     for e in result.errors:
@@ -162,7 +175,7 @@ def _tail(result: Result, lang: Lang, show_all: bool = False) -> list[str]:
             lines.append(word("r.question_line", lang, label=label, n=q.decides, rules=", ".join(q.rules)))
     known = {k: v for k, v in result.derived.items() if v is not None}
     if known:
-        lines.append(f"{word('derived', lang)}{c}" + ", ".join(f"{k}={v}" for k, v in known.items()))
+        lines.append(f"{word('derived', lang)}{c}" + ", ".join(f"{k}={value_word(v, lang)}" for k, v in known.items()))
     return lines
 
 
@@ -246,7 +259,7 @@ def print_result(result: Result, console: Console, lang: Lang = "zh", show_all: 
             t.add_row(
                 escape(x.rule),
                 escape(x.topic_excluded) + withheld,
-                escape(x.summary),
+                escape(exclusion_text(x, lang)),
                 f"{escape(x.citation.document)} {escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
             )
         console.print(t)
@@ -270,7 +283,8 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
     plain = not console.is_terminal
     c = _colon(lang)
     if not report.validity.in_force:
-        console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(report.validity.reason or '')}")
+        reason = validity_reason(report.validity, report.as_of.isoformat(), lang)
+        console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(reason)}")
     for e in report.rules:
         mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
         kind = word(f"kind.{e.kind}", lang)

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.table import Table
 
-from policyrules.engine.words import word
+from policyrules.engine.words import WORDS, word
 from policyrules.types import Lang
 
 from ..output import add_format_option, add_lang_option, progress
@@ -68,7 +68,8 @@ def cmd_batch(args: argparse.Namespace, out: Console) -> int:
         table.add_row(word("batch.bad_rows", lang), listed)
     table.add_row(word("batch.scalar", lang), f"{summary.scalar_rows:,}")
     for reason, count in summary.scalar_reasons.items():
-        table.add_row(f"  {reason}", f"{count:,}")
+        said = word(f"scalar.{reason}", lang) if f"scalar.{reason}" in WORDS else reason
+        table.add_row(f"  {said}", f"{count:,}")
     if data["rows_per_second"]:
         table.add_row(word("batch.per_second", lang), f"{data['rows_per_second']:,}")
     if not summary.in_force:
