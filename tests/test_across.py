@@ -127,7 +127,7 @@ def test_cli_reports_and_fails_on_a_pair(tmp_path, capsys):
         ["check", "--across", str(enc.source_path), str(tmp_path / "rsn.yaml"), "--sources", str(tmp_path / "src")]
     )
     out = capsys.readouterr().out
-    assert code != 0 and "rule-vs-reasoned" in out and "1 pairs to fix or annotate" in out
+    assert code != 0 and "rule-vs-reasoned" in out and "1 对需要修正或说明" in out
     assert sources_dir() is None or main(["check", "--across"]) == 0
 
 

@@ -46,7 +46,9 @@ def test_every_jurisdiction_fits_at_1280_and_the_header_stays(browser, tmp_path)
     )
     assert len(heads) == len(shipped_packs()) + 1 and max(heads) <= 1280
     # halfway down the table (the Chinese table is shorter than the page's thirds once were)
-    d.execute_script("const t = document.querySelector('.matrix'); window.scrollTo(0, t.offsetTop + t.offsetHeight / 2)")
+    d.execute_script(
+        "const t = document.querySelector('.matrix'); window.scrollTo(0, t.offsetTop + t.offsetHeight / 2)"
+    )
     top = d.execute_script("return document.querySelector('.matrix thead th:nth-child(2)').getBoundingClientRect().top")
     assert d.execute_script("return window.scrollY") > 500 and 0 <= top <= 1
     shot = tmp_path / "comparison-1280.png"

@@ -44,21 +44,22 @@ def test_matrix_figures_name_facts_in_words_not_paths():
 
 
 def test_the_shanghai_training_cap_reads_as_a_figure():
-<<<<<<< HEAD
-    text = headline(load_pack("shanghai"), "training.vocational")
-    assert "10000 CNY" in text and "本年度已享受免费技能培训金额" in text and "min(" not in text
+    kind, text = headline(load_pack("shanghai"), "training.vocational")
+    assert kind == "figure" and "最高10000元" in text and "本年度已享受免费技能培训金额" in text and "min(" not in text
 
 
 def test_the_matrix_shows_an_age_limit_the_text_gives_and_none_it_does_not():
     # jilin 二（三）6 放寬年齡至65周歲 states the age; shanghai （六） 適當放寬…年齡限制 gives none.
     m = matrix([load_pack("jilin"), load_pack("shanghai")])
     assert m.cell("rural.assistance_age_limit", "jilin").text == "年龄 ≤ 65"
-    assert m.cell("rural.assistance_age_limit", "shanghai").text == "no figure given"
+    assert m.cell("rural.assistance_age_limit", "shanghai").text == "未给出数额"
+    english = matrix([load_pack("jilin", "en"), load_pack("shanghai", "en")])
+    assert english.cell("rural.assistance_age_limit", "shanghai").text == "no figure given"
 
 
 def test_a_start_date_that_is_a_lower_bound_says_so_in_list_diff_and_matrix():
     # shanghai and fujian: the digest prints no issue date; jilin's is the notice's date.
-    packs = {p: load_pack(p) for p in ("shanghai", "fujian", "jilin")}
+    packs = {p: load_pack(p, "en") for p in ("shanghai", "fujian", "jilin")}
     m = matrix(list(packs.values()))
     d = structural_diff(packs["shanghai"], packs["jilin"])
     guessed = {
@@ -69,7 +70,6 @@ def test_a_start_date_that_is_a_lower_bound_says_so_in_list_diff_and_matrix():
     assert all(t.startswith("from no earlier than 2025-06-25") for ts in guessed.values() for t in ts), guessed
     stated = [pack_summary(packs["jilin"]).period, d.b.validity, m.columns[2].validity]
     assert stated == ["from 2025-11-24 (no end stated)"] * 3
-=======
-    kind, text = headline(load_pack("shanghai"), "training.vocational")
-    assert kind == "figure" and "最高10000元" in text and "本年度已享受免费技能培训金额" in text and "min(" not in text
->>>>>>> ec2b5c1 (Diffs and the matrix speak Chinese unless --lang en: headings, figures, differences and counts from the one phrase table (engine/words); comparison page entries give each document's title, issuer, date and source file, with a way back to the table)
+    chinese = {p: load_pack(p) for p in ("shanghai", "jilin")}
+    said = [pack_summary(chinese["shanghai"]).period, structural_diff(chinese["shanghai"], chinese["jilin"]).a.validity]
+    assert said == ["不早于2025-06-25起至2027-12-31"] * 2

@@ -24,7 +24,7 @@ class PackSummary(BaseModel):
     valid_from: date
     valid_from_certainty: Literal["stated", "lower_bound", "estimate"]
     valid_until: Optional[date]
-    period: str  # the validity in words, as every printed date says it
+    period: str  # the validity in words, as every printed date says it, in the pack's language
     rules: int
     content_hash: str
 
@@ -41,7 +41,7 @@ def pack_summary(p: CompiledPack) -> PackSummary:
         valid_from=p.valid_from,
         valid_from_certainty=p.validity.from_.certainty,
         valid_until=p.valid_until,
-        period=period_words(p.validity),
+        period=period_words(p.validity, p.lang),
         rules=len(p.rules),
         content_hash=p.content_hash,
     )
