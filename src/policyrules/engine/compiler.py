@@ -14,7 +14,7 @@ from typing import Any, Optional, Protocol
 from policyrules.errors import ExpressionError, Location, PackError, Problem
 from policyrules.expr import BOOL, DATE, STRING, Type, check, compile_expr, number, parse
 from policyrules.facts.vocabulary import AS_OF, case_facts, suggestions
-from policyrules.pack.schema import Amount, DatedBound, Document, PackSpec, Rule
+from policyrules.pack.schema import Amount, Citation, DatedBound, Document, LedgerEntry, PackSpec, Rule
 from policyrules.types import DEFAULT_LANG, Lang
 from policyrules.units import DIMENSIONLESS, Dim, parse_unit
 
@@ -141,7 +141,7 @@ def compile_pack(
 
     setters = _setters(ctx, list(rules.values()))
     ordered = _order(ctx, sources, rules, setters)
-    _check_ledger(ctx, spec, sources)
+    _check_ledger(ctx, spec, sources, parent)
     _check_validity(ctx, spec)
     if ctx.problems:
         raise PackError(ctx.problems)
@@ -570,7 +570,7 @@ def _replace(rule: CompiledRule, **changes: Any) -> CompiledRule:
     return replace(rule, **changes)
 
 
-def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None:
+def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source], parent: Optional[CompiledPack]) -> None:
     own = {src.rule.id: src for src in sources if src.pack_id == spec.id}
     listed: set[str] = set()
     clauses: set[str] = set()
@@ -586,17 +586,64 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source]) -> None
                     code="ledger",
                 )
             listed.add(rid)
+    records = _Records(spec, parent)
     for rid, src in own.items():
         if rid not in listed:
             ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator, "ledger")
-        c = src.rule.citation
-        if not c.external and c.document in (None, spec.document.number) and c.clause not in clauses:
-            ctx.error(
-                f"clause {c.clause!r} is cited but not in the ledger",
-                src.path + ("citation", "clause"),
-                src.locator,
-                "ledger",
+        _check_cited(ctx, records, src.rule.citation, src.path + ("citation",), src.locator)
+    for name, param in spec.parameters.items():
+        _check_cited(ctx, records, param.citation, ("parameters", name, "citation"), None)
+
+
+class _Records:
+    """Where a cited clause is recorded: the ledger of the pack whose document it is (this pack or an
+    ancestor), or, for a document no pack encodes, an entry written ``<document> <clause>`` in a ledger
+    of the chain (national_fund records 财税〔2018〕39号 一 so)."""
+
+    def __init__(self, spec: PackSpec, parent: Optional[CompiledPack]) -> None:
+        chain = [spec]
+        pack = parent
+        while pack is not None:
+            chain.append(pack.spec)
+            pack = pack.parent
+        self.own_document = spec.document.number
+        self.by_document: dict[str, dict[str, tuple[str, LedgerEntry]]] = {}
+        self.written: dict[str, tuple[str, LedgerEntry]] = {}
+        for s in chain:  # nearest first: a pack's own entry wins over an ancestor's
+            for entry in s.ledger:
+                self.by_document.setdefault(s.document.number, {}).setdefault(entry.clause, (s.id, entry))
+                self.written.setdefault(entry.clause, (s.id, entry))
+
+    def find(self, document: str, clause: str) -> Optional[tuple[str, LedgerEntry]]:
+        return self.by_document.get(document, {}).get(clause) or self.written.get(f"{document} {clause}")
+
+
+def _check_cited(ctx: _Context, records: _Records, c: Citation, path: PathKey, locator: Optional[Locator]) -> None:
+    """Every citation, external or not, names a clause some ledger records; an external one's record says
+    how sure its wording is (``confidence``), since no source text can confirm it."""
+    document = c.document if c.document is not None else records.own_document
+    if not c.clause.strip():
+        ctx.error("a citation names its clause, as the document prints it", path + ("clause",), locator, "ledger")
+        return
+    found = records.find(document, c.clause)
+    if found is None:
+        if document == records.own_document:
+            message = f"clause {c.clause!r} is cited but not in the ledger"
+        else:
+            message = (
+                f"clause {c.clause!r} of {document} is cited but no ledger records it: list it in the ledger of "
+                f"the pack whose document {document} is, or as '{document} {c.clause}' in this pack's ledger"
             )
+        ctx.error(message, path + ("clause",), locator, "ledger")
+    elif c.external and found[1].confidence is None:
+        pack_id, entry = found
+        ctx.error(
+            f"external citation of {document} {c.clause}: its ledger entry {entry.clause!r} (pack {pack_id}) "
+            "gives no confidence: say there how sure its number and wording are, and from where",
+            path + ("clause",),
+            locator,
+            "ledger",
+        )
 
 
 def _window(spec: PackSpec) -> tuple[Any, Any]:

@@ -330,6 +330,11 @@ class LedgerEntry(Model):
         description="the clause's opening words in the source, verbatim with its printed number (e.g. 2．市、县（区、旗）两级残联)",
     )
     summary: str
+    confidence: Optional[str] = Field(
+        default=None,
+        description="for a clause cited external (no source text here confirms it): how sure its number and "
+        "wording are, and from where; required when an external citation names this clause",
+    )
     rules: list[Id] = []
     not_computed: Optional[NotComputed] = None
     same_wording: list[SameWording] = Field(
