@@ -183,6 +183,107 @@ def test_child_inherits_and_overrides_by_topic(tmp_path):
     assert [o.rule for o in result.obligations] == ["p.report"]
 
 
+def _write_national(tmp_path):
+    """A parent in force from 2020 with no end, under a city plan whose period is 2023-2024 (HEAD)."""
+    path = write_pack(tmp_path, PARENT, id="national")
+    text = path.read_text(encoding="utf-8").replace('"2023-01-01", citation', '"2020-01-01", citation')
+    text = text.replace(
+        '  until: {date: "2024-12-31", citation: {clause: 一, quote: 测试, external: true}}\n',
+        "  until: {no_end_stated: true, note: test}\n",
+    )
+    path.write_text(text.replace("测试〔2023〕1号", "国测〔2020〕1号"), encoding="utf-8")
+
+
+CITY_OVERRIDES = """\
+rules:
+  - id: k.reward
+    topic: reward.excess_quota
+    title: {zh: city reward, en: city reward}
+    overrides: [p.reward]
+    when: "unit.disabled_employees >= 1"
+    entitlement: {to: unit, summary: {zh: city, en: city}, amount: {kind: exact, value: 8000, unit: CNY}}
+    citation: {clause: 一, quote: 测试}
+"""
+
+
+def test_an_overridden_national_rule_applies_again_after_the_city_plan_ended(tmp_path):
+    _write_national(tmp_path)
+    pack = load_pack(write_pack(tmp_path, CITY_OVERRIDES, id="city", parent="national"))
+    case = {"unit": {"disabled_employees": 2}}
+
+    def paid(as_of, **app):
+        result = pack.evaluate({**case, **app}, as_of=as_of)
+        refused = {g.rule: g for g in result.not_granted}
+        return [(o.rule, o.amount.value, o.citation.document) for o in result.entitlements], refused
+
+    # the last day of the city plan: the city's rule, the national one superseded (never both)
+    got, refused = paid(date(2024, 12, 31))
+    assert got == [("k.reward", 8000, "测试〔2023〕1号")]
+    assert refused["p.reward"].reason == "superseded" and refused["p.reward"].superseded_by == "k.reward"
+    assert refused["p.reward"].because == (
+        "superseded on 2024-12-31 (as_of, no application date given) by k.reward (测试〔2023〕1号 一: 测试), "
+        "in force from 2023-01-01 to 2024-12-31"
+    )
+    assert refused["p.reward"].citation.document == "国测〔2020〕1号"
+    # the day after it ended, and the day before it began: the national rule with its own citation
+    for day in (date(2025, 1, 1), date(2022, 12, 31)):
+        got, refused = paid(day)
+        assert got == [("p.reward", 100, "国测〔2020〕1号")], day
+        assert refused["k.reward"].reason == "not_in_force" and "p.reward" not in refused
+    # an application dated inside the city plan, decided after it ended, stays under the city plan
+    got, _ = paid(date(2025, 3, 1), application={"date": "2024-12-20"})
+    assert got == [("k.reward", 8000, "测试〔2023〕1号")]
+    _same_in_every_engine(pack.compiled, [case, {**case, "application": {"date": "2024-12-20"}}])
+
+
+def _same_in_every_engine(pack, cases):
+    """Closures, the generated function, durable-rules and the batch engine agree on both sides of the boundary."""
+    from policyrules.backends import durable
+    from policyrules.engine.codegen import generated
+    from policyrules.engine.evaluator import assemble, facts_env, run_generated, run_rules, validity_on
+    from policyrules.facts.case import Case, flatten
+
+    from .test_batch import assert_same_as_scalar
+
+    for day in (date(2022, 12, 31), date(2023, 1, 1), date(2024, 12, 31), date(2025, 1, 1)):
+        facts = [flatten(Case.model_validate(c)) for c in cases]
+        for f, c in zip(facts, cases):
+            want = assemble(pack, day, validity_on(pack, day), run_rules(pack, facts_env(pack, f, day)))
+            got = assemble(
+                pack, day, validity_on(pack, day), run_generated(pack, facts_env(pack, f, day), generated(pack))
+            )
+            assert got == want, day
+            assert durable.evaluate(pack, Case.model_validate(c), day).model_copy(update={"backend": "native"}) == want
+        if validity_on(pack, day).in_force:
+            assert_same_as_scalar(pack, facts, day)
+
+
+def test_an_override_decides_the_same_event_and_the_same_kind(tmp_path):
+    _write_national(tmp_path)
+    at_hire = CITY_OVERRIDES.replace("    overrides: [p.reward]\n", "    overrides: [p.reward]\n    event: hire\n")
+    with pytest.raises(PackError, match="decides the hire event but overrides 'p.reward'"):
+        load_pack(write_pack(tmp_path, at_hire, id="city", parent="national"))
+    derive = """\
+    derived:
+      x: {type: number, unit: CNY, description: {zh: x, en: x}}
+    rules:
+      - id: k.x
+        topic: reward.excess_quota
+        title: {zh: x, en: x}
+        overrides: [p.reward]
+        derive: {fact: x, value: "1"}
+        citation: {clause: 一, quote: 测试}
+    """
+    with pytest.raises(PackError, match="a derive rule overrides a derive rule"):
+        load_pack(write_pack(tmp_path, derive, id="city2", parent="national"))
+
+
+def test_an_overridden_derive_rule_is_replaced_on_every_date():
+    # jinan prints the ratio the national fund rules read: its definition replaces the input rule outright
+    rules = load_pack("jinan").compiled.rule_index
+    assert "fund.ratio.input" not in rules and "fund.ratio.city" in rules
+
+
 def test_same_topic_without_declared_precedence_is_a_load_error(tmp_path):
     write_pack(tmp_path, PARENT, id="parent")
     child = """\

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Optional
 
-from policyrules.engine.evaluator import validity_on
+from policyrules.engine.evaluator import SUBJECT_OF, validity_on
 from policyrules.engine.model import CompiledExpr, CompiledPack, CompiledRule
 from policyrules.expr import nodes as n
 from policyrules.facts.case import EVENTS
@@ -77,6 +77,8 @@ class Plan:
 def plan_for(pack: CompiledPack, as_of: date) -> Plan:
     facts = case_facts()
     reads = pack.inputs_of(list(pack.rules))
+    # the date of each rule's event picks the plan that decides it, even where no condition reads it
+    reads |= {EVENTS[r.event] for r in pack.rules if r.kind != "derive"}
     inputs = tuple(sorted(p for p in reads if p in facts))
     params: dict[str, tuple[int, int]] = {}
     absent: list[str] = []
@@ -146,6 +148,7 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                 ctx.env[f"derived.{name}"] = settled
 
     out = ChunkOut(n_rows)
+    closed: dict[str, Any] = {}  # rule -> rows where its gate is closed (see _gated)
     app_date = inputs.get("application.date")  # absent: every application is made on as_of, in force
     for rule in pack.rules:
         c = conds[rule.id]
@@ -179,12 +182,20 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                 unsure = live if event is None else live & (_outside(np, event, window) | _null(np, event, n_rows))
                 ctx.flag(unsure, "a rule decided at an event's date")
             elif app_date is not None:
-                ctx.flag(live & _outside(np, app_date, window), "an application dated outside the plan")
+                miss = _gated(cc, inputs, rule, state, miss, _outside(np, app_date, window), closed)
             if rule.duration_start is not None:
                 ctx.flag(state == FIRED, "a duration counted from an event")
+            if rule.superseded_by:
+                # A rule a child pack overrides gives nothing where the overriding rule's plan is in force on the
+                # event's date (the evaluator's "superseded").
+                date_col = app_date if rule.event == "application" else inputs.get(EVENTS[rule.event])
+                inside = np.zeros(n_rows, dtype=bool)
+                for rid in rule.superseded_by:
+                    inside |= _inside(np, date_col, plan.as_of, pack.windows[pack.rule(rid).pack_id], n_rows)
+                miss = _gated(cc, inputs, rule, state, miss, inside, closed)
         out.state[rule.id] = state
         out.missing[rule.id] = miss
-    _exclusions(pack, out, conds, masks, rows, n_rows)
+    _exclusions(pack, out, conds, masks, rows, n_rows, closed)
     for rid, status in out.status.items():
         out.status[rid] = np.where(out.state[rid] == FIRED, status, -1).astype(np.int8)
     for name in pack.derived:
@@ -201,6 +212,52 @@ def _outside(np: Any, column: Any, window: tuple[Any, Any]) -> Any:
     if end is not None:
         out = out | (column.values > np.datetime64(end, "D"))
     return out if column.null is None else out & ~column.null
+
+
+def _inside(np: Any, column: Any, as_of: date, window: tuple[Any, Any], n_rows: int) -> Any:
+    """Rows whose date (as_of where the column is absent or the cell null) falls inside a document's validity."""
+    start, end = window
+    default = start <= as_of and (end is None or as_of <= end)
+    if column is None:
+        return np.full(n_rows, default, dtype=bool)
+    out = column.values >= np.datetime64(start, "D")
+    if end is not None:
+        out = out & (column.values <= np.datetime64(end, "D"))
+    return out if column.null is None else np.where(column.null, default, out)
+
+
+def _gated(
+    cc: ColumnCompiler,
+    inputs: dict[str, Input],
+    rule: CompiledRule,
+    state: Any,
+    miss: Any,
+    gated: Any,
+    closed: dict[str, Any],
+) -> Any:
+    """Rows where the evaluator's gate closes a rule (its plan not in force, or superseded, on the event's date).
+
+    They give nothing; a rule left undecided there stays undecided unless the case concerns it, as the scalar
+    result lists it. ``closed`` collects the rows, so that an exclusion closed there holds no entitlement.
+    """
+    np, n_rows = cc.np, cc.ctx.n
+    gated = gated & (state != NOT)
+    closed[rule.id] = closed.get(rule.id, False) | gated
+    quiet = gated & ((state != UNDETERMINED) | _concerned(np, inputs, rule.concerns, n_rows))
+    state[quiet] = NOT
+    return cc.masks.where(quiet, NONE, miss, n_rows)
+
+
+def _concerned(np: Any, inputs: dict[str, Input], concerns: frozenset[str], n_rows: int) -> Any:
+    """Rows whose case holds every subject a rule concerns: a fact given under it (the evaluator's ``_subjects``)."""
+    out = np.ones(n_rows, dtype=bool)
+    for subject in concerns:
+        has = np.zeros(n_rows, dtype=bool)
+        for path, column in inputs.items():
+            if subject in SUBJECT_OF.get(path.split(".", 1)[0], ()):
+                has |= ~_null(np, column, n_rows)
+        out &= has
+    return out
 
 
 def _null(np: Any, column: Any, n_rows: int) -> Any:
@@ -329,8 +386,17 @@ def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], An
     return {f: out[f] for f in fields if f in out}, missing
 
 
-def _exclusions(pack: CompiledPack, out: ChunkOut, conds: dict[str, Col], masks: Masks, rows: Any, n_rows: int) -> None:
-    """Exclusion rules and mutually exclusive entitlements withhold; undecided exclusions hold entitlements."""
+def _exclusions(
+    pack: CompiledPack,
+    out: ChunkOut,
+    conds: dict[str, Col],
+    masks: Masks,
+    rows: Any,
+    n_rows: int,
+    closed: dict[str, Any],
+) -> None:
+    """Exclusion rules and mutually exclusive entitlements withhold; undecided exclusions hold entitlements
+    (on the rows where they are in force: ``closed`` holds the others)."""
     np = masks.np
     excluded_by: dict[str, Any] = {}
     pending: dict[str, tuple[Any, Any]] = {}
@@ -341,7 +407,7 @@ def _exclusions(pack: CompiledPack, out: ChunkOut, conds: dict[str, Col], masks:
             t = rule.excluded_topic
             assert t is not None
             excluded_by[t] = excluded_by.get(t, False) | (state == FIRED)
-            undecided = state == UNDETERMINED
+            undecided = (state == UNDETERMINED) & ~rows(closed.get(rule.id, False))
             any_u, miss = pending.get(t, (np.zeros(n_rows, dtype=bool), NONE))
             pending[t] = (
                 any_u | undecided,

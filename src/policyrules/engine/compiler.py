@@ -175,6 +175,14 @@ def _merge_rules(
 
     A rule that shares a topic with a parent rule must say whether it replaces
     it ('overrides') or applies beside it ('alongside'); silence is an error.
+
+    An overridden outcome or exclusion rule is kept, marked ``superseded_by``: the
+    evaluator applies it on event dates when the overriding rule's document is not
+    in force (before a child's plan starts, after it ends) and reports it superseded
+    on the others. Both decide the same event, so exactly one of them is in force on
+    any date. An overridden derive rule is dropped: derived facts are definitions,
+    read by rules that are themselves gated at their events, so the child's
+    definition replaces the parent's on every date.
     """
     own = [_Source(r, ("rules", i), locator, spec.document, spec.id) for i, r in enumerate(spec.rules)]
     seen: set[str] = set()
@@ -183,19 +191,21 @@ def _merge_rules(
             ctx.error(f"duplicate rule id {src.rule.id!r}", src.path + ("id",))
         seen.add(src.rule.id)
     parent_rules = {r.id: r for r in parent.rules} if parent else {}
-    overridden: set[str] = set()
+    overridden: dict[str, list[str]] = {}  # parent rule id -> the rules of this pack that override it
     for src in own:
         for ref in src.rule.overrides:
             if ref not in parent_rules:
                 where = f"parent pack {parent.id!r}" if parent else "a parent pack (this pack has none)"
                 ctx.error(f"overrides {ref!r}, which is not a rule of {where}", src.path + ("overrides",))
+            else:
+                _check_override(ctx, src, parent_rules[ref])
+            overridden.setdefault(ref, []).append(src.rule.id)
         for ref in src.rule.alongside:
             if ref not in parent_rules and ref not in seen:
                 ctx.error(
                     f"alongside names {ref!r}, which is not a rule of this pack or its parent",
                     src.path + ("alongside",),
                 )
-        overridden.update(src.rule.overrides)
         declared = set(src.rule.overrides) | set(src.rule.alongside)
         for pr in parent.rules if parent else ():
             clash = pr.topic == src.rule.topic and "derive" not in (pr.kind, src.rule.kind)
@@ -210,7 +220,33 @@ def _merge_rules(
             ctx.error(f"rule id {src.rule.id!r} is already used by parent pack {parent.id!r}", src.path + ("id",))  # type: ignore[union-attr]
     if parent is None:
         return own, []
-    return own, [r for r in parent.rules if r.id not in overridden]
+    inherited = []
+    for r in parent.rules:
+        by = overridden.get(r.id)
+        if by is None:
+            inherited.append(r)
+        elif r.kind != "derive":
+            inherited.append(_replace(r, superseded_by=r.superseded_by + tuple(by)))
+    return own, inherited
+
+
+def _check_override(ctx: _Context, src: _Source, replaced: CompiledRule) -> None:
+    """An override decides what the rule it overrides decides: a derived fact for a derived fact, the same event."""
+    if (src.rule.kind == "derive") != (replaced.kind == "derive"):
+        ctx.error(
+            f"rule {src.rule.id!r} ({src.rule.kind}) overrides {replaced.id!r} ({replaced.kind}): "
+            "a derive rule overrides a derive rule, an outcome rule an outcome or exclusion rule",
+            src.path + ("overrides",),
+            code="layering",
+        )
+    elif src.rule.kind != "derive" and (src.rule.event or "application") != replaced.event:
+        ctx.error(
+            f"rule {src.rule.id!r} decides the {src.rule.event or 'application'} event but overrides "
+            f"{replaced.id!r}, which decides the {replaced.event} event: which of them applies is read "
+            "from one event's date",
+            src.path + ("overrides",),
+            code="layering",
+        )
 
 
 def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lang) -> Optional[CompiledRule]:

@@ -63,7 +63,7 @@ UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
 # What a rule may concern (CompiledRule.concerns), and the subjects a fact under each head shows present:
 # a hire is between a person and a unit, so hire facts show all three.
-_SUBJECT_OF = {
+SUBJECT_OF = {
     "person": ("person",),
     "unit": ("unit",),
     "application": ("application",),
@@ -274,11 +274,14 @@ class Outcomes:
         self._gates: tuple[CompiledPack, dict[str, Any]] = (pack, env)
 
     def gate(self, rule: CompiledRule) -> Any:
-        """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date)."""
+        """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date) |
+        NotGrantedOut (superseded: a rule overriding it is in force on the event's date)."""
         key = (rule.pack_id, rule.event)
         gate = self.by_event.get(key, UNSET)
         if gate is UNSET:
             gate = self.by_event[key] = _gate(*self._gates, rule)
+        if gate is None and rule.superseded_by:
+            return _superseded(*self._gates, rule)
         return gate
 
 
@@ -347,7 +350,8 @@ def assemble(
 
     Each rule is decided at its event (docs/results.md, "Two dates"): the
     event's date must fall in the validity of the document that defines the
-    rule, or the rule gives "not in force on <date>".
+    rule, or the rule gives "not in force on <date>". A rule a descendant pack
+    overrides gives "superseded" on the dates the overriding rule's document is in force.
     """
     if done is None:
         done = outcomes(pack, as_of, run)
@@ -365,11 +369,11 @@ def assemble(
         cond = conditions[rule.id]
         concerned = rule.concerns <= subjects
         gate = by_event.get((rule.pack_id, rule.event), UNSET)
-        if gate is UNSET:
+        if gate is UNSET or rule.superseded_by:
             gate = done.gate(rule)
         if gate is not None and gate.__class__ is not Unknown:
             if concerned or rule.id in fired:
-                not_granted.append(_not_in_force(pack, rule, gate))
+                not_granted.append(gate if gate.__class__ is NotGrantedOut else _not_in_force(pack, rule, gate))
             continue
         cls = cond.__class__
         unknown = cond if cls is frozenset else cond.missing if cls is Unknown else None
@@ -414,8 +418,8 @@ def assemble(
 def _subjects(env: dict[str, Any]) -> frozenset[str]:
     """The subjects a case holds: person, unit, application (a fact given under each)."""
     defaulted = env.get(DEFAULTED, ())  # a defaulted application date is no application
-    found = {head for key in env if (head := key.split(".", 1)[0]) in _SUBJECT_OF and key not in defaulted}
-    return frozenset(s for head in found for s in _SUBJECT_OF[head])
+    found = {head for key in env if (head := key.split(".", 1)[0]) in SUBJECT_OF and key not in defaulted}
+    return frozenset(s for head in found for s in SUBJECT_OF[head])
 
 
 def _event_date(rule_event: str, env: dict[str, Any]) -> Any:
@@ -462,6 +466,53 @@ def _not_in_force(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> No
         because=because,
         event=event,
         citation=citation_out(rule.citation),
+    )
+
+
+def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> Optional[NotGrantedOut]:
+    """The "superseded" entry of an overridden rule whose overriding rule's document is in force on the event's
+    date (both decide the same event: the compiler checks it); None when none is, and the rule applies."""
+    day = _event_date(rule.event, env)
+    for rid in rule.superseded_by:
+        by = pack.rule(rid)
+        start, end = pack.windows[by.pack_id]
+        if start <= day and (end is None or day <= end):
+            what = "as_of, no application date given" if _is_defaulted(rule.event, env) else f"{rule.event} date"
+            period = period_words(pack.validity_of(by.pack_id))
+            return _superseded_out(
+                (rule.id, rule.topic, rule.kind, rule.title, rule.to),
+                rule.citation,
+                by.id,
+                by.citation,
+                day,
+                what,
+                period,
+            )
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _superseded_out(
+    rule: tuple[str, str, str, str, str],
+    citation: ResolvedCitation,
+    by: str,
+    by_citation: ResolvedCitation,
+    day: date,
+    what: str,
+    period: str,
+) -> NotGrantedOut:
+    rid, topic, kind, title, to = rule
+    c = by_citation
+    return NotGrantedOut(
+        rule=rid,
+        topic=topic,
+        kind=kind,
+        title=title,
+        to=to,  # type: ignore[arg-type]
+        reason="superseded",
+        because=f"superseded on {day.isoformat()} ({what}) by {by} ({c.document} {c.clause}: {c.quote}), in force {period}",
+        superseded_by=by,
+        citation=citation_out(citation),
     )
 
 

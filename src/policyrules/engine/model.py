@@ -104,6 +104,9 @@ class CompiledRule:
     event: str = "application"  # the event the rule decides; its date picks the plan (facts.case.EVENTS)
     duration_start: Optional[str] = None  # the event a duration is counted from
     concerns: frozenset[str] = frozenset()  # subjects the case must have for the rule to concern it
+    # rules of descendant packs that override this one: it applies only on event dates
+    # when none of their documents is in force (docs/packs.md, "Layering")
+    superseded_by: tuple[str, ...] = ()
 
     def expressions(self) -> list[CompiledExpr]:
         """Every expression the rule evaluates."""

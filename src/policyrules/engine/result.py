@@ -154,14 +154,16 @@ class NotGrantedOut(_Out):
     kind: str
     title: str
     to: Literal["person", "unit"]
-    reason: Literal["condition", "not_in_force", "ended"] = Field(
+    reason: Literal["condition", "not_in_force", "ended", "superseded"] = Field(
         description="condition: a condition is false; not_in_force: the plan was not in force on the event's date; "
-        "ended: the benefit ran its full duration"
+        "ended: the benefit ran its full duration; superseded: a rule of a lower-level plan in force on the "
+        "event's date replaces it"
     )
     because: str = Field(description="one line a portal can show")
     decisive: Optional[DecisiveOut] = Field(default=None, description="reason condition: the part that is false")
     event: Optional[EventOut] = None
     duration: Optional[DurationOut] = Field(default=None, description="reason ended: the period that ran out")
+    superseded_by: Optional[str] = Field(default=None, description="reason superseded: the rule that applies instead")
     citation: CitationOut
 
 
