@@ -144,7 +144,7 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
     rules = topic_rules(pack, topic) + [
         r for r in pack.rules if r.kind == "entitlement" and r.outcome is not None and topic in r.outcome.excludes
     ]
-    needed = {r.id for r in rules}
+    needed = {r.id for r in rules} | {by for r in rules for by in r.superseded_by}
     for path in pack.inputs_of(rules):
         if path.startswith("derived."):
             needed.update(pack.setters.get(path[len("derived.") :], ()))

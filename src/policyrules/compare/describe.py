@@ -153,7 +153,7 @@ Headline = Literal["figure", "no_figure", "no_amount", "none"]
 
 def headline(pack: CompiledPack, topic: str) -> tuple[Headline, str]:
     """What a pack gives for a topic, in the pack's language, and which kind of answer that is."""
-    rules = [r for r in pack.rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
+    rules = [r for r in pack.stated_rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
     if not rules:
         return "none", NOT_COVERED
     lang = pack.lang

@@ -64,13 +64,17 @@ class Matrix(_Out):
 
 def matrix(packs: list[CompiledPack]) -> Matrix:
     topics = load_topics(rules_dir() / "topics.yaml")
-    covered = sorted({r.topic for p in packs for r in p.rules if r.kind in ("entitlement", "obligation", "sanction")})
+    covered = sorted(
+        {r.topic for p in packs for r in p.stated_rules if r.kind in ("entitlement", "obligation", "sanction")}
+    )
     rows = []
     for topic in covered:
         cells = []
         for pack in packs:
             kind, text = headline(pack, topic)
-            rules = [r for r in pack.rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")]
+            rules = [
+                r for r in pack.stated_rules if r.topic == topic and r.kind in ("entitlement", "obligation", "sanction")
+            ]
             cells.append(
                 Cell(
                     kind=kind,

@@ -96,7 +96,7 @@ def view(rule: CompiledRule, pack_id: Optional[str] = None, lang: Lang = "en") -
 def _topic_rules(pack: CompiledPack) -> dict[str, list[CompiledRule]]:
     """Non-derive rules by topic; exclusions are listed under the topic they exclude."""
     out: dict[str, list[CompiledRule]] = {}
-    for r in pack.rules:
+    for r in pack.stated_rules:
         if r.kind == "derive":
             continue
         key = r.excluded_topic if r.kind == "exclusion" and r.excluded_topic else r.topic

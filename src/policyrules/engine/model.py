@@ -168,6 +168,12 @@ class CompiledPack:
         return self.rule_index[rule_id]
 
     @cached_property
+    def stated_rules(self) -> tuple[CompiledRule, ...]:
+        """The rules as this pack states them: without the parent rules it overrides, which the evaluator
+        applies only on dates its own document does not cover. What a comparison of texts shows."""
+        return tuple(r for r in self.rules if not r.superseded_by)
+
+    @cached_property
     def exclusion_rules(self) -> tuple[CompiledRule, ...]:
         """The exclusion rules, in evaluation order (listed once: every evaluation asks)."""
         return tuple(r for r in self.rules if r.kind == "exclusion")
