@@ -431,6 +431,11 @@ class Place(BaseModel):
     district: Optional[Text] = fact(
         "区县（旗）", "district, county or banner where the case is decided, as the text names it"
     )
+    in_jurisdiction: Optional[bool] = fact(
+        "本行政区域内",
+        "the place lies within the area the pack's document governs (本市行政区域内 for a city's plan), "
+        "whether or not the text names its district",
+    )
     monthly_minimum_wage: Optional[NonNegative] = fact("当地月最低工资标准", "local monthly minimum wage", "CNY/month")
     lowbao_standard: Optional[NonNegative] = fact(
         "当地低保标准", "local minimum living allowance standard per head", "CNY/month"
