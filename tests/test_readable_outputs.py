@@ -1,12 +1,16 @@
 """What an analyst reads: quotes without stray spaces, figures without raw fact paths."""
 
 import re
+from datetime import date
 
 from policyrules.compare.describe import headline
 from policyrules.compare.matrix import matrix
 from policyrules.compare.structural import structural_diff
+from policyrules.engine.evaluator import evaluate
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import quote_text
+from policyrules.engine.words import format_amount_plain
+from policyrules.facts.case import Case
 from policyrules.interfaces.listing import pack_summary
 from policyrules.pack.files import shipped_packs
 
@@ -73,3 +77,39 @@ def test_a_start_date_that_is_a_lower_bound_says_so_in_list_diff_and_matrix():
     chinese = {p: load_pack(p) for p in ("shanghai", "jilin")}
     said = [pack_summary(chinese["shanghai"]).period, structural_diff(chinese["shanghai"], chinese["jilin"]).a.validity]
     assert said == ["不早于2025-06-25起至2027-12-31"] * 2
+
+
+def _jinan_employer_and_business():
+    pack = load_pack("jinan")
+    case = Case.model_validate(
+        {
+            "person": {
+                "disability": {"category": "physical", "grade": 3, "certified": True},
+                "business": {"kind": "individual_business", "pension_medical_due_min_base": 9000},
+            },
+            "unit": {
+                "kind": "private_enterprise",
+                "staff": 300,
+                "disabled_employees": 9,
+                "meets_vat_refund_conditions": True,
+            },
+            "place": {"monthly_minimum_wage": 2100},
+        }
+    )
+    return evaluate(pack, case, date(2024, 6, 1))
+
+
+def test_a_cap_paid_per_person_gives_its_total_cap_not_a_question_mark():
+    vat = _jinan_employer_and_business().outcome("tax.vat_refund")
+    assert vat is not None and vat.amount is not None
+    assert format_amount_plain(vat.amount, "en") == "up to 8400 CNY/month per person × 9 person = up to 75600 CNY/month"
+    assert "= 最高 75600" in format_amount_plain(vat.amount, "zh")
+
+
+def test_a_share_names_its_base_in_words_not_as_a_fact_path():
+    share = _jinan_employer_and_business().outcome("startup.individual_business_insurance")
+    assert share is not None and share.amount is not None
+    for lang in ("en", "zh"):
+        text = format_amount_plain(share.amount, lang)
+        assert text.startswith("5400") and "60% × " in text and not FACT_PATH.search(text), text
+    assert "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险" in format_amount_plain(share.amount, "zh")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Optional
 
+from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.schema import DatedBound, Validity
 from policyrules.types import Lang
 
@@ -62,6 +64,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "amount.no_figure": ("未给出金额——{ref}", "no figure given — {ref}"),
     "amount.range": ("{min}–{max} {unit}", "{min}–{max} {unit}"),
     "amount.cap": ("最高 {cap} {unit}", "up to {cap} {unit}"),
+    "amount.cap_total": ("最高 {cap}", "up to {cap}"),
     "amount.capped": ("{value} {unit}（按实际，最高 {cap}）", "{value} {unit} (actual, capped at {cap})"),
     "amount.minimum": ("至少 {value} {unit}", "at least {value} {unit}"),
     "amount.average": (
@@ -402,7 +405,7 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     fill = {
         "ref": a.reference,
         "unit": unit,
-        "expr": a.expression,
+        "expr": _share_words(a, lang) if a.kind == "share" else a.expression,
         **{k: number_text(getattr(a, k)) for k in ("value", "min", "max", "cap")},
     }
     if a.kind == "no_figure":
@@ -420,6 +423,8 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
             total = number_text(a.total)
         elif a.total_min is not None:
             total = f"{number_text(a.total_min)}–{number_text(a.total_max)}"
+        elif a.total_cap is not None:
+            total = word("amount.cap_total", lang, cap=number_text(a.total_cap))
         else:
             total = "?"
         if zh:
@@ -431,6 +436,28 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     if a.missing:
         text += word("amount.missing", lang, missing=word("and", lang).join(a.missing))
     return text.strip()
+
+
+_FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application)(?:\.[a-z_]+)+")
+
+
+def _share_words(a: AmountOut, lang: Lang) -> Optional[str]:
+    """A share's base as the reader says it: the pack's words for it, or its facts named in words, never a path."""
+    if a.expression is None or a.rate is None:
+        return a.expression
+    rate = f"{number_text(a.rate * 100)}%"
+    if a.base_text:
+        return f"{rate} × {a.base_text}"
+    facts = case_facts()
+    base = a.expression.split(" × ", 1)[-1]
+
+    def named(m: re.Match[str]) -> str:
+        info = facts.get(m.group(0))
+        if info is None:
+            return m.group(0)
+        return (info.zh or m.group(0)) if lang == "zh" else (info.description or m.group(0))
+
+    return f"{rate} × {_FACT_PATH.sub(named, base)}"
 
 
 CERTAINTY_WORDS = {"stated": "", "lower_bound": "no earlier than ", "estimate": "about "}
