@@ -116,7 +116,15 @@ def test_batch_equals_scalar_on_generated_rows(name):
     if at_event:
         assert sum(fallback) < len(fallback) / 2, f"{sum(fallback)} of {len(fallback)} rows on the scalar engine"
     else:
-        assert not any(fallback)
+        # a pack that reads application.date is given one by the rows: an application dated outside a
+        # plan is the scalar engine's; every other row is decided on columns
+        windows = pack.windows.values()
+        order = table.column("row").to_pylist()
+        inside = [
+            (d := rows[i].get("application.date")) is None or all(a <= d and (b is None or d <= b) for a, b in windows)
+            for i in order
+        ]
+        assert not any(f and i for f, i in zip(fallback, inside))
     states = {
         s
         for rule in pack.rules

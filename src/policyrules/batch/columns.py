@@ -30,6 +30,7 @@ from typing import Any, Callable, Optional
 
 from policyrules.dates import parse_iso_date
 from policyrules.expr import nodes as n
+from policyrules.facts.vocabulary import DEFAULTS
 
 from ._deps import need
 from .masks import NONE, Masks
@@ -59,6 +60,9 @@ class Input:
     null: Any  # bool array, or None when no row is null
     scale: int = 0
     vocab: Optional[list[str]] = None
+
+
+_AS_OF_DEFAULTS = frozenset(d.path for d in DEFAULTS if d.source == "as_of")
 
 
 def scaled(value: Any) -> tuple[int, int]:
@@ -156,7 +160,14 @@ class ColumnCompiler:
         if path == "as_of":
             return Col("date", np.datetime64(ctx.as_of, "D"), NONE)
         inp = ctx.inputs.get(path)
-        if inp is None:
+        if path in _AS_OF_DEFAULTS:
+            # the vocabulary's neutral default, as the scalar engine takes it: a missing date is as_of
+            day = np.datetime64(ctx.as_of, "D")
+            if inp is None:
+                col = Col("date", day, NONE)
+            else:
+                col = Col("date", inp.values if inp.null is None else np.where(inp.null, day, inp.values), NONE)
+        elif inp is None:
             # an absent column, a parameter not in force, a derived fact no setter set: missing as itself
             col = Col("missing", False, self.masks.of(np.ones(ctx.n, dtype=bool), path))
         else:

@@ -38,7 +38,7 @@ from policyrules.engine.evaluator import evaluate_facts
 from policyrules.engine.model import CompiledPack, CompiledRule
 from policyrules.engine.result import AmountOut, Result
 from policyrules.errors import DiffRequestError
-from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
+from policyrules.facts.case import AT_MOST, EVENTS, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
 from policyrules.types import DEFAULT_LANG, Lang
 
@@ -479,7 +479,14 @@ class _Case:
         self.memo: dict[tuple[int, tuple[Any, ...]], Optional[Result]] = {}
         self.rules = [frozenset(r.id for r in topic_rules(p, topic)) for p in packs]
         facts = case_facts()
-        self.paths = [sorted(p for p in pack.inputs_of(list(pack.rules)) if p in facts) for pack in self.packs]
+        # a result depends on what the rules read and on the dates of their events (which plan applies)
+        self.paths = [
+            sorted(
+                {p for p in pack.inputs_of(list(pack.rules)) if p in facts}
+                | {EVENTS[r.event] for r in pack.rules if r.kind != "derive"}
+            )
+            for pack in self.packs
+        ]
         self.reads = sorted(set(self.paths[0]) | set(self.paths[1]))
 
     def result(self, side: int, row: dict[str, Any]) -> Optional[Result]:
