@@ -409,3 +409,30 @@ def test_values_outside_a_fact_s_domain_are_bad_values():
     ]
     assert err.value.bad[0].message.startswith("less than 0: outside the fact's domain")
     assert "1, 2, 3, 4" in err.value.bad[1].message
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "batch"
+
+
+def test_an_unknown_test_with_agreeing_branches_is_known_as_in_the_scalar_engine():
+    """`0 if exempt else staff × 10`: exempt unknown but no staff gives 0 either way; an unknown branch not taken is moot."""
+    pack = load_pack(FIXTURES / "kleene.yaml")
+    day = date(2024, 1, 1)
+    grid = [
+        {"unit.is_concentrated_employment_unit": e, "unit.staff": s, "unit.disabled_employees": d}
+        for e in (True, False, None)
+        for s in (0, 5, None)
+        for d in (0, None)
+    ]
+    rows = [{k: v for k, v in r.items() if v is not None} for r in grid]
+    table = assert_same_as_scalar(pack, rows, day).to_pylist()
+    by = {
+        (g["unit.is_concentrated_employment_unit"], g["unit.staff"], g["unit.disabled_employees"]): t
+        for g, t in zip(grid, table)
+    }
+    assert by[None, 0, 0]["derived.due"] == 0  # both branches are 0
+    assert by[None, 0, 0]["k.nothing_due"] == "fired"
+    assert by[None, 5, 0]["derived.due"] is None and by[None, 5, 0]["k.nothing_due"] == "undetermined"
+    assert by[True, None, None]["derived.due"] == 0  # exempt: the staff is not asked for
+    assert by[True, 0, None]["k.nothing_due"] == "fired"
+    assert by[False, None, 0]["derived.due"] is None

@@ -331,7 +331,15 @@ class ColumnCompiler:
         (bv, ov), sc, vocab = self._align([body, other])
         val = np.where(t.val, bv, ov)
         inner = masks.where(t.val, body.miss, other.miss, ctx.n)
-        miss = inner if t.miss is NONE else masks.where(masks.known(t.miss), inner, t.miss, ctx.n)
+        if t.miss is NONE:
+            miss = inner
+        else:
+            # An unknown test leaves the value unknown with the test's missing facts, unless both branches
+            # are known and equal: `0 if exempt else shortfall * wage` is 0 when the shortfall is 0.
+            agree = masks.known(masks.union((body.miss, other.miss))) & (bv == ov)
+            unsure = masks.where(agree, NONE, t.miss, ctx.n)
+            miss = masks.where(masks.known(t.miss), inner, unsure, ctx.n)
+            val = np.where(agree, bv, val)
         return Col(other.kind if body.kind == "missing" else body.kind, val, miss, sc, vocab)
 
     # ---- functions ----
