@@ -128,7 +128,7 @@ def test_batch_equals_scalar_on_generated_rows(name):
     states = {
         s
         for rule in pack.rules
-        for s in pc.unique(table.column(rule.id).combine_chunks().dictionary_decode()).to_pylist()
+        for s in pc.unique(table.column(f"state.{rule.id}").combine_chunks().dictionary_decode()).to_pylist()
     }
     assert {"fired", "not", "undetermined"} <= states
 
@@ -166,14 +166,14 @@ def test_the_excess_quota_reward_is_exact_on_columns():
         {"unit.kind": "private_enterprise", "unit.staff": 200, "unit.disabled_employees": 6},
     ]
     t = evaluate("baotou", rows, BAOTOU_DAY).table.to_pylist()
-    assert t[0]["reward.excess_quota"] == "fired"
-    assert t[0]["reward.excess_quota.count"] == 3
-    assert t[0]["reward.excess_quota.value"] == Decimal("9902.75")
-    assert t[0]["reward.excess_quota.total"] == Decimal("29708.25")
+    assert t[0]["state.reward.excess_quota"] == "fired"
+    assert t[0]["count.reward.excess_quota"] == 3
+    assert t[0]["value.reward.excess_quota"] == Decimal("9902.75")
+    assert t[0]["total.reward.excess_quota"] == Decimal("29708.25")
     assert t[0]["derived.excess_persons"] == 3
-    assert t[1]["reward.excess_quota"] == "undetermined"
+    assert t[1]["state.reward.excess_quota"] == "undetermined"
     names = missing_names(evaluate("baotou", rows, BAOTOU_DAY).table.schema)
-    assert "unit.fiscally_funded" in decode_mask(names, t[1]["reward.excess_quota.missing"])
+    assert "unit.fiscally_funded" in decode_mask(names, t[1]["missing.reward.excess_quota"])
 
 
 def test_bad_values_are_reported_with_row_and_column():
@@ -229,7 +229,7 @@ def test_huge_values_go_to_the_scalar_engine_and_are_exact():
     ]
     table = assert_same_as_scalar(pack, rows, BAOTOU_DAY)
     assert table.column("fallback").to_pylist() == [True, False]
-    assert table.column("reward.excess_quota.total")[0].as_py() > 10**22
+    assert table.column("total.reward.excess_quota")[0].as_py() > 10**22
 
 
 def test_csv_pandas_parquet_and_chunks_agree(tmp_path):
@@ -328,7 +328,7 @@ def test_cli_population_batch_and_simulate(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["rows"] == summary["evaluated"] == 600
     result = pq.read_table(out)
-    fired = result.column("reward.excess_quota").to_pylist().count("fired")
+    fired = result.column("state.reward.excess_quota").to_pylist().count("fired")
     assert summary["states"]["reward.excess_quota"]["fired"] == fired
     assert main(["simulate", "baotou", "jinan", str(pop), "--as-of", "2024-06-01", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -337,7 +337,8 @@ def test_cli_population_batch_and_simulate(tmp_path, capsys):
     totals = [
         v
         for v, s in zip(
-            result.column("reward.excess_quota.total").to_pylist(), result.column("reward.excess_quota").to_pylist()
+            result.column("total.reward.excess_quota").to_pylist(),
+            result.column("state.reward.excess_quota").to_pylist(),
         )
         if s == "fired" and v is not None
     ]
@@ -371,8 +372,11 @@ def test_dask_cluster_of_two_processes_equals_one_process(tmp_path):
     written = pq.read_table(tmp_path / "out").sort_by("row")
     assert written.equals(single)
     assert frame["row"].tolist() == list(range(4000))
-    assert frame["reward.excess_quota"].astype(str).tolist() == single.column("reward.excess_quota").to_pylist()
-    assert frame["reward.excess_quota.total"].tolist() == single.column("reward.excess_quota.total").to_pylist()
+    assert (
+        frame["state.reward.excess_quota"].astype(str).tolist()
+        == single.column("state.reward.excess_quota").to_pylist()
+    )
+    assert frame["total.reward.excess_quota"].tolist() == single.column("total.reward.excess_quota").to_pylist()
 
 
 def test_the_documented_assumptions_are_the_generator_s():
@@ -431,8 +435,31 @@ def test_an_unknown_test_with_agreeing_branches_is_known_as_in_the_scalar_engine
         for g, t in zip(grid, table)
     }
     assert by[None, 0, 0]["derived.due"] == 0  # both branches are 0
-    assert by[None, 0, 0]["k.nothing_due"] == "fired"
-    assert by[None, 5, 0]["derived.due"] is None and by[None, 5, 0]["k.nothing_due"] == "undetermined"
+    assert by[None, 0, 0]["state.k.nothing_due"] == "fired"
+    assert by[None, 5, 0]["derived.due"] is None and by[None, 5, 0]["state.k.nothing_due"] == "undetermined"
     assert by[True, None, None]["derived.due"] == 0  # exempt: the staff is not asked for
-    assert by[True, 0, None]["k.nothing_due"] == "fired"
+    assert by[True, 0, None]["state.k.nothing_due"] == "fired"
     assert by[False, None, 0]["derived.due"] is None
+
+
+def test_rule_ids_that_read_like_result_columns_do_not_collide():
+    pack = load_pack(FIXTURES / "clash.yaml")
+    day = date(2024, 1, 1)
+    rows = [{"unit.staff": 25}, {"unit.staff": 5}, {}]
+    table = assert_same_as_scalar(pack, rows, day)
+    names = table.schema.names
+    assert len(names) == len(set(names))
+    t = table.to_pylist()
+    assert [r["row"] for r in t] == [0, 1, 2]
+    assert [r["state.row"] for r in t] == ["fired", "not", "undetermined"]
+    assert [r["value.row"] for r in t] == [100, None, None]  # rule row's figure
+    assert [r["state.row.value"] for r in t] == ["fired", "not", "undetermined"]  # rule row.value
+    assert [r["value.row.value"] for r in t] == [7, None, None]
+    assert [r["state.fallback"] for r in t] == ["not", "fired", "undetermined"] and not any(r["fallback"] for r in t)
+    assert [r["state.errors"] for r in t] == ["fired", "fired", "undetermined"] and [r["errors"] for r in t] == [
+        None
+    ] * 3
+    assert [r["derived.staff_band"] for r in t] == [50, 10, None]
+    assert [r["state.derived.staff_band"] for r in t] == ["fired"] * 3
+    with pytest.raises(TableError, match="rename"):
+        evaluate(pack, [{"unit.staff": 1, "state.row": "x"}], day, keep=("state.row",))

@@ -399,7 +399,7 @@ def test_batch_csv_in_csv_out(api):
     r = batch_post(api, TABLE, output="csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert [row["reward.excess_quota"] for row in rows] == ["fired", "not"]  # 3 beyond the quota; 1 below it
+    assert [row["state.reward.excess_quota"] for row in rows] == ["fired", "not"]  # 3 beyond the quota; 1 below it
     summary = json.loads(r.headers["policyrules-summary"])
     assert (summary["pack"], summary["rows"], summary["evaluated"]) == ("liaocheng", 2, 2)
 
@@ -418,7 +418,7 @@ def test_batch_parquet_in_parquet_out(api):
     )
     assert r.status_code == 200 and r.content[:4] == b"PAR1"
     table = pq.read_table(pa.BufferReader(r.content))
-    assert table.column("reward.excess_quota").to_pylist() == ["fired", "not"]
+    assert table.column("state.reward.excess_quota").to_pylist() == ["fired", "not"]
 
 
 def test_batch_bad_values_listed_or_skipped(api):

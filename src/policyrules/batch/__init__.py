@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .outcomes import STATES
+from .outcomes import STATES, column_name
 from .run import BatchResult, BatchRun, BatchSummary, evaluate, evaluate_to_parquet
 from .table import decode_mask, missing_names
 
@@ -40,6 +40,7 @@ __all__ = [
     "BatchResult",
     "BatchRun",
     "BatchSummary",
+    "column_name",
     "decode_mask",
     "evaluate",
     "evaluate_dask",

@@ -17,7 +17,7 @@ from typing import Any, Optional
 from policyrules.engine.model import CompiledPack
 
 from ._deps import need
-from .outcomes import EXCLUDED, FIRED, UNDETERMINED, WITHHELD
+from .outcomes import EXCLUDED, FIRED, UNDETERMINED, WITHHELD, column_name
 from .run import BatchRun, BatchSummary
 
 
@@ -116,7 +116,7 @@ class Costing:
         for rule in self.pack.rules:
             if rule.kind not in ("entitlement", "obligation", "sanction"):
                 continue
-            state = batch.column(rule.id).indices.to_numpy(zero_copy_only=False)
+            state = batch.column(column_name("state", rule.id)).indices.to_numpy(zero_copy_only=False)
             acc = by_topic.setdefault(
                 rule.topic,
                 {k: np.zeros(n, dtype=bool) for k in ("entitled", "obliged", "excluded", "undetermined")},
@@ -147,7 +147,7 @@ class Costing:
                 & ~np.asarray(high.is_null().to_numpy(zero_copy_only=False))
             )
             t.figure_missing += int((fired & ~known).sum())
-            mask = pc.fill_null(pc.equal(batch.column(rule.id).indices, FIRED), False)
+            mask = pc.fill_null(pc.equal(batch.column(column_name("state", rule.id)).indices, FIRED), False)
             cost = t.costs.setdefault(unit_of(rule), Cost(unit_of(rule)))
             cost.low += _sum(pc, low.filter(mask))
             cost.high += _sum(pc, high.filter(mask))
@@ -167,9 +167,9 @@ def _ends(rule: Any) -> tuple[str, str]:
     a = rule.amount
     if a.kind == "range":
         if a.count is not None:
-            return f"{rule.id}.total_min", f"{rule.id}.total_max"
-        return f"{rule.id}.min", f"{rule.id}.max"
-    return f"{rule.id}.total", f"{rule.id}.total"
+            return column_name("total_min", rule.id), column_name("total_max", rule.id)
+        return column_name("min", rule.id), column_name("max", rule.id)
+    return column_name("total", rule.id), column_name("total", rule.id)
 
 
 def _sum(pc: Any, column: Any) -> Decimal:

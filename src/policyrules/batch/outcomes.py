@@ -42,6 +42,20 @@ FIGURES: dict[str, tuple[str, ...]] = {
 }
 
 
+FIXED_COLUMNS = ("row", "fallback", "errors")
+
+
+def column_name(kind: str, name: str) -> str:
+    """An output column: its kind (``state``, ``missing``, ``total``, ``derived``…), a dot, a rule id or derived fact.
+
+    Kinds are single words and the fixed columns (``row``, ``fallback``,
+    ``errors``) have no dot, so no rule id or fact name can make two columns
+    share a name: ``state.row`` is rule ``row``'s state, ``total.a.value`` is
+    rule ``a.value``'s total and never rule ``a``'s value.
+    """
+    return f"{kind}.{name}"
+
+
 def figure_fields(rule: CompiledRule) -> tuple[str, ...]:
     a = rule.amount
     if a is None:

@@ -19,7 +19,7 @@ from policyrules.errors import BadValue, TableError
 from ._deps import need
 from .columns import Input, Unsupported
 from .inputs import Converter, check_columns, describe, record_batches, row_facts
-from .outcomes import STATES, ChunkOut, Plan, evaluate_chunk, plan_for
+from .outcomes import STATES, ChunkOut, Plan, column_name, evaluate_chunk, plan_for
 from .scalar import blank_row, scalar_row
 from .table import Builder, schema_for
 
@@ -130,6 +130,11 @@ class BatchRun:
                 missing = [k for k in self.keep if k not in batch.schema.names]
                 if missing:
                     raise TableError(name, [BadValue(-1, missing[0], missing[0], "no such column to keep")], 1)
+                taken = set(schema_for(self.plan, []).names)
+                clash = [k for k in self.keep if k in taken]
+                if clash:
+                    message = "a result column has this name: rename the column to keep it"
+                    raise TableError(name, [BadValue(-1, clash[0], clash[0], message)], 1)
                 keep_fields = [batch.schema.field(k) for k in self.keep]
                 self.schema = schema_for(self.plan, keep_fields)
                 builder = Builder(self.plan, self.schema)
@@ -153,7 +158,9 @@ class BatchRun:
             self.summary.bad_rows += n - len(rows)
             out = self._chunk(builder, batch, inputs, rows, scalar_rows, reasons)
             for rid, counts in self.summary.states.items():
-                found = np.bincount(out.column(rid).indices.to_numpy(zero_copy_only=False), minlength=len(STATES))
+                found = np.bincount(
+                    out.column(column_name("state", rid)).indices.to_numpy(zero_copy_only=False), minlength=len(STATES)
+                )
                 for i, c in enumerate(found):
                     counts[i] += int(c)
             self.summary.evaluated += out.num_rows

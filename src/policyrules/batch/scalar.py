@@ -15,7 +15,7 @@ from policyrules.engine.model import CompiledPack
 from policyrules.engine.result import AmountOut
 from policyrules.expr import Unknown
 
-from .outcomes import OUTCOME_KINDS, STATES, Plan, figure_fields
+from .outcomes import OUTCOME_KINDS, STATES, Plan, column_name, figure_fields
 
 SCALE = 8  # figures and derived numbers are written as decimal128(38, 8)
 QUANTUM = Decimal(1).scaleb(-SCALE)
@@ -74,19 +74,21 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
         errors.append(f"derived.{c.fact}: rules {', '.join(c.rules)} disagree ({', '.join(c.values)})")
     for rule in pack.rules:
         rid = rule.id
-        out[rid] = state[rid]
-        out[f"{rid}.missing"] = mask_value(plan, missing.get(rid, frozenset()) if state[rid] == "undetermined" else ())
+        out[column_name("state", rid)] = state[rid]
+        out[column_name("missing", rid)] = mask_value(
+            plan, missing.get(rid, frozenset()) if state[rid] == "undetermined" else ()
+        )
         if rule.kind == "obligation":
-            out[f"{rid}.status"] = statuses.get(rid) if state[rid] == "fired" else None
+            out[column_name("status", rid)] = statuses.get(rid) if state[rid] == "fired" else None
         if rule.kind in OUTCOME_KINDS and rule.amount is not None:
             amount = amounts.get(rid) if state[rid] == "fired" else None
             for f in figure_fields(rule):
                 value = getattr(amount, f) if amount is not None else None
                 if value is not None and not representable(Decimal(value)):
-                    errors.append(f"{rid}.{f}: {value} has more than {SCALE} decimal places")
+                    errors.append(f"{rid}: {f} {value} has more than {SCALE} decimal places")
                     value = None
-                out[f"{rid}.{f}"] = None if value is None else Decimal(value)
-            out[f"{rid}.amount_missing"] = mask_value(plan, amount.missing if amount is not None else ())
+                out[column_name(f, rid)] = None if value is None else Decimal(value)
+            out[column_name("amount_missing", rid)] = mask_value(plan, amount.missing if amount is not None else ())
     for name in pack.derived:
         value = run.env.get(f"derived.{name}")
         if value is None or value.__class__ is Unknown:
@@ -96,7 +98,7 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
             if not representable(value):
                 errors.append(f"derived.{name}: {value} has more than {SCALE} decimal places")
                 value = None
-        out[f"derived.{name}"] = value
+        out[column_name("derived", name)] = value
     out["errors"] = errors or None
     return out
 
@@ -105,16 +107,16 @@ def blank_row(pack: CompiledPack, plan: Plan) -> dict[str, Any]:
     """A row when the pack is not in force: nothing fires, nothing is missing."""
     out: dict[str, Any] = {}
     for rule in pack.rules:
-        out[rule.id] = _STATE[0]
-        out[f"{rule.id}.missing"] = mask_value(plan, ())
+        out[column_name("state", rule.id)] = _STATE[0]
+        out[column_name("missing", rule.id)] = mask_value(plan, ())
         if rule.kind == "obligation":
-            out[f"{rule.id}.status"] = None
+            out[column_name("status", rule.id)] = None
         if rule.kind in OUTCOME_KINDS and rule.amount is not None:
             for f in figure_fields(rule):
-                out[f"{rule.id}.{f}"] = None
-            out[f"{rule.id}.amount_missing"] = mask_value(plan, ())
+                out[column_name(f, rule.id)] = None
+            out[column_name("amount_missing", rule.id)] = mask_value(plan, ())
     for name in pack.derived:
-        out[f"derived.{name}"] = None
+        out[column_name("derived", name)] = None
     out["errors"] = None
     return out
 

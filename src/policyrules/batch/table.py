@@ -1,15 +1,17 @@
 """The columnar result: one Arrow schema per pack and date, and record batches built from evaluated chunks.
 
-Columns, for every rule ``R`` (in the pack's evaluation order):
+Every column is named by its kind, a dot, then the rule id or derived fact
+(:func:`.outcomes.column_name`), so that no rule id can collide with another
+column. For every rule ``R`` (in the pack's evaluation order):
 
-* ``R``: its state, one of fired, not, undetermined, excluded, withheld, error;
-* ``R.missing``: the facts an undetermined rule lacks, as a bitmask over the
+* ``state.R``: one of fired, not, undetermined, excluded, withheld, error;
+* ``missing.R``: the facts an undetermined rule lacks, as a bitmask over the
   fact names listed in the schema metadata (``policyrules.missing``);
-* obligations: ``R.status`` (met, unmet, due, overdue, unknown) when the rule fires;
-* rules with an amount: its figures (``R.value``, ``R.min``, ``R.max``,
-  ``R.cap``, ``R.base``, ``R.count``, ``R.total``, ``R.total_min``,
-  ``R.total_max``, as the kind of amount has them) as exact decimals, null
-  unless the rule fires and the figure is known, and ``R.amount_missing``, the
+* obligations: ``status.R`` (met, unmet, due, overdue, unknown) when the rule fires;
+* rules with an amount: its figures (``value.R``, ``min.R``, ``max.R``,
+  ``cap.R``, ``base.R``, ``count.R``, ``total.R``, ``total_min.R``,
+  ``total_max.R``, as the kind of amount has them) as exact decimals, null
+  unless the rule fires and the figure is known, and ``amount_missing.R``, the
   facts a fired rule's figure lacks;
 
 and per row: ``row`` (its position in the input), ``derived.NAME`` for every
@@ -23,7 +25,7 @@ from typing import Any, Optional
 
 from ._deps import need
 from .columns import Col
-from .outcomes import FIRED, OUTCOME_KINDS, STATES, STATUSES, ChunkOut, Plan, figure_fields
+from .outcomes import FIRED, OUTCOME_KINDS, STATES, STATUSES, ChunkOut, Plan, column_name, figure_fields
 from .scalar import SCALE
 
 DECIMAL_PRECISION = 38
@@ -36,26 +38,28 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
     dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
     mask = pa.uint64() if plan.masks.words == 1 else pa.list_(pa.uint64(), plan.masks.words)
     state = pa.dictionary(pa.int8(), pa.string())
-    fields = [pa.field("row", pa.int64(), nullable=False), *keep]
+    fields = [pa.field("row", pa.int64(), nullable=False)]
     rules_meta = {}
     for rule in pack.rules:
         meta = {"kind": rule.kind, "topic": rule.topic, "title": rule.title}
         if rule.amount is not None:
             meta.update(amount=rule.amount.kind, unit=rule.amount.unit or "", per=list(rule.amount.per))
         rules_meta[rule.id] = meta
-        fields.append(pa.field(rule.id, state, metadata={"policyrules": json.dumps(meta, ensure_ascii=False)}))
-        fields.append(pa.field(f"{rule.id}.missing", mask))
+        described = {"policyrules": json.dumps(meta, ensure_ascii=False)}
+        fields.append(pa.field(column_name("state", rule.id), state, metadata=described))
+        fields.append(pa.field(column_name("missing", rule.id), mask))
         if rule.kind == "obligation":
-            fields.append(pa.field(f"{rule.id}.status", state))
+            fields.append(pa.field(column_name("status", rule.id), state))
         if rule.kind in OUTCOME_KINDS and rule.amount is not None:
             for f in figure_fields(rule):
-                fields.append(pa.field(f"{rule.id}.{f}", dec))
-            fields.append(pa.field(f"{rule.id}.amount_missing", mask))
+                fields.append(pa.field(column_name(f, rule.id), dec))
+            fields.append(pa.field(column_name("amount_missing", rule.id), mask))
     types = {"number": dec, "bool": pa.bool_(), "string": pa.string(), "date": pa.date32()}
     for name, decl in pack.derived.items():
-        fields.append(pa.field(f"derived.{name}", types[decl.type]))
+        fields.append(pa.field(column_name("derived", name), types[decl.type]))
     fields.append(pa.field("fallback", pa.bool_(), nullable=False))
     fields.append(pa.field("errors", pa.list_(pa.string())))
+    fields[1:1] = keep
     metadata = {
         "policyrules.pack": pack.id,
         "policyrules.pack_hash": pack.content_hash,
@@ -78,6 +82,11 @@ class Builder:
         self.schema = schema
         self.states = self.pa.array(STATES)
         self.statuses = self.pa.array(STATUSES)
+        self.coded: dict[str, tuple[str, ...]] = {}  # dictionary-coded columns and their words
+        for rule in plan.pack.rules:
+            self.coded[column_name("state", rule.id)] = STATES
+            if rule.kind == "obligation":
+                self.coded[column_name("status", rule.id)] = STATUSES
 
     # ---- exactness before building ----
     def too_fine(self, out: ChunkOut) -> Any:
@@ -107,22 +116,23 @@ class Builder:
             arrays[field] = array
         for rule in self.plan.pack.rules:
             rid = rule.id
-            arrays[rid] = pa.DictionaryArray.from_arrays(pa.array(out.state[rid], type=pa.int8()), self.states)
-            arrays[f"{rid}.missing"] = self._mask(out.missing[rid], n)
+            state = pa.array(out.state[rid], type=pa.int8())
+            arrays[column_name("state", rid)] = pa.DictionaryArray.from_arrays(state, self.states)
+            arrays[column_name("missing", rid)] = self._mask(out.missing[rid], n)
             if rid in out.status:
                 codes = out.status[rid]
                 idx = pa.array(codes, type=pa.int8(), mask=codes < 0)
-                arrays[f"{rid}.status"] = pa.DictionaryArray.from_arrays(idx, self.statuses)
+                arrays[column_name("status", rid)] = pa.DictionaryArray.from_arrays(idx, self.statuses)
             if rid in out.figures:
                 fired = out.state[rid] == FIRED
                 for f, col in out.figures[rid].items():
-                    arrays[f"{rid}.{f}"] = self._decimal(col, n, fired)
+                    arrays[column_name(f, rid)] = self._decimal(col, n, fired)
                 known_fired = fired
-                arrays[f"{rid}.amount_missing"] = self._mask(
+                arrays[column_name("amount_missing", rid)] = self._mask(
                     self.plan.masks.where(known_fired, out.amount_missing[rid], None, n), n
                 )
         for name, decl in self.plan.pack.derived.items():
-            arrays[f"derived.{name}"] = self._derived(out.derived.get(name), decl.type, n)
+            arrays[column_name("derived", name)] = self._derived(out.derived.get(name), decl.type, n)
         arrays["fallback"] = pa.array(fallback, type=pa.bool_())
         arrays["errors"] = pa.nulls(n, pa.list_(pa.string()))
         return pa.RecordBatch.from_arrays([arrays[name] for name in self.schema.names], schema=self.schema)
@@ -191,8 +201,8 @@ class Builder:
         arrays = []
         for field in self.schema:
             values = [r.get(field.name) for r in rows]
-            if pa.types.is_dictionary(field.type):
-                words = STATES if not field.name.endswith(".status") else STATUSES
+            if field.name in self.coded:
+                words = self.coded[field.name]
                 dictionary = self.states if words is STATES else self.statuses
                 idx = pa.array([None if v is None else words.index(v) for v in values], type=pa.int8())
                 arrays.append(pa.DictionaryArray.from_arrays(idx, dictionary))

@@ -349,7 +349,7 @@ class _Sides:
         import numpy as np
         import pyarrow as pa
 
-        from policyrules.batch.outcomes import FIRED, UNDETERMINED, figure_fields
+        from policyrules.batch.outcomes import FIRED, UNDETERMINED, column_name, figure_fields
 
         pack, table = self.packs[side], self.results[side]
         n = table.num_rows
@@ -361,11 +361,11 @@ class _Sides:
         masks = []
         fired_rules = []
         for rule in rules:
-            state = table.column(rule.id).combine_chunks().indices.to_numpy(zero_copy_only=False)
+            state = table.column(column_name("state", rule.id)).combine_chunks().indices.to_numpy(zero_copy_only=False)
             u = state == UNDETERMINED
             if u.any():
                 undecided |= u
-                masks.append(_words(table.column(f"{rule.id}.missing")) * u[:, None])
+                masks.append(_words(table.column(column_name("missing", rule.id))) * u[:, None])
             if rule.kind not in OUTCOMES:
                 continue
             fired = state == FIRED
@@ -374,7 +374,7 @@ class _Sides:
             any_fired |= fired
             fired_rules.append(rule)
             if rule.amount is not None:
-                lacking = _words(table.column(f"{rule.id}.amount_missing")) * fired[:, None]
+                lacking = _words(table.column(column_name("amount_missing", rule.id))) * fired[:, None]
                 short = lacking.any(axis=1)
                 if short.any():
                     undecided |= short
@@ -391,14 +391,19 @@ class _Sides:
             for rule in fired_rules:
                 parts.append(
                     (
-                        table.column(rule.id).take(picked).combine_chunks().indices.to_numpy(zero_copy_only=False)
+                        table.column(column_name("state", rule.id))
+                        .take(picked)
+                        .combine_chunks()
+                        .indices.to_numpy(zero_copy_only=False)
                         == FIRED
                     )[:, None].astype(np.int64)
                 )
                 for f in figure_fields(rule):
-                    parts.append(_decimal_words(table.column(f"{rule.id}.{f}").take(picked)))
+                    parts.append(_decimal_words(table.column(column_name(f, rule.id)).take(picked)))
                 if rule.kind == "obligation":
-                    status = table.column(f"{rule.id}.status").take(picked).combine_chunks().indices.fill_null(-1)
+                    status = (
+                        table.column(column_name("status", rule.id)).take(picked).combine_chunks().indices.fill_null(-1)
+                    )
                     parts.append(status.to_numpy(zero_copy_only=False).astype(np.int64)[:, None])
             matrix = np.ascontiguousarray(np.concatenate(parts, axis=1))
             rows = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
@@ -408,17 +413,19 @@ class _Sides:
         return ids, mask
 
     def _signature(self, side: int, rules: list[CompiledRule], row: int) -> Any:
-        from policyrules.batch.outcomes import figure_fields
+        from policyrules.batch.outcomes import column_name, figure_fields
 
         table = self.results[side]
         outs = []
         for rule in rules:
-            if table.column(rule.id)[row].as_py() != "fired":
+            if table.column(column_name("state", rule.id))[row].as_py() != "fired":
                 continue
             figures = (
-                {f: table.column(f"{rule.id}.{f}")[row].as_py() for f in figure_fields(rule)} if rule.amount else {}
+                {f: table.column(column_name(f, rule.id))[row].as_py() for f in figure_fields(rule)}
+                if rule.amount
+                else {}
             )
-            status = table.column(f"{rule.id}.status")[row].as_py() if rule.kind == "obligation" else None
+            status = table.column(column_name("status", rule.id))[row].as_py() if rule.kind == "obligation" else None
             outs.append((rule.kind, rule.outcome.to if rule.outcome else "", _key(rule, figures), status or ""))
         return tuple(sorted(outs)) if outs else ("nothing",)
 
