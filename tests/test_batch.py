@@ -463,3 +463,63 @@ def test_rule_ids_that_read_like_result_columns_do_not_collide():
     assert [r["state.derived.staff_band"] for r in t] == ["fired"] * 3
     with pytest.raises(TableError, match="rename"):
         evaluate(pack, [{"unit.staff": 1, "state.row": "x"}], day, keep=("state.row",))
+
+
+EMPLOYER = {
+    "unit.kind": "private_enterprise",
+    "unit.staff": 200,
+    "unit.disabled_employees": 6,
+    "unit.fiscally_funded": False,
+    "unit.is_concentrated_employment_unit": False,
+    "place.monthly_minimum_wage": Decimal("1980"),
+}
+
+
+def test_a_pack_out_of_force_gives_not_in_force_as_the_scalar_engine_does():
+    """Baotou ends 2024-12-31; its parent national_fund is still in force; an application dated inside still counts."""
+    from policyrules.engine.evaluator import evaluate_facts
+
+    pack = load_pack("baotou")
+    day = date(2025, 6, 1)
+    rows = [EMPLOYER, {**EMPLOYER, "application.date": date(2024, 6, 1)}]
+    table = assert_same_as_scalar(pack, rows, day)
+    assert table.schema.metadata[b"policyrules.in_force"] == b"false"
+    got = table.to_pylist()
+    result = evaluate_facts(pack, EMPLOYER, day, reference=True)
+    refused = {g.rule for g in result.not_granted if g.reason == "not_in_force"}
+    assert "reward.excess_quota" in refused
+    for rid in refused:
+        assert got[0][f"state.{rid}"] == "not_in_force", rid
+    assert decode_mask(missing_names(table.schema), got[0]["missing.reward.excess_quota"]) == []
+    assert got[0]["total.reward.excess_quota"] is None
+    # the national fund's rules still decide, and the dated application is judged under the plan
+    fund = [r.id for r in pack.rules if r.pack_id == "national_fund" and r.kind != "derive"]
+    assert fund and all(got[0][f"state.{rid}"] != "not_in_force" for rid in fund)
+    assert not any(r["fallback"] for r in got)
+    assert got[1]["state.reward.excess_quota"] == "fired" and got[1]["total.reward.excess_quota"] == 3 * 5 * 1980
+
+
+def test_per_row_event_dates_decide_as_the_scalar_engine_does():
+    """The graduate-hire subsidy is judged at the hire: before the plan, within it, or with no hire date."""
+    pack = load_pack("baotou")
+    graduate = {
+        **EMPLOYER,
+        "person.disability.certified": True,
+        "person.graduation.level": "bachelor",
+        "hire.contract_months": 24,
+        "hire.social_insurance": True,
+        "hire.public_welfare_post": False,
+    }
+    rows = [
+        {**graduate, "person.graduation.year": 2024, "hire.start_date": date(2024, 3, 1)},
+        {**graduate, "person.graduation.year": 2022, "hire.start_date": date(2022, 9, 1)},
+        {**graduate, "person.graduation.year": 2024},
+        {**graduate, "person.graduation.year": 2020, "hire.start_date": date(2024, 3, 1)},
+    ]
+    for day in (BAOTOU_DAY, date(2026, 1, 1)):
+        table = assert_same_as_scalar(pack, rows, day)
+        got = table.to_pylist()
+        names = missing_names(table.schema)
+        assert [r["state.subsidy.graduate_hire"] for r in got] == ["fired", "not_in_force", "undetermined", "not"]
+        assert decode_mask(names, got[2]["missing.subsidy.graduate_hire"]) == ["hire.start_date"]
+        assert got[0]["total.subsidy.graduate_hire"] == 5 * 1980

@@ -17,7 +17,7 @@ from typing import Any, Optional
 from policyrules.engine.model import CompiledPack
 
 from ._deps import need
-from .outcomes import EXCLUDED, FIRED, UNDETERMINED, WITHHELD, column_name
+from .outcomes import EXCLUDED, FIRED, NOT_IN_FORCE, UNDETERMINED, WITHHELD, column_name
 from .run import BatchRun, BatchSummary
 
 
@@ -44,6 +44,7 @@ class TopicCost:
     obliged: int = 0
     excluded: int = 0
     undetermined: int = 0
+    not_in_force: int = 0  # rows whose rules of this topic are not in force at their event, none decided
     costs: dict[str, Cost] = field(default_factory=dict)  # unit -> cost
     figure_missing: int = 0  # fired, but the figure lacks facts
     no_figure: int = 0  # fired, and the text gives no figure
@@ -55,6 +56,7 @@ class TopicCost:
             "obliged": self.obliged,
             "excluded": self.excluded,
             "undetermined": self.undetermined,
+            "not_in_force": self.not_in_force,
             "cost": [
                 {
                     "unit": c.unit,
@@ -119,12 +121,16 @@ class Costing:
             state = batch.column(column_name("state", rule.id)).indices.to_numpy(zero_copy_only=False)
             acc = by_topic.setdefault(
                 rule.topic,
-                {k: np.zeros(n, dtype=bool) for k in ("entitled", "obliged", "excluded", "undetermined")},
+                {
+                    k: np.zeros(n, dtype=bool)
+                    for k in ("entitled", "obliged", "excluded", "undetermined", "not_in_force")
+                },
             )
             fired = state == FIRED
             acc["entitled" if rule.kind == "entitlement" else "obliged"] |= fired
             acc["excluded"] |= (state == EXCLUDED) | (state == WITHHELD)
             acc["undetermined"] |= state == UNDETERMINED
+            acc["not_in_force"] |= state == NOT_IN_FORCE
             if rule.kind != "entitlement" or rule.amount is None or not fired.any():
                 continue
             if rule.amount.kind != "no_figure" and "CNY" not in (rule.amount.unit or ""):
@@ -160,6 +166,7 @@ class Costing:
             t.obliged += int(acc["obliged"].sum())
             t.excluded += int((acc["excluded"] & ~decided).sum())
             t.undetermined += int((acc["undetermined"] & ~decided).sum())
+            t.not_in_force += int((acc["not_in_force"] & ~decided & ~acc["excluded"] & ~acc["undetermined"]).sum())
 
 
 def _ends(rule: Any) -> tuple[str, str]:

@@ -24,8 +24,8 @@ from ._deps import need
 from .columns import Col, ColumnCompiler, Context, Input, Unsupported, scaled
 from .masks import NONE, Masks
 
-STATES = ("not", "fired", "undetermined", "excluded", "withheld", "error")
-NOT, FIRED, UNDETERMINED, EXCLUDED, WITHHELD, ERROR = range(6)
+STATES = ("not", "fired", "undetermined", "excluded", "withheld", "error", "not_in_force")
+NOT, FIRED, UNDETERMINED, EXCLUDED, WITHHELD, ERROR, NOT_IN_FORCE = range(7)
 STATUSES = ("met", "unmet", "unknown", "due", "overdue")  # an obligation that fires: is it already fulfilled?
 OUTCOME_KINDS = ("entitlement", "obligation", "sanction")
 
@@ -91,8 +91,8 @@ class Plan:
 def plan_for(pack: CompiledPack, as_of: date) -> Plan:
     facts = case_facts()
     reads = pack.inputs_of(list(pack.rules))
-    # the date of each rule's event picks the plan that decides it, even where no condition reads it
-    reads |= {EVENTS[r.event] for r in pack.rules if r.kind != "derive"}
+    # the dates of the events rules are decided at (and durations start from) are read per row too
+    reads |= {EVENTS[e] for r in pack.rules if r.kind != "derive" for e in (r.event, r.duration_start) if e}
     inputs = tuple(sorted(p for p in reads if p in facts))
     params: dict[str, tuple[int, int]] = {}
     absent: list[str] = []
@@ -162,8 +162,10 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                 ctx.env[f"derived.{name}"] = settled
 
     out = ChunkOut(n_rows)
-    closed: dict[str, Any] = {}  # rule -> rows where its gate is closed (see _gated)
-    app_date = inputs.get("application.date")  # absent: every application is made on as_of, in force
+    gates: dict[tuple[str, str], tuple[Any, Any]] = {}
+    gated: dict[str, Any] = {}
+    closed: dict[str, Any] = {}  # rule -> rows where a child's plan supersedes it (see _gated)
+    app_date = inputs.get("application.date")  # absent: every application is made on as_of
     for rule in pack.rules:
         c = conds[rule.id]
         known = rows(masks.known(c.miss))
@@ -171,6 +173,21 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
         # NOT 0, FIRED 1, UNDETERMINED 2; a mask is zero exactly where the value is known
         state = true.view(np.int8) + (~known).view(np.int8) * np.int8(2)
         miss = c.miss
+        if rule.kind != "derive":
+            # Each rule is decided at its event: a document not in force on the event's date gives
+            # nothing; an event without a date leaves the rule undecided unless its condition is false.
+            key = (rule.pack_id, rule.event)
+            if key not in gates:
+                gates[key] = _gate(np, plan, inputs, rule, n_rows)
+            outside, undated = gates[key]
+            if undated is not None:
+                unsure = undated & (state != NOT)
+                state[unsure] = UNDETERMINED
+                miss = masks.where(unsure, masks.union((miss, masks.bit(EVENTS[rule.event]))), miss, n_rows)
+            if outside is not None:
+                state[outside] = NOT_IN_FORCE
+                miss = masks.where(outside, NONE, miss, n_rows)
+            gated[rule.id] = _either(outside, undated)
         if rule.kind in OUTCOME_KINDS:
             miss = _gates(cc, rule, state, miss, rows)
             fields = figure_fields(rule)
@@ -186,30 +203,21 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                         unmet = STATUSES.index("overdue" if plan.as_of > rule.outcome.deadline else "due")
                     status = np.where(mk, np.where(rows(met.val), 0, unmet), status).astype(np.int8)
                 out.status[rule.id] = status
-        if rule.kind != "derive":
-            # Which plan applies is read from the rule's event date, and which year of a duration it is
-            # from its start: rows where those are missing, outside the plan, or counted are the scalar engine's.
-            window = pack.windows[rule.pack_id]
-            live = state != NOT
-            if rule.event != "application":
-                event = inputs.get(EVENTS[rule.event])
-                unsure = live if event is None else live & (_outside(np, event, window) | _null(np, event, n_rows))
-                ctx.flag(unsure, "a rule decided at an event's date")
-            elif app_date is not None:
-                miss = _gated(cc, inputs, rule, state, miss, _outside(np, app_date, window), closed)
-            if rule.duration_start is not None:
-                ctx.flag(state == FIRED, "a duration counted from an event")
-            if rule.superseded_by:
-                # A rule a child pack overrides gives nothing where the overriding rule's plan is in force on the
-                # event's date (the evaluator's "superseded").
-                date_col = app_date if rule.event == "application" else inputs.get(EVENTS[rule.event])
-                inside = np.zeros(n_rows, dtype=bool)
-                for rid in rule.superseded_by:
-                    inside |= _inside(np, date_col, plan.as_of, pack.windows[pack.rule(rid).pack_id], n_rows)
-                miss = _gated(cc, inputs, rule, state, miss, inside, closed)
+        if rule.duration_start is not None:
+            ctx.flag(state == FIRED, "a duration counted from an event")
+        if rule.superseded_by:
+            # A rule a child pack overrides gives nothing where the overriding rule's plan is in force on the
+            # event's date (the evaluator's "superseded").
+            date_col = app_date if rule.event == "application" else inputs.get(EVENTS[rule.event])
+            inside = np.zeros(n_rows, dtype=bool)
+            for rid in rule.superseded_by:
+                inside |= _inside(np, date_col, plan.as_of, pack.windows[pack.rule(rid).pack_id], n_rows)
+            miss = _gated(cc, inputs, rule, state, miss, inside, closed)
         out.state[rule.id] = state
         out.missing[rule.id] = miss
-    _exclusions(pack, out, conds, masks, rows, n_rows, closed)
+    for rid, rows_closed in closed.items():
+        gated[rid] = _either(gated.get(rid), rows_closed)
+    _exclusions(pack, out, conds, gated, masks, rows, n_rows)
     for rid, status in out.status.items():
         out.status[rid] = np.where(out.state[rid] == FIRED, status, -1).astype(np.int8)
     for name in pack.derived:
@@ -219,13 +227,33 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
     return out
 
 
-def _outside(np: Any, column: Any, window: tuple[Any, Any]) -> Any:
-    """Rows whose given date falls outside a document's validity."""
-    start, end = window
-    out = column.values < np.datetime64(start, "D")
-    if end is not None:
-        out = out | (column.values > np.datetime64(end, "D"))
-    return out if column.null is None else out & ~column.null
+def _gate(np: Any, plan: Plan, inputs: dict[str, Input], rule: CompiledRule, n_rows: int) -> tuple[Any, Any]:
+    """(rows whose event falls outside the document's validity, rows without the event's date); None for no row.
+
+    An application without a date is made on as_of (the scalar engine's default);
+    any other event without a date is unknown.
+    """
+    start, end = plan.pack.windows[rule.pack_id]
+    column = inputs.get(EVENTS[rule.event])
+    application = rule.event == "application"
+
+    def outside(day: Any) -> Any:
+        out = day < np.datetime64(start, "D")
+        return out | (day > np.datetime64(end, "D")) if end is not None else out
+
+    if column is None:
+        if application:
+            return (np.ones(n_rows, dtype=bool) if outside(np.datetime64(plan.as_of, "D")) else None), None
+        return None, np.ones(n_rows, dtype=bool)
+    out = outside(column.values)
+    undated = None
+    if column.null is not None:
+        if application:
+            out = np.where(column.null, bool(outside(np.datetime64(plan.as_of, "D"))), out)
+        else:
+            out = out & ~column.null
+            undated = column.null if column.null.any() else None
+    return (out if out.any() else None), undated
 
 
 def _inside(np: Any, column: Any, as_of: date, window: tuple[Any, Any], n_rows: int) -> Any:
@@ -276,6 +304,12 @@ def _concerned(np: Any, inputs: dict[str, Input], concerns: frozenset[str], n_ro
 
 def _null(np: Any, column: Any, n_rows: int) -> Any:
     return np.zeros(n_rows, dtype=bool) if column.null is None else column.null
+
+
+def _either(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    return a if b is None else a | b
 
 
 def _settle(cc: ColumnCompiler, plan: Plan, name: str, cands: list[tuple[str, Any, Col]], rows: Any) -> Optional[Col]:
@@ -404,13 +438,15 @@ def _exclusions(
     pack: CompiledPack,
     out: ChunkOut,
     conds: dict[str, Col],
+    gated: dict[str, Any],
     masks: Masks,
     rows: Any,
     n_rows: int,
-    closed: dict[str, Any],
 ) -> None:
-    """Exclusion rules and mutually exclusive entitlements withhold; undecided exclusions hold entitlements
-    (on the rows where they are in force: ``closed`` holds the others)."""
+    """Exclusion rules and mutually exclusive entitlements withhold; undecided exclusions hold entitlements.
+
+    An exclusion not decided at its event (not in force, or the event's date missing) does neither.
+    """
     np = masks.np
     excluded_by: dict[str, Any] = {}
     pending: dict[str, tuple[Any, Any]] = {}
@@ -421,7 +457,9 @@ def _exclusions(
             t = rule.excluded_topic
             assert t is not None
             excluded_by[t] = excluded_by.get(t, False) | (state == FIRED)
-            undecided = (state == UNDETERMINED) & ~rows(closed.get(rule.id, False))
+            undecided = state == UNDETERMINED
+            if gated.get(rule.id) is not None:
+                undecided = undecided & ~gated[rule.id]
             any_u, miss = pending.get(t, (np.zeros(n_rows, dtype=bool), NONE))
             pending[t] = (
                 any_u | undecided,

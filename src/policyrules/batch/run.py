@@ -20,7 +20,7 @@ from ._deps import need
 from .columns import Input, Unsupported
 from .inputs import Converter, check_columns, describe, record_batches, row_facts
 from .outcomes import STATES, ChunkOut, Plan, column_name, evaluate_chunk, plan_for
-from .scalar import blank_row, scalar_row
+from .scalar import scalar_row
 from .table import Builder, schema_for
 
 CHUNK_ROWS = 65_536
@@ -183,11 +183,10 @@ class BatchRun:
         np = need("numpy")
         n = len(rows)
         out: Optional[ChunkOut] = None
-        if self.plan.in_force:
-            try:
-                out = evaluate_chunk(self.plan, inputs, n)
-            except Unsupported as exc:
-                reasons[str(exc)] += n
+        try:
+            out = evaluate_chunk(self.plan, inputs, n)
+        except Unsupported as exc:
+            reasons[str(exc)] += n
         if out is None:
             fallback = np.ones(n, dtype=bool)
         else:
@@ -208,12 +207,8 @@ class BatchRun:
         return builder.merge(vector, builder.from_rows(scalar), positions)
 
     def _scalar_row(self, batch: Any, i: int, row: int) -> dict[str, Any]:
-        if self.plan.in_force:
-            out = scalar_row(self.plan, row_facts(batch, i, self.plan.inputs))
-            out["fallback"] = True
-        else:
-            out = blank_row(self.pack, self.plan)
-            out["fallback"] = False
+        out = scalar_row(self.plan, row_facts(batch, i, self.plan.inputs))
+        out["fallback"] = True
         out["row"] = row
         for k in self.keep:
             out[k] = batch.column(k)[i].as_py()

@@ -7,13 +7,15 @@ checks that the column path gives, for every other row, exactly this.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
 from policyrules.engine.evaluator import assemble, facts_env, run_rules, validity_on
-from policyrules.engine.model import CompiledPack
+from policyrules.engine.model import CompiledPack, CompiledRule
 from policyrules.engine.result import AmountOut
 from policyrules.expr import Unknown
+from policyrules.facts.case import EVENTS
 
 from .outcomes import OUTCOME_KINDS, STATES, Plan, column_name, figure_fields
 
@@ -35,8 +37,6 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
     pack = plan.pack
     out: dict[str, Any] = {}
     errors: list[str] = []
-    if not plan.in_force:
-        return blank_row(pack, plan)
     run = run_rules(pack, facts_env(pack, facts, plan.as_of))
     result = assemble(pack, plan.as_of, validity_on(pack, plan.as_of), run)
     state: dict[str, str] = {}
@@ -62,8 +62,12 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
         for rid in x.withheld:
             if not (rid == x.rule and x.reason in ("limit_reached", "duration_exhausted")):
                 state[rid] = "excluded"
+    for rule in pack.rules:  # a rule whose document is not in force at its event: whether listed or not
+        if rule.kind != "derive" and _outside(pack, rule, run.env):
+            state[rule.id] = "not_in_force"
+            missing.pop(rule.id, None)
     for g in result.not_granted:
-        state[g.rule] = "not"
+        state[g.rule] = "not_in_force" if g.reason == "not_in_force" else "not"
     for u in (*result.undetermined, *result.undetermined_elsewhere):
         state[u.rule] = "undetermined"
         missing[u.rule] = frozenset(u.missing)
@@ -103,22 +107,13 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def blank_row(pack: CompiledPack, plan: Plan) -> dict[str, Any]:
-    """A row when the pack is not in force: nothing fires, nothing is missing."""
-    out: dict[str, Any] = {}
-    for rule in pack.rules:
-        out[column_name("state", rule.id)] = _STATE[0]
-        out[column_name("missing", rule.id)] = mask_value(plan, ())
-        if rule.kind == "obligation":
-            out[column_name("status", rule.id)] = None
-        if rule.kind in OUTCOME_KINDS and rule.amount is not None:
-            for f in figure_fields(rule):
-                out[column_name(f, rule.id)] = None
-            out[column_name("amount_missing", rule.id)] = mask_value(plan, ())
-    for name in pack.derived:
-        out[column_name("derived", name)] = None
-    out["errors"] = None
-    return out
+def _outside(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> bool:
+    """The rule's event has a date, outside the validity of the document that defines the rule."""
+    day = env.get(EVENTS[rule.event])
+    if not isinstance(day, date):
+        return False
+    start, end = pack.windows[rule.pack_id]
+    return day < start or (end is not None and day > end)
 
 
 def mask_value(plan: Plan, names: Any) -> Any:
