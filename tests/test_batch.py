@@ -523,3 +523,35 @@ def test_per_row_event_dates_decide_as_the_scalar_engine_does():
         assert [r["state.subsidy.graduate_hire"] for r in got] == ["fired", "not_in_force", "undetermined", "not"]
         assert decode_mask(names, got[2]["missing.subsidy.graduate_hire"]) == ["hire.start_date"]
         assert got[0]["total.subsidy.graduate_hire"] == 5 * 1980
+
+
+def test_durations_periods_and_funding_shares_are_columns_as_in_the_scalar_result():
+    pack = load_pack(FIXTURES / "periods.yaml")
+    day = date(2024, 6, 1)
+    rows = [
+        {
+            "unit.staff": 3,
+            "place.monthly_minimum_wage": "1980.05",
+            "hire.contract_months": 12,
+            "hire.start_date": date(2023, 3, 1),
+        },
+        {"unit.staff": 3, "hire.contract_months": 12, "hire.start_date": date(2024, 3, 1)},
+        {"unit.staff": 3, "place.monthly_minimum_wage": "1980.01", "hire.contract_months": 6},
+        {"unit.staff": 3, "place.monthly_minimum_wage": "1980.05"},
+    ]
+    got = assert_same_as_scalar(pack, rows, day).to_pylist()
+    assert [r["fallback"] for r in got] == [True, True, False, False]  # a duration counted from a hire that fires
+    assert got[3]["funding.p.rent"] == got[0]["funding.p.rent"] and got[3]["state.p.hire"] == "undetermined"
+    assert [r["duration.p.rent"] for r in got] == [2, 2, 2, 2]
+    # 0.3 and 0.7 of 1980.05 are 594.015 and 1386.035: half up to the cent
+    assert got[0]["funding.p.rent"] == [
+        {"payer": "市", "share": Decimal("0.3"), "amount": Decimal("594.02")},
+        {"payer": "区", "share": Decimal("0.7"), "amount": Decimal("1386.04")},
+    ]
+    assert [f["amount"] for f in got[1]["funding.p.rent"]] == [None, None]  # the total lacks the wage
+    assert [f["amount"] for f in got[2]["funding.p.rent"]] == [Decimal("594.00"), Decimal("1386.01")]
+    # counted from the hire: the second year of three on 2024-06-01, ending the day before the third anniversary
+    assert (got[0]["period.p.hire"], got[0]["until.p.hire"]) == (2, date(2026, 2, 28))
+    assert [f["amount"] for f in got[0]["funding.p.hire"]] == [Decimal("990.03"), Decimal("990.03")]
+    assert (got[1]["period.p.hire"], got[1]["duration.p.hire"]) == (1, 3)
+    assert got[2]["state.p.hire"] == "not" and got[2]["funding.p.hire"] is None and got[2]["period.p.hire"] is None

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from policyrules.engine.evaluator import SUBJECT_OF, validity_on
 from policyrules.engine.model import CompiledExpr, CompiledPack, CompiledRule
+from policyrules.engine.money import money_step
 from policyrules.expr import nodes as n
 from policyrules.facts.case import EVENTS
 from policyrules.facts.vocabulary import case_facts
@@ -127,6 +128,8 @@ class ChunkOut:
     figures: dict[str, dict[str, Col]] = field(default_factory=dict)  # rule -> field -> Col (null where missing)
     amount_missing: dict[str, Any] = field(default_factory=dict)  # rule -> mask of facts the figure needs
     derived: dict[str, Optional[Col]] = field(default_factory=dict)
+    durations: dict[str, Optional[Col]] = field(default_factory=dict)  # rule -> its duration's max (None: unset)
+    funding: dict[str, list[tuple[str, Any, Optional[Col]]]] = field(default_factory=dict)  # payer, share, amount
     fallback: Any = None  # rows to evaluate with the scalar engine
     reasons: dict[str, int] = field(default_factory=dict)
 
@@ -191,8 +194,13 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
         if rule.kind in OUTCOME_KINDS:
             miss = _gates(cc, rule, state, miss, rows)
             fields = figure_fields(rule)
+            total: Optional[Col] = None
             if fields or rule.amount is not None:
-                out.figures[rule.id], out.amount_missing[rule.id] = _figures(cc, rule)
+                out.figures[rule.id], out.amount_missing[rule.id], total = _figures(cc, rule)
+            if rule.outcome is not None and rule.outcome.duration is not None:
+                out.durations[rule.id] = None if rule.duration_max is None else cc.emit(rule.duration_max.node)
+            if rule.outcome is not None and rule.outcome.funding:
+                out.funding[rule.id] = _funding(cc, rule, total)
             if rule.kind == "obligation":
                 status = np.full(n_rows, STATUSES.index("unknown"), dtype=np.int8)
                 if rule.met_when is not None:
@@ -372,7 +380,27 @@ def _gates(cc: ColumnCompiler, rule: CompiledRule, state: Any, miss: Any, rows: 
     return miss
 
 
-def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], Any]:
+def _funding(cc: ColumnCompiler, rule: CompiledRule, total: Optional[Col]) -> list[tuple[str, Any, Optional[Col]]]:
+    """Each payer's share of the total, rounded half up to the currency's step as the scalar engine rounds it."""
+    assert rule.outcome is not None and rule.amount is not None or total is None
+    step = money_step(rule.amount.unit) if rule.amount is not None else None
+    out: list[tuple[str, Any, Optional[Col]]] = []
+    for f in rule.outcome.funding:  # type: ignore[union-attr]
+        amount = None
+        if total is not None:
+            rate, rate_scale = scaled(f.share)
+            amount = Col("num", cc.ctx.mul(total.val, rate), total.miss, total.scale + rate_scale)
+            if step is not None and amount.scale > (places := -int(step.as_tuple().exponent)):
+                unit = 10 ** (amount.scale - places)
+                np = cc.np
+                v = np.asarray(amount.val, dtype=np.int64)
+                rounded = np.sign(v) * ((np.abs(v) + unit // 2) // unit)
+                amount = Col("num", rounded, amount.miss, places)
+        out.append((f.payer, f.share, amount))
+    return out
+
+
+def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], Any, Optional[Col]]:
     """The figures of a rule's amount on every row (used where it fires) and the facts they lack."""
     a = rule.amount
     assert a is not None
@@ -431,7 +459,7 @@ def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], An
             out["total"] = value
     missing = masks.union(c.miss for c in used)
     fields = figure_fields(rule)
-    return {f: out[f] for f in fields if f in out}, missing
+    return {f: out[f] for f in fields if f in out}, missing, out.get("total")
 
 
 def _exclusions(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, Optional
 
 from policyrules.engine.evaluator import assemble, facts_env, run_rules, validity_on
 from policyrules.engine.model import CompiledPack, CompiledRule
@@ -52,8 +52,10 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
             state[rule.id] = "not"
     amounts: dict[str, AmountOut | None] = {}
     statuses: dict[str, str | None] = {}
+    outcomes = {}
     for o in [*result.entitlements, *result.obligations, *result.sanctions]:
         state[o.rule] = "fired"
+        outcomes[o.rule] = o
         amounts[o.rule] = o.amount
         statuses[o.rule] = o.status
     for x in result.exclusions:
@@ -93,6 +95,26 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
                     value = None
                 out[column_name(f, rid)] = None if value is None else Decimal(value)
             out[column_name("amount_missing", rid)] = mask_value(plan, amount.missing if amount is not None else ())
+        outcome = outcomes.get(rid) if state[rid] == "fired" else None
+        if rule.kind in OUTCOME_KINDS and rule.outcome is not None and rule.outcome.duration is not None:
+            duration = outcome.duration if outcome is not None else None
+            out[column_name("duration", rid)] = _exact(duration.max if duration else None, f"{rid}: duration", errors)
+            if rule.duration_start is not None:
+                out[column_name("period", rid)] = duration.period if duration else None
+                out[column_name("until", rid)] = duration.until if duration else None
+        if rule.kind in OUTCOME_KINDS and rule.outcome is not None and rule.outcome.funding:
+            out[column_name("funding", rid)] = (
+                None
+                if outcome is None
+                else [
+                    {
+                        "payer": f.payer,
+                        "share": Decimal(f.share),
+                        "amount": _exact(f.amount, f"{rid}: funding of {f.payer}", errors),
+                    }
+                    for f in outcome.funding
+                ]
+            )
     for name in pack.derived:
         value = run.env.get(f"derived.{name}")
         if value is None or value.__class__ is Unknown:
@@ -105,6 +127,16 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
         out[column_name("derived", name)] = value
     out["errors"] = errors or None
     return out
+
+
+def _exact(value: Any, what: str, errors: list[str]) -> Optional[Decimal]:
+    """A figure as the output holds it, or None (with an error) when it has more places than the output."""
+    if value is None:
+        return None
+    if not representable(Decimal(value)):
+        errors.append(f"{what} {value} has more than {SCALE} decimal places")
+        return None
+    return Decimal(value)
 
 
 def _outside(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> bool:

@@ -44,6 +44,8 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
         meta = {"kind": rule.kind, "topic": rule.topic, "title": rule.title}
         if rule.amount is not None:
             meta.update(amount=rule.amount.kind, unit=rule.amount.unit or "", per=list(rule.amount.per))
+        if rule.outcome is not None and rule.outcome.duration is not None:
+            meta.update(duration_unit=rule.outcome.duration.unit)
         rules_meta[rule.id] = meta
         described = {"policyrules": json.dumps(meta, ensure_ascii=False)}
         fields.append(pa.field(column_name("state", rule.id), state, metadata=described))
@@ -54,6 +56,14 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
             for f in figure_fields(rule):
                 fields.append(pa.field(column_name(f, rule.id), dec))
             fields.append(pa.field(column_name("amount_missing", rule.id), mask))
+        outcome = rule.outcome
+        if rule.kind in OUTCOME_KINDS and outcome is not None and outcome.duration is not None:
+            fields.append(pa.field(column_name("duration", rule.id), dec))
+            if rule.duration_start is not None:
+                fields.append(pa.field(column_name("period", rule.id), pa.int32()))
+                fields.append(pa.field(column_name("until", rule.id), pa.date32()))
+        if rule.kind in OUTCOME_KINDS and outcome is not None and outcome.funding:
+            fields.append(pa.field(column_name("funding", rule.id), FUNDING(pa)))
     types = {"number": dec, "bool": pa.bool_(), "string": pa.string(), "date": pa.date32()}
     for name, decl in pack.derived.items():
         fields.append(pa.field(column_name("derived", name), types[decl.type]))
@@ -70,6 +80,12 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
         "policyrules.rules": json.dumps(rules_meta, ensure_ascii=False),
     }
     return pa.schema(fields, metadata=metadata)
+
+
+def FUNDING(pa: Any) -> Any:
+    """Who pays which share of a fired rule's total: one entry per payer, the amount null when the total is."""
+    dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
+    return pa.list_(pa.struct([("payer", pa.string()), ("share", dec), ("amount", dec)]))
 
 
 class Builder:
@@ -97,6 +113,8 @@ class Builder:
             (c, out.state[r] == FIRED) for r, f in out.figures.items() for c in f.values()
         ]
         cols += [(c, True) for c in out.derived.values() if c is not None and c.kind == "num"]
+        cols += [(c, out.state[r] == FIRED) for r, c in out.durations.items()]
+        cols += [(a, out.state[r] == FIRED) for r, shares in out.funding.items() for _, _, a in shares]
         for col, used in cols:
             if col is None or col.scale <= SCALE:
                 continue
@@ -131,11 +149,42 @@ class Builder:
                 arrays[column_name("amount_missing", rid)] = self._mask(
                     self.plan.masks.where(known_fired, out.amount_missing[rid], None, n), n
                 )
+            if rid in out.durations:
+                col = out.durations[rid]
+                fired = out.state[rid] == FIRED
+                dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
+                arrays[column_name("duration", rid)] = pa.nulls(n, dec) if col is None else self._decimal(col, n, fired)
+                if rule.duration_start is not None:  # every row where it fires is the scalar engine's
+                    arrays[column_name("period", rid)] = pa.nulls(n, pa.int32())
+                    arrays[column_name("until", rid)] = pa.nulls(n, pa.date32())
+            if rid in out.funding:
+                arrays[column_name("funding", rid)] = self._funding(out.funding[rid], out.state[rid] == FIRED, n)
         for name, decl in self.plan.pack.derived.items():
             arrays[column_name("derived", name)] = self._derived(out.derived.get(name), decl.type, n)
         arrays["fallback"] = pa.array(fallback, type=pa.bool_())
         arrays["errors"] = pa.nulls(n, pa.list_(pa.string()))
         return pa.RecordBatch.from_arrays([arrays[name] for name in self.schema.names], schema=self.schema)
+
+    def _funding(self, shares: list[tuple[str, Any, Optional[Col]]], fired: Any, n: int) -> Any:
+        """One list of (payer, share, amount) per fired row, payer by payer; null where the rule does not fire."""
+        pa, np = self.pa, self.np
+        k = len(shares)
+        dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
+        payers, rates, amounts = [], [], []
+        for payer, share, amount in shares:
+            payers.append(pa.array([payer] * n, type=pa.string()))
+            rates.append(pa.array([share] * n, type=dec))
+            amounts.append(pa.nulls(n, dec) if amount is None else self._decimal(amount, n, fired))
+        order = np.arange(n * k).reshape(k, n).T.ravel()  # row by row, payer by payer
+
+        def interleave(parts: list[Any]) -> Any:
+            return pa.concat_arrays(parts).take(pa.array(order))
+
+        values = pa.StructArray.from_arrays(
+            [interleave(payers), interleave(rates), interleave(amounts)], names=["payer", "share", "amount"]
+        )
+        offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
+        return pa.ListArray.from_arrays(offsets, values, type=FUNDING(pa), mask=pa.array(~fired))
 
     def _mask(self, m: Any, n: int) -> Any:
         pa, np = self.pa, self.np
