@@ -555,3 +555,35 @@ def test_durations_periods_and_funding_shares_are_columns_as_in_the_scalar_resul
     assert [f["amount"] for f in got[0]["funding.p.hire"]] == [Decimal("990.03"), Decimal("990.03")]
     assert (got[1]["period.p.hire"], got[1]["duration.p.hire"]) == (1, 3)
     assert got[2]["state.p.hire"] == "not" and got[2]["funding.p.hire"] is None and got[2]["period.p.hire"] is None
+
+
+def test_csv_is_read_strictly_as_a_case_file_is_and_streamed(tmp_path):
+    def run(text: bytes, **kwargs):
+        path = tmp_path / "cases.csv"
+        path.write_bytes(text)
+        return evaluate("baotou", path, BAOTOU_DAY, **kwargs)
+
+    def refused(text: bytes) -> str:
+        with pytest.raises(TableError) as err:
+            run(text)
+        return str(err.value)
+
+    good = b"unit.kind,unit.staff,unit.disabled_employees\nprivate_enterprise,200,6\n , 30 ,\n"
+    plain = run(good).table
+    assert plain.column("row").to_pylist() == [0, 1]
+    assert run(b"\xef\xbb\xbf" + good).table.equals(plain)  # Excel's byte-order mark
+    many = b"unit.staff,unit.disabled_employees\n" + b"".join(b"%d,%d\n" % (i, i % 7) for i in range(10, 1010))
+    assert run(many, chunk_rows=64).table.equals(run(many).table)
+    assert run(b"unit.staff\n").table.num_rows == 0
+    assert "unit.staff: appears twice in the header (columns 1 and 3)" in refused(
+        b"unit.staff,unit.kind,unit.staff\n1,private_enterprise,2\n"
+    )
+    assert "line 3: 3 values, more than the 2 columns" in refused(
+        b"unit.staff,unit.kind\n1,private_enterprise\n1,a,b\n"
+    )
+    assert "line 3: not UTF-8" in refused(b"unit.staff,unit.kind\n1,private_enterprise\n2,\xff\n")
+    assert "line 2: cannot read CSV" in refused(b'unit.staff,unit.kind\n1,"private_enterprise\n')
+    assert "line 1: an empty CSV file" in refused(b"")
+    message = refused(b"unit.staff,unit.kind\n1_000,private_enterprise\n\xef\xbc\x91\xef\xbc\x92,x\n")
+    assert "row 0, column unit.staff" in message and "row 1, column unit.staff" in message
+    assert "row 1, column unit.kind: expected one of" in message

@@ -129,7 +129,7 @@ class BadValue:
 
     def __str__(self) -> str:
         if self.row < 0:
-            return f"column {self.column}: {self.message}"
+            return self.message if self.column == "-" else f"column {self.column}: {self.message}"
         return f"row {self.row}, column {self.column}: {self.message} (got {self.value})"
 
 

@@ -16,6 +16,7 @@ since money is never read through a float.
 from __future__ import annotations
 
 import csv
+import io
 import typing
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,9 +27,11 @@ from typing import Any, Iterable, Iterator, Optional
 
 from pydantic import BaseModel
 
-from policyrules.errors import BadValue, TableError
+from policyrules.errors import BadValue, InputError, TableError
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
+from policyrules.facts.casefile import _CSV_NUMBER as _ASCII_NUMBER
 from policyrules.facts.vocabulary import case_facts, suggestions
+from policyrules.reading.textfile import BOM, decode
 
 from ._deps import need
 from .columns import LIMIT, Input
@@ -204,35 +207,80 @@ def _dict_batch(pa: Any, chunk: list[Any]) -> Any:
 
 
 def _csv_batches(path: Path, chunk_rows: int) -> Iterator[Any]:
+    """A CSV file read as the case-file reader reads one, streamed: UTF-8 (a leading BOM dropped), strict quoting,
+    no duplicate header, no row longer than the header, cells trimmed and empty cells missing.
+
+    Every problem names its line; memory holds one block of text and one chunk of rows.
+    """
     pa = need("pyarrow")
-    pcsv = need("pyarrow.csv")
+    name = str(path)
+    reader = csv.reader(_csv_lines(path, name), strict=True)
+
+    def broken(exc: csv.Error) -> TableError:
+        return _located(name, reader.line_num, f"cannot read CSV: {exc}")
+
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read CSV: {exc}")], 1) from None
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise _located(name, 1, "an empty CSV file: the first row names the facts") from None
+    except csv.Error as exc:
+        raise broken(exc) from None
+    twice = [
+        BadValue(-1, h, h, f"appears twice in the header (columns {header.index(h) + 1} and {i + 1})")
+        for i, h in enumerate(header)
+        if h in header[:i]
+    ]
+    if twice:
+        raise TableError(name, twice, len(twice))
+    width = len(header)
+    row = 0
+    while True:
+        chunk: list[list[str]] = []
+        try:
+            for record in islice(reader, chunk_rows):
+                if len(record) > width:
+                    message = f"line {reader.line_num}: {len(record)} values, more than the {width} columns"
+                    raise TableError(name, [BadValue(row + len(chunk), "-", str(len(record)), message)], 1)
+                chunk.append(record + [""] * (width - len(record)))
+        except csv.Error as exc:
+            raise broken(exc) from None
+        if not chunk and row:
+            return
+        columns = zip(*chunk) if chunk else ([] for _ in header)
+        arrays = [pa.array([c.strip() or None for c in cells], type=pa.string()) for cells in columns]
+        yield pa.RecordBatch.from_arrays(arrays, names=header)
+        row += len(chunk)
+        if len(chunk) < chunk_rows:
+            return
+
+
+def _csv_lines(path: Path, name: str) -> Iterator[str]:
+    """The file's lines, decoded block by block (strict UTF-8, no control characters), each error with its line."""
     try:
-        reader = pcsv.open_csv(
-            str(path),
-            read_options=pcsv.ReadOptions(block_size=1 << 22),
-            convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header}, strings_can_be_null=True
-            ),
-        )
-        pending: list[Any] = []
-        size = 0
-        for batch in reader:
-            pending.append(batch)
-            size += batch.num_rows
-            while size >= chunk_rows:
-                table = pa.Table.from_batches(pending)
-                yield from table.slice(0, chunk_rows).to_batches(max_chunksize=chunk_rows)
-                rest = table.slice(chunk_rows)
-                pending, size = rest.to_batches(), rest.num_rows
-        if size:
-            yield from pa.Table.from_batches(pending).to_batches(max_chunksize=chunk_rows)
-    except pa.ArrowInvalid as exc:
-        raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read CSV: {exc}")], 1) from None
+        handle = path.open("rb")
+    except OSError as exc:
+        raise _located(name, 0, f"cannot read CSV: {exc.strerror}") from None
+    with handle:
+        line = 1
+        while True:
+            block = handle.read(1 << 22)
+            if not block:
+                return
+            block += handle.readline()  # end the block at the end of a line
+            try:
+                text = decode(block, name)
+            except InputError as exc:
+                where = exc.problems[0].location
+                at = f", column {where.column}" if where.column else ""
+                raise _located(name, line + (where.line or 1) - 1, exc.problems[0].message + at) from None
+            if line > 1 and block.startswith(BOM.encode()):
+                text = BOM + text  # only the file's first mark is dropped
+            yield from io.StringIO(text, newline="")
+            line += block.count(b"\n")
+
+
+def _located(name: str, line: int, message: str) -> TableError:
+    return TableError(name, [BadValue(-1, "-", "", f"line {line}: {message}" if line else message)], 1)
 
 
 # ---- columns ----
@@ -399,6 +447,9 @@ class Converter:
             words = enc.dictionary.to_pylist()
             parsed: list[Optional[Decimal]] = []
             for w in words:
+                if not _ASCII_NUMBER.fullmatch(w):  # as a case file reads numbers: no "1_000", "１２" or "NaN"
+                    parsed.append(None)
+                    continue
                 try:
                     d = Decimal(w)
                     parsed.append(d if d.is_finite() and (not spec.integer or d == d.to_integral_value()) else None)
