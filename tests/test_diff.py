@@ -247,3 +247,32 @@ def test_structural_diff_marks_inherited_and_external_rules(capsys):
     assert "[继承自 national_2025" in capsys.readouterr().out
     assert main(["diff", "shanghai", "national_2025", "--format", "markdown", "--lang", "en"]) == 0
     assert "[inherited from national_2025" in capsys.readouterr().out
+
+
+def test_the_behavioural_diff_shows_progress_on_a_terminal_and_nothing_on_a_pipe(monkeypatch, capsys):
+    import io
+
+    from rich.console import Console
+
+    from policyrules.interfaces import output
+    from policyrules.interfaces.cli import compare
+
+    monkeypatch.delenv("CI", raising=False)
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    argv = ["diff", "jinan", "rizhao", "--cases", "300", "--seed", "1", "--topic", "reward.excess_quota"]
+    monkeypatch.setattr("policyrules.interfaces.cli.make_console", lambda: terminal)
+    assert main(argv) == 0
+    drawn = screen.getvalue()
+    assert "comparing jinan and rizhao" in drawn and "3/3" in drawn  # each pack evaluated, then the one topic
+    # JSON goes to standard output untouched; the bar, if anywhere, to standard error
+    monkeypatch.setattr(compare, "make_console", lambda stream=None: output.make_console(stream))
+    capsys.readouterr()
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["topics"][0]["topic"] == "reward.excess_quota"
+    assert captured.err == ""  # standard error is a pipe here: no bar
+    piped = io.StringIO()
+    monkeypatch.setattr("policyrules.interfaces.cli.make_console", lambda: output.make_console(piped))
+    assert main(argv) == 0
+    assert "comparing jinan" not in piped.getvalue() and "3/3" not in piped.getvalue()

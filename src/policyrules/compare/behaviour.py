@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -154,6 +154,11 @@ def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
 
 def covered_topics(a: CompiledPack, b: CompiledPack) -> list[str]:
     return sorted({r.topic for p in (a, b) for r in p.rules if r.kind in OUTCOMES})
+
+
+def diff_steps(a: CompiledPack, b: CompiledPack, topics: Optional[list[str]] = None) -> int:
+    """How many steps :func:`behavioural_diff` reports to its ``progress``: two evaluations, then one per topic."""
+    return 2 + len(topics if topics is not None else covered_topics(a, b))
 
 
 def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
@@ -326,13 +331,20 @@ class _Sides:
     """Both packs evaluated whole on every case; per topic, each side's answer as an id per case."""
 
     def __init__(
-        self, packs: tuple[CompiledPack, CompiledPack], tables: tuple[Any, Any], days: tuple[date, date]
+        self,
+        packs: tuple[CompiledPack, CompiledPack],
+        tables: tuple[Any, Any],
+        days: tuple[date, date],
+        step: Callable[[int], None],
     ) -> None:
         from policyrules.batch import evaluate, missing_names
 
         self.packs = packs
         self.days = days
-        self.results = [evaluate(p, t, d).table for p, t, d in zip(packs, tables, days)]
+        self.results = []
+        for p, t, d in zip(packs, tables, days):
+            self.results.append(evaluate(p, t, d).table)
+            step(1)
         self.missing_names = [missing_names(r.schema) for r in self.results]
         self.in_force = [r.schema.metadata[b"policyrules.in_force"] == b"true" for r in self.results]
         self.signatures: dict[Any, int] = {}  # signature -> id, shared by both sides
@@ -691,8 +703,13 @@ def behavioural_diff(
     seed: int = 0,
     topics: Optional[list[str]] = None,
     rows: Optional[list[dict[str, Any]]] = None,
+    progress: Optional[Callable[[int], None]] = None,
 ) -> BehaviouralDiff:
-    """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file)."""
+    """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file).
+
+    ``progress(1)`` is called after each of :func:`diff_steps` steps: each pack evaluated, then each topic.
+    """
+    step = progress or (lambda k: None)
     covered = covered_topics(a, b)
     known = sorted(
         {r.topic for p in (a, b) for r in p.rules}
@@ -719,7 +736,7 @@ def behavioural_diff(
         pools, idx = _pool(every, [a, b]), {}
         tables = (_rows_table(rows, every), _rows_table(rows, every))
         n = len(rows)
-    sides = _Sides((a, b), tables, days)
+    sides = _Sides((a, b), tables, days, step)
     compared = _thresholds([a, b])
     out = []
     for topic in chosen:
@@ -756,6 +773,7 @@ def behavioural_diff(
                 examples=examples,
             )
         )
+        step(1)
     return BehaviouralDiff(
         lang=a.lang,
         a=a.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -11,13 +12,13 @@ from policyrules.engine.loading import load_pack
 from policyrules.facts.casefile import load_cases
 from policyrules.pack.files import shipped_packs
 
-from ..output import add_format_option, add_lang_option
+from ..output import add_format_option, add_lang_option, make_console, progress
 from ._common import EXIT_OK, write
 
 
 def cmd_diff(args: argparse.Namespace, out: Console) -> int:
     from policyrules.compare import diffview
-    from policyrules.compare.behaviour import behavioural_diff, read_rows
+    from policyrules.compare.behaviour import behavioural_diff, diff_steps, read_rows
     from policyrules.compare.structural import structural_diff
     from policyrules.errors import DiffRequestError
     from policyrules.facts.vocabulary import suggestions
@@ -43,7 +44,12 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
             write(render[args.format](d), args.output)
         return EXIT_OK
     rows = read_rows(load_cases(Path(args.case_file))) if args.case_file else None
-    bd = behavioural_diff(a, b, cases=args.cases or 0, seed=args.seed or 0, topics=topics, rows=rows)
+    # the bar goes where the text goes; beside JSON, Markdown or HTML, to standard error, never into them
+    shown = out if args.format == "text" else make_console(sys.stderr)
+    with progress(shown, f"comparing {a.id} and {b.id}", diff_steps(a, b, topics)) as advance:
+        bd = behavioural_diff(
+            a, b, cases=args.cases or 0, seed=args.seed or 0, topics=topics, rows=rows, progress=advance
+        )
     render = {"json": diffview.to_json, "markdown": diffview.behavioural_markdown, "html": diffview.behavioural_html}
     if args.format == "text":
         diffview.behavioural_rich(bd, out)
