@@ -109,8 +109,22 @@ def plan_for(pack: CompiledPack, as_of: date) -> Plan:
         for name, setters in pack.setters.items()
         if any(not _always(pack.rule(rid).when) for rid in setters)
     ]
-    names = [*inputs, *sorted(derived), *sorted(absent)]
+    names = _by_first_reader(pack, [*inputs, *sorted(derived), *sorted(absent)])
     return Plan(pack, as_of, validity_on(pack, as_of).in_force, Masks(names), inputs, params)
+
+
+def _by_first_reader(pack: CompiledPack, names: list[str]) -> list[str]:
+    """Names in the order rules first read them: a rule's facts share a 64-bit word of the mask where they can,
+    so that its masks cost one word, not several (baotou: 8 rules of 78 span two words, against 29 in
+    alphabetical order)."""
+    first: dict[str, int] = {}
+    for i, rule in enumerate(pack.rules):
+        reads = pack.inputs_of([rule])
+        if rule.kind != "derive":
+            reads |= {EVENTS[e] for e in (rule.event, rule.duration_start) if e}
+        for name in reads:
+            first.setdefault(name, i)
+    return sorted(names, key=lambda name: (first.get(name, len(pack.rules)), name))
 
 
 def _always(expr: CompiledExpr) -> bool:

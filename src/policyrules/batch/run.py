@@ -19,6 +19,7 @@ from policyrules.errors import BadValue, TableError
 from ._deps import need
 from .columns import Input, Unsupported
 from .inputs import Converter, check_columns, describe, record_batches, row_facts
+from .memory import keeping_freed_memory
 from .outcomes import STATES, ChunkOut, Plan, column_name, evaluate_chunk, plan_for
 from .scalar import scalar_row
 from .table import Builder, schema_for
@@ -114,6 +115,10 @@ class BatchRun:
         self.schema: Any = None
 
     def batches(self, source: Any) -> Iterator[Any]:
+        with keeping_freed_memory():
+            yield from self._batches(source)
+
+    def _batches(self, source: Any) -> Iterator[Any]:
         np = need("numpy")
         pa = need("pyarrow")
         started = time.perf_counter()

@@ -98,6 +98,7 @@ class Builder:
         self.schema = schema
         self.states = self.pa.array(STATES)
         self.statuses = self.pa.array(STATUSES)
+        self._zeros: Any = None  # the mask column of a chunk where nothing is missing
         self.coded: dict[str, tuple[str, ...]] = {}  # dictionary-coded columns and their words
         for rule in plan.pack.rules:
             self.coded[column_name("state", rule.id)] = STATES
@@ -170,40 +171,60 @@ class Builder:
         pa, np = self.pa, self.np
         k = len(shares)
         dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
-        payers, rates, amounts = [], [], []
-        for payer, share, amount in shares:
-            payers.append(pa.array([payer] * n, type=pa.string()))
-            rates.append(pa.array([share] * n, type=dec))
-            amounts.append(pa.nulls(n, dec) if amount is None else self._decimal(amount, n, fired))
-        order = np.arange(n * k).reshape(k, n).T.ravel()  # row by row, payer by payer
-
-        def interleave(parts: list[Any]) -> Any:
-            return pa.concat_arrays(parts).take(pa.array(order))
-
-        values = pa.StructArray.from_arrays(
-            [interleave(payers), interleave(rates), interleave(amounts)], names=["payer", "share", "amount"]
-        )
+        each = pa.array(np.tile(np.arange(k, dtype=np.int32), n))  # row by row, payer by payer
+        payers = pa.array([payer for payer, _, _ in shares], type=pa.string()).take(each)
+        rates = pa.array([share for _, share, _ in shares], type=dec).take(each)
+        scale = max([a.scale for _, _, a in shares if a is not None] or [0])
+        values = np.zeros((n, k), dtype=np.int64)
+        valid = np.zeros((n, k), dtype=bool)
+        for i, (_, _, a) in enumerate(shares):
+            if a is not None:
+                v = np.asarray(a.val, dtype=np.int64)
+                factor = 10 ** (scale - a.scale)
+                if factor > 1 and n and int(np.abs(v).max()) >= 2**62 // factor:  # one payer's amount at a time
+                    order = pa.array(np.arange(n * k, dtype=np.int64).reshape(k, n).T.ravel())
+                    parts = [pa.nulls(n, dec) if x is None else self._decimal(x, n, fired) for _, _, x in shares]
+                    amounts = pa.concat_arrays(parts).take(order)
+                    break
+                values[:, i] = v * factor
+                valid[:, i] = self._known(a, n) & fired
+        else:
+            amounts = self._decimals(values.ravel(), scale, valid.ravel())
+        struct = pa.StructArray.from_arrays([payers, rates, amounts], names=["payer", "share", "amount"])
         offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
-        return pa.ListArray.from_arrays(offsets, values, type=FUNDING(pa), mask=pa.array(~fired))
+        return pa.ListArray.from_arrays(offsets, struct, type=FUNDING(pa), mask=pa.array(~fired))
 
     def _mask(self, m: Any, n: int) -> Any:
         pa, np = self.pa, self.np
-        full = self.plan.masks.full(m, n)
-        if self.plan.masks.words == 1:
-            return pa.array(full, type=pa.uint64())
-        rows = np.ascontiguousarray(full.T).ravel()  # word-major in memory, row by row in the column
-        return pa.FixedSizeListArray.from_arrays(pa.array(rows, type=pa.uint64()), self.plan.masks.words)
+        masks = self.plan.masks
+        if masks.words == 1:
+            return pa.array(masks.full(m, n), type=pa.uint64())
+        if m is None and self._zeros is not None and len(self._zeros) == n:
+            return self._zeros  # nothing missing on any row: one shared array
+        rows = np.zeros((n, masks.words), dtype=np.uint64)  # row by row, word by word
+        for w, x in enumerate(m or ()):
+            if x is not None:
+                rows[:, w] = x
+        array = pa.FixedSizeListArray.from_arrays(pa.array(rows.ravel(), type=pa.uint64()), masks.words)
+        if m is None:
+            self._zeros = array
+        return array
 
     def _decimal(self, col: Col, n: int, used: Any = True) -> Any:
         """Exact scaled integers as decimal128(38, SCALE), null where unknown or unused."""
         pa, np = self.pa, self.np
-        values = np.broadcast_to(np.asarray(col.val, dtype=np.int64), (n,))
-        valid = self._known(col, n) & used
-        scale = col.scale
+        valid = np.broadcast_to(self._known(col, n) & used, (n,))
+        if not valid.any():
+            return pa.nulls(n, pa.decimal128(DECIMAL_PRECISION, SCALE))
+        return self._decimals(np.broadcast_to(np.asarray(col.val, dtype=np.int64), (n,)), col.scale, valid)
+
+    def _decimals(self, values: Any, scale: int, valid: Any) -> Any:
+        pa, np = self.pa, self.np
+        n = len(values)
         if scale > SCALE:  # rows that do not divide exactly were sent to the scalar engine
             values = values // 10 ** (scale - SCALE)
             scale = SCALE
-        values = np.where(valid, values, 0)
+        values = values * valid
         factor = 10 ** (SCALE - scale)
         wide = factor > 1 and (int(np.abs(values).max()) if n else 0) * factor >= 2**63
         if not wide:  # the common case: the rescaled value still fits in 64 bits

@@ -709,7 +709,21 @@ def behavioural_diff(
 
     ``progress(1)`` is called after each of :func:`diff_steps` steps: each pack evaluated, then each topic.
     """
-    step = progress or (lambda k: None)
+    from policyrules.batch.memory import keeping_freed_memory
+
+    with keeping_freed_memory():
+        return _behavioural_diff(a, b, cases, seed, topics, rows, progress or (lambda k: None))
+
+
+def _behavioural_diff(
+    a: CompiledPack,
+    b: CompiledPack,
+    cases: int,
+    seed: int,
+    topics: Optional[list[str]],
+    rows: Optional[list[dict[str, Any]]],
+    step: Callable[[int], None],
+) -> BehaviouralDiff:
     covered = covered_topics(a, b)
     known = sorted(
         {r.topic for p in (a, b) for r in p.rules}
