@@ -222,12 +222,38 @@ class DisabledEmployee(BaseModel):
         return self
 
 
+class SeasonalWork(BaseModel):
+    """Seasonal workers of the unit last year, one batch of them (a list item), as the fund converts them."""
+
+    model_config = STRICT
+    name: Optional[Text] = fact("岗位或批次", "a post or a batch of hires, to tell the records apart in reports")
+    workers: Count = Field(
+        description="seasonal workers in this batch", json_schema_extra={"zh": "季节性用工人数", "unit": "person"}
+    )
+    months: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] = Field(
+        description="months each of them worked for the unit last year (1 to 12)",
+        json_schema_extra={"zh": "用工月数", "unit": "month"},
+    )
+
+
+class YearWage(BaseModel):
+    """The unit's average annual wage of one calendar year (a list item)."""
+
+    model_config = STRICT
+    year: Count = Field(description="the calendar year the wages were paid in", json_schema_extra={"zh": "年度"})
+    average_annual_wage: NonNegative = Field(
+        description="that year's total wages divided by staff (财税〔2015〕72号 第八条)",
+        json_schema_extra={"zh": "在职职工年平均工资", "unit": "CNY/person/year"},
+    )
+
+
 AT_MOST: tuple[tuple[str, str, int], ...] = (
     # disabled_employees is a count as the quota counts (财税〔2015〕72号 第七条): an employee of a severe
     # grade counts as 2, so a unit of 1 whose one employee is of grade 1 has a count of 2. Head counts
     # are compared with head counts: a list (unit.disabled_staff) by its persons, a count by twice the staff.
     ("unit.disabled_employees", "unit.staff", 2),
     ("unit.blind_medical_masseurs", "unit.staff", 1),
+    ("unit.dispatched_disabled_severe", "unit.dispatched_disabled", 1),
 )
 """Invariants between unit facts: the first never exceeds the second times the third (checked by ``Unit``).
 
@@ -378,6 +404,12 @@ class Unit(BaseModel):
         "which party the signed dispatch agreement says counts the dispatched disabled workers: this_unit, other_party; "
         "no_dispatch when the unit has no disabled workers in labour dispatch",
     )
+    dispatched_disabled_severe: Optional[Count] = fact(
+        "劳务派遣残疾人中重度人数",
+        "of dispatched_disabled, those holding a 残疾人证 of grade 1–2 or a 残疾军人证 of grade 1–3 "
+        "(each counts as 2 for the party the agreement names: 财税〔2015〕72号 第七条)",
+        "person",
+    )
     new_outlets_kind: Optional[Literal["convenience_outlet", "market_stall"]] = fact(
         "新增网点类型",
         "what the new outlets are: convenience_outlet (便民服务网点: lottery stations, postal kiosks and the like) "
@@ -401,6 +433,26 @@ class Unit(BaseModel):
         "上年在职职工年平均工资",
         "last year's average annual wage of the unit's staff: total wages divided by staff (财税〔2015〕72号 第八条)",
         "CNY/person/year",
+    )
+    seasonal_person_months: Optional[Count] = fact(
+        "季节性用工人月数",
+        "last year's seasonal workers not counted in staff: months worked, summed over the workers "
+        "(12 workers for 3 months = 36); the fund converts them to a yearly average (财税〔2015〕72号 第八条). "
+        "The reader sums unit.seasonal_staff into it; when a case gives staff and no seasonal workers, "
+        "staff is read as already holding them and this is 0",
+        "person*month",
+    )
+    seasonal_staff: Optional[list[SeasonalWork]] = Field(
+        default=None,
+        description="last year's seasonal workers, batch by batch (workers and months each); the reader sums "
+        "them into seasonal_person_months",
+        json_schema_extra={"zh": "季节性用工名册"},
+    )
+    average_annual_wages: Optional[list[YearWage]] = Field(
+        default=None,
+        description="the unit's average annual wage year by year; `policyrules compliance` computes the fund "
+        "levied in a year, and what one more hire changes, with the previous year's (上年) wage from this list",
+        json_schema_extra={"zh": "历年在职职工年平均工资"},
     )
     disabled_staff: Optional[list[DisabledEmployee]] = Field(
         default=None,
@@ -553,8 +605,16 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _count_listed_staff(self) -> Case:
-        # A list of disabled employees is read into the count every rule compares.
+        # Lists are read into the numbers rules compare: seasonal workers into person-months,
+        # disabled employees into their count.
         unit = self.unit
+        if unit is not None:
+            from .employees import seasonal_person_months
+
+            months = seasonal_person_months(unit)
+            if months != unit.seasonal_person_months:
+                unit = unit.model_copy(update={"seasonal_person_months": months})
+                self = self.model_copy(update={"unit": unit})
         if unit is None or unit.disabled_staff is None:
             return self
         from .employees import count_list

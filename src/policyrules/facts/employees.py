@@ -16,6 +16,10 @@ document; docs/compliance.md quotes it):
 
 A record that lacks a fact its condition needs is *undecided*; one undecided
 record leaves the count unknown (never guessed).
+
+Seasonal workers (``unit.seasonal_staff``, batches of workers with the months
+they worked) are summed into person-months here; the pack converts them to a
+yearly average (第八条 季节性用工应当折算为年平均用工人数).
 """
 
 from __future__ import annotations
@@ -94,3 +98,24 @@ def count_list(records: Sequence[object], minimum_wage: Optional[Decimal]) -> tu
     if any(v.status == "undecided" for v in verdicts):
         return None, verdicts
     return sum(v.weight for v in verdicts), verdicts
+
+
+def seasonal_person_months(unit: object) -> Optional[int]:
+    """Person-months of seasonal work outside ``unit.staff``: the list summed, the figure given, or 0.
+
+    A unit that gives its staff and no seasonal workers has its staff read as the
+    full 第八条 count, with seasonal work already in it: nothing is added (0).
+    A figure given beside a list must agree with it.
+    """
+    g = unit.__getattribute__
+    given, listed = g("seasonal_person_months"), g("seasonal_staff")
+    if listed is not None:
+        total = sum(batch.workers * batch.months for batch in listed)
+        if given is not None and given != total:
+            raise ValueError(
+                f"unit.seasonal_person_months ({given}) disagrees with unit.seasonal_staff, which sums to {total}"
+            )
+        return total
+    if given is None and g("staff") is not None:
+        return 0
+    return given

@@ -35,19 +35,25 @@ def vocabulary_page() -> str:
         "",
         "## Lists",
         "",
-        "`unit.disabled_staff` lists the unit's disabled employees one by one; rules do not read it.",
-        "The case reader counts it into `unit.disabled_employees` (see [compliance.md](compliance.md)).",
-        "Each item has:",
+        "Rules do not read lists; the case reader turns them into facts, or `policyrules compliance` reads them",
+        "(see [compliance.md](compliance.md)):",
         "",
-        "| field | 中文 | meaning |",
-        "|---|---|---|",
+        "- `unit.disabled_staff`, the unit's disabled employees one by one, counted into `unit.disabled_employees`;",
+        "- `unit.seasonal_staff`, last year's seasonal workers batch by batch, summed into `unit.seasonal_person_months`;",
+        "- `unit.average_annual_wages`, the unit's average wage year by year, read by `policyrules compliance`.",
     ]
-    from policyrules.facts.case import DisabledEmployee
+    from policyrules.facts.case import DisabledEmployee, SeasonalWork, YearWage
 
-    for name, f in DisabledEmployee.model_fields.items():
-        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
-        unit = f" ({extra['unit']})" if "unit" in extra else ""
-        lines.append(f"| `{name}` | {extra.get('zh', '')} | {f.description}{unit} |")
+    for path, model in (
+        ("unit.disabled_staff", DisabledEmployee),
+        ("unit.seasonal_staff", SeasonalWork),
+        ("unit.average_annual_wages", YearWage),
+    ):
+        lines += ["", f"Each item of `{path}` has:", "", "| field | 中文 | meaning |", "|---|---|---|"]
+        for name, f in model.model_fields.items():
+            extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            unit = f" ({extra['unit']})" if "unit" in extra else ""
+            lines.append(f"| `{name}` | {extra.get('zh', '')} | {f.description}{unit} |")
     lines += ["", "## Units", "", "| unit | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in BASE_UNITS.items()]
     return "\n".join(lines) + "\n"
