@@ -33,13 +33,35 @@ def _employer(staff, disabled, kind="private_enterprise", **unit):
 
 
 def test_cli_table_prints_each_year_with_the_fund(capsys):
-    assert main(["compliance", "jinan", EXAMPLE, "--years", "2023..2024"]) == 0
+    assert main(["compliance", "jinan", EXAMPLE, "--years", "2023..2024", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     # 150 staff × 1.5% = 2.25 required, 1 counted (the 11-month contract does not count):
     # 1.25 × 95000 = 118750, below 1% so 90% = 106875.
     for text in ("2023", "2024", "2.25", "1.25", "118,750", "106,875", "pay 90%", "11 months", "财政部公告2023年第8号"):
         assert text in out
     assert "one more disabled hire of grade 2 (counts as 2): fund -106,875 yuan" in out
+    assert "year  staff  quota  counted" in out
+    assert "2024 wage used: no wage given for 2023; the case's last-year wage (unit.average_annual_wage) 95,000" in out
+
+
+def test_cli_table_is_chinese_by_default_and_json_keys_do_not_change_with_the_language(capsys):
+    assert main(["compliance", "jinan", EXAMPLE, "--years", "2023..2024"]) == 0
+    out = capsys.readouterr().out
+    assert "残疾人就业保障金（逐年）" in out
+    assert "年度  在职职工  应安排  已安排  差额  应缴费额  减免" in out
+    for text in ("按90%缴纳", "118,750", "106,875", "合同11个月", "（外部文件）", "未给出2023年工资"):
+        assert text in out
+    assert "2023年：再安排1名持残疾人证（2级）的残疾人（按2人计算）：保障金 -106,875 元" in out
+    assert "残疾职工 李某：不计入" in out
+    for english in ("pay 90%", "one more", "employee", "year  staff"):
+        assert english not in out
+    reports = []
+    for lang in ("zh", "en"):
+        assert main(["compliance", "jinan", EXAMPLE, "--years", "2024", "--format", "json", "--lang", lang]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    zh, en = reports
+    assert zh["years"][0].keys() == en["years"][0].keys() and zh["employees"] == en["employees"]
+    assert zh["employees"][1]["why"] == [{"code": "contract", "figures": ["11"]}]
 
 
 def test_cli_json_gives_the_same_figures(capsys):
@@ -145,3 +167,52 @@ def test_years_are_a_year_or_a_range():
 def test_bad_years_are_a_clean_error(capsys):
     assert main(["compliance", "jinan", EXAMPLE, "--years", "soon"]) == 2
     assert "--years" in capsys.readouterr().err
+
+
+def test_seasonal_workers_are_a_yearly_average_in_the_table():
+    # 72号 第八条: 季节性用工应当折算为年平均用工人数. 188 staff + 12 workers × 3 months = 191.
+    case = _employer(188, 2, seasonal_staff=[{"workers": 12, "months": 3}])
+    assert case.unit.seasonal_person_months == 36
+    row = compliance(load_pack("jinan"), case, [2024]).years[0]
+    # 191 × 1.5% = 2.865 required, 2 counted (2 ≥ 1.91: 50%): 0.865 × 80000 × 0.5 = 34600
+    assert (row.staff, row.quota, row.fund_due) == (Decimal("191"), Decimal("2.865"), Decimal("34600"))
+
+
+def test_a_seasonal_figure_that_disagrees_with_the_list_is_refused():
+    with pytest.raises(
+        CaseError, match="seasonal_person_months \\(30\\) disagrees with unit.seasonal_staff, which sums to 36"
+    ):
+        _employer(188, 2, seasonal_person_months=30, seasonal_staff=[{"workers": 12, "months": 3}])
+    with pytest.raises(CaseError):
+        _employer(188, 2, seasonal_staff=[{"workers": 1, "months": 13}])
+
+
+def test_more_severe_dispatched_workers_than_dispatched_workers_is_refused():
+    with pytest.raises(CaseError, match="dispatched_disabled_severe \\(2\\) exceeds dispatched_disabled \\(1\\)"):
+        _employer(200, 2, dispatched_disabled=1, dispatched_disabled_severe=2)
+
+
+def test_each_year_uses_the_wage_of_the_year_before_and_the_hire_with_it():
+    # 200 staff, 1 counted: 3 required, 2 short, below 1% (90%).
+    wages = [{"year": 2023, "average_annual_wage": 90000}, {"year": 2024, "average_annual_wage": 100000}]
+    case = _employer(200, 1, average_annual_wages=wages)
+    rows = compliance(load_pack("liaocheng"), case, [2024, 2025], hire_grade=3).years
+    # 2024 on the 2023 wage: 2 × 90000 × 0.9 = 162000; one more of grade 3 (201 staff, 2 counted):
+    # 1.015 × 90000 × 0.9 = 82215, so the hire saves 79785 at that year's wage.
+    assert (rows[0].unit_wage, rows[0].wage_source) == (Decimal("90000"), "unit.average_annual_wages[2023]")
+    assert rows[0].fund_due == Decimal("162000")
+    assert rows[0].next_hire.fund_due == Decimal("82215") and rows[0].next_hire.fund_change == Decimal("-79785")
+    # 2025 on the 2024 wage: 2 × 100000 × 0.9 = 180000; after the hire 1.015 × 100000 × 0.9 = 91350
+    assert (rows[1].unit_wage, rows[1].wage_source) == (Decimal("100000"), "unit.average_annual_wages[2024]")
+    assert rows[1].fund_due == Decimal("180000") and rows[1].next_hire.fund_due == Decimal("91350")
+
+
+def test_a_year_without_its_wage_says_the_case_wage_is_carried():
+    case = _employer(200, 1, average_annual_wages=[{"year": 2023, "average_annual_wage": 90000}])
+    rows = compliance(load_pack("liaocheng"), case, [2024, 2025]).years
+    assert rows[0].wage_source == "unit.average_annual_wages[2023]"
+    # no 2024 wage listed: the case's unit.average_annual_wage (80000) is used, and said
+    assert (rows[1].unit_wage, rows[1].wage_source) == (Decimal("80000"), "unit.average_annual_wage")
+    assert rows[1].fund_due == Decimal("144000")
+    with pytest.raises(CaseError, match="gives 2023 more than once"):
+        _employer(200, 1, average_annual_wages=[{"year": 2023, "average_annual_wage": 1}] * 2)

@@ -3,6 +3,15 @@
 May import: engine, pack, facts, reading, expr and below.
 """
 
-from .years import ComplianceReport, EmployeeOut, HireEffect, RewardOut, YearRow, compliance, parse_years
+from .years import ComplianceReport, EmployeeOut, HireEffect, ReasonOut, RewardOut, YearRow, compliance, parse_years
 
-__all__ = ["ComplianceReport", "EmployeeOut", "HireEffect", "RewardOut", "YearRow", "compliance", "parse_years"]
+__all__ = [
+    "ComplianceReport",
+    "EmployeeOut",
+    "HireEffect",
+    "ReasonOut",
+    "RewardOut",
+    "YearRow",
+    "compliance",
+    "parse_years",
+]

@@ -7,10 +7,16 @@ the same figures are carried through every year and only the rules in force
 change (the reliefs run to 2027-12-31). A year the pack is not in force on its
 last day is reported as such, with nothing computed.
 
+The fund levied in a year is computed with the previous year's (上年) average
+wage: when the case lists the unit's wages year by year
+(``unit.average_annual_wages``), the year before's is used for that year's
+row; otherwise the case's ``unit.average_annual_wage`` is carried. Each row
+names the wage it used (``wage_source``).
+
 "One more hire" is the same case with one more member of staff who is a
 disabled employee meeting the counting conditions (a contract of at least a
 year, the minimum wage, social insurance in full), counted once, or twice for
-a severe grade; the unit's average wage is left as it is.
+a severe grade, with the row's wage: the change it shows is the hire's alone.
 """
 
 from __future__ import annotations
@@ -36,12 +42,20 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ReasonOut(_Out):
+    code: Literal["contract", "wage", "insurance", "missing", "severe"]
+    figures: list[str] = Field(
+        default=[], description="contract: months; wage: wage and minimum wage; missing: the fact path"
+    )
+
+
 class EmployeeOut(_Out):
     index: int
     name: Optional[str] = None
     status: Literal["counted", "not_counted", "undecided"]
     counts_as: int
     reasons: list[str] = Field(default=[], description="why not counted, or the facts missing to decide")
+    why: list[ReasonOut] = Field(default=[], description="the reasons as codes with their figures")
 
 
 class RewardOut(_Out):
@@ -75,6 +89,12 @@ class YearRow(_Out):
     quota: Optional[Number] = Field(default=None, description="disabled employees the ratio requires (staff × ratio)")
     counted_disabled: Optional[Number] = None
     shortfall: Optional[Number] = None
+    unit_wage: Optional[Number] = Field(default=None, description="the unit's average annual wage used, before the cap")
+    wage_source: Optional[str] = Field(
+        default=None,
+        description="where unit_wage comes from: unit.average_annual_wages[YEAR] (the year before) "
+        "or unit.average_annual_wage (the case's last-year wage, carried when that year is not listed)",
+    )
     wage_base: Optional[Number] = None
     fund_full: Optional[Number] = Field(default=None, description="the fund before any reduction")
     payable_share: Optional[Number] = None
@@ -151,8 +171,21 @@ def _rewards(result: Result) -> tuple[list[RewardOut], Optional[Decimal]]:
     return out, total
 
 
+def _with_year_wage(case: Case, year: int) -> tuple[Case, Optional[str]]:
+    """The case with the wage of the year before ``year`` (上年) when it lists one, and where the wage comes from."""
+    unit = case.unit
+    if unit is None:
+        return case, None
+    for w in unit.average_annual_wages or ():
+        if w.year == year - 1:
+            more = unit.model_copy(update={"average_annual_wage": w.average_annual_wage})
+            return case.model_copy(update={"unit": more}), f"unit.average_annual_wages[{w.year}]"
+    return case, "unit.average_annual_wage" if unit.average_annual_wage is not None else None
+
+
 def _row(pack: CompiledPack, case: Case, year: int) -> YearRow:
     day = _year_date(pack, year)
+    case, wage_source = _with_year_wage(case, year)
     result = evaluate(pack, case, day)
     if not result.validity.in_force:
         return YearRow(year=year, as_of=day, in_force=False, reason=result.validity.reason)
@@ -179,6 +212,8 @@ def _row(pack: CompiledPack, case: Case, year: int) -> YearRow:
         quota=d.get("fund_required"),
         counted_disabled=d.get("fund_counted_disabled"),
         shortfall=d.get("fund_shortfall"),
+        unit_wage=case.unit.average_annual_wage if case.unit else None,
+        wage_source=wage_source,
         wage_base=d.get("fund_wage_base"),
         fund_full=full,
         payable_share=d.get("fund_payable_share"),
@@ -242,7 +277,14 @@ def compliance(
         wage = case.place.monthly_minimum_wage if case.place else None
         _, verdicts = count_list(case.unit.disabled_staff, wage)
         employees = [
-            EmployeeOut(index=v.index, name=v.name, status=v.status, counts_as=v.weight, reasons=list(v.reasons))
+            EmployeeOut(
+                index=v.index,
+                name=v.name,
+                status=v.status,
+                counts_as=v.weight,
+                reasons=list(v.reasons),
+                why=[ReasonOut(code=c, figures=list(f)) for c, f in v.why],  # type: ignore[arg-type]
+            )
             for v in verdicts
         ]
     ancestors = _ancestors(pack)

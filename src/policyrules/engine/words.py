@@ -388,6 +388,66 @@ WORDS: dict[str, tuple[str, str]] = {
     "scalar.a duration counted from an event": ("自事件起计算的期限", "a duration counted from an event"),
     "scalar.conflicting values of a derived fact": ("推导事实取值冲突", "conflicting values of a derived fact"),
     "progress.packs": ("规则包", "packs"),
+    # policyrules compliance
+    "compliance.title": ("残疾人就业保障金（逐年）", "employment security fund, year by year"),
+    "compliance.not_layered": (
+        "该规则包未继承 national_fund，不计算保障金",
+        "this pack is not layered on national_fund: the fund is not computed",
+    ),
+    "compliance.col.year": ("年度", "year"),
+    "compliance.col.staff": ("在职职工", "staff"),
+    "compliance.col.quota": ("应安排", "quota"),
+    "compliance.col.counted": ("已安排", "counted"),
+    "compliance.col.short": ("差额", "short"),
+    "compliance.col.full": ("应缴费额", "full fund"),
+    "compliance.col.relief": ("减免", "relief"),
+    "compliance.col.owed": ("应缴", "owed"),
+    "compliance.col.rewards": ("奖励补贴", "rewards"),
+    "compliance.exempt": ("免征", "exempt"),
+    "compliance.pay_share": ("按{share}%缴纳", "pay {share}%"),
+    "compliance.at_quota": ("已达比例", "at quota"),
+    "compliance.no_relief": ("无", "none"),
+    "compliance.not_in_force": ("不在有效期内", "not in force"),
+    "compliance.hire": (
+        "{year}年：再安排1名持{certificate}（{grade}级）的残疾人（按{counts}人计算）：保障金 {fund} 元，奖励 {rewards} 元",
+        "{year}: one more disabled hire of grade {grade} (counts as {counts}): fund {fund} yuan, rewards {rewards} yuan",
+    ),
+    "compliance.certificate.disability": ("残疾人证", "disability certificate"),
+    "compliance.certificate.disabled_soldier": ("残疾军人证", "disabled soldier's certificate"),
+    "compliance.wage": (
+        "{year}年计征工资：{before}年工资（{source}）{wage} 元",
+        "{year} wage used: the {before} wage ({source}) {wage} yuan",
+    ),
+    "compliance.wage_carried": (
+        "{year}年计征工资：未给出{before}年工资，沿用案例的上年工资（{source}）{wage} 元",
+        "{year} wage used: no wage given for {before}; the case's last-year wage ({source}) {wage} yuan is carried",
+    ),
+    "compliance.employee": (
+        "残疾职工 {label}：{status}，按{counts}人计算",
+        "employee {label}: {status}, counts as {counts}",
+    ),
+    "compliance.status.counted": ("计入", "counted"),
+    "compliance.status.not_counted": ("不计入", "not counted"),
+    "compliance.status.undecided": ("待定", "undecided"),
+    "compliance.why.contract": (
+        "既非在编人员，也非就业年龄段内签订1年以上（含1年）劳动合同的人员",
+        "neither 在编 nor of working age on a contract of at least 12 months",
+    ),
+    "compliance.why.contract_months": (
+        "既非在编人员，也非就业年龄段内签订1年以上（含1年）劳动合同的人员（合同{months}个月）",
+        "neither 在编 nor of working age on a contract of at least 12 months (contract {months} months)",
+    ),
+    "compliance.why.wage": (
+        "月工资{wage}元低于当地最低工资{minimum}元",
+        "wage {wage} below the local minimum wage {minimum}",
+    ),
+    "compliance.why.insurance": ("未足额缴纳社会保险费", "social insurance not paid in full"),
+    "compliance.why.missing": ("缺少 {fact}", "missing {fact}"),
+    "compliance.why.severe": ("重度，按2人计算", "counts as 2 (severe grade)"),
+    "compliance.external": ("（外部文件）", " (external)"),
+    "compliance.reward": ("{year}年 奖励 {rule}：{figure} — {title}", "{year} reward {rule}: {figure} — {title}"),
+    "compliance.no_figure": ("未给出金额", "no figure"),
+    "compliance.missing": ("{year}年 缺少：{facts}", "{year} missing: {facts}"),
 }
 
 

@@ -477,6 +477,14 @@ class Unit(BaseModel):
                 raise ValueError(f"{count.split('.')[1]} is {k}, but {choice.split('.')[1]} is {value}")
         return self
 
+    @model_validator(mode="after")
+    def _one_wage_a_year(self) -> Unit:
+        years = [w.year for w in self.average_annual_wages or ()]
+        twice = sorted({y for y in years if years.count(y) > 1})
+        if twice:
+            raise ValueError(f"average_annual_wages gives {', '.join(map(str, twice))} more than once")
+        return self
+
 
 class Place(BaseModel):
     model_config = STRICT

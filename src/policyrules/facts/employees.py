@@ -40,7 +40,8 @@ class Counted:
     name: Optional[str]
     status: Literal["counted", "not_counted", "undecided"]
     weight: int  # 0, 1 or 2 (2 for a severe grade)
-    reasons: tuple[str, ...]  # why not counted / which facts are missing
+    reasons: tuple[str, ...]  # why not counted / which facts are missing, in words
+    why: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the same as (code, figures), for a reader in any language
 
 
 def count_one(index: int, record: object, minimum_wage: Optional[Decimal]) -> Counted:
@@ -48,6 +49,7 @@ def count_one(index: int, record: object, minimum_wage: Optional[Decimal]) -> Co
     g = record.__getattribute__
     prefix = f"unit.disabled_staff[{index}]."
     failed: list[str] = []
+    codes: list[tuple[str, tuple[str, ...]]] = []  # (contract | wage | insurance, figures) beside each failure
     missing: list[str] = []
 
     established, working_age, months = g("on_establishment"), g("working_age"), g("contract_months")
@@ -63,6 +65,7 @@ def count_one(index: int, record: object, minimum_wage: Optional[Decimal]) -> Co
             "neither 在编 nor of working age on a contract of at least 12 months"
             + (f" (contract {months} months)" if months is not None else "")
         )
+        codes.append(("contract", () if months is None else (str(months),)))
     else:
         if established is None:
             missing.append(prefix + "on_establishment")
@@ -76,20 +79,24 @@ def count_one(index: int, record: object, minimum_wage: Optional[Decimal]) -> Co
         missing.append("place.monthly_minimum_wage")
     elif wage < minimum_wage:
         failed.append(f"wage {wage} below the local minimum wage {minimum_wage}")
+        codes.append(("wage", (str(wage), str(minimum_wage))))
 
     insured = g("social_insurance_full")
     if insured is None:
         missing.append(prefix + "social_insurance_full")
     elif not insured:
         failed.append("social insurance not paid in full")
+        codes.append(("insurance", ()))
 
     name = g("name")
     if failed:
-        return Counted(index, name, "not_counted", 0, tuple(failed))
+        return Counted(index, name, "not_counted", 0, tuple(failed), tuple(codes))
     if missing:
-        return Counted(index, name, "undecided", 0, tuple(missing))
+        return Counted(index, name, "undecided", 0, tuple(missing), tuple(("missing", (m,)) for m in missing))
     severe = g("grade") <= SEVERE_GRADE[g("certificate")]
-    return Counted(index, name, "counted", 2 if severe else 1, ("counts as 2 (severe grade)",) if severe else ())
+    if severe:
+        return Counted(index, name, "counted", 2, ("counts as 2 (severe grade)",), (("severe", ()),))
+    return Counted(index, name, "counted", 1, ())
 
 
 def count_list(records: Sequence[object], minimum_wage: Optional[Decimal]) -> tuple[Optional[int], list[Counted]]:

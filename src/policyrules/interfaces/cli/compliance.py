@@ -11,6 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from policyrules.engine.words import word
+from policyrules.types import DEFAULT_LANG, Lang
+
 from ..output import add_format_option, add_lang_option
 from ._common import EXIT_OK
 
@@ -32,32 +35,54 @@ def _signed(v: Optional[Decimal]) -> str:
     return ("+" if v > 0 else "") + _money(v)
 
 
-def print_report(report: Any, out: Console) -> None:
-    out.print(f"[bold]{escape(report.pack)}[/] {escape(report.document)} — employment security fund, year by year")
+_WHY_FIELDS = {"contract": ("months",), "wage": ("wage", "minimum"), "missing": ("fact",)}
+
+
+def _why(reason: Any, lang: Lang) -> str:
+    key = "contract_months" if reason.code == "contract" and reason.figures else reason.code
+    return word(f"compliance.why.{key}", lang, **dict(zip(_WHY_FIELDS.get(reason.code, ()), reason.figures)))
+
+
+def print_report(report: Any, out: Console, lang: Lang = DEFAULT_LANG) -> None:
+    def w(key: str, **fields: Any) -> str:
+        return word(f"compliance.{key}", lang, **fields)
+
+    sep = "：" if lang == "zh" else ": "
+    out.print(f"[bold]{escape(report.pack)}[/] {escape(report.document)} — {w('title')}")
     if report.fund_pack is None:
-        out.print("[yellow]this pack is not layered on national_fund: the fund is not computed[/]")
+        out.print(f"[yellow]{w('not_layered')}[/]")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
-    for name in ("year", "staff", "quota", "counted", "short", "full fund", "relief", "owed", "rewards"):
-        table.add_column(name, justify="left" if name in ("year", "relief") else "right", no_wrap=True)
-    hires = []
+    for key in ("year", "staff", "quota", "counted", "short", "full", "relief", "owed", "rewards"):
+        table.add_column(w(f"col.{key}"), justify="left" if key in ("year", "relief") else "right", no_wrap=True)
+    notes = []
     for row in report.years:
         if not row.in_force:
-            table.add_row(str(row.year), "", "", "", "", "", "not in force", "", "")
-            hires.append(f"{row.year}: {row.reason or 'the pack is not in force'}")
+            table.add_row(str(row.year), "", "", "", "", "", w("not_in_force"), "", "")
+            notes.append(f"{row.year}{sep}{row.reason or w('not_in_force')}")
             continue
         if row.exempt:
-            relief = "exempt"
+            relief = w("exempt")
         elif row.owed and row.payable_share is not None and row.payable_share < 1:
-            relief = f"pay {_num(row.payable_share * 100)}%"
+            relief = w("pay_share", share=_num(row.payable_share * 100))
         elif row.owed is False:
-            relief = "at quota"
+            relief = w("at_quota")
         else:
-            relief = "none" if row.payable_share == 1 else "?"
+            relief = w("no_relief") if row.payable_share == 1 else "?"
+        if row.wage_source is not None:
+            key = "wage_carried" if row.wage_source == "unit.average_annual_wage" else "wage"
+            notes.append(w(key, year=row.year, before=row.year - 1, source=row.wage_source, wage=_money(row.unit_wage)))
         hire = row.next_hire
         if hire is not None:
-            hires.append(
-                f"{row.year}: one more disabled hire of grade {hire.grade} (counts as {hire.counts_as}): "
-                f"fund {_signed(hire.fund_change)} yuan, rewards {_signed(hire.rewards_change)} yuan"
+            notes.append(
+                w(
+                    "hire",
+                    year=row.year,
+                    certificate=w(f"certificate.{hire.certificate}"),
+                    grade=hire.grade,
+                    counts=hire.counts_as,
+                    fund=_signed(hire.fund_change),
+                    rewards=_signed(hire.rewards_change),
+                )
             )
         table.add_row(
             str(row.year),
@@ -71,12 +96,13 @@ def print_report(report: Any, out: Console) -> None:
             _money(row.rewards_total) if row.rewards else "—",
         )
     out.print(table)
-    for line in hires:
+    for line in notes:
         out.print(f"  {escape(line)}")
     for e in report.employees:
-        why = f": {'; '.join(e.reasons)}" if e.reasons else ""
-        label = e.name or f"#{e.index + 1}"
-        out.print(f"  employee {escape(label)}: {e.status}, counts as {e.counts_as}{escape(why)}")
+        why = ("；" if lang == "zh" else "; ").join(_why(r, lang) for r in e.why)
+        status = w(f"status.{e.status}")
+        line = w("employee", label=e.name or f"#{e.index + 1}", status=status, counts=e.counts_as)
+        out.print(f"  {escape(line + (sep + why if why else ''))}")
     shown: set[tuple[str, str]] = set()
     for row in report.years:
         for o in row.fund:
@@ -84,16 +110,18 @@ def print_report(report: Any, out: Console) -> None:
             if key in shown:
                 continue
             shown.add(key)
-            ext = " (external)" if o.citation.external else ""
+            ext = w("external") if o.citation.external else ""
             out.print(
-                f"  [dim]{escape(o.rule)}: {escape(o.citation.document)} {escape(o.citation.clause)}{ext}: {escape(o.citation.quote)}[/]"
+                f"  [dim]{escape(o.rule)}{sep}{escape(o.citation.document)} {escape(o.citation.clause)}{ext}{sep}"
+                f"{escape(o.citation.quote)}[/]"
             )
     for row in report.years:
         for r in row.rewards:
-            figure = _money(r.amount) if r.amount is not None else (r.figure or "no figure")
-            out.print(f"  {row.year} reward {escape(r.rule)}: {escape(figure)} — {escape(r.title)}")
+            figure = _money(r.amount) if r.amount is not None else (r.figure or w("no_figure"))
+            out.print(f"  {escape(w('reward', year=row.year, rule=r.rule, figure=figure, title=r.title))}")
         if row.missing:
-            out.print(f"  [yellow]{row.year} missing: {escape(', '.join(row.missing))}[/]")
+            facts = ("、" if lang == "zh" else ", ").join(row.missing)
+            out.print(f"  [yellow]{escape(w('missing', year=row.year, facts=facts))}[/]")
 
 
 def cmd_compliance(args: argparse.Namespace, out: Console) -> int:
@@ -111,7 +139,7 @@ def cmd_compliance(args: argparse.Namespace, out: Console) -> int:
     if args.format == "json":
         print(report.model_dump_json(indent=2))
     else:
-        print_report(report, out)
+        print_report(report, out, args.lang)
     return EXIT_OK
 
 
