@@ -587,3 +587,19 @@ def test_csv_is_read_strictly_as_a_case_file_is_and_streamed(tmp_path):
     message = refused(b"unit.staff,unit.kind\n1_000,private_enterprise\n\xef\xbc\x91\xef\xbc\x92,x\n")
     assert "row 0, column unit.staff" in message and "row 1, column unit.staff" in message
     assert "row 1, column unit.kind: expected one of" in message
+
+
+def test_a_fund_finer_than_a_fen_is_rounded_as_the_scalar_engine_rounds_it():
+    """1 short × 6.75 yuan × 50% = 3.375: 3.38 on columns too (engine.money, half up to the fen)."""
+    row = {
+        "unit.kind": "private_enterprise",
+        "unit.staff": 200,
+        "unit.disabled_employees": 2,
+        "unit.dispatch_counted_by": "no_dispatch",
+        "unit.average_annual_wage": Decimal("6.75"),
+        "unit.seasonal_staff_average": Decimal(0),
+        "place.employment_quota_ratio": Decimal("0.015"),
+        "place.average_social_wage": Decimal(100000),
+    }
+    table = assert_same_as_scalar(load_pack("national_fund"), [row], BAOTOU_DAY)
+    assert table.column("total.fund.owed").to_pylist() == [Decimal("3.38")]

@@ -1,11 +1,13 @@
 """The employment security fund year by year (policyrules compliance), and the list of disabled employees."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from policyrules.compliance import compliance, parse_years
+from policyrules.engine.evaluator import evaluate
 from policyrules.engine.loading import load_pack
 from policyrules.errors import CaseError, InputError
 from policyrules.facts.casefile import as_case
@@ -172,17 +174,18 @@ def test_bad_years_are_a_clean_error(capsys):
 def test_seasonal_workers_are_a_yearly_average_in_the_table():
     # 72号 第八条: 季节性用工应当折算为年平均用工人数. 188 staff + 12 workers × 3 months = 191.
     case = _employer(188, 2, seasonal_staff=[{"workers": 12, "months": 3}])
-    assert case.unit.seasonal_person_months == 36
+    assert case.unit.seasonal_staff_average == 3
     row = compliance(load_pack("jinan"), case, [2024]).years[0]
     # 191 × 1.5% = 2.865 required, 2 counted (2 ≥ 1.91: 50%): 0.865 × 80000 × 0.5 = 34600
     assert (row.staff, row.quota, row.fund_due) == (Decimal("191"), Decimal("2.865"), Decimal("34600"))
 
 
 def test_a_seasonal_figure_that_disagrees_with_the_list_is_refused():
-    with pytest.raises(
-        CaseError, match="seasonal_person_months \\(30\\) disagrees with unit.seasonal_staff, which sums to 36"
-    ):
-        _employer(188, 2, seasonal_person_months=30, seasonal_staff=[{"workers": 12, "months": 3}])
+    with pytest.raises(CaseError, match="disagrees with unit.seasonal_staff, 36 months of work, which average 3"):
+        _employer(188, 2, seasonal_staff_average=2, seasonal_staff=[{"workers": 12, "months": 3}])
+    seven = _employer(0, 0, seasonal_staff=[{"workers": 5, "months": 7}])
+    assert seven.unit.seasonal_staff_average == Decimal("2.91666667")  # 35 ÷ 12, half up at 8 places
+    assert _employer(188, 2).unit.seasonal_staff_average == 0  # staff given, no seasonal workers: none apart
     with pytest.raises(CaseError):
         _employer(188, 2, seasonal_staff=[{"workers": 1, "months": 13}])
 
@@ -216,3 +219,18 @@ def test_a_year_without_its_wage_says_the_case_wage_is_carried():
     assert rows[1].fund_due == Decimal("144000")
     with pytest.raises(CaseError, match="gives 2023 more than once"):
         _employer(200, 1, average_annual_wages=[{"year": 2023, "average_annual_wage": 1}] * 2)
+
+
+def test_a_seasonal_average_with_no_finite_decimal_still_gives_the_fund_to_the_fen():
+    # 28 staff + 5 workers × 7 months: 35 ÷ 12 = 2.91666667 (half up at 8 places), 30.91666667 staff: not exempt.
+    case = _employer(28, 0, seasonal_staff=[{"workers": 5, "months": 7}])
+    pack = load_pack("national_fund")
+    result = evaluate(
+        pack,
+        case.model_copy(update={"place": case.place.model_copy(update={"employment_quota_ratio": Decimal("0.015")})}),
+        date(2024, 6, 1),
+    )
+    assert result.derived["fund_staff"] == Decimal("30.91666667") and result.derived["fund_exempt"] is False
+    # 30.91666667 × 1.5% × 80000 × 90% = 33390.0000036: 33390.00 to the fen
+    (owed,) = [o for o in result.obligations if o.rule == "fund.owed"]
+    assert owed.amount.total == Decimal("33390.00")

@@ -494,6 +494,11 @@ class Converter:
             scale = 0
         if wide is None:
             wide = np.abs(values) >= LIMIT
+        # The least scale that holds every value (decimal(24, 4) of whole numbers is scale 0): products of
+        # several decimal facts then stay within int64 instead of overflowing to the scalar engine.
+        while scale and len(values) and not (values % 10).any():
+            values = values // 10
+            scale -= 1
         if spec.choices is not None:
             allowed = np.array(sorted(int(c) for c in spec.choices), dtype=np.int64)
             outside = ~np.isin(values, allowed) & ~bad & ~wide

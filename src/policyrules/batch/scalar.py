@@ -32,6 +32,11 @@ def representable(value: Decimal) -> bool:
         return value.is_finite() and value == value.quantize(QUANTUM) and abs(value) < Decimal(10) ** (38 - SCALE)
 
 
+def _plain(value: Decimal) -> str:
+    # The same number read from a column (80000.00000000) and from a case (80000) is written the same way.
+    return format(value.normalize(), "f")
+
+
 def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
     """The output columns of one case (rule states, missing masks, figures, derived facts, errors)."""
     pack = plan.pack
@@ -91,7 +96,7 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
             for f in figure_fields(rule):
                 value = getattr(amount, f) if amount is not None else None
                 if value is not None and not representable(Decimal(value)):
-                    errors.append(f"{rid}: {f} {value} has more than {SCALE} decimal places")
+                    errors.append(f"{rid}: {f} {_plain(Decimal(value))} has more than {SCALE} decimal places")
                     value = None
                 out[column_name(f, rid)] = None if value is None else Decimal(value)
             out[column_name("amount_missing", rid)] = mask_value(plan, amount.missing if amount is not None else ())
@@ -122,7 +127,7 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
         elif pack.derived[name].type == "number":
             value = Decimal(value)
             if not representable(value):
-                errors.append(f"derived.{name}: {value} has more than {SCALE} decimal places")
+                errors.append(f"derived.{name}: {_plain(value)} has more than {SCALE} decimal places")
                 value = None
         out[column_name("derived", name)] = value
     out["errors"] = errors or None

@@ -28,6 +28,15 @@ from .columns import Col
 from .outcomes import FIRED, OUTCOME_KINDS, STATES, STATUSES, ChunkOut, Plan, column_name, figure_fields
 from .scalar import SCALE
 
+
+def _money_places(unit: Optional[str]) -> int:
+    """Decimal places a figure in ``unit`` may have before the scalar engine rounds it (SCALE when not money)."""
+    from policyrules.engine.money import money_step
+
+    step = money_step(unit)
+    return SCALE if step is None else min(SCALE, -int(step.as_tuple().exponent))
+
+
 DECIMAL_PRECISION = 38
 
 
@@ -107,19 +116,21 @@ class Builder:
 
     # ---- exactness before building ----
     def too_fine(self, out: ChunkOut) -> Any:
-        """Rows with a figure or derived number finer than the output scale: the scalar engine reports them."""
+        """Rows with a figure or derived number finer than the output scale, or a money figure finer than its
+        currency's step (the scalar engine rounds those, engine.money): the scalar engine reports them."""
         np = self.np
         rows = np.zeros(out.n, dtype=bool)
-        cols: list[tuple[Optional[Col], Any]] = [
-            (c, out.state[r] == FIRED) for r, f in out.figures.items() for c in f.values()
+        places = {r.id: _money_places(r.amount.unit) for r in self.plan.pack.rules if r.amount is not None}
+        cols: list[tuple[Optional[Col], Any, int]] = [
+            (c, out.state[r] == FIRED, places.get(r, SCALE)) for r, f in out.figures.items() for c in f.values()
         ]
-        cols += [(c, True) for c in out.derived.values() if c is not None and c.kind == "num"]
-        cols += [(c, out.state[r] == FIRED) for r, c in out.durations.items()]
-        cols += [(a, out.state[r] == FIRED) for r, shares in out.funding.items() for _, _, a in shares]
-        for col, used in cols:
-            if col is None or col.scale <= SCALE:
+        cols += [(c, True, SCALE) for c in out.derived.values() if c is not None and c.kind == "num"]
+        cols += [(c, out.state[r] == FIRED, SCALE) for r, c in out.durations.items()]
+        cols += [(a, out.state[r] == FIRED, SCALE) for r, shares in out.funding.items() for _, _, a in shares]
+        for col, used, limit in cols:
+            if col is None or col.scale <= limit:
                 continue
-            unit = 10 ** (col.scale - SCALE)
+            unit = 10 ** (col.scale - limit)
             rows |= np.broadcast_to((np.asarray(col.val) % unit) != 0, (out.n,)) & used & self._known(col, out.n)
         return rows
 

@@ -434,18 +434,18 @@ class Unit(BaseModel):
         "last year's average annual wage of the unit's staff: total wages divided by staff (财税〔2015〕72号 第八条)",
         "CNY/person/year",
     )
-    seasonal_person_months: Optional[Count] = fact(
-        "季节性用工人月数",
-        "last year's seasonal workers not counted in staff: months worked, summed over the workers "
-        "(12 workers for 3 months = 36); the fund converts them to a yearly average (财税〔2015〕72号 第八条). "
-        "The reader sums unit.seasonal_staff into it; when a case gives staff and no seasonal workers, "
-        "staff is read as already holding them and this is 0",
-        "person*month",
+    seasonal_staff_average: Optional[NonNegative] = fact(
+        "季节性用工折算的年平均用工人数",
+        "last year's seasonal workers not counted in staff, converted to a yearly average as 财税〔2015〕72号 第八条 "
+        "requires (months worked summed over the workers, ÷ 12: 12 workers for 3 months = 3). The reader computes it "
+        "from unit.seasonal_staff; when a case gives staff and no seasonal workers, staff is read as already holding "
+        "them and this is 0",
+        "person",
     )
     seasonal_staff: Optional[list[SeasonalWork]] = Field(
         default=None,
         description="last year's seasonal workers, batch by batch (workers and months each); the reader sums "
-        "them into seasonal_person_months",
+        "them into seasonal_staff_average (months ÷ 12)",
         json_schema_extra={"zh": "季节性用工名册"},
     )
     average_annual_wages: Optional[list[YearWage]] = Field(
@@ -613,15 +613,15 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _count_listed_staff(self) -> Case:
-        # Lists are read into the numbers rules compare: seasonal workers into person-months,
+        # Lists are read into the numbers rules compare: seasonal workers into their yearly average,
         # disabled employees into their count.
         unit = self.unit
         if unit is not None:
-            from .employees import seasonal_person_months
+            from .employees import seasonal_average
 
-            months = seasonal_person_months(unit)
-            if months != unit.seasonal_person_months:
-                unit = unit.model_copy(update={"seasonal_person_months": months})
+            average = seasonal_average(unit)
+            if average != unit.seasonal_staff_average:
+                unit = unit.model_copy(update={"seasonal_staff_average": average})
                 self = self.model_copy(update={"unit": unit})
         if unit is None or unit.disabled_staff is None:
             return self

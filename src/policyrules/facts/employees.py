@@ -18,14 +18,14 @@ A record that lacks a fact its condition needs is *undecided*; one undecided
 record leaves the count unknown (never guessed).
 
 Seasonal workers (``unit.seasonal_staff``, batches of workers with the months
-they worked) are summed into person-months here; the pack converts them to a
-yearly average (第八条 季节性用工应当折算为年平均用工人数).
+they worked) are converted here to a yearly average, as 第八条 requires
+(季节性用工应当折算为年平均用工人数): the months summed, divided by 12.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Optional, Sequence
 
 MIN_CONTRACT_MONTHS = 12  # 1年以上（含1年）
@@ -107,22 +107,32 @@ def count_list(records: Sequence[object], minimum_wage: Optional[Decimal]) -> tu
     return sum(v.weight for v in verdicts), verdicts
 
 
-def seasonal_person_months(unit: object) -> Optional[int]:
-    """Person-months of seasonal work outside ``unit.staff``: the list summed, the figure given, or 0.
+SEASONAL_PLACES = Decimal("0.00000001")  # 1/12 has no finite decimal: the average is kept to 8 places
 
-    A unit that gives its staff and no seasonal workers has its staff read as the
-    full 第八条 count, with seasonal work already in it: nothing is added (0).
-    A figure given beside a list must agree with it.
+
+def seasonal_average(unit: object) -> Optional[Decimal]:
+    """The yearly average of seasonal work outside ``unit.staff``: from the list, the figure given, or 0.
+
+    第八条 季节性用工应当折算为年平均用工人数 prints no method; the average of the
+    twelve monthly head counts is the months worked, summed over the workers,
+    divided by 12 (12 workers for 3 months = 3), rounded half up at the 8th
+    decimal place. A unit that gives its staff and no seasonal workers has its
+    staff read as the full 第八条 count, seasonal work already in it: nothing is
+    added (0). A figure given beside a list must agree with it.
     """
     g = unit.__getattribute__
-    given, listed = g("seasonal_person_months"), g("seasonal_staff")
+    given, listed = g("seasonal_staff_average"), g("seasonal_staff")
     if listed is not None:
-        total = sum(batch.workers * batch.months for batch in listed)
-        if given is not None and given != total:
+        months = sum(batch.workers * batch.months for batch in listed)
+        average = (Decimal(months) / 12).quantize(SEASONAL_PLACES, rounding=ROUND_HALF_UP).normalize()
+        if average == average.to_integral():
+            average = average.quantize(Decimal(1))
+        if given is not None and given != average:
             raise ValueError(
-                f"unit.seasonal_person_months ({given}) disagrees with unit.seasonal_staff, which sums to {total}"
+                f"unit.seasonal_staff_average ({given}) disagrees with unit.seasonal_staff, "
+                f"{months} months of work, which average {average}"
             )
-        return total
+        return average
     if given is None and g("staff") is not None:
-        return 0
+        return Decimal(0)
     return given

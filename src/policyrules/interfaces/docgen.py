@@ -39,7 +39,7 @@ def vocabulary_page() -> str:
         "(see [compliance.md](compliance.md)):",
         "",
         "- `unit.disabled_staff`, the unit's disabled employees one by one, counted into `unit.disabled_employees`;",
-        "- `unit.seasonal_staff`, last year's seasonal workers batch by batch, summed into `unit.seasonal_person_months`;",
+        "- `unit.seasonal_staff`, last year's seasonal workers batch by batch, averaged into `unit.seasonal_staff_average`;",
         "- `unit.average_annual_wages`, the unit's average wage year by year, read by `policyrules compliance`.",
     ]
     from policyrules.facts.case import DisabledEmployee, SeasonalWork, YearWage
