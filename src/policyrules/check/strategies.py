@@ -336,13 +336,14 @@ def _draw_case(draw: st.DrawFn, values: _Values, around: date) -> Case:
             node = node.setdefault(part, {})
         value = draw(strategy)
         node[parts[-1]] = value.resolve(around) if isinstance(value, _Relative) else value
+    # Counts a choice makes 0 first, then every count within its bound (a bound may be one of those counts).
+    for count, choice, value in ZERO_WHEN:
+        if _get(data, choice) == value and _get(data, count):
+            _set(data, count, 0)
     for small, large, _ in AT_MOST:  # within the head count itself: always valid, whatever the counting
         a, b = _get(data, small), _get(data, large)
         if a is not None and b is not None and a > b:
             _set(data, small, a % (b + 1))
-    for count, choice, value in ZERO_WHEN:
-        if _get(data, choice) == value and _get(data, count):
-            _set(data, count, 0)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
