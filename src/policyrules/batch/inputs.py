@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from policyrules.errors import BadValue, InputError, TableError
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.casefile import _CSV_NUMBER as _ASCII_NUMBER
-from policyrules.facts.vocabulary import case_facts, suggestions
+from policyrules.facts.vocabulary import IMPLIED, case_facts, suggestions
 from policyrules.reading.textfile import BOM, decode
 
 from ._deps import need
@@ -319,6 +319,7 @@ class Converter:
         scalar_rows = np.zeros(n, dtype=bool)
         inputs: dict[str, Input] = {}
         numbers: dict[str, Input] = {}
+        dates: dict[str, Input] = {}
         for name, column in zip(batch.schema.names, batch.columns):
             spec = self.specs.get(name)
             if spec is None:
@@ -335,6 +336,8 @@ class Converter:
                     inputs[name] = inp
                 if inp.kind == "num":
                     numbers[name] = inp
+                elif inp.kind == "date":
+                    dates[name] = inp
         for small, large, times in AT_MOST:
             if small in numbers and large in numbers:
                 a, b = numbers[small], numbers[large]
@@ -366,6 +369,9 @@ class Converter:
                         bad.append(
                             BadValue(offset + int(i), count, str(numbers[count].values[i]), f"{choice} is {value}")
                         )
+        for implied in IMPLIED:  # a graduation date gives its year, as the scalar engine reads it
+            if implied.path in self.wanted and implied.source in dates:
+                inputs[implied.path] = _year_from(np, inputs.get(implied.path), dates[implied.source], n)
         bad.sort(key=lambda b: (b.row, b.column))
         return inputs, bad, bad_rows, scalar_rows
 
@@ -520,6 +526,18 @@ class Converter:
                 bad = bad | outside
         bad = bad & ~isnull
         return Input("num", values, null, scale), bad, message, wide & ~isnull
+
+
+def _year_from(np: Any, year: Optional[Input], day: Input, n: int) -> Input:
+    """The year column, filled in from the date column where only the date is given."""
+    from_date = day.values.astype("datetime64[Y]").astype(np.int64) + 1970
+    date_null = _nulls(np, day, n)
+    if year is None:
+        return Input("num", np.where(date_null, 0, from_date), date_null if date_null.any() else None)
+    year_null = _nulls(np, year, n)
+    fill = year_null & ~date_null
+    null = year_null & date_null  # a year is a whole number: its column has scale 0
+    return Input("num", np.where(fill, from_date, year.values), null if null.any() else None)
 
 
 def _scale_of(d: Decimal) -> int:

@@ -33,7 +33,7 @@ from policyrules.engine.model import CompiledExpr, CompiledPack
 from policyrules.expr import compile_expr, names
 from policyrules.expr import nodes as n
 from policyrules.facts.case import AT_MOST, EVENTS, ZERO_WHEN, Case
-from policyrules.facts.vocabulary import case_facts
+from policyrules.facts.vocabulary import IMPLIED, case_facts
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -344,6 +344,10 @@ def _draw_case(draw: st.DrawFn, values: _Values, around: date) -> Case:
         a, b = _get(data, small), _get(data, large)
         if a is not None and b is not None and a > b:
             _set(data, small, a % (b + 1))
+    for implied in IMPLIED:  # a graduation year beside its date is the date's year
+        source = _get(data, implied.source)
+        if source is not None and _get(data, implied.path) is not None:
+            _set(data, implied.path, source.year)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

@@ -26,7 +26,7 @@ from policyrules.expr import Unknown, names, render
 from policyrules.expr import nodes as n
 from policyrules.expr.compile import compile_expr
 from policyrules.facts.case import EVENTS, Case, flatten
-from policyrules.facts.vocabulary import DEFAULTS, case_facts
+from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import exact
@@ -118,6 +118,9 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     """The evaluation environment from flat facts (``{"unit.staff": 200, ...}``), typed as a Case's would be."""
     env = dict(facts)
     env["as_of"] = as_of
+    for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
+        if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
+            env[implied.path] = source.year
     defaulted = [d.path for d in DEFAULTS if env.get(d.path) is None]
     for path in defaulted:
         env[path] = as_of  # every declared default today is "as_of"; see facts.vocabulary.DEFAULTS

@@ -46,9 +46,17 @@ class Graduation(BaseModel):
     level: Optional[EducationLevel] = fact(
         "学历层次", "中专 secondary_vocational, 专科 junior_college, 本科 bachelor, 研究生 postgraduate"
     )
-    year: Optional[Count] = fact("毕业年份", "calendar year of graduation", "year")
+    year: Optional[Count] = fact(
+        "毕业年份", "calendar year of graduation (when only the date is given, the date's year)", "year"
+    )
     full_time: Optional[bool] = fact("全日制", "graduated from full-time study")
     date: Optional[IsoDate] = fact("毕业日期", "date of graduation (year alone gives only the calendar year)")
+
+    @model_validator(mode="after")
+    def _year_of_date(self) -> Graduation:
+        if self.year is not None and self.date is not None and self.year != self.date.year:
+            raise ValueError(f"year ({self.year}) is not the year of date ({self.date.isoformat()})")
+        return self
 
 
 class Lowbao(BaseModel):

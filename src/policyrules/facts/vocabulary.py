@@ -120,3 +120,27 @@ DEFAULTS: tuple[NeutralDefault, ...] = (
     ),
 )
 """Every neutral default of the vocabulary. A missing fact not listed here is never guessed."""
+
+
+@dataclass(frozen=True)
+class ImpliedFact:
+    """A fact another given fact states as well: filled in from it when the case does not give it."""
+
+    path: str
+    source: str  # a date fact; ``path`` is its calendar year
+    reason: str
+
+
+IMPLIED: tuple[ImpliedFact, ...] = (
+    ImpliedFact(
+        "person.graduation.year",
+        "person.graduation.date",
+        "a graduation date gives the calendar year of graduation; a case that gives both must give the same year",
+    ),
+)
+"""Facts filled in from others of the same case, declared here and nowhere else (the year of a date).
+
+Rules on a graduation year (应届, 毕业年度) then read a case that gives only the
+date, and rules on a date (毕业未满5年) decide from the year alone whenever
+every day of that year gives the same answer (written so in the pack).
+"""

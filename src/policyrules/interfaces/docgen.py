@@ -54,6 +54,21 @@ def vocabulary_page() -> str:
             extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
             unit = f" ({extra['unit']})" if "unit" in extra else ""
             lines.append(f"| `{name}` | {extra.get('zh', '')} | {f.description}{unit} |")
+    from policyrules.facts.vocabulary import DEFAULTS, IMPLIED
+
+    lines += [
+        "",
+        "## Facts filled in",
+        "",
+        "A missing fact is never guessed, with these exceptions, declared once in `policyrules.facts.vocabulary`.",
+        "A fact another given fact states as well is read from it; a neutral default is reported under `defaults`",
+        "in every result that used it.",
+        "",
+        "| fact | taken from | why |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{i.path}` | the year of `{i.source}` | {i.reason} |" for i in IMPLIED]
+    lines += [f"| `{d.path}` | {d.source} (neutral default) | {d.reason} |" for d in DEFAULTS]
     lines += ["", "## Units", "", "| unit | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in BASE_UNITS.items()]
     return "\n".join(lines) + "\n"
