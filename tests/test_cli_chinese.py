@@ -123,9 +123,11 @@ def test_a_command_in_the_default_language_prints_no_english(command, tmp_path: 
         pytest.importorskip(NEEDS[command])
     (tmp_path / "cases.csv").write_text(CASES_CSV, encoding="utf-8")
     pack = (ROOT / "tests" / "fixtures" / "bad_expression.yaml").read_text(encoding="utf-8")
-    pack = pack.replace("party_govt_agency", "party_government_agency").replace(
-        "quote: 测试}", "quote: 测试, external: true}"
-    ).replace("summary: everything", "summary: everything\n    confidence: a test text, not a published one")
+    pack = (
+        pack.replace("party_govt_agency", "party_government_agency")
+        .replace("quote: 测试}", "quote: 测试, external: true}")
+        .replace("summary: everything", "summary: everything\n    confidence: a test text, not a published one")
+    )
     (tmp_path / "clean.yaml").write_text(pack, encoding="utf-8")
     found = {}
     for argv in RUNS[command]:

@@ -84,7 +84,9 @@ def _mutate_lines(rng: random.Random, lines: list[str]) -> list[str]:
         elif op == 5:
             at = rng.randint(0, len(out[i]))
             out[i] = (
-                out[i][:at] + rng.choice(["\x01", "\ufeff", "：", "\u200b", "ｕ", "ﬁ", "'", '"', "{", "&a ", "*a"]) + out[i][at:]
+                out[i][:at]
+                + rng.choice(["\x01", "\ufeff", "：", "\u200b", "ｕ", "ﬁ", "'", '"', "{", "&a ", "*a"])
+                + out[i][at:]
             )
         else:
             out = out[: rng.randint(1, len(out))]

@@ -31,3 +31,45 @@ def test_a_graduation_date_gives_its_year_to_every_engine():
     for reference in (True, False):
         result = evaluate_facts(pack, facts, date(2024, 6, 1), reference=reference)
         assert result.outcome("subsidy.graduate_hire") is not None
+
+
+def test_the_behavioural_diff_finds_the_graduation_year_difference_at_the_hire():
+    """Baotou's 应届 (graduating in the year of the hire) against Shanghai's 畢業未滿5年 at the hire.
+
+    Each side is asked a year after the hire (hire and question in different calendar years), so
+    reading the graduation year against the date of evaluation instead of the hire gives another answer.
+    """
+    from policyrules.compare.behaviour import RelativeYear, behavioural_diff
+
+    common = {
+        "person.disability.certified": True,
+        "person.graduation.level": "bachelor",
+        "person.graduation.full_time": True,
+        "hire.start_date": -366,  # days before each side's evaluation date: the previous calendar year
+        "hire.contract_months": 12,
+        "hire.social_insurance": True,
+        "hire.public_welfare_post": False,
+        "place.monthly_minimum_wage": 2000,
+    }
+    rows = [
+        {**common, "person.graduation.year": RelativeYear(-1)},  # graduated in the year of the hire
+        {**common, "person.graduation.year": RelativeYear(-3)},  # two years before the hire
+        {**common, "person.graduation.year": RelativeYear(-7)},  # six years before the hire
+    ]
+    baotou, shanghai = load_pack("baotou"), load_pack("shanghai")
+    days = (date(2024, 6, 3), date(2026, 7, 30))
+    diff = behavioural_diff(baotou, shanghai, rows=rows, topics=["subsidy.graduate_hire"], days=days)
+    topic = diff.topic("subsidy.graduate_hire")
+    assert topic is not None
+    # all three decided on both sides; the first two differ, the third agrees (nothing on both)
+    assert (topic.differing, topic.agree, topic.a_only, topic.b_only) == (2, 1, 0, 0)
+    by_year = {e.case["person"]["graduation"]["year"]: e for e in topic.examples}
+    # 应届 at the hire: the 2023 graduate hired in 2023 is paid by Baotou, asked in 2024
+    paid = by_year[2023]
+    assert paid.case["hire"]["start_date"] == "2023-06-03"
+    assert (paid.a.status, paid.b.status) == ("gives", "gives")
+    assert paid.a.outcomes[0].rule == "subsidy.graduate_hire" and "10000" in (paid.a.outcomes[0].amount or "")
+    # a graduate of two years before the hire: Shanghai (未滿5年) gives, Baotou (应届) nothing
+    earlier = by_year[2021]
+    assert (earlier.a.status, earlier.b.status) == ("nothing", "gives")
+    assert earlier.b.outcomes[0].rule == "subsidy.graduate_hire.shanghai"

@@ -46,6 +46,21 @@ from .describe import validity_text
 
 # Days before the evaluation date: either side of one and three years (满一年, 三年内), and recent.
 DATE_OFFSETS = (-1096, -1095, -366, -365, -30)
+# Calendar years (a graduation year) before the evaluation date's year: the years the dates above fall in
+# (应届: graduating in the year of the hire), and either side of 5 years before them (毕业未满5年 at the hire).
+YEAR_OFFSETS = (-9, -8, -7, -5, -4, -3, -2, -1, 0)
+
+
+class RelativeYear(int):
+    """A calendar year as years after the evaluation date's year, resolved on each side (generated cases)."""
+
+
+def calendar_year(path: str) -> bool:
+    """A fact holding a calendar year (2024), not a number of years: generated relative to the evaluation date."""
+    info = case_facts()[path]
+    return path.endswith(".year") and info.integer and info.unit == "year"
+
+
 # Ordinary values for numbers no condition compares with a literal: counts, and money (rent, wages).
 NUMBERS = (0, 1, 3, 200)
 MONEY = (1000, 2000)
@@ -194,6 +209,8 @@ def _pool(paths: Iterable[str], packs: list[CompiledPack]) -> dict[str, list[Any
             out[path] = sorted(given) + others[:1] if given else (sorted(t.choices) if t.choices else ["甲", "乙"])
         elif t.kind == "date":
             out[path] = list(DATE_OFFSETS)
+        elif calendar_year(path):
+            out[path] = [RelativeYear(k) for k in YEAR_OFFSETS]
         elif specs[path].choices is not None:  # a number from a fixed list (a disability grade): only those
             out[path] = sorted(specs[path].choices)
         else:
@@ -279,6 +296,8 @@ def _table(pools: dict[str, list[Any]], idx: dict[str, Any], day: date) -> Any:
         kind = info.type.kind
         if kind == "date":
             values = pa.array([day + timedelta(days=v) for v in pool], type=pa.date32())
+        elif pool and isinstance(pool[0], RelativeYear):
+            values = pa.array([day.year + v for v in pool], type=pa.int64())
         elif kind == "number" and not info.integer:
             values = pa.array(
                 [Decimal(v) for v in pool], type=pa.decimal128(38, max(_places(v) for v in pool) if pool else 0)
@@ -296,20 +315,28 @@ def _table(pools: dict[str, list[Any]], idx: dict[str, Any], day: date) -> Any:
     return pa.table(arrays)
 
 
+def _resolved(kind: str, value: Any, day: date) -> Any:
+    if kind == "date" and isinstance(value, int):
+        return day + timedelta(days=value)
+    if isinstance(value, RelativeYear):
+        return day.year + value
+    return value
+
+
 def _places(value: Any) -> int:
     exponent = Decimal(value).as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _rows_table(rows: list[dict[str, Any]], paths: list[str]) -> Any:
-    """A user's cases (flat facts, dates absolute) as an Arrow table over ``paths``."""
+def _rows_table(rows: list[dict[str, Any]], paths: list[str], day: date) -> Any:
+    """Cases given as flat facts as an Arrow table over ``paths``, dates and years relative to ``day`` resolved."""
     import pyarrow as pa
 
     facts = case_facts()
     arrays = {}
     for path in paths:
-        values = [r.get(path) for r in rows]
         info = facts[path]
+        values = [_resolved(info.type.kind, r.get(path), day) for r in rows]
         if info.type.kind == "number" and not info.integer:
             places = max([_places(v) for v in values if v is not None] or [0])
             arrays[path] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(38, places))
@@ -601,6 +628,8 @@ def _facts(row: dict[str, Any], as_of: date) -> Optional[dict[str, Any]]:
             continue
         if kinds[path].type.kind == "date" and not isinstance(value, date):
             value = as_of + timedelta(days=value)
+        elif isinstance(value, RelativeYear):
+            value = as_of.year + value
         facts[path] = value
     for small, large, times in AT_MOST:
         if small in facts and large in facts and facts[small] > facts[large] * times:
@@ -621,6 +650,8 @@ def nest_row(flat: dict[str, Any], as_of: date) -> dict[str, Any]:
             value = value.isoformat()
         elif facts[path].type.kind == "date":  # generated: days relative to the evaluation date
             value = (as_of + timedelta(days=value)).isoformat()
+        elif isinstance(value, RelativeYear):  # generated: a calendar year relative to the evaluation date's
+            value = as_of.year + value
         elif isinstance(value, Decimal):
             value = str(value)
         cur = out
@@ -651,7 +682,12 @@ def _shrink(
     facts = case_facts()
     for path in sorted(current):
         value = current[path]
-        if path not in compared or path in bounds or facts[path].type.kind != "number":
+        if (
+            path not in compared
+            or path in bounds
+            or facts[path].type.kind != "number"
+            or isinstance(value, RelativeYear)
+        ):
             continue  # only numbers a condition compares have a "smaller" that can matter
         smaller = sorted(v for v in pools.get(path, []) if v < value)
         found = next((v for v in smaller if keeps({**current, path: v})), None)
@@ -704,15 +740,19 @@ def behavioural_diff(
     topics: Optional[list[str]] = None,
     rows: Optional[list[dict[str, Any]]] = None,
     progress: Optional[Callable[[int], None]] = None,
+    days: Optional[tuple[date, date]] = None,
 ) -> BehaviouralDiff:
     """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file).
 
     ``progress(1)`` is called after each of :func:`diff_steps` steps: each pack evaluated, then each topic.
+    ``days``: the evaluation date of each side (default :func:`default_dates`). In ``rows`` a date
+    may be given as days from its side's evaluation date and a year as a :class:`RelativeYear`, so
+    that one case means the same on two packs in force at different times.
     """
     from policyrules.batch.memory import keeping_freed_memory
 
     with keeping_freed_memory():
-        return _behavioural_diff(a, b, cases, seed, topics, rows, progress or (lambda k: None))
+        return _behavioural_diff(a, b, cases, seed, topics, rows, progress or (lambda k: None), days)
 
 
 def _behavioural_diff(
@@ -723,6 +763,7 @@ def _behavioural_diff(
     topics: Optional[list[str]],
     rows: Optional[list[dict[str, Any]]],
     step: Callable[[int], None],
+    days: Optional[tuple[date, date]] = None,
 ) -> BehaviouralDiff:
     covered = covered_topics(a, b)
     known = sorted(
@@ -738,7 +779,7 @@ def _behavioural_diff(
     if rows is None and cases < 1:
         raise DiffRequestError("a behavioural diff needs at least 1 case (--cases N)")
     chosen = topics if topics is not None else covered
-    days = default_dates(a, b)
+    days = days or default_dates(a, b)
     facts = case_facts()
     every = sorted({p for pack in (a, b) for p in pack.inputs_of(list(pack.rules)) if p in facts})
     if rows is None:
@@ -748,7 +789,7 @@ def _behavioural_diff(
         n = cases
     else:
         pools, idx = _pool(every, [a, b]), {}
-        tables = (_rows_table(rows, every), _rows_table(rows, every))
+        tables = (_rows_table(rows, every, days[0]), _rows_table(rows, every, days[1]))
         n = len(rows)
     sides = _Sides((a, b), tables, days, step)
     compared = _thresholds([a, b])
