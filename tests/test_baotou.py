@@ -111,7 +111,7 @@ def test_explain_names_the_false_sub_condition(baotou, capsys):
     case = {"unit": {"kind": "party_government_agency", "establishment_size": 49, "staff": 49, "disabled_employees": 0}}
     report = baotou.explain(case, "quota.public_sector.duty", as_of=IN_FORCE)
     (rule,) = report.rules
-    assert rule.fired == "false"
+    assert rule.fired is False
     leaves = []
 
     def walk(t):
@@ -119,4 +119,4 @@ def test_explain_names_the_false_sub_condition(baotou, capsys):
 
     walk(rule.condition)
     (size,) = [t for t in leaves if t.text == "unit.establishment_size >= 50"]
-    assert size.value == "false" and size.facts == {"unit.establishment_size": "49"}
+    assert size.value is False and size.facts == {"unit.establishment_size": "49"}

@@ -152,7 +152,7 @@ def test_explain_one_rule(api):
     r = api.post("/packs/baotou/explain", params={"as_of": "2024-06-01", "rule": "reward.excess_quota"}, json=EMPLOYER)
     assert r.status_code == 200
     rules = r.json()["rules"]
-    assert [x["rule"] for x in rules] == ["reward.excess_quota"] and rules[0]["fired"] == "true"
+    assert [x["rule"] for x in rules] == ["reward.excess_quota"] and rules[0]["fired"] is True
 
 
 def test_chinese_unless_english_is_asked_for(api):

@@ -94,3 +94,21 @@ def test_every_undecided_rule_names_its_party_so_a_portal_can_filter_by_it():
     assert {u.to for u in result.undetermined} == {"unit"}  # the employer case: only the unit's rules
     assert {u.to for u in both} == {"person", "unit"}
     assert len(both) > 20
+
+
+def test_explain_json_is_typed_and_validates_against_its_published_schema():
+    from policyrules.engine.explain import explain
+    from policyrules.interfaces.docgen import explain_schema
+
+    assert (ROOT / "docs" / "explain.schema.json").read_text(encoding="utf-8") == explain_schema()
+    validator = jsonschema.Draft202012Validator(json.loads(explain_schema()), format_checker=jsonschema.FormatChecker())
+    pack = load_pack("baotou")
+    report = json.loads(
+        explain(pack, load_case(ROOT / "examples" / "baotou-employer.yaml"), pack.valid_from).model_dump_json()
+    )
+    assert not [e.message for e in validator.iter_errors(report)]
+    fired = {r["rule"]: r["fired"] for r in report["rules"]}
+    assert fired["reward.excess_quota"] is True and None in fired.values() and False in fired.values()
+    assert all(isinstance(v, bool) or v is None for v in fired.values())
+    bad = dict(report, rules=[dict(report["rules"][0], fired="true")])
+    assert any(list(e.absolute_path)[-1] == "fired" for e in validator.iter_errors(bad))

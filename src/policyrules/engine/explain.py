@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from policyrules.expr import Unknown, compile_expr, names, render
 from policyrules.expr import nodes as n
@@ -16,13 +16,14 @@ from .model import CompiledExpr, CompiledPack, CompiledRule
 from .result import CitationOut, Result, Validity
 from .words import because_text, exclusion_text, value_word, word
 
-Truth = Literal["true", "false", "unknown"]
+# A condition's value, as in a result: true, false, or null when facts it needs are missing.
+Truth = Optional[bool]
 
 
 class Trace(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     text: str
-    value: Truth
+    value: Truth = Field(description="true, false, or null: undecided for want of the facts in missing")
     facts: dict[str, Optional[str]] = {}
     missing: list[str] = []
     parts: list[Trace] = []
@@ -46,7 +47,7 @@ class Explanation(BaseModel):
     topic: str
     kind: str
     title: str
-    fired: Truth
+    fired: Truth = Field(description="the condition holds: true, false, or null when facts it needs are missing")
     outcome: str = ""  # what evaluate gives for this rule, in one line: granted, withheld, not in force, ended, ...
     condition: Trace
     amount: list[Computation] = []  # amount, duration and limit figures, as evaluate computed them
@@ -201,9 +202,7 @@ def _derivations(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) ->
 
 
 def _truth(value: Any) -> Truth:
-    if value.__class__ is Unknown:
-        return "unknown"
-    return "true" if value else "false"
+    return None if value.__class__ is Unknown else bool(value)
 
 
 def _trace(node: n.Node, env: dict[str, Any]) -> Trace:

@@ -127,10 +127,20 @@ def result_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def explain_schema() -> str:
+    from policyrules.engine.explain import ExplainReport
+
+    # Condition values and ``fired`` are JSON booleans, null when undecided, as in a result.
+    schema = ExplainReport.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
 PAGES = {
     "pack.schema.json": pack_schema,
     "case.schema.json": case_schema,
     "result.schema.json": result_schema,
+    "explain.schema.json": explain_schema,
     "vocabulary.md": vocabulary_page,
     "topics.md": topics_page,
     "comparison.md": comparison_markdown,

@@ -28,8 +28,8 @@ from policyrules.types import Lang
 
 from .output import column, table
 
-_MARK = {"true": "[green]✔[/]", "false": "[red]✘[/]", "unknown": "[yellow]?[/]"}
-_PLAIN_MARK = {"true": "✔", "false": "✘", "unknown": "?"}
+_MARK = {True: "[green]✔[/]", False: "[red]✘[/]", None: "[yellow]?[/]"}
+_PLAIN_MARK = {True: "✔", False: "✘", None: "?"}
 
 
 def _colon(lang: Lang) -> str:

@@ -158,9 +158,11 @@ def _validate_one(
 
 
 def cmd_schema(args: argparse.Namespace, out: Console) -> int:
-    from ..docgen import case_schema, pack_schema, result_schema
+    from ..docgen import case_schema, explain_schema, pack_schema, result_schema
 
-    build = result_schema if args.result else case_schema if args.case else pack_schema
+    build = (
+        result_schema if args.result else explain_schema if args.explain else case_schema if args.case else pack_schema
+    )
     print(build(), end="")
     return EXIT_OK
 
@@ -293,6 +295,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--case", action="store_true", help="the schema of case files instead")
     which.add_argument("--result", action="store_true", help="the schema of a result's JSON (evaluate --json)")
+    which.add_argument("--explain", action="store_true", help="the schema of an explanation's JSON (explain --json)")
     p.set_defaults(run=cmd_schema)
 
     p = sub.add_parser("docs", help="regenerate the generated reference pages under docs/")
