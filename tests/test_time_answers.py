@@ -73,3 +73,68 @@ def test_the_behavioural_diff_finds_the_graduation_year_difference_at_the_hire()
     earlier = by_year[2021]
     assert (earlier.a.status, earlier.b.status) == ("nothing", "gives")
     assert earlier.b.outcomes[0].rule == "subsidy.graduate_hire.shanghai"
+
+
+def _amount_line(pack_name: str, case: dict, lang: str) -> list[str]:
+    from policyrules.engine.evaluator import evaluate
+    from policyrules.engine.words import format_amount_plain
+    from policyrules.facts.casefile import as_case
+
+    result = evaluate(load_pack(pack_name), as_case(case), date(2024, 6, 1))
+    return [format_amount_plain(o.amount, lang) for o in result.entitlements if o.amount is not None]
+
+
+def test_a_cap_times_a_count_prints_the_total_cap_not_a_question_mark():
+    """Review finding jinan P1: 'up to 8400 CNY/month per person × 9 person = ? CNY/month'."""
+    case = {
+        "unit": {
+            "kind": "private_enterprise",
+            "staff": 300,
+            "disabled_employees": 9,
+            "meets_vat_refund_conditions": True,
+        },
+        "place": {"monthly_minimum_wage": 2100},
+    }
+    (en,) = [t for t in _amount_line("jinan", case, "en") if "8400" in t]
+    assert en == "up to 8400 CNY/month per person × 9 person = up to 75600 CNY/month"
+    (zh,) = [t for t in _amount_line("jinan", case, "zh") if "8400" in t]
+    assert "= 最高 75600" in zh and "?" not in zh
+
+
+def test_a_count_not_given_is_named_with_the_formula_and_no_total():
+    from policyrules.engine.result import AmountOut
+    from policyrules.engine.words import format_amount_plain
+
+    a = AmountOut(
+        kind="cap",
+        unit="CNY/month",
+        per=["person"],
+        cap=8400,
+        expression="≤ 4 * place.monthly_minimum_wage",
+        count_expression="unit.disabled_employees",
+        missing=["unit.disabled_employees"],
+    )
+    en, zh = format_amount_plain(a, "en"), format_amount_plain(a, "zh")
+    assert en.startswith(
+        "up to 8400 CNY/month per person × disabled people employed, as counted for the quota = no figure given"
+    )
+    assert "× 安排残疾人就业人数 = 无法给出总额" in zh
+    assert "?" not in en + zh
+
+
+def test_a_share_s_base_is_printed_in_words_not_as_a_fact_path():
+    """Review finding jinan P4: '5400 CNY per year (0.6 × person.business.pension_medical_due_min…)'."""
+    case = {
+        "person": {
+            "disability": {"certified": True},
+            "employment": "self_employed",
+            "business": {"kind": "individual_business", "pension_medical_due_min_base": 9000},
+        },
+        "application": {"kind": "startup_subsidy"},
+    }
+    for lang, term in (
+        ("zh", "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险"),
+        ("en", "basic pension plus"),
+    ):
+        (line,) = [t for t in _amount_line("jinan", case, lang) if "5400" in t]
+        assert term in line and "person.business" not in line

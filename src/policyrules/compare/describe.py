@@ -11,7 +11,7 @@ from typing import Literal, Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
-from policyrules.engine.words import period_words, unit_text, word
+from policyrules.engine.words import fact_words, period_words, unit_text, word
 from policyrules.facts.vocabulary import case_facts
 from policyrules.types import Lang
 
@@ -36,12 +36,7 @@ def _expr(e: Optional[CompiledExpr], lang: Lang = "en") -> str:
     if lang == "zh":
         text = text.replace(" * ", " × ")
     # An analyst reads the fact's name in the text's terms, not its path in the vocabulary.
-    facts = case_facts()
-    return re.sub(
-        r"\b(?:person|unit|place|hire|application)(?:\.[a-z_]+)+",
-        lambda m: facts[m.group(0)].zh if m.group(0) in facts and facts[m.group(0)].zh else m.group(0),
-        text,
-    )
+    return fact_words(text, "zh")
 
 
 def _num(value: Decimal) -> str:

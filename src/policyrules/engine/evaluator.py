@@ -909,7 +909,7 @@ def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
 def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     missing: set[str] = set()
     count = _value(a.count, env, missing)
-    fields: dict[str, Any] = {"count": count}
+    fields: dict[str, Any] = {"count": count, "count_expression": _text(a.count)}
     if a.kind in ("exact", "average", "formula", "minimum"):
         value = _value(a.value, env, missing)
         fields.update(expression=_text(a.value), value=value)

@@ -43,6 +43,9 @@ class AmountOut(_Out):
     base: Optional[Number] = None
     base_text: Optional[str] = None
     count: Optional[Number] = Field(default=None, description="how many units (per[0]) it is paid for")
+    count_expression: Optional[str] = Field(
+        default=None, description="what count counts, as the pack writes it (null when the amount has no count)"
+    )
     total: Optional[Number] = Field(default=None, description="value × count")
     total_min: Optional[Number] = None
     total_max: Optional[Number] = None

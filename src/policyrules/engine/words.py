@@ -45,6 +45,22 @@ def number_text(value: Optional[Decimal]) -> str:
     return text
 
 
+_FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application)(?:\.[a-z_]+)+")
+
+
+def fact_words(text: str, lang: Lang = "en") -> str:
+    """An expression as a reader says it: each fact by its term (Chinese) or meaning (English), not its path."""
+    facts = case_facts()
+
+    def term(m: re.Match[str]) -> str:
+        info = facts.get(m.group(0))
+        if info is None:
+            return m.group(0)
+        return (info.zh if lang == "zh" or not info.description else info.description) or m.group(0)
+
+    return _FACT_PATH.sub(term, text)
+
+
 def _unit(unit: Optional[str], per: list[str]) -> str:
     words = [] if unit in (None, "1") else [unit or ""]
     words += [f"per {p}" for p in per]
@@ -74,6 +90,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "amount.share": ("{value} {unit}（{expr}）", "{value} {unit} ({expr})"),
     "amount.formula": ("（= {expr}）", "  = {expr}"),
     "amount.missing": ("（缺少：{missing}）", " (missing: {missing})"),
+    "amount.no_total": ("无法给出总额", "no figure given"),
     "and": ("、", ", "),
     # amounts as a pack states them (compare.describe: diffs and the matrix)
     "rule.no_amount": ("无金额（一项权利或减免）", "no amount (a right or an exemption)"),
@@ -478,7 +495,8 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
         text = f"{fill['value']} {unit}"
         if a.value is None or a.kind == "formula":
             text += word("amount.formula", lang, **fill)
-    if a.count is not None:
+    if a.count is not None or a.count_expression is not None:
+        # value × count = total; a cap × count is a total cap; a count not given is named, never "?"
         if a.total is not None:
             total = number_text(a.total)
         elif a.total_min is not None:
@@ -486,13 +504,18 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
         elif a.total_cap is not None:
             total = word("amount.cap_total", lang, cap=number_text(a.total_cap))
         else:
-            total = "?"
+            total = word("amount.no_total", lang)
         if zh:
             counted, rest = (unit_text(a.per[0], "zh") if a.per else ""), _unit_zh(a.unit, a.per[1:])
         else:
             per = " per ".join(a.per[1:])
             counted, rest = (a.per[0] if a.per else ""), f"{a.unit or ''}{' per ' + per if per else ''}"
-        text += f" × {number_text(a.count)} {counted} = {total} {rest}"
+        if a.count is not None:
+            times = f"{number_text(a.count)} {counted}"
+        else:
+            times = fact_words(a.count_expression or "", lang)
+        rest = "" if total == word("amount.no_total", lang) else f" {rest}"
+        text += f" × {times} = {total}{rest}"
     if a.missing:
         text += word("amount.missing", lang, missing=word("and", lang).join(a.missing))
     return text.strip()
