@@ -451,7 +451,22 @@ def _event_out(name: str, day: Optional[date], defaulted: bool, document: str) -
     return EventOut(name=name, date=day, defaulted=defaulted, document=document)
 
 
+_NOT_IN_FORCE: dict[tuple[int, EventOut], tuple[CompiledRule, NotGrantedOut]] = {}
+
+
 def _not_in_force(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
+    # One entry per rule and event, shared by the results that give it (its JSON is then written once).
+    entry = _NOT_IN_FORCE.get((id(rule), event))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    out = _not_in_force_out(pack, rule, event)
+    if len(_NOT_IN_FORCE) >= 65536:
+        _NOT_IN_FORCE.clear()
+    _NOT_IN_FORCE[(id(rule), event)] = (rule, out)
+    return out
+
+
+def _not_in_force_out(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
     validity = pack.validity_of(rule.pack_id)
     words = _validity(validity, event.date)  # type: ignore[arg-type]
     assert event.date is not None
