@@ -164,6 +164,7 @@ function figure(a) {
   const parts = [];
   if (a.total !== null && a.total !== undefined) parts.push(el("span", { class: "total", text: `合计 ${money(a.total)} ${unit}` }));
   else if (a.total_min !== null && a.total_min !== undefined) parts.push(el("span", { class: "total", text: `合计 ${a.total_min}–${a.total_max} ${unit}` }));
+  else if (a.total_cap !== null && a.total_cap !== undefined) parts.push(el("span", { class: "total", text: `合计最多 ${money(a.total_cap)} ${unit}` }));
   let each = null;
   if (a.value !== null && a.value !== undefined) each = `${a.value} ${unit}`;
   else if (a.min !== null && a.min !== undefined) each = `${a.min}–${a.max} ${unit}`;
