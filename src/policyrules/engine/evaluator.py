@@ -409,7 +409,7 @@ def assemble(
         undetermined=undetermined,
         undetermined_elsewhere=elsewhere,
         questions=_questions(pack, undetermined),
-        defaults=[_default_out(path, env[path]) for path in defaulted if _DEFAULT_SUBJECT[path] in subjects | {""}],
+        defaults=[_default_out(path, env[path]) for path in defaulted if _DEFAULT_SUBJECT[path] in subjects | {''}],
         conflicts=run.conflicts,
         errors=[*run.errors, *done.errors],
     )
