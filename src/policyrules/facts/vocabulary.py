@@ -135,8 +135,8 @@ DEFAULTS: tuple[NeutralDefault, ...] = (
         "unit.dispatched_disabled",
         "0",
         "the case names no disabled workers in labour dispatch, so none are counted: the dispatch rule "
-        "(财政部公告2019年第98号: 用人单位依法以劳务派遣方式接受残疾人在本单位就业的) is for a unit that has them, "
-        "and the unit's own staff and disabled employees are its counts; give unit.dispatched_disabled if it has any",
+        "(用工单位依法以劳务派遣方式接受残疾人…的, 财政部公告2019年第98号) is for a unit that has them, and "
+        "the unit's own staff and disabled employees are its counts; give unit.dispatched_disabled if it has any",
         only_if=(("unit.dispatch_counted_by", ("no_dispatch",)),),
         subject="unit",
     ),
