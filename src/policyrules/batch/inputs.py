@@ -536,20 +536,19 @@ class Converter:
 def _defaulted(np: Any, default: Any, given: dict[str, Input], n: int) -> Input:
     """The default's column: 0 in the rows where ``default.applies`` (the fact missing, the others allow it)."""
     own = given.get(default.path)
-    missing = _nulls(np, own, n) if own is not None else np.ones(n, dtype=bool)
-    takes = missing.copy()
+    takes = _nulls(np, own, n) if own is not None else np.ones(n, dtype=bool)
     for path, values in default.only_if:
         other = given.get(path)
         if other is None:
             continue
-        allowed = _nulls(np, other, n).copy()  # the input's own mask is left as it is
+        allowed = _nulls(np, other, n).copy()
         vocab = other.vocab or []
         codes = [vocab.index(v) for v in values if v in vocab]
         if codes:
             allowed |= np.isin(other.values, codes)
         takes &= allowed
     values = np.zeros(n, dtype=np.int64) if own is None else np.where(takes, 0, own.values)
-    null = missing & ~takes
+    null = (_nulls(np, own, n) if own is not None else np.ones(n, dtype=bool)) & ~takes
     return Input("num", values, null if null.any() else None, 0 if own is None else own.scale)
 
 
