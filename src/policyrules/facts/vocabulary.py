@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -109,20 +108,8 @@ class NeutralDefault:
     """A value a missing fact takes, declared here and nowhere else, and reported in every result that used it."""
 
     path: str
-    source: str  # "as_of": the date the case is decided as of; "0": the number 0
+    source: str  # "as_of": the date the case is decided as of
     reason: str
-    # taken only while each of these facts is missing or has one of the values listed with it
-    only_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # reported only when the case holds this subject (a default about a unit says nothing to a person's case)
-    subject: str = ""
-
-    def value(self, as_of: date) -> Any:
-        return as_of if self.source == "as_of" else 0
-
-    def applies(self, facts: typing.Mapping[str, Any]) -> bool:
-        return facts.get(self.path) is None and all(
-            facts.get(path) is None or facts.get(path) in values for path, values in self.only_if
-        )
 
 
 DEFAULTS: tuple[NeutralDefault, ...] = (
@@ -130,15 +117,6 @@ DEFAULTS: tuple[NeutralDefault, ...] = (
         "application.date",
         "as_of",
         "no application date given: the application is taken as made on the date the case is decided as of",
-    ),
-    NeutralDefault(
-        "unit.dispatched_disabled",
-        "0",
-        "the case names no disabled workers in labour dispatch, so none are counted: the dispatch rule "
-        "(用工单位依法以劳务派遣方式接受残疾人…的, 财政部公告2019年第98号) is for a unit that has them, and "
-        "the unit's own staff and disabled employees are its counts; give unit.dispatched_disabled if it has any",
-        only_if=(("unit.dispatch_counted_by", ("no_dispatch",)),),
-        subject="unit",
     ),
 )
 """Every neutral default of the vocabulary. A missing fact not listed here is never guessed."""
