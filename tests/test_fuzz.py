@@ -93,6 +93,54 @@ def _mutate_lines(rng: random.Random, lines: list[str]) -> list[str]:
     return out
 
 
+FIGURES = {
+    "value",
+    "min",
+    "max",
+    "cap",
+    "rate",
+    "count",
+    "total",
+    "total_min",
+    "total_max",
+    "total_cap",
+    "share",
+    "amount",
+}
+
+
+def _wrong_figures(node: Any) -> list[str]:
+    """Figures of a result that no pack or case may produce: negative money, shares or counts."""
+    if isinstance(node, dict):
+        bad = [f"{k}={v}" for k, v in node.items() if k in FIGURES and isinstance(v, str) and v.startswith("-")]
+        return bad + [b for v in node.values() for b in _wrong_figures(v)]
+    if isinstance(node, list):
+        return [b for v in node for b in _wrong_figures(v)]
+    return []
+
+
+def _wrong_values(node: Any, before: Any) -> list[str]:
+    """Hostile values a mutation put into a case that a decided case must not hold.
+
+    A count or sum below zero, a number that is not one, a boolean where the example had a number, and
+    full-width digits or an impossible date where it had a number or a date: each must have been refused,
+    never read as something else.
+    """
+    if isinstance(node, dict):
+        prior = before if isinstance(before, dict) else {}
+        return [b for k, v in node.items() for b in _wrong_values(v, prior.get(k))]
+    if isinstance(node, list):
+        return [b for v in node for b in _wrong_values(v, None)]
+    if isinstance(node, bool):
+        return [repr(node)] if isinstance(before, (int, float)) and not isinstance(before, bool) else []
+    if isinstance(node, (int, float)):
+        return [repr(node)] if node != node or node < 0 else []
+    if isinstance(node, str):  # free text may hold anything; a number or a date may not become text
+        typed = isinstance(before, (int, float, datetime.date)) and not isinstance(before, bool)
+        return [node] if typed and node in ("１２", "2024-02-30") else []
+    return []
+
+
 def _located(exc: PolicyRulesError) -> bool:
     if isinstance(exc, InputError):
         return bool(exc.problems) and all(p.location.file for p in exc.problems)
@@ -116,10 +164,14 @@ def test_pack_mutants_load_or_fail_with_a_location(tmp_path: Path) -> None:
             continue
         loaded += 1
         try:
-            policyrules.Pack(pack).evaluate(case, DAY)
+            result = policyrules.Pack(pack).evaluate(case, DAY)
         except PolicyRulesError as exc:
             assert _located(exc), f"mutant {i}: {exc!r}"
-    print(f"pack mutants: {PACK_MUTANTS} tried, {loaded} loaded, {refused} refused with a location")
+            continue
+        assert not _wrong_figures(json.loads(result.to_json())), f"mutant {i} pays a negative figure"
+    print(
+        f"pack mutants: {PACK_MUTANTS} tried, {loaded} loaded, {refused} refused with a location, 0 accepted but wrong"
+    )
     assert loaded + refused == PACK_MUTANTS and loaded > 0 and refused > PACK_MUTANTS // 4
 
 
@@ -174,7 +226,8 @@ def test_case_mutants_evaluate_or_fail_with_a_location(tmp_path: Path) -> None:
     examples = _examples()
     decided = refused = 0
     for i in range(CASE_MUTANTS):
-        case = _mutate_case(rng, rng.choice(examples))
+        example = rng.choice(examples)
+        case = _mutate_case(rng, example)
         pack = packs[i % len(packs)]
         if i % 10 == 0:  # through a file too: the reader, its limits and its locations
             path = tmp_path / "case.json"
@@ -188,12 +241,18 @@ def test_case_mutants_evaluate_or_fail_with_a_location(tmp_path: Path) -> None:
         else:
             parsed = case
         try:
-            pack.evaluate(parsed, DAY).to_json()
-            decided += 1
+            result = json.loads(pack.evaluate(parsed, DAY).to_json())
         except PolicyRulesError as exc:
             assert _located(exc) or not isinstance(exc, InputError), f"mutant {i}: {exc!r}"
             refused += 1
-    print(f"case mutants: {CASE_MUTANTS} tried, {decided} decided, {refused} refused with a location")
+            continue
+        decided += 1
+        assert not _wrong_values(case, example), f"mutant {i} accepted {_wrong_values(case, example)}: {case}"
+        assert not _wrong_figures(result), f"mutant {i} pays a negative figure: {_wrong_figures(result)}"
+    print(
+        f"case mutants: {CASE_MUTANTS} tried, {decided} decided, {refused} refused with a location,"
+        " 0 accepted but wrong"
+    )
     assert decided + refused == CASE_MUTANTS and decided > 0 and refused > 0
 
 
@@ -215,3 +274,14 @@ def test_a_parent_the_system_cannot_look_up_is_a_located_error(tmp_path: Path, p
     with pytest.raises(PolicyRulesError) as error:
         load_pack(path)
     assert _located(error.value)
+
+
+def test_the_wrong_value_oracle_sees_each_hostile_kind() -> None:
+    example = {"unit": {"staff": 200, "since": datetime.date(2024, 1, 1)}, "place": {"district": "昆都仑区"}}
+    assert _wrong_values({"unit": {"staff": -1}}, example) == ["-1"]
+    assert _wrong_values({"unit": {"staff": float("nan")}}, example) == ["nan"]
+    assert _wrong_values({"unit": {"staff": True}}, example) == ["True"]
+    assert _wrong_values({"unit": {"staff": "１２"}}, example) == ["１２"]
+    assert _wrong_values({"unit": {"since": "2024-02-30"}}, example) == ["2024-02-30"]
+    assert _wrong_values({"place": {"district": "2024-02-30"}}, example) == []
+    assert _wrong_figures({"entitlements": [{"amount": {"value": "-1", "total": "3"}}]}) == ["value=-1"]
