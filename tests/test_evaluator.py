@@ -221,6 +221,11 @@ def test_an_overridden_national_rule_applies_again_after_the_city_plan_ended(tmp
     assert got == [("k.reward", 8000, "测试〔2023〕1号")]
     assert refused["p.reward"].reason == "superseded" and refused["p.reward"].superseded_by == "k.reward"
     assert refused["p.reward"].because == (
+        "2024-12-31（评估日期，未给出申请日期）改由 k.reward 适用（测试〔2023〕1号 一：测试），"
+        "其有效期 2023-01-01起至2024-12-31"
+    )
+    english = pack.evaluate(case, as_of=date(2024, 12, 31), lang="en")
+    assert next(g.because for g in english.not_granted if g.rule == "p.reward") == (
         "superseded on 2024-12-31 (as_of, no application date given) by k.reward (测试〔2023〕1号 一: 测试), "
         "in force from 2023-01-01 to 2024-12-31"
     )

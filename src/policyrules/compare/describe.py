@@ -11,7 +11,7 @@ from typing import Literal, Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
-from policyrules.engine.words import fact_words, period_words, unit_text, word
+from policyrules.engine.words import fact_words, per_text, period_words, unit_text, word
 from policyrules.facts.vocabulary import case_facts
 from policyrules.types import Lang
 
@@ -96,7 +96,7 @@ def limit_text(rule: CompiledRule, lang: Lang = "en") -> Optional[str]:
     o = rule.outcome
     if o is None or o.limit is None:
         return None
-    return word("rule.limit", lang, max=o.limit.max, per=unit_text(o.limit.per, lang))
+    return word("rule.limit", lang, max=o.limit.max, per=per_text(o.limit.per, lang))
 
 
 def funding_text(rule: CompiledRule) -> Optional[str]:

@@ -29,7 +29,7 @@ from policyrules.facts.case import EVENTS, Case, flatten
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
-from policyrules.types import exact
+from policyrules.types import Lang, exact
 
 from .codegen import Generated, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
@@ -56,8 +56,7 @@ from .result import (
     representable,
     trusted,
 )
-from .words import CERTAINTY_WORDS as _CERTAIN
-from .words import period_words
+from .words import certainty_text, event_word, per_text, period_words, unit_text, word
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
@@ -72,42 +71,45 @@ SUBJECT_OF = {
 
 
 def validity_on(pack: CompiledPack, as_of: date) -> Validity:
-    return _validity(pack.validity, as_of)
+    return _validity(pack.validity, as_of, pack.lang)
 
 
 @lru_cache(maxsize=1024)
-def _validity(validity: PackValidity, as_of: date) -> Validity:
+def _validity(validity: PackValidity, as_of: date, lang: Lang) -> Validity:
     # Cached: a batch evaluates one pack as of one date many times over.
     start = validity.from_.date
     end = validity.until.date if isinstance(validity.until, DatedBound) else None
-    reason = None
-    if as_of < start:
-        reason = f"not in force on {as_of.isoformat()}: {_start_words(validity)}"
-    elif end is not None and as_of > end:
-        c = validity.until.citation  # type: ignore[union-attr]
-        reason = f"not in force on {as_of.isoformat()}: ended {end.isoformat()} ({_cited(c)})"
+    why = _out_of_force(validity, as_of, lang)
     notes = [b.note.strip() for b in (validity.from_, validity.until) if b.note]
     return Validity(
-        in_force=reason is None,
+        in_force=why is None,
         valid_from=start,
         valid_from_certainty=validity.from_.certainty,
         valid_until=end,
         no_end_stated=end is None,
-        period=period_words(validity),
+        period=period_words(validity, lang),
         notes=notes,
-        reason=reason,
+        reason=None if why is None else word("validity.not_in_force", lang, as_of=as_of.isoformat(), why=why),
     )
 
 
-def _start_words(validity: PackValidity) -> str:
+def _out_of_force(validity: PackValidity, day: date, lang: Lang) -> Optional[str]:
+    """Why a document is not in force on ``day``, with the clause that says so (None when it is)."""
     b = validity.from_
-    return f"in force from {_CERTAIN[b.certainty]}{b.date.isoformat()} ({_cited(b.citation)})"
+    if day < b.date:
+        start = certainty_text(b.certainty, lang) + b.date.isoformat()
+        return word("validity.from", lang, start=start, cited=_cited(b.citation, lang))
+    end = validity.until
+    if isinstance(end, DatedBound) and day > end.date:
+        return word("validity.ended", lang, end=end.date.isoformat(), cited=_cited(end.citation, lang))
+    return None
 
 
-def _cited(c: Citation) -> str:
+def _cited(c: Citation, lang: Lang) -> str:
     # A date taken from another document (a covering notice) names it, so the clause is not read as the plan's own.
     where = f"{c.document} {c.clause}" if c.document else c.clause
-    return f"{where}: {c.quote}" + (", external" if c.external else "")
+    cited = word("validity.cited", lang, where=where, quote=c.quote)
+    return word("validity.external", lang, cited=cited) if c.external else cited
 
 
 def initial_env(pack: CompiledPack, case: Case, as_of: date) -> dict[str, Any]:
@@ -327,7 +329,7 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
             done.ended.append(built)
         else:
             lists[rule.kind].append(built)
-    done.entitlements = _apply_exclusions(done.entitlements, done.exclusions)
+    done.entitlements = _apply_exclusions(done.entitlements, done.exclusions, pack.lang)
     done.entitlements = _hold_undecided(pack, done.entitlements, run, done)
     return done
 
@@ -385,7 +387,7 @@ def assemble(
             if missing:
                 (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
         elif cond is False and concerned:
-            not_granted.append(_condition_false(rule, env))
+            not_granted.append(_condition_false(pack, rule, env))
     undetermined += done.undetermined
     not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
@@ -409,7 +411,7 @@ def assemble(
         undetermined=undetermined,
         undetermined_elsewhere=elsewhere,
         questions=_questions(pack, undetermined),
-        defaults=[_default_out(path, env[path]) for path in defaulted],
+        defaults=[_default_out(path, env[path], pack.lang) for path in defaulted],
         conflicts=run.conflicts,
         errors=[*run.errors, *done.errors],
     )
@@ -451,29 +453,40 @@ def _event_out(name: str, day: Optional[date], defaulted: bool, document: str) -
     return EventOut(name=name, date=day, defaulted=defaulted, document=document)
 
 
-_NOT_IN_FORCE: dict[tuple[int, EventOut], tuple[CompiledRule, NotGrantedOut]] = {}
+_NOT_IN_FORCE: dict[tuple[int, EventOut, str], tuple[CompiledRule, NotGrantedOut]] = {}
 
 
 def _not_in_force(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
-    # One entry per rule and event, shared by the results that give it (its JSON is then written once).
-    entry = _NOT_IN_FORCE.get((id(rule), event))
+    # One entry per rule, event and language, shared by the results that give it (its JSON is then written once).
+    key = (id(rule), event, pack.lang)
+    entry = _NOT_IN_FORCE.get(key)
     if entry is not None and entry[0] is rule:
         return entry[1]
     out = _not_in_force_out(pack, rule, event)
     if len(_NOT_IN_FORCE) >= 65536:
         _NOT_IN_FORCE.clear()
-    _NOT_IN_FORCE[(id(rule), event)] = (rule, out)
+    _NOT_IN_FORCE[key] = (rule, out)
     return out
 
 
+def _event_words(event: str, defaulted: bool, lang: Lang) -> str:
+    """Which date decided a rule: its event's, or as_of standing in for a missing application date."""
+    if defaulted:
+        return word("because.as_of_defaulted", lang)
+    return word("because.event_date", lang, event=event_word(event, lang))
+
+
 def _not_in_force_out(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
-    validity = pack.validity_of(rule.pack_id)
-    words = _validity(validity, event.date)  # type: ignore[arg-type]
+    validity, lang = pack.validity_of(rule.pack_id), pack.lang
     assert event.date is not None
-    what = "as_of, no application date given" if event.defaulted else f"{event.name} date"
-    because = f"not in force on {event.date.isoformat()} ({what}): {event.document} {words.period}"
-    if words.reason:
-        because += f"; {words.reason.split(': ', 1)[1]}"
+    what = _event_words(event.name, event.defaulted, lang)
+    period = period_words(validity, lang)
+    because = word(
+        "because.not_in_force", lang, date=event.date.isoformat(), what=what, document=event.document, period=period
+    )
+    why = _out_of_force(validity, event.date, lang)
+    if why:
+        because = word("because.and_why", lang, because=because, why=why)
     return NotGrantedOut(
         rule=rule.id,
         topic=rule.topic,
@@ -495,8 +508,8 @@ def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> 
         by = pack.rule(rid)
         start, end = pack.windows[by.pack_id]
         if start <= day and (end is None or day <= end):
-            what = "as_of, no application date given" if _is_defaulted(rule.event, env) else f"{rule.event} date"
-            period = period_words(pack.validity_of(by.pack_id))
+            what = _event_words(rule.event, _is_defaulted(rule.event, env), pack.lang)
+            period = period_words(pack.validity_of(by.pack_id), pack.lang)
             return _superseded_out(
                 (rule.id, rule.topic, rule.kind, rule.title, rule.to),
                 rule.citation,
@@ -505,6 +518,7 @@ def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> 
                 day,
                 what,
                 period,
+                pack.lang,
             )
     return None
 
@@ -518,6 +532,7 @@ def _superseded_out(
     day: date,
     what: str,
     period: str,
+    lang: Lang,
 ) -> NotGrantedOut:
     rid, topic, kind, title, to = rule
     c = by_citation
@@ -528,17 +543,27 @@ def _superseded_out(
         title=title,
         to=to,  # type: ignore[arg-type]
         reason="superseded",
-        because=f"superseded on {day.isoformat()} ({what}) by {by} ({c.document} {c.clause}: {c.quote}), in force {period}",
+        because=word(
+            "because.superseded",
+            lang,
+            date=day.isoformat(),
+            what=what,
+            by=by,
+            document=c.document,
+            clause=c.clause,
+            quote=c.quote,
+            period=period,
+        ),
         superseded_by=by,
         citation=citation_out(citation),
     )
 
 
-def _condition_false(rule: CompiledRule, env: dict[str, Any]) -> NotGrantedOut:
+def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> NotGrantedOut:
     node = _decisive_node(rule.when.node, env)
     _, text, paths = _part(node)
     values = tuple((p, _show(env.get(p))) for p in paths)
-    return _not_met(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.citation, text, values)
+    return _not_met(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.citation, text, values, pack.lang)
 
 
 @lru_cache(maxsize=8192)
@@ -551,9 +576,14 @@ def _not_met(
     citation: ResolvedCitation,
     text: str,
     values: tuple[tuple[str, Optional[str]], ...],
+    lang: Lang,
 ) -> NotGrantedOut:
     # Cached by content: a batch fails the same part with the same values again and again.
-    shown = ", ".join(f"{k}={'missing' if v is None else v}" for k, v in values)
+    missing = word("r.fact_missing", lang)
+    because = word("because.condition", lang, text=text)
+    if values:
+        shown = ", ".join(f"{k}={missing if v is None else v}" for k, v in values)
+        because += word("because.values", lang, values=shown)
     return NotGrantedOut(
         rule=rule,
         topic=topic,
@@ -561,7 +591,7 @@ def _not_met(
         title=title,
         to=to,  # type: ignore[arg-type]
         reason="condition",
-        because=f"not met: {text}" + (f" ({shown})" if shown else ""),
+        because=because,
         decisive=DecisiveOut(text=text, values=dict(values)),
         citation=citation_out(citation),
     )
@@ -641,12 +671,11 @@ def _ranked(
 
 
 @lru_cache(maxsize=256)
-def _default_out(path: str, value: Any) -> DefaultOut:
-    reason = next(d.reason for d in DEFAULTS if d.path == path)
-    return DefaultOut(fact=path, value=value, reason=reason)
+def _default_out(path: str, value: Any, lang: Lang) -> DefaultOut:
+    return DefaultOut(fact=path, value=value, reason=word(f"default.{path}", lang))
 
 
-def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[ExclusionOut]) -> list[OutcomeOut]:
+def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[ExclusionOut], lang: Lang) -> list[OutcomeOut]:
     """Withhold excluded entitlements, recording which exclusion withheld them.
 
     An entitlement that ``excludes`` a topic withholds entitlements of that topic
@@ -661,7 +690,7 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
                         topic=ent.topic,
                         title=ent.title,
                         to=ent.to,
-                        summary=f"cannot be combined with {ent.topic}",
+                        summary=word("exclusion.mutually_exclusive", lang, topic=ent.topic),
                         topic_excluded=topic,
                         reason="mutually_exclusive",
                         citation=ent.citation,
@@ -770,8 +799,9 @@ def _outcome(
         gate: set[str] = set()
         used = _value(rule.limit_used, env, gate)
         if used is not None and used >= outcome.limit.max:
+            per = per_text(outcome.limit.per, pack.lang)
             return _withheld(
-                rule, "limit_reached", f"limit reached: at most {outcome.limit.max} per {outcome.limit.per}"
+                rule, "limit_reached", word("exclusion.limit_reached", pack.lang, max=outcome.limit.max, per=per)
             )
         limit = trusted(LimitOut, dict(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate)))
     duration = None
@@ -780,9 +810,9 @@ def _outcome(
         used = _value(rule.duration_used, env, dmissing)
         dmax = _value(rule.duration_max, env, dmissing)
         if used is not None and dmax is not None and used >= dmax:
-            return _withheld(
-                rule, "duration_exhausted", f"already received for {used} {outcome.duration.unit} of at most {dmax}"
-            )
+            unit = unit_text(outcome.duration.unit, pack.lang)
+            summary = word("exclusion.duration_exhausted", pack.lang, used=used, unit=unit, max=dmax)
+            return _withheld(rule, "duration_exhausted", summary)
         duration = _duration(rule, env, as_of, dmax, used, dmissing)
         if duration.ended:
             return _ended(pack, rule, env, duration)
@@ -893,9 +923,14 @@ def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration
         title=rule.title,
         to=rule.to,  # type: ignore[arg-type]
         reason="ended",
-        because=(
-            f"ended on {duration.until.isoformat()}: {duration.max} {duration.unit}(s) from the "
-            f"{duration.start_event} on {duration.started.isoformat()}"
+        because=word(
+            "because.ended",
+            pack.lang,
+            until=duration.until.isoformat(),
+            max=duration.max,
+            unit=unit_text(duration.unit, pack.lang),
+            event=event_word(duration.start_event or "", pack.lang),
+            started=duration.started.isoformat(),
         ),
         event=_rule_event(pack, rule, env),
         duration=duration,

@@ -14,7 +14,7 @@ from policyrules.facts.case import Case
 from .evaluator import assemble, citation_out, initial_env, run_rules, validity_on
 from .model import CompiledExpr, CompiledPack, CompiledRule
 from .result import CitationOut, Result, Validity
-from .words import because_text, exclusion_text, value_word, word
+from .words import value_word, word
 
 # A condition's value, as in a result: true, false, or null when facts it needs are missing.
 Truth = Optional[bool]
@@ -125,11 +125,10 @@ def outcome_line(rule: CompiledRule, result: Result, env: dict[str, Any]) -> str
             withholding = word("explain.withholding", lang, rules=", ".join(x.withheld)) if x.withheld else ""
             return word("explain.excludes", lang, topic=x.topic_excluded) + withholding
         if rule.id in x.withheld:
-            summary = exclusion_text(x, lang)
-            return word("explain.withheld_by", lang, rule=x.rule, summary=summary, clause=x.citation.clause)
+            return word("explain.withheld_by", lang, rule=x.rule, summary=x.summary, clause=x.citation.clause)
     for g in result.not_granted:
         if g.rule == rule.id:
-            return because_text(g, lang)
+            return g.because
     for u in (*result.undetermined, *result.undetermined_elsewhere):
         if u.rule == rule.id:
             return word("explain.undecided", lang, missing=", ".join(u.missing))

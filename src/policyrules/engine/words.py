@@ -10,8 +10,7 @@ from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.schema import DatedBound, Validity
 from policyrules.types import Lang
 
-from .result import AmountOut, DefaultOut, ExclusionOut, NotGrantedOut
-from .result import Validity as ValidityOut
+from .result import AmountOut
 
 # Units as a Chinese reader says them; a unit not listed is shown as written.
 UNIT_ZH = {
@@ -36,6 +35,17 @@ def unit_text(unit: Optional[str], lang: Lang = "en") -> str:
     if unit is None:
         return ""
     return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+
+
+# A limit's period as a Chinese reader says it ("每年"); one that is not a recurring period is said whole.
+_PER_ZH = {"lifetime": "终身"}
+
+
+def per_text(per: str, lang: Lang) -> str:
+    """The period of a frequency limit: 'year' in English, 每年 (or 终身 for a lifetime) in Chinese."""
+    if lang != "zh":
+        return per
+    return _PER_ZH.get(per) or f"每{unit_text(per, lang)}"
 
 
 def number_text(value: Optional[Decimal]) -> str:
@@ -102,7 +112,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule.minimum": ("至少{value}{unit}", "at least {value}{unit}"),
     "rule.average": ("平均{value}{unit}", "{value}{unit} on average"),
     "rule.duration": ("最长{max}{unit}", "at most {max} {unit}"),
-    "rule.limit": ("每{per}最多{max}次", "at most {max} per {per}"),
+    "rule.limit": ("{per}最多{max}次", "at most {max} per {per}"),
     "rule.excludes": ("排除 {topic}：{summary}", "excludes {topic}: {summary}"),
     # results
     "entitlements": ("权益", "Entitlements"),
@@ -125,7 +135,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "withholds": ("扣下", "withholds"),
     "as_of": ("评估日期", "as of"),
     "in_force": ("有效期", "in force"),
-    "no_end": ("未规定终止日期", "no end stated"),
     "pack_version": ("规则包版本", "pack version"),
     "pack_hash": ("内容哈希", "hash"),
     "not_in_force": ("不在有效期内", "Not in force"),
@@ -168,7 +177,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "r.duration_from": ("，自{date}（{event}）起", ", from the {event} on {date}"),
     "r.duration_until": ("，至{date}", ", until {date}"),
     "r.missing": ("（缺少：{missing}）", " (missing: {missing})"),
-    "r.limit": ("每{per}最多 {max} 次（已用 {used}）", "at most {max} per {per} (used {used})"),
+    "r.limit": ("{per}最多 {max} 次（已用 {used}）", "at most {max} per {per} (used {used})"),
     "r.event": ("事件", "event"),
     "r.event_on": ("{date} {event}（{document}）", "{event} on {date} under {document}"),
     "r.header": (
@@ -200,12 +209,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "obligation.due": ("未履行，期限未到", "due"),
     "obligation.overdue": ("未履行，已逾期", "overdue"),
     "obligation.unknown": ("无法判断", "unknown"),
-    # what the engine says of a rule, in Chinese (the English is the result's own text)
+    # what the engine says in a result (because, exclusion summaries, validity and default reasons)
     "because.condition": ("不满足：{text}", "not met: {text}"),
+    "because.values": ("（{values}）", " ({values})"),
     "because.not_in_force": (
-        "{date}（{what}）不在 {document} 的有效期内",
-        "not in force on {date} ({what}): {document}",
+        "{date}（{what}）不在 {document} 的有效期（{period}）内",
+        "not in force on {date} ({what}): {document} {period}",
     ),
+    "because.superseded": (
+        "{date}（{what}）改由 {by} 适用（{document} {clause}：{quote}），其有效期 {period}",
+        "superseded on {date} ({what}) by {by} ({document} {clause}: {quote}), in force {period}",
+    ),
+    "because.and_why": ("{because}；{why}", "{because}; {why}"),
     "because.as_of_defaulted": ("评估日期，未给出申请日期", "as_of, no application date given"),
     "because.event_date": ("{event}日期", "{event} date"),
     "because.ended": (
@@ -213,11 +228,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "ended on {until}: {max} {unit}(s) from the {event} on {started}",
     ),
     "exclusion.mutually_exclusive": ("不能与 {topic} 同时享受", "cannot be combined with {topic}"),
-    "exclusion.limit_reached": ("已达次数上限", "limit reached"),
-    "exclusion.duration_exhausted": ("享受期限已用完", "duration used up"),
-    "validity.before": ("{as_of} 尚未生效：自 {start} 起施行", "not in force on {as_of}: from {start}"),
-    "validity.after": ("{as_of} 已失效：有效期至 {end}", "not in force on {as_of}: ended {end}"),
-    "default.used": ("案例未给出，按中性默认值计算", "not given by the case; the neutral default is used"),
+    "exclusion.limit_reached": ("已达次数上限：{per}最多 {max} 次", "limit reached: at most {max} per {per}"),
+    "exclusion.duration_exhausted": (
+        "已享受 {used} {unit}，最长 {max} {unit}",
+        "already received for {used} {unit} of at most {max}",
+    ),
+    "validity.not_in_force": ("{as_of} 不在有效期内：{why}", "not in force on {as_of}: {why}"),
+    "validity.from": ("自{start}起施行（{cited}）", "in force from {start} ({cited})"),
+    "validity.ended": ("有效期至 {end}（{cited}）", "ended {end} ({cited})"),
+    "validity.cited": ("{where}：{quote}", "{where}: {quote}"),
+    "validity.external": ("{cited}，外部文件", "{cited}, external"),
+    # one reason per neutral default of the vocabulary (facts.vocabulary.DEFAULTS), by fact path
+    "default.application.date": (
+        "未给出申请日期：以评估日期作为申请日期",
+        "no application date given: the application is taken as made on the date the case is decided as of",
+    ),
     "event.application": ("申请", "application"),
     "event.hire": ("录用", "hire"),
     "event.graduation": ("毕业", "graduation"),
@@ -547,6 +572,11 @@ CERTAINTY_WORDS = {"stated": "", "lower_bound": "no earlier than ", "estimate": 
 _ZH_CERTAINTY = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
 
 
+def certainty_text(certainty: str, lang: Lang) -> str:
+    """What goes before a date of the given certainty: 'about ', 'no earlier than ' (约, 不早于)."""
+    return (_ZH_CERTAINTY if lang == "zh" else CERTAINTY_WORDS)[certainty]
+
+
 def period_words(validity: Validity, lang: Lang = "en") -> str:
     """A validity in words, with its uncertainty: 'from about 2025-06-25 to 2027-12-31', '… (no end stated)'.
 
@@ -555,67 +585,10 @@ def period_words(validity: Validity, lang: Lang = "en") -> str:
     start = validity.from_
     end = validity.until.date.isoformat() if isinstance(validity.until, DatedBound) else None
     if lang == "zh":
-        text = f"{_ZH_CERTAINTY[start.certainty]}{start.date.isoformat()}起"
+        text = f"{certainty_text(start.certainty, lang)}{start.date.isoformat()}起"
         return f"{text}至{end}" if end else f"{text}（未规定终止日期）"
-    text = f"from {CERTAINTY_WORDS[start.certainty]}{start.date.isoformat()}"
+    text = f"from {certainty_text(start.certainty, lang)}{start.date.isoformat()}"
     return f"{text} to {end}" if end else f"{text} (no end stated)"
-
-
-# The engine writes ``because``, exclusion summaries, validity reasons and default reasons in English; in
-# Chinese they are said again from the result's own fields, so every fact in them is one the result states.
-
-
-def because_text(g: NotGrantedOut, lang: Lang) -> str:
-    """Why a rule gives nothing, as one line in ``lang``."""
-    if lang != "zh":
-        return g.because
-    if g.reason == "condition" and g.decisive is not None:
-        values = ", ".join(
-            f"{k}={word('r.fact_missing', lang) if v is None else v}" for k, v in g.decisive.values.items()
-        )
-        return word("because.condition", lang, text=g.decisive.text) + (f"（{values}）" if values else "")
-    if g.reason == "not_in_force" and g.event is not None and g.event.date is not None:
-        e = g.event
-        what = (
-            word("because.as_of_defaulted", lang)
-            if e.defaulted
-            else word("because.event_date", lang, event=event_word(e.name, lang))
-        )
-        return word("because.not_in_force", lang, date=e.date.isoformat(), what=what, document=e.document)
-    if g.reason == "ended" and g.duration is not None and g.duration.until is not None:
-        d = g.duration
-        return word(
-            "because.ended",
-            lang,
-            until=d.until.isoformat(),
-            started=d.started.isoformat() if d.started else "?",
-            event=event_word(d.start_event or "", lang),
-            max=number_text(d.max),
-            unit=unit_text(d.unit, lang),
-        )
-    return g.because
-
-
-def exclusion_text(x: ExclusionOut, lang: Lang) -> str:
-    """Why an exclusion withholds: the rule's summary, or the engine's reason (a limit, a duration, a combination)."""
-    if lang != "zh" or x.reason == "rule":
-        return x.summary
-    return word(f"exclusion.{x.reason}", lang, topic=x.topic)
-
-
-def validity_reason(v: ValidityOut, as_of: str, lang: Lang) -> str:
-    """Why a pack is not in force on ``as_of`` (empty when it is)."""
-    if v.in_force:
-        return ""
-    if lang != "zh":
-        return v.reason or ""
-    if v.valid_until is not None and as_of > v.valid_until.isoformat():
-        return word("validity.after", lang, as_of=as_of, end=v.valid_until.isoformat())
-    return word("validity.before", lang, as_of=as_of, start=v.valid_from.isoformat())
-
-
-def default_reason(d: DefaultOut, lang: Lang) -> str:
-    return d.reason if lang != "zh" else word("default.used", lang)
 
 
 def event_word(name: str, lang: Lang) -> str:

@@ -105,20 +105,16 @@ def suggestions(path: str, known: typing.Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class NeutralDefault:
-    """A value a missing fact takes, declared here and nowhere else, and reported in every result that used it."""
+    """A value a missing fact takes, declared here and nowhere else, and reported in every result that used it.
+
+    The reason a result gives, in either language, is the phrase ``default.<path>`` of ``engine.words``.
+    """
 
     path: str
     source: str  # "as_of": the date the case is decided as of
-    reason: str
 
 
-DEFAULTS: tuple[NeutralDefault, ...] = (
-    NeutralDefault(
-        "application.date",
-        "as_of",
-        "no application date given: the application is taken as made on the date the case is decided as of",
-    ),
-)
+DEFAULTS: tuple[NeutralDefault, ...] = (NeutralDefault("application.date", "as_of"),)
 """Every neutral default of the vocabulary. A missing fact not listed here is never guessed."""
 
 

@@ -12,18 +12,7 @@ from rich.tree import Tree
 
 from policyrules.engine.explain import ExplainReport, Trace
 from policyrules.engine.result import OutcomeOut, Result
-from policyrules.engine.words import (
-    because_text,
-    default_reason,
-    event_word,
-    exclusion_text,
-    format_amount_plain,
-    number_text,
-    unit_text,
-    validity_reason,
-    value_word,
-    word,
-)
+from policyrules.engine.words import event_word, format_amount_plain, number_text, per_text, unit_text, value_word, word
 from policyrules.types import Lang
 
 from .output import column, table
@@ -61,7 +50,7 @@ def _details(o: OutcomeOut, lang: Lang) -> list[tuple[str, str]]:
         parts.append((word("duration", lang), text))
     if o.limit is not None:
         used = number_text(o.limit.used) if not o.limit.missing else ", ".join(o.limit.missing) + "?"
-        per = unit_text(o.limit.per, lang)
+        per = per_text(o.limit.per, lang)
         parts.append((word("limit", lang), word("r.limit", lang, per=per, max=o.limit.max, used=used)))
     if o.funding:
         parts.append((word("funded", lang), ", ".join(f"{f.payer} {number_text(f.share * 100)}%" for f in o.funding)))
@@ -84,23 +73,12 @@ def _header(result: Result, lang: Lang) -> str:
         version=result.pack_version,
         hash=result.pack_hash,
         as_of=result.as_of.isoformat(),
-        period=_period(result, lang),
+        period=result.validity.period,
     )
 
 
-def _period(result: Result, lang: Lang) -> str:
-    if lang != "zh":
-        return result.validity.period
-    v = result.validity
-    until = f"至{v.valid_until.isoformat()}" if v.valid_until else f"（{word('no_end', lang)}）"
-    return f"{_CERTAIN_ZH[v.valid_from_certainty]}{v.valid_from.isoformat()}起{until}"
-
-
-_CERTAIN_ZH = {"stated": "", "lower_bound": "不早于", "estimate": "约"}
-
-
 def _not_in_force(result: Result, lang: Lang) -> str:
-    return word("r.not_in_force", lang, reason=validity_reason(result.validity, result.as_of.isoformat(), lang))
+    return word("r.not_in_force", lang, reason=result.validity.reason or "")
 
 
 def _to(who: str, lang: Lang) -> str:
@@ -135,7 +113,7 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
             lines = [
                 (word("rule", lang), x.rule),
                 (word("excluded", lang), x.topic_excluded),
-                (word("why", lang), exclusion_text(x, lang)),
+                (word("why", lang), x.summary),
             ]
             if x.withheld:
                 lines.append((word("withholds", lang), ", ".join(x.withheld)))
@@ -151,12 +129,11 @@ def _sections(result: Result, lang: Lang) -> list[tuple[str, list[tuple[str, lis
 def _tail(result: Result, lang: Lang, show_all: bool = False) -> list[str]:
     """Defaults used, conflicts, errors, every "no", undecided rules, questions and derived facts, as plain lines."""
     c = _colon(lang)
-    lines = [f"{d.fact} = {d.value}{c}{default_reason(d, lang)}" for d in result.defaults]
+    lines = [f"{d.fact} = {d.value}{c}{d.reason}" for d in result.defaults]
     if result.not_granted:
         lines.append(word("r.not_granted", lang, n=len(result.not_granted)))
         for g in result.not_granted:
-            because = because_text(g, lang)
-            lines.append(word("r.not_granted_line", lang, rule=g.rule, clause=g.citation.clause, because=because))
+            lines.append(word("r.not_granted_line", lang, rule=g.rule, clause=g.citation.clause, because=g.because))
     for k in result.conflicts:
         lines.append(word("r.conflict_line", lang, fact=k.fact, values=", ".join(k.values), rules=", ".join(k.rules)))
     for e in result.errors:
@@ -259,7 +236,7 @@ def print_result(result: Result, console: Console, lang: Lang = "zh", show_all: 
             t.add_row(
                 escape(x.rule),
                 escape(x.topic_excluded) + withheld,
-                escape(exclusion_text(x, lang)),
+                escape(x.summary),
                 f"{escape(x.citation.document)} {escape(x.citation.clause)}\n[dim]{escape(x.citation.quote)}[/]",
             )
         console.print(t)
@@ -283,8 +260,7 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
     plain = not console.is_terminal
     c = _colon(lang)
     if not report.validity.in_force:
-        reason = validity_reason(report.validity, report.as_of.isoformat(), lang)
-        console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(reason)}")
+        console.print(f"[yellow]{word('not_in_force', lang)}{c}[/]{escape(report.validity.reason or '')}")
     for e in report.rules:
         mark = _PLAIN_MARK[e.fired] if plain else _MARK[e.fired]
         kind = word(f"kind.{e.kind}", lang)
