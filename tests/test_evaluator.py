@@ -141,7 +141,9 @@ def test_not_in_force_pays_nothing(tmp_path):
     assert pack.evaluate(case, as_of=date(2024, 12, 31)).entitlements
     late = pack.evaluate(case, as_of=date(2025, 1, 1))
     assert not late.validity.in_force and not late.entitlements and not late.undetermined
-    assert "not in force on 2025-01-01: ended 2024-12-31" in late.validity.reason
+    assert late.validity.reason.startswith("2025-01-01 不在有效期内：有效期至 2024-12-31")
+    english = pack.evaluate(case, as_of=date(2025, 1, 1), lang="en")
+    assert "not in force on 2025-01-01: ended 2024-12-31" in english.validity.reason
     assert [g.reason for g in late.not_granted] == ["not_in_force"]
 
 

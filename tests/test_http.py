@@ -173,6 +173,32 @@ def test_chinese_unless_english_is_asked_for(api):
     assert body["problems"][0]["loc"] == ["query", "lang"]
 
 
+def test_reasons_come_in_the_language_asked_for_with_their_figures(api):
+    """Why not, a limit reached, a default and a plan out of force: Chinese by default, English when asked."""
+    from .test_result_language import TRAINEE
+
+    def said(response):
+        body = response.json()
+        limit = next(x["summary"] for x in body["exclusions"] if x["reason"] == "limit_reached")
+        because = next(g["because"] for g in body["not_granted"] if g["rule"] == "recruitment.priority")
+        return limit, because, body["defaults"][0]["reason"], body["validity"]["reason"]
+
+    url = "/packs/baotou/evaluate"
+    zh = said(api.post(url, params={"as_of": "2024-06-01"}, json=TRAINEE))
+    assert zh[:3] == (
+        "已达次数上限：每年最多 3 次",
+        "不满足：application.kind == 'public_sector_recruitment'（application.kind=vocational_training）",
+        "未给出申请日期：以评估日期作为申请日期",
+    )
+    en = said(api.post(url, params={"as_of": "2024-06-01"}, json=TRAINEE, headers={"accept-language": "en"}))
+    assert en[0] == "limit reached: at most 3 per year" and en[1].startswith("not met: application.kind == ")
+    assert en[2].startswith("no application date given")
+    late = api.post(url, params={"as_of": "2030-01-01"}, json=TRAINEE).json()["validity"]["reason"]
+    assert late.startswith("2030-01-01 不在有效期内：有效期至 2024-12-31")
+    late = api.post(url, params={"as_of": "2030-01-01", "lang": "en"}, json=TRAINEE).json()["validity"]["reason"]
+    assert late.startswith("not in force on 2030-01-01: ended 2024-12-31")
+
+
 # ── bad input: the CLI's locations, as problem documents ─────────────────
 
 
