@@ -213,8 +213,9 @@ function section(title, items, render, empty) {
 function refusal(n) {
   const box = el("div", { class: "outcome no", "data-rule": n.rule });
   box.append(el("h4", { text: n.title }));
-  const why = n.because || n.summary || NO_REASON[n.reason] || n.reason;
-  box.append(el("p", { text: `${NO_REASON[n.reason] || ""}${why && why !== NO_REASON[n.reason] ? "：" + why : ""}` }));
+  // The engine's own sentence says why, in the language asked for; a pack's exclusion summary is said as one.
+  const why = n.because || (n.reason === "rule" ? `${NO_REASON.rule}：${n.summary}` : n.summary);
+  box.append(el("p", { text: why || NO_REASON[n.reason] || n.reason }));
   if (n.decisive && n.decisive.text) box.append(el("p", { class: "notes", text: "起决定作用的条件：" + n.decisive.text }));
   if (n.withheld && n.withheld.length) box.append(el("p", { class: "notes", text: "因此不给予：" + n.withheld.join("、") }));
   box.append(...citation(n.citation));
