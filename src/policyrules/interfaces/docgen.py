@@ -54,6 +54,7 @@ def vocabulary_page() -> str:
             extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
             unit = f" ({extra['unit']})" if "unit" in extra else ""
             lines.append(f"| `{name}` | {extra.get('zh', '')} | {f.description}{unit} |")
+    from policyrules.engine.words import word
     from policyrules.facts.vocabulary import DEFAULTS, IMPLIED
 
     lines += [
@@ -68,7 +69,8 @@ def vocabulary_page() -> str:
         "|---|---|---|",
     ]
     lines += [f"| `{i.path}` | the year of `{i.source}` | {i.reason} |" for i in IMPLIED]
-    lines += [f"| `{d.path}` | {d.source} (neutral default) | {d.reason} |" for d in DEFAULTS]
+    # the reason every result gives for the default, as the English docs say it
+    lines += [f"| `{d.path}` | {d.source} (neutral default) | {word(f'default.{d.path}', 'en')} |" for d in DEFAULTS]
     lines += ["", "## Units", "", "| unit | meaning |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in BASE_UNITS.items()]
     return "\n".join(lines) + "\n"
