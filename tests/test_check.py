@@ -72,3 +72,21 @@ def test_coverage_reports_a_forgotten_clause(tmp_path, sources):
     assert c.percent < 100
     (missing,) = c.unaccounted
     assert "3．市、县（区、旗）残联可通过购买服务" in missing and missing.startswith("line 73")
+
+
+def test_coverage_counts_a_title_entry_and_skips_an_external_one(sources):
+    """jinan's title (cited by its validity) is anchored where the plan's title is printed; jilin's entry for
+    its covering notice records a clause no source text holds, so it has no anchor and is not looked for."""
+    from policyrules.check.coverage import coverage
+    from policyrules.engine.loading import load_pack
+
+    jinan = load_pack("jinan")
+    title = next(e for e in jinan.spec.ledger if e.clause == "标题")
+    assert title.not_computed is not None and title.not_computed.kind == "validity"
+    c = coverage(jinan, sources)
+    assert c.percent == 100 and c.clauses == len(jinan.spec.ledger) and c.anchor_problems == ()
+    jilin = load_pack("jilin")
+    notice = next(e for e in jilin.spec.ledger if e.clause == "吉政办发〔2025〕16号 通知")
+    assert notice.anchor is None and notice.confidence
+    c = coverage(jilin, sources)
+    assert c.percent == 100 and c.anchor_problems == ()

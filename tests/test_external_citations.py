@@ -78,6 +78,30 @@ EDITS = [
         1,
         "a citation names its clause",
     ),
+    (
+        "a validity citation naming a clause its ledger does not record (the title, misnamed)",
+        "jinan",
+        "      clause: 标题\n      quote: 济南市促进残疾人就业专项行动实施方案（2023—2024年）\n",
+        "      clause: 题目\n      quote: 济南市促进残疾人就业专项行动实施方案（2023—2024年）\n",
+        1,
+        "clause '题目' is cited but not in the ledger",
+    ),
+    (
+        "an external validity citation naming a clause no ledger records",
+        "national_fund",
+        "      clause: 附则\n",
+        "      clause: 第二十九条\n",
+        1,
+        "clause '第二十九条' is cited but not in the ledger",
+    ),
+    (
+        "an external validity citation of another document (the covering notice), misnamed",
+        "jilin",
+        "      document: 吉政办发〔2025〕16号\n      clause: 通知\n",
+        "      document: 吉政办发〔2025〕16号\n      clause: 正文\n",
+        1,
+        "clause '正文' of 吉政办发〔2025〕16号 is cited but no ledger records it",
+    ),
 ]
 
 
@@ -111,3 +135,14 @@ def test_every_external_citation_of_the_shipped_packs_is_recorded() -> None:
 
     for name in shipped_packs():
         load_pack(name)  # the check runs on load: every pack loads
+
+
+def test_an_external_validity_citation_needs_its_records_confidence(tmp_path: Path) -> None:
+    line = "    confidence: high for the date; the wording is as published copies print it, not checked against an official copy\n"
+    path, _ = _edit(tmp_path, "national_fund", line, "")
+    with pytest.raises(PackError) as error:
+        load_pack(path)
+    [problem] = error.value.problems
+    assert "external citation of 财税〔2015〕72号 附则" in problem.message and "gives no confidence" in problem.message
+    text = path.read_text(encoding="utf-8")
+    assert problem.location.line == text[: text.index("      clause: 附则")].count("\n") + 1

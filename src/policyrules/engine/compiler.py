@@ -629,6 +629,10 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source], parent:
         _check_cited(ctx, records, src.rule.citation, src.path + ("citation",), src.locator)
     for name, param in spec.parameters.items():
         _check_cited(ctx, records, param.citation, ("parameters", name, "citation"), None)
+    bounds = {"from": spec.validity.from_, "until": spec.validity.until}
+    for key, bound in bounds.items():
+        if isinstance(bound, DatedBound):
+            _check_cited(ctx, records, bound.citation, ("validity", key, "citation"), None)
 
 
 class _Records:
