@@ -21,7 +21,7 @@ def _pack(tmp_path, id, rules, ledger, source):
         jurisdiction: {{name: 测试市, level: city}}
         document: {{number: 测试〔2023〕{len(id)}号, title: test, issuer: test, issued: "2023-01-01", source_file: {id}.txt}}
         validity:
-          from: {{date: "2023-01-01", citation: {{clause: 一, quote: 测试, external: true}}}}
+          from: {{date: "2023-01-01", citation: {{clause: 一, quote: 一、}}}}
           until: {{no_end_stated: true}}
         """
     )

@@ -232,6 +232,31 @@ def test_huge_values_go_to_the_scalar_engine_and_are_exact():
     assert table.column("total.reward.excess_quota")[0].as_py() > 10**22
 
 
+def test_an_amount_that_is_the_rule_s_error_is_the_rule_s_error_in_batch(tmp_path):
+    """A computed range whose minimum exceeds its maximum, or a figure below zero, gives the rule's error on
+    that row as in the scalar engine, never the figures (jinan's grant, its minimum 4000 × staff − 20000)."""
+    text = (ROOT / "rules" / "jinan.yaml").read_text(encoding="utf-8")
+    old = "min: 20000, max: 40000"
+    assert text.count(old) == 1
+    path = tmp_path / "jinan.yaml"
+    path.write_text(
+        text.replace(old, "min: \"unit.staff * quantity(4000, 'CNY/person') - quantity(20000, 'CNY')\", max: 40000"),
+        encoding="utf-8",
+    )
+    pack, day, rid = load_pack(path), date(2023, 6, 1), "blind_massage.standardisation_grant"
+    grant = {
+        "unit.is_blind_massage_institution": True,
+        "unit.blind_massage_standardisation_eligible": True,
+        "unit.blind_massage_standardisation_supported": False,
+    }
+    rows = [{**grant, "unit.staff": staff} for staff in (10, 15, 16, 4, 5)]
+    got = assert_same_as_scalar(pack, rows, day).to_pylist()
+    assert [r[rid] for r in got] == ["fired", "fired", "error", "error", "fired"]
+    assert [r[f"{rid}.min"] for r in got] == [20000, 40000, None, None, 0]
+    assert "minimum (44000) exceeds its maximum (40000)" in got[2]["errors"][0]
+    assert "min is negative (-4000)" in got[3]["errors"][0]
+
+
 def test_csv_pandas_parquet_and_chunks_agree(tmp_path):
     pack = load_pack("jinan")
     day = day_in_force(pack)

@@ -211,6 +211,9 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
             total: Optional[Col] = None
             if fields or rule.amount is not None:
                 out.figures[rule.id], out.amount_missing[rule.id], total = _figures(cc, rule)
+                ctx.flag(
+                    (state == FIRED) & _no_figure(cc, out.figures[rule.id]), "an inverted range or a negative amount"
+                )
             if rule.outcome is not None and rule.outcome.duration is not None:
                 out.durations[rule.id] = None if rule.duration_max is None else cc.emit(rule.duration_max.node)
             if rule.outcome is not None and rule.outcome.funding:
@@ -474,6 +477,27 @@ def _figures(cc: ColumnCompiler, rule: CompiledRule) -> tuple[dict[str, Col], An
     missing = masks.union(c.miss for c in used)
     fields = figure_fields(rule)
     return {f: out[f] for f in fields if f in out}, missing, out.get("total")
+
+
+def _no_figure(cc: ColumnCompiler, figures: dict[str, Col]) -> Any:
+    """Rows where the scalar engine gives the rule's error instead of figures: a computed range whose minimum
+    exceeds its maximum, or a figure below zero. Compared before rounding to the fen, so a row is sent there
+    whenever its rounded figures might be."""
+    np, masks, n_rows = cc.np, cc.masks, cc.ctx.n
+
+    def known(*cols: Col) -> Any:
+        return np.broadcast_to(np.asarray(masks.known(masks.union(c.miss for c in cols)), dtype=bool), (n_rows,))
+
+    bad = np.zeros(n_rows, dtype=bool)
+    low, high = figures.get("min"), figures.get("max")
+    if low is not None and high is not None:
+        (lo, hi), _, _ = cc._align([low, high])
+        bad |= known(low, high) & np.broadcast_to(np.greater(lo, hi), (n_rows,))
+    for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
+        col = figures.get(name)
+        if col is not None and col.kind == "num":
+            bad |= known(col) & np.broadcast_to(np.less(col.val, 0), (n_rows,))
+    return bad
 
 
 def _exclusions(

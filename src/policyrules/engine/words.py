@@ -429,6 +429,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "scalar.an application dated outside the plan": ("申请日期在方案有效期外", "an application dated outside the plan"),
     "scalar.a duration counted from an event": ("自事件起计算的期限", "a duration counted from an event"),
     "scalar.conflicting values of a derived fact": ("推导事实取值冲突", "conflicting values of a derived fact"),
+    "scalar.an inverted range or a negative amount": (
+        "区间下限高于上限或金额为负",
+        "an inverted range or a negative amount",
+    ),
     "progress.packs": ("规则包", "packs"),
     # policyrules compliance
     "compliance.title": ("残疾人就业保障金（逐年）", "employment security fund, year by year"),
