@@ -22,7 +22,7 @@ validity:
 def write_pack(tmp_path, body, id="t", parent=None, ledger=None):
     rules = ledger if ledger is not None else _rule_ids(body)
     text = HEAD.format(id=id, parent=f"parent: {parent}\n" if parent else "") + textwrap.dedent(body)
-    text += "ledger:\n  - clause: 一\n    summary: all\n"
+    text += "ledger:\n  - clause: 一\n    summary: all\n    confidence: made up for the test\n"
     text += f"    rules: [{', '.join(rules)}]\n" if rules else "    not_computed: {kind: no_case, reason: test}\n"
     path = tmp_path / f"{id}.yaml"
     path.write_text(text, encoding="utf-8")
