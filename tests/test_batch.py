@@ -251,8 +251,8 @@ def test_an_amount_that_is_the_rule_s_error_is_the_rule_s_error_in_batch(tmp_pat
     }
     rows = [{**grant, "unit.staff": staff} for staff in (10, 15, 16, 4, 5)]
     got = assert_same_as_scalar(pack, rows, day).to_pylist()
-    assert [r[rid] for r in got] == ["fired", "fired", "error", "error", "fired"]
-    assert [r[f"{rid}.min"] for r in got] == [20000, 40000, None, None, 0]
+    assert [r[f"state.{rid}"] for r in got] == ["fired", "fired", "error", "error", "fired"]
+    assert [r[f"min.{rid}"] for r in got] == [20000, 40000, None, None, 0]
     assert "minimum (44000) exceeds its maximum (40000)" in got[2]["errors"][0]
     assert "min is negative (-4000)" in got[3]["errors"][0]
 
