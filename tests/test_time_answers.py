@@ -138,3 +138,46 @@ def test_a_share_s_base_is_printed_in_words_not_as_a_fact_path():
     ):
         (line,) = [t for t in _amount_line("jinan", case, lang) if "5400" in t]
         assert term in line and "person.business" not in line
+
+
+def test_a_case_silent_on_dispatch_is_counted_without_dispatched_workers_and_says_so():
+    from policyrules.engine.evaluator import evaluate
+    from policyrules.facts.casefile import as_case
+
+    pack = load_pack("jinan")
+    day = date(2024, 6, 1)
+    unit = {"kind": "private_enterprise", "staff": 200, "disabled_employees": 2, "average_annual_wage": 80000}
+    silent = evaluate(pack, as_case({"unit": unit, "place": {"average_social_wage": 100000}}), day)
+    assert [(d.fact, d.value) for d in silent.defaults if d.fact == "unit.dispatched_disabled"] == [
+        ("unit.dispatched_disabled", 0)
+    ]
+    assert "98号" in next(d.reason for d in silent.defaults if d.fact == "unit.dispatched_disabled")
+    assert silent.outcome("fund.owed") is not None and silent.derived["fund_staff"] == 200
+    assert not any(q.fact.startswith("unit.dispatch") for q in silent.questions)
+    # a case that names an agreement but not the number waits for it; nothing is assumed
+    named = evaluate(pack, as_case({"unit": {**unit, "dispatch_counted_by": "this_unit"}}), day)
+    assert not [d for d in named.defaults if d.fact == "unit.dispatched_disabled"]
+    assert "unit.dispatched_disabled" in next(u.missing for u in named.undetermined if u.rule == "fund.owed")
+    # a case without a unit is not told about a unit's dispatched workers
+    person = evaluate(pack, as_case({"person": {"disability": {"certified": True}}}), day)
+    assert [d.fact for d in person.defaults] == ["application.date"]
+
+
+def test_the_severe_dispatch_count_defaults_with_the_dispatch_count_and_the_reason_is_chinese_by_default():
+    from policyrules.engine.evaluator import evaluate
+    from policyrules.facts.casefile import as_case
+
+    day = date(2024, 6, 1)
+    unit = {"kind": "private_enterprise", "staff": 200, "disabled_employees": 2, "average_annual_wage": 80000}
+    zh, en = (evaluate(load_pack("national_fund", lang), as_case({"unit": unit}), day) for lang in ("zh", "en"))
+    for result in (zh, en):
+        got = {d.fact: d.value for d in result.defaults}
+        assert got["unit.dispatched_disabled"] == 0 and got["unit.dispatched_disabled_severe"] == 0
+    said = {lang: {d.fact: d.reason for d in r.defaults} for lang, r in (("zh", zh), ("en", en))}
+    assert "按0人计算" in said["zh"]["unit.dispatched_disabled"] and "98号" in said["zh"]["unit.dispatched_disabled"]
+    assert "重度" in said["zh"]["unit.dispatched_disabled_severe"]
+    assert "none are counted" in said["en"]["unit.dispatched_disabled"]
+    assert "severely disabled" in said["en"]["unit.dispatched_disabled_severe"]
+    # a count of dispatched workers given: how many of them are severely disabled is asked, never assumed
+    given = evaluate(load_pack("national_fund"), as_case({"unit": {**unit, "dispatched_disabled": 2}}), day)
+    assert [d.fact for d in given.defaults if d.fact.startswith("unit.")] == []

@@ -60,6 +60,7 @@ class Input:
     null: Any  # bool array, or None when no row is null
     scale: int = 0
     vocab: Optional[list[str]] = None
+    defaulted: Any = None  # bool array: rows whose value is a declared neutral default, not given by the case
 
 
 _AS_OF_DEFAULTS = frozenset(d.path for d in DEFAULTS if d.source == "as_of")

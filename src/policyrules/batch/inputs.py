@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from policyrules.errors import BadValue, InputError, TableError
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.casefile import _CSV_NUMBER as _ASCII_NUMBER
-from policyrules.facts.vocabulary import IMPLIED, case_facts, suggestions
+from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts, suggestions
 from policyrules.reading.textfile import BOM, decode
 
 from ._deps import need
@@ -320,6 +320,7 @@ class Converter:
         inputs: dict[str, Input] = {}
         numbers: dict[str, Input] = {}
         dates: dict[str, Input] = {}
+        given: dict[str, Input] = {}  # every fact column read, wanted or not (defaults depend on some)
         for name, column in zip(batch.schema.names, batch.columns):
             spec = self.specs.get(name)
             if spec is None:
@@ -332,6 +333,7 @@ class Converter:
             if wide is not None:
                 scalar_rows |= wide
             if inp is not None:
+                given[name] = inp
                 if name in self.wanted:
                     inputs[name] = inp
                 if inp.kind == "num":
@@ -372,6 +374,9 @@ class Converter:
         for implied in IMPLIED:  # a graduation date gives its year, as the scalar engine reads it
             if implied.path in self.wanted and implied.source in dates:
                 inputs[implied.path] = _year_from(np, inputs.get(implied.path), dates[implied.source], n)
+        for default in DEFAULTS:  # a declared neutral default of a number, where the scalar engine takes it
+            if default.source == "0" and default.path in self.wanted:
+                inputs[default.path] = _defaulted(np, default, given, n)
         bad.sort(key=lambda b: (b.row, b.column))
         return inputs, bad, bad_rows, scalar_rows
 
@@ -526,6 +531,27 @@ class Converter:
                 bad = bad | outside
         bad = bad & ~isnull
         return Input("num", values, null, scale), bad, message, wide & ~isnull
+
+
+def _defaulted(np: Any, default: Any, given: dict[str, Input], n: int) -> Input:
+    """The default's column: 0 in the rows where ``default.applies`` (the fact missing, the others allow it)."""
+    own = given.get(default.path)
+    missing = _nulls(np, own, n) if own is not None else np.ones(n, dtype=bool)
+    takes = missing.copy()
+    for path, values in default.only_if:
+        other = given.get(path)
+        if other is None:
+            continue
+        allowed = _nulls(np, other, n).copy()  # the input's own mask is left as it is
+        vocab = other.vocab or []
+        codes = [vocab.index(v) for v in values if v in vocab]
+        if codes:
+            allowed |= np.isin(other.values, codes)
+        takes &= allowed
+    values = np.zeros(n, dtype=np.int64) if own is None else np.where(takes, 0, own.values)
+    null = missing & ~takes
+    scale = 0 if own is None else own.scale
+    return Input("num", values, null if null.any() else None, scale, defaulted=takes if takes.any() else None)
 
 
 def _year_from(np: Any, year: Optional[Input], day: Input, n: int) -> Input:

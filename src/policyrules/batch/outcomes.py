@@ -322,7 +322,10 @@ def _concerned(np: Any, inputs: dict[str, Input], concerns: frozenset[str], n_ro
         has = np.zeros(n_rows, dtype=bool)
         for path, column in inputs.items():
             if subject in SUBJECT_OF.get(path.split(".", 1)[0], ()):
-                has |= ~_null(np, column, n_rows)
+                given = ~_null(np, column, n_rows)
+                if column.defaulted is not None:  # a defaulted fact is not one the case gives (as the evaluator)
+                    given &= ~column.defaulted
+                has |= given
         out &= has
     return out
 

@@ -123,11 +123,11 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
         if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
             env[implied.path] = source.year
-    defaulted = [d.path for d in DEFAULTS if env.get(d.path) is None]
-    for path in defaulted:
-        env[path] = as_of  # every declared default today is "as_of"; see facts.vocabulary.DEFAULTS
+    defaulted = [d for d in DEFAULTS if d.applies(env)]
+    for d in defaulted:
+        env[d.path] = d.value(as_of)
     if defaulted:
-        env[DEFAULTED] = tuple(defaulted)
+        env[DEFAULTED] = tuple(d.path for d in defaulted)
     for series in pack.parameters:
         value = series.as_of(as_of)
         if value is not None:
@@ -411,7 +411,9 @@ def assemble(
         undetermined=undetermined,
         undetermined_elsewhere=elsewhere,
         questions=_questions(pack, undetermined),
-        defaults=[_default_out(path, env[path], pack.lang) for path in defaulted],
+        defaults=[
+            _default_out(path, env[path], pack.lang) for path in defaulted if _DEFAULT_SUBJECT[path] in subjects | {""}
+        ],
         conflicts=run.conflicts,
         errors=[*run.errors, *done.errors],
     )
@@ -668,6 +670,10 @@ def _ranked(
             zh, description = "", described.get(path, "")
         out.append(QuestionOut(fact=path, zh=zh, description=description, decides=len(rules), rules=rules))
     return tuple(out)
+
+
+# A default is reported when the case holds the subject it is about (every case, for "").
+_DEFAULT_SUBJECT = {d.path: d.subject for d in DEFAULTS}
 
 
 @lru_cache(maxsize=256)

@@ -243,6 +243,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "未给出申请日期：以评估日期作为申请日期",
         "no application date given: the application is taken as made on the date the case is decided as of",
     ),
+    "default.unit.dispatched_disabled": (
+        "案例未列劳务派遣的残疾人，按0人计算：派遣规则（财政部公告2019年第98号：用人单位依法以劳务派遣方式接受残疾人在本单位"
+        "就业的）适用于有派遣残疾人的单位；如有，请给出 unit.dispatched_disabled",
+        "the case names no disabled workers in labour dispatch, so none are counted: the dispatch rule (财"
+        "政部公告2019年第98号: 用人单位依法以劳务派遣方式接受残疾人在本单位就业的) is for a unit that has them, and the unit's own staff and disa"
+        "bled employees are its counts; give unit.dispatched_disabled if it has any",
+    ),
+    "default.unit.dispatched_disabled_severe": (
+        "未计劳务派遣的残疾人（unit.dispatched_disabled 按0人），其中重度残疾人也按0人计算；如有，请一并给出 "
+        "unit.dispatched_disabled_severe 与 unit.dispatched_disabled",
+        "no disabled workers in labour dispatch are counted (unit.dispatched_disabled taken as 0), so none of"
+        " them is severely disabled; give unit.dispatched_disabled_severe with unit.dispatched_disabled if any are",
+    ),
     "event.application": ("申请", "application"),
     "event.hire": ("录用", "hire"),
     "event.graduation": ("毕业", "graduation"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -111,10 +112,37 @@ class NeutralDefault:
     """
 
     path: str
-    source: str  # "as_of": the date the case is decided as of
+    source: str  # "as_of": the date the case is decided as of; "0": the number 0
+    # taken only while each of these facts is missing or has one of the values listed with it
+    only_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # reported only when the case holds this subject (a default about a unit says nothing to a person's case)
+    subject: str = ""
+
+    def value(self, as_of: date) -> Any:
+        return as_of if self.source == "as_of" else 0
+
+    def applies(self, facts: typing.Mapping[str, Any]) -> bool:
+        return facts.get(self.path) is None and all(
+            facts.get(path) is None or facts.get(path) in values for path, values in self.only_if
+        )
 
 
-DEFAULTS: tuple[NeutralDefault, ...] = (NeutralDefault("application.date", "as_of"),)
+DEFAULTS: tuple[NeutralDefault, ...] = (
+    NeutralDefault("application.date", "as_of"),
+    NeutralDefault(
+        "unit.dispatched_disabled",
+        "0",
+        only_if=(("unit.dispatch_counted_by", ("no_dispatch",)), ("unit.dispatched_disabled_severe", ())),
+        subject="unit",
+    ),
+    # taken exactly where unit.dispatched_disabled is: a count of dispatched workers given leaves it asked for
+    NeutralDefault(
+        "unit.dispatched_disabled_severe",
+        "0",
+        only_if=(("unit.dispatch_counted_by", ("no_dispatch",)), ("unit.dispatched_disabled", ())),
+        subject="unit",
+    ),
+)
 """Every neutral default of the vocabulary. A missing fact not listed here is never guessed."""
 
 
