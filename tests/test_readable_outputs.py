@@ -106,6 +106,26 @@ def test_a_cap_paid_per_person_gives_its_total_cap_not_a_question_mark():
     assert "= 最高 75600" in format_amount_plain(vat.amount, "zh")
 
 
+def test_a_count_not_given_is_named_with_the_formula_and_no_total():
+    from policyrules.engine.result import AmountOut
+
+    a = AmountOut(
+        kind="cap",
+        unit="CNY/month",
+        per=["person"],
+        cap=8400,
+        expression="≤ 4 * place.monthly_minimum_wage",
+        count_expression="unit.disabled_employees",
+        missing=["unit.disabled_employees"],
+    )
+    en, zh = format_amount_plain(a, "en"), format_amount_plain(a, "zh")
+    assert en.startswith(
+        "up to 8400 CNY/month per person × disabled people employed, as counted for the quota = no figure given"
+    )
+    assert "× 安排残疾人就业人数 = 无法给出总额" in zh
+    assert "?" not in en + zh
+
+
 def test_a_share_names_its_base_in_words_not_as_a_fact_path():
     share = _jinan_employer_and_business().outcome("startup.individual_business_insurance")
     assert share is not None and share.amount is not None
