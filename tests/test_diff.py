@@ -112,13 +112,16 @@ def test_diff_formats(capsys):
 
 def test_matrix_cells():
     m = matrix([load_pack(n) for n in shipped_packs()])
-    assert m.cell("reward.excess_quota", "jinan").text == "8000元/人 × derived.excess_persons"
+    assert m.cell("reward.excess_quota", "jinan").text == "8000元/人 × 超过按比例应安排人数的残疾职工整数人数"
     assert (m.cell("lowbao.phase_out", "rizhao").kind, m.cell("lowbao.phase_out", "rizhao").text) == ("none", "—")
     nofig = m.cell("lowbao.phase_out", "shanghai")
     assert (nofig.kind, nofig.text) == ("no_figure", "未给出数额")
     assert m.cell("lowbao.phase_out", "fujian").text.startswith("6–12个月")
     english = matrix([load_pack(n, "en") for n in ("jinan", "shanghai", "fujian")])
-    assert english.cell("reward.excess_quota", "jinan").text == "8000 CNY per person × derived.excess_persons"
+    assert (
+        english.cell("reward.excess_quota", "jinan").text
+        == "8000 CNY per person × whole disabled employees beyond the quota"
+    )
     assert english.cell("lowbao.phase_out", "shanghai").text == "no figure given"
     assert english.cell("lowbao.phase_out", "fujian").text.startswith("6–12 month")
     src = m.cell("reward.excess_quota", "baotou").sources[0]

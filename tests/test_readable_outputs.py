@@ -14,7 +14,7 @@ from policyrules.facts.case import Case
 from policyrules.interfaces.listing import pack_summary
 from policyrules.pack.files import shipped_packs
 
-FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application)\.[a-z_]+")
+FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application|derived|param)\.[a-z_]+")
 
 
 def test_a_folded_quote_has_no_space_between_chinese_characters():

@@ -28,13 +28,35 @@ def _quantity(number: str, unit: str, lang: Lang) -> str:
     return f"{number}{_zh_unit(unit)}" if lang == "zh" else f"{number} {unit}"
 
 
-def _expr(e: Optional[CompiledExpr], lang: Lang = "en") -> str:
+_PACK_NAME = re.compile(r"\b(?:derived|param)\.[a-z_]+")
+
+
+def pack_terms(pack: CompiledPack) -> dict[str, str]:
+    """A pack's own names in words: each derived fact by its description, each parameter with one value by it."""
+    terms = {f"derived.{name}": fact.description.pick(pack.lang) for name, fact in pack.derived.items()}
+    for series in pack.parameters:
+        values = {v for _, v in series.values}
+        if len(values) != 1:
+            continue  # a figure that changes with the date is no single figure: its name stays
+        (v,) = values
+        if series.unit == "1" and v < 1:
+            terms[f"param.{series.name}"] = f"{_num(v * 100)}%"
+        else:
+            terms[f"param.{series.name}"] = (
+                _quantity(_num(v), series.unit, pack.lang) if series.unit != "1" else _num(v)
+            )
+    return terms
+
+
+def _expr(e: Optional[CompiledExpr], lang: Lang = "en", terms: Optional[dict[str, str]] = None) -> str:
     if e is None:
         return "?"
     text = " ".join(e.text.split())
     text = re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: _quantity(m.group(1), m.group(2), lang), text)
     if lang == "zh":
         text = text.replace(" * ", " × ")
+    if terms:
+        text = _PACK_NAME.sub(lambda m: terms.get(m.group(0), m.group(0)), text)
     # An analyst reads the fact's name in the text's terms, not its path in the vocabulary.
     return fact_words(text, "zh")
 
@@ -55,7 +77,7 @@ def _unit(a: CompiledAmount, lang: Lang) -> str:
     return _zh_unit(a.unit) if lang == "zh" else f" {a.unit}"
 
 
-def amount_text(a: Optional[CompiledAmount], lang: Lang = "en") -> str:
+def amount_text(a: Optional[CompiledAmount], lang: Lang = "en", terms: Optional[dict[str, str]] = None) -> str:
     """The figure as the pack states it: '8000 CNY per person' (8000元/人), '6–12 month', 'no figure given'."""
     if a is None:
         return word("rule.no_amount", lang)
@@ -63,33 +85,33 @@ def amount_text(a: Optional[CompiledAmount], lang: Lang = "en") -> str:
         return word("rule.no_figure", lang)
     unit = _unit(a, lang)
     if a.kind == "range":
-        body = f"{_expr(a.min, lang)}–{_expr(a.max, lang)}{unit}"
+        body = f"{_expr(a.min, lang, terms)}–{_expr(a.max, lang, terms)}{unit}"
     elif a.kind == "cap":
-        cap = _expr(a.cap, lang)
+        cap = _expr(a.cap, lang, terms)
         body = (
-            word("rule.capped", lang, value=_expr(a.actual, lang), cap=cap, unit=unit)
+            word("rule.capped", lang, value=_expr(a.actual, lang, terms), cap=cap, unit=unit)
             if a.actual
             else word("rule.cap", lang, cap=cap, unit=unit)
         )
     elif a.kind == "share":
-        base = _expr(a.base, lang) if a.base is not None else a.base_text
+        base = _expr(a.base, lang, terms) if a.base is not None else a.base_text
         body = word("rule.share", lang, rate=_num((a.rate or Decimal(0)) * 100), base=base, unit=unit)
     elif a.kind in ("minimum", "average"):
-        body = word(f"rule.{a.kind}", lang, value=_expr(a.value, lang), unit=unit)
+        body = word(f"rule.{a.kind}", lang, value=_expr(a.value, lang, terms), unit=unit)
     else:
-        body = f"{_expr(a.value, lang)}{unit}"
+        body = f"{_expr(a.value, lang, terms)}{unit}"
     text = body + _per(a, lang)
     if a.count is not None:
-        text += f" × {_expr(a.count, lang)}"
+        text += f" × {_expr(a.count, lang, terms)}"
     return text
 
 
-def duration_text(rule: CompiledRule, lang: Lang = "en") -> Optional[str]:
+def duration_text(rule: CompiledRule, lang: Lang = "en", terms: Optional[dict[str, str]] = None) -> Optional[str]:
     o = rule.outcome
     if o is None or o.duration is None:
         return None
     unit = _zh_unit(o.duration.unit) if lang == "zh" else o.duration.unit
-    return word("rule.duration", lang, max=_expr(rule.duration_max, lang), unit=unit)
+    return word("rule.duration", lang, max=_expr(rule.duration_max, lang, terms), unit=unit)
 
 
 def limit_text(rule: CompiledRule, lang: Lang = "en") -> Optional[str]:
@@ -152,10 +174,11 @@ def headline(pack: CompiledPack, topic: str) -> tuple[Headline, str]:
     if not rules:
         return "none", NOT_COVERED
     lang = pack.lang
+    terms = pack_terms(pack)
     figures = []
     for r in rules:
         ages = age_limits(r)
-        extra = [x for x in (duration_text(r, lang), limit_text(r, lang)) if x]
+        extra = [x for x in (duration_text(r, lang, terms), limit_text(r, lang)) if x]
         if r.amount is None or r.amount.kind == "no_figure":
             if not ages:
                 continue
@@ -164,7 +187,7 @@ def headline(pack: CompiledPack, topic: str) -> tuple[Headline, str]:
             if r.amount is not None:
                 t += f"（{word('rule.no_figure', lang)}）" if lang == "zh" else f" ({word('rule.no_figure', lang)})"
         else:
-            t = amount_text(r.amount, lang)
+            t = amount_text(r.amount, lang, terms)
             extra += ages
         more = (f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})") if extra else ""
         figures.append(t + more)
