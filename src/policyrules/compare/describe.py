@@ -57,6 +57,9 @@ def _expr(e: Optional[CompiledExpr], lang: Lang = "en", terms: Optional[dict[str
         text = text.replace(" * ", " × ")
     if terms:
         text = _PACK_NAME.sub(lambda m: terms.get(m.group(0), m.group(0)), text)
+    whole = re.fullmatch(r"ceil\((.+)\)", text)
+    if whole:  # a head count rounded up to whole persons, said as the text would say it
+        text = word("rule.rounded_up", lang, value=whole.group(1))
     # An analyst reads the fact's name in the text's terms, not its path in the vocabulary.
     return fact_words(text, "zh")
 

@@ -111,6 +111,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule.share": ("{base}的{rate}%{unit}", "{rate}% of {base}{unit}"),
     "rule.minimum": ("至少{value}{unit}", "at least {value}{unit}"),
     "rule.average": ("平均{value}{unit}", "{value}{unit} on average"),
+    "rule.rounded_up": ("{value}（向上取整）", "{value} (rounded up)"),
     "rule.duration": ("最长{max}{unit}", "at most {max} {unit}"),
     "rule.limit": ("{per}最多{max}次", "at most {max} per {per}"),
     "rule.excludes": ("排除 {topic}：{summary}", "excludes {topic}: {summary}"),
