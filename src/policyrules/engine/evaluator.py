@@ -478,6 +478,24 @@ def _event_words(event: str, defaulted: bool, lang: Lang) -> str:
     return word("because.event_date", lang, event=event_word(event, lang))
 
 
+def _head(rule: CompiledRule) -> tuple[str, str, str, str, str]:
+    """What every entry about a rule repeats, as one hashable key: id, topic, kind, title, party."""
+    return (rule.id, rule.topic, rule.kind, rule.title, rule.to)  # type: ignore[return-value]
+
+
+def _not_granted(head: tuple[str, str, str, str, str], citation: ResolvedCitation, **fields: Any) -> NotGrantedOut:
+    rid, topic, kind, title, to = head
+    return NotGrantedOut(
+        rule=rid,
+        topic=topic,
+        kind=kind,
+        title=title,
+        to=to,
+        citation=citation_out(citation),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def _not_in_force_out(pack: CompiledPack, rule: CompiledRule, event: EventOut) -> NotGrantedOut:
     validity, lang = pack.validity_of(rule.pack_id), pack.lang
     assert event.date is not None
@@ -489,17 +507,7 @@ def _not_in_force_out(pack: CompiledPack, rule: CompiledRule, event: EventOut) -
     why = _out_of_force(validity, event.date, lang)
     if why:
         because = word("because.and_why", lang, because=because, why=why)
-    return NotGrantedOut(
-        rule=rule.id,
-        topic=rule.topic,
-        kind=rule.kind,
-        title=rule.title,
-        to=rule.to,  # type: ignore[arg-type]
-        reason="not_in_force",
-        because=because,
-        event=event,
-        citation=citation_out(rule.citation),
-    )
+    return _not_granted(_head(rule), rule.citation, reason="not_in_force", because=because, event=event)
 
 
 def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> Optional[NotGrantedOut]:
@@ -513,7 +521,7 @@ def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> 
             what = _event_words(rule.event, _is_defaulted(rule.event, env), pack.lang)
             period = period_words(pack.validity_of(by.pack_id), pack.lang)
             return _superseded_out(
-                (rule.id, rule.topic, rule.kind, rule.title, rule.to),
+                _head(rule),
                 rule.citation,
                 by.id,
                 by.citation,
@@ -536,14 +544,10 @@ def _superseded_out(
     period: str,
     lang: Lang,
 ) -> NotGrantedOut:
-    rid, topic, kind, title, to = rule
     c = by_citation
-    return NotGrantedOut(
-        rule=rid,
-        topic=topic,
-        kind=kind,
-        title=title,
-        to=to,  # type: ignore[arg-type]
+    return _not_granted(
+        rule,
+        citation,
         reason="superseded",
         because=word(
             "because.superseded",
@@ -557,7 +561,6 @@ def _superseded_out(
             period=period,
         ),
         superseded_by=by,
-        citation=citation_out(citation),
     )
 
 
@@ -565,16 +568,12 @@ def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]
     node = _decisive_node(rule.when.node, env)
     _, text, paths = _part(node)
     values = tuple((p, _show(env.get(p))) for p in paths)
-    return _not_met(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.citation, text, values, pack.lang)
+    return _not_met(_head(rule), rule.citation, text, values, pack.lang)
 
 
 @lru_cache(maxsize=8192)
 def _not_met(
-    rule: str,
-    topic: str,
-    kind: str,
-    title: str,
-    to: str,
+    head: tuple[str, str, str, str, str],
     citation: ResolvedCitation,
     text: str,
     values: tuple[tuple[str, Optional[str]], ...],
@@ -586,16 +585,8 @@ def _not_met(
     if values:
         shown = ", ".join(f"{k}={missing if v is None else v}" for k, v in values)
         because += word("because.values", lang, values=shown)
-    return NotGrantedOut(
-        rule=rule,
-        topic=topic,
-        kind=kind,
-        title=title,
-        to=to,  # type: ignore[arg-type]
-        reason="condition",
-        because=because,
-        decisive=DecisiveOut(text=text, values=dict(values)),
-        citation=citation_out(citation),
+    return _not_granted(
+        head, citation, reason="condition", because=because, decisive=DecisiveOut(text=text, values=dict(values))
     )
 
 
@@ -922,12 +913,9 @@ def _years(start: date, end: date) -> int:
 
 def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration: DurationOut) -> NotGrantedOut:
     assert duration.until is not None and duration.started is not None
-    return NotGrantedOut(
-        rule=rule.id,
-        topic=rule.topic,
-        kind=rule.kind,
-        title=rule.title,
-        to=rule.to,  # type: ignore[arg-type]
+    return _not_granted(
+        _head(rule),
+        rule.citation,
         reason="ended",
         because=word(
             "because.ended",
@@ -940,7 +928,6 @@ def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration
         ),
         event=_rule_event(pack, rule, env),
         duration=duration,
-        citation=citation_out(rule.citation),
     )
 
 
