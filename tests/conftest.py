@@ -7,6 +7,17 @@ from policyrules.check.citations import sources_dir
 from policyrules.engine import codegen
 
 ROOT = Path(__file__).resolve().parents[1]
+# The baotou employer of the README: 200 staff, 6 disabled employees, so 3 above the 1.5% quota (29700 a year).
+BAOTOU_EMPLOYER = {
+    "unit": {
+        "kind": "private_enterprise",
+        "staff": 200,
+        "disabled_employees": 6,
+        "fiscally_funded": False,
+        "is_concentrated_employment_unit": False,
+    },
+    "place": {"monthly_minimum_wage": 1980},
+}
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

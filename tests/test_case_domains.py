@@ -13,17 +13,9 @@ from policyrules.errors import CaseError
 from policyrules.facts.casefile import as_case, load_cases
 from policyrules.facts.vocabulary import case_facts
 
+from .conftest import BAOTOU_EMPLOYER as EMP
+
 D = datetime.date(2024, 6, 1)
-EMP = {
-    "unit": {
-        "kind": "private_enterprise",
-        "staff": 200,
-        "disabled_employees": 6,
-        "fiscally_funded": False,
-        "is_concentrated_employment_unit": False,
-    },
-    "place": {"monthly_minimum_wage": 1980},
-}
 
 
 def test_a_negative_wage_is_refused_with_its_line(tmp_path):

@@ -20,19 +20,10 @@ from policyrules.engine.result import Result  # noqa: E402
 from policyrules.facts.case import Case  # noqa: E402
 from policyrules.interfaces.http import Settings  # noqa: E402
 
+from .conftest import BAOTOU_EMPLOYER as EMPLOYER
 from .webserver import running  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-EMPLOYER = {
-    "unit": {
-        "kind": "private_enterprise",
-        "staff": 200,
-        "disabled_employees": 6,
-        "fiscally_funded": False,
-        "is_concentrated_employment_unit": False,
-    },
-    "place": {"monthly_minimum_wage": 1980},
-}
 REWARD_CLAUSE = "主要措施·实施民营企业安排残疾人就业·2"
 
 

@@ -11,6 +11,8 @@ from policyrules.pack.schema import PackSpec
 from policyrules.pack.topics import load_topics
 from policyrules.types import lang_from_accept_language
 
+from .conftest import BAOTOU_EMPLOYER as EMPLOYER
+
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{2}")
 
@@ -60,18 +62,6 @@ def test_a_rule_lacking_a_language_is_a_load_error_naming_it(tmp_path, title, la
     (problem,) = exc.value.problems
     assert lacking in problem.message and problem.location.line is not None
     assert text.splitlines()[problem.location.line - 1].strip().startswith("title:")
-
-
-EMPLOYER = {
-    "unit": {
-        "kind": "private_enterprise",
-        "staff": 200,
-        "disabled_employees": 6,
-        "fiscally_funded": False,
-        "is_concentrated_employment_unit": False,
-    },
-    "place": {"monthly_minimum_wage": 1980},
-}
 
 
 def test_results_default_to_chinese_and_english_is_a_choice():
