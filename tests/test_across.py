@@ -93,7 +93,7 @@ def test_rules_on_the_same_words_testing_different_groups_are_reported(tmp_path)
     )
     (f,) = across([enc, other], tmp_path / "src")
     assert f.code == "different-groups"
-    assert "person.disability.certified" in f.detail and "person.disabled_relative" in f.detail
+    assert "person.disability.certified" in f.message and "person.disabled_relative" in f.message
     same = _pack(
         tmp_path,
         "sam",

@@ -253,8 +253,8 @@ def test_an_amount_that_is_the_rule_s_error_is_the_rule_s_error_in_batch(tmp_pat
     got = assert_same_as_scalar(pack, rows, day).to_pylist()
     assert [r[f"state.{rid}"] for r in got] == ["fired", "fired", "error", "error", "fired"]
     assert [r[f"min.{rid}"] for r in got] == [20000, 40000, None, None, 0]
-    assert "minimum (44000) exceeds its maximum (40000)" in got[2]["errors"][0]
-    assert "min is negative (-4000)" in got[3]["errors"][0]
+    assert "区间下限（44000）高于上限（40000）" in got[2]["errors"][0]
+    assert "金额的下限为负数（-4000）" in got[3]["errors"][0]
 
 
 def test_csv_pandas_parquet_and_chunks_agree(tmp_path):

@@ -44,7 +44,12 @@ def test_conflict_comes_with_a_concrete_case():
 
 def test_overlap_names_both_rules_and_a_case():
     (finding,) = [f for f in check_pack(CHECK / "overlap.yaml", SOURCES) if f.code == "overlap"]
-    assert "r.a and r.b" in finding.message and finding.case["unit"]["staff"] >= 20
+    assert finding.message.startswith("r.a 与 r.b 对这个案例都给予 reward.excess_quota")
+    assert finding.said("en").startswith("r.a and r.b both give reward.excess_quota")
+    assert finding.case["unit"]["staff"] >= 20
+    # asked for in English, the message is the same as said afterwards
+    (english,) = [f for f in check_pack(CHECK / "overlap.yaml", SOURCES, "en") if f.code == "overlap"]
+    assert english.message == finding.said("en") and english.phrase == finding.phrase
 
 
 @pytest.mark.parametrize("name", shipped_packs())
@@ -71,7 +76,9 @@ def test_coverage_reports_a_forgotten_clause(tmp_path, sources):
     c = coverage(load_pack(path), sources)
     assert c.percent < 100
     (missing,) = c.unaccounted
-    assert "3．市、县（区、旗）残联可通过购买服务" in missing and missing.startswith("line 73")
+    assert "3．市、县（区、旗）残联可通过购买服务" in missing and missing.startswith("第 73 行：")
+    (missing,) = coverage(load_pack(path, "en"), sources).unaccounted
+    assert missing.startswith("line 73: 3．市、县（区、旗）残联可通过购买服务")
 
 
 def test_coverage_counts_a_title_entry_and_skips_an_external_one(sources):

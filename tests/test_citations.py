@@ -26,7 +26,10 @@ def test_a_wrong_quote_is_caught(sources):
 
     bad = replace(pack, rules=tuple(forged[r.id] for r in pack.rules))
     (problem,) = verify(bad, sources)
-    assert problem.where == rule.id and "quote not found" in problem.message
+    assert problem.where == rule.id and problem.phrase.key == "cite.quote_not_found"
+    assert problem.message.startswith("在 包府办发〔2023〕43号") and "每超额安排2名残疾人" in problem.message
+    (problem,) = verify(replace(bad, lang="en"), sources)
+    assert problem.message.startswith("quote not found in 包府办发〔2023〕43号")
 
 
 def test_whitespace_is_ignored_on_both_sides():

@@ -2,17 +2,21 @@
 
 Each command of the CLI runs once in the default language; what it prints may hold ids, fact paths,
 numbers, file names, 文号, quotes, options and the expression language, but no English word. A command
-added without a run here fails the first test, so nothing new escapes the check.
+added without a run here fails the first test, so nothing new escapes the check. The same holds for the
+--help of every command (and argparse's own words and errors), for every finding `check` can report once
+a pack loads, and for explain's trace with arithmetic errors in it.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
 import pytest
 
-from policyrules.engine.words import WORDS
+from policyrules.check.consistency import ERRORS_ON_LOAD
+from policyrules.engine.words import CLI_ZH, WORDS
 from policyrules.expr.parser import FUNCTIONS
 from policyrules.interfaces.cli import build_parser, main
 from policyrules.pack.files import shipped_packs
@@ -20,6 +24,10 @@ from policyrules.pack.files import shipped_packs
 from .conftest import ROOT
 
 EMPLOYER = str(ROOT / "examples" / "baotou-employer.yaml")
+CHECK = ROOT / "tests" / "fixtures" / "check"
+# a pack broken for each finding check reports on a pack that loads (load errors are the reader's messages)
+FINDINGS = [str(p) for p in sorted(CHECK.glob("*.yaml")) if p.stem not in ERRORS_ON_LOAD]
+ARITHMETIC = str(ROOT / "tests" / "fixtures" / "arithmetic.yaml")
 CASES_CSV = (
     "unit.kind,unit.staff,unit.disabled_employees,unit.fiscally_funded,unit.is_concentrated_employment_unit,"
     "place.monthly_minimum_wage\nprivate_enterprise,200,6,false,false,1980\nprivate_enterprise,100,1,false,false,1980\n"
@@ -29,8 +37,12 @@ CASES_CSV = (
 RUNS: dict[str, list[list[str]]] = {
     "list": [["list"]],
     "validate": [["validate", "baotou", "shanghai"]],
-    # a small clean pack: checking a shipped one takes seconds; a finding's own message is the check's (English)
-    "check": [["check", "{tmp}/clean.yaml"]],
+    # a small clean pack, then one pack broken for each finding (checking a shipped one takes seconds)
+    "check": [
+        ["check", "{tmp}/clean.yaml"],
+        ["check", *FINDINGS, "--sources", str(CHECK / "sources")],
+        ["check", "--across", "jinan", "liaocheng"],
+    ],
     "coverage": [["coverage", "baotou", "jinan"]],
     "evaluate": [
         ["evaluate", "baotou", EMPLOYER, "--as-of", "2024-06-01", "--all"],
@@ -38,7 +50,14 @@ RUNS: dict[str, list[list[str]]] = {
         ["evaluate", "jilin", "example:jilin-agency", "--as-of", "2026-06-01", "--format", "markdown"],
         ["evaluate", "baotou", "example:national_fund-employer", "--as-of", "2024-06-01"],
     ],
-    "explain": [["explain", "baotou", EMPLOYER, "--as-of", "2024-06-01"]],
+    "explain": [
+        ["explain", "baotou", EMPLOYER, "--as-of", "2024-06-01"],
+        ["explain", "baotou", "{tmp}/unit.yaml", "reward.excess_quota", "--as-of", "2024-06-01"],
+        # a division by zero, a negative amount and an inverted range: each rule's error, in words
+        ["explain", ARITHMETIC, "{tmp}/zero.yaml", "--as-of", "2024-06-01"],
+        ["explain", ARITHMETIC, "{tmp}/zero.yaml", "grant.negative", "--as-of", "2024-06-01"],
+        ["evaluate", ARITHMETIC, "{tmp}/zero.yaml", "--as-of", "2024-06-01"],
+    ],
     "test": [["test", str(ROOT / "rules" / "cases" / "baotou")]],  # -v adds the cases' own names (data)
     "diff": [
         ["diff", "shanghai", "national_2025"],
@@ -70,6 +89,7 @@ _ALLOWED = re.compile(
     r"|\b[A-Za-z][\w-]*(?:\.[\w-]+)+"  # a dotted id, fact path or file name
     r"|\b\w*(?:_|\d)\w*"  # snake_case ids and anything with a digit
     r"|\b[a-f0-9]{16}\b"  # a content hash
+    r"|\b[a-z]+(?:-[a-z]+)+\b"  # a finding's code (always-true)
 )
 _NAMES = {
     *shipped_packs(),
@@ -77,6 +97,8 @@ _NAMES = {
     *FUNCTIONS,
     *("policyrules", "OpenAPI", "Parquet", "CSV", "JSON"),
     *("vs",),  # in "baotou vs jinan": a mark, as in 比较 A vs B
+    *("conflict", "overlap", "unsatisfiable"),  # a finding's code (the others have a hyphen)
+    *("alongside", "precedence", "external"),  # keys of a pack file, named in findings as they are written
 }
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -122,6 +144,8 @@ def test_a_command_in_the_default_language_prints_no_english(command, tmp_path: 
     if command in NEEDS:
         pytest.importorskip(NEEDS[command])
     (tmp_path / "cases.csv").write_text(CASES_CSV, encoding="utf-8")
+    (tmp_path / "unit.yaml").write_text("unit: {kind: private_enterprise}\n", encoding="utf-8")
+    (tmp_path / "zero.yaml").write_text("unit: {kind: private_enterprise, staff: 100, disabled_employees: 0}\n")
     pack = (ROOT / "tests" / "fixtures" / "bad_expression.yaml").read_text(encoding="utf-8")
     # the fixture's ledger entry already says how sure its (made-up) text is, as an external citation needs
     pack = pack.replace("party_govt_agency", "party_government_agency").replace(
@@ -144,6 +168,91 @@ def test_a_command_in_the_default_language_prints_no_english(command, tmp_path: 
         out = capsys.readouterr()
         assert english_words(out.out + out.err), f"{argv} --lang en printed no English"
     assert found == {}
+
+
+def _every_parser(lang: str = "zh") -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser(lang)  # type: ignore[arg-type]
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    return {"": parser, **commands}
+
+
+def _help_texts(lang: str) -> set[str]:
+    return {
+        text
+        for p in _every_parser(lang).values()
+        for text in [p.description, *(a.help for a in p._actions)]
+        if text and text != argparse.SUPPRESS
+    }
+
+
+# In --help, besides what any output may hold: the values an option takes (they are typed as printed),
+# and the names of formats, standards and tools.
+_HELP_NAMES = {
+    *(str(c) for p in _every_parser().values() for a in p._actions if a.choices for c in a.choices),
+    *("YAML", "Schema", "HTTP", "API", "Accept", "Language", "Dask", "Markdown", "Parquet"),
+}
+_SYNTAX = re.compile(r"\b(?:example|local):")  # example:NAME, local:N
+
+
+def help_english(text: str) -> list[str]:
+    return [w for w in english_words(_SYNTAX.sub(" ", text)) if w not in _HELP_NAMES]
+
+
+@pytest.mark.parametrize("command", sorted(_every_parser()))
+def test_help_is_chinese_unless_asked_in_english(command, capsys):
+    argv = [command, "--help"] if command else ["--help"]
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "用法：policyrules" in text and "显示本帮助并退出" in text
+    assert [line for line in text.splitlines() if help_english(line)] == []
+    # --lang en anywhere on the line, as before --help
+    for english in ([*argv, "--lang", "en"], ["--lang=en", *argv]):
+        with pytest.raises(SystemExit):
+            main(english)
+        text = capsys.readouterr().out
+        assert text.startswith("usage: policyrules") and "show this help message and exit" in text
+
+
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["evaluate"], "policyrules evaluate：错误：缺少必需的参数：规则包, 案例"),
+        (["evaluate", "baotou", EMPLOYER, "--format", "yaml"], "参数 --format：无效的选择：'yaml'（可选："),
+        (["diff", "baotou", "jinan", "--cases", "many"], "参数 --cases：应为整数，实际为 'many'"),
+        (["diff", "baotou", "jinan", "--cases", "0"], "参数 --cases：至少需要 1 个案例，实际为 0"),
+        (["list", "--frmat", "json"], "无法识别的参数：--frmat json"),
+        (["serve", "--port", "http"], "参数 --port：无效的值：'http'"),
+        ([], "缺少必需的参数：命令"),
+    ],
+)
+def test_a_usage_error_is_said_in_chinese(argv, said, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and err.startswith("用法：") and help_english(err) == []
+    with pytest.raises(SystemExit):
+        main([*argv, "--lang", "en"])
+    assert "error: " in capsys.readouterr().err
+
+
+def test_every_help_text_has_its_chinese_with_the_same_fields():
+    fields = re.compile(r"%\((\w+)\)")
+    assert [k for k, zh in CLI_ZH.items() if not set(fields.findall(zh)) <= set(fields.findall(k))] == []
+    # the help texts as written (English) are the keys: each has its Chinese, and that is what --help says
+    english = _help_texts("en")
+    assert english - set(CLI_ZH) == set() and _help_texts("zh") == {CLI_ZH[t] for t in english}
+
+
+def test_the_findings_are_data_said_in_either_language():
+    from policyrules.check.consistency import check_pack
+
+    for path in FINDINGS:
+        for zh, en in zip(check_pack(path, CHECK / "sources"), check_pack(path, CHECK / "sources", "en")):
+            assert zh.phrase == en.phrase and zh.said("en") == en.message and en.said("zh") == zh.message
+            assert english_words(zh.message) == [] and english_words(en.message), en.message
 
 
 def test_serve_says_where_the_page_is_in_chinese(monkeypatch, capsys):

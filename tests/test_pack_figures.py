@@ -109,6 +109,10 @@ def test_computed_range_bounds_in_the_wrong_order_are_the_rules_error_with_its_l
     assert inverted.outcome("blind_massage.standardisation_grant") is None  # never a swapped or silent range
     [error] = inverted.errors
     assert error.rule == "blind_massage.standardisation_grant"
+    assert f"{path}:{line}:" in error.message and "区间下限（44000）高于上限（40000）" in error.message
+    [error] = evaluate(
+        load_pack(path, "en"), as_case({"unit": {**GRANT_CASE["unit"], "staff": 11}}), date(2023, 6, 1)
+    ).errors
     assert f"{path}:{line}:" in error.message and "minimum (44000) exceeds its maximum (40000)" in error.message
 
 

@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from policyrules.engine.model import CompiledPack, CompiledRule
+from policyrules.engine.words import say
 from policyrules.expr.nodes import names
 from policyrules.facts.vocabulary import case_facts
+from policyrules.types import DEFAULT_LANG, Lang, Phrase
 
 from .citations import squeeze
 from .coverage import _section
@@ -65,19 +67,22 @@ class AcrossFinding:
     b: Item
     similarity: float
     annotated: bool
-    detail: str = ""
+    detail: Optional[Phrase] = None  # different-groups: who each side tests
+    lang: Lang = DEFAULT_LANG  # of the packs compared
+
+    @property
+    def phrase(self) -> Phrase:
+        """The message as data: a phrase of engine.words."""
+        a, b = self.a, self.b
+        if self.code == "rule-vs-reasoned":
+            fields = {"a_pack": a.pack, "a_ref": a.ref, "a_clause": a.clause, "b_pack": b.pack, "b_clause": b.clause}
+            return Phrase("across.rule_vs_reasoned", fields)
+        fields = {"a_pack": a.pack, "a_ref": a.ref, "b_pack": b.pack, "b_ref": b.ref, "detail": self.detail}
+        return Phrase("across.different_groups", fields)
 
     @property
     def message(self) -> str:
-        if self.code == "rule-vs-reasoned":
-            return (
-                f"{self.a.pack} encodes {self.a.ref} [{self.a.clause}] but {self.b.pack} reasons out "
-                f"{self.b.clause} with the same words"
-            )
-        return (
-            f"{self.a.pack} {self.a.ref} and {self.b.pack} {self.b.ref} encode the same words "
-            f"but test different groups: {self.detail}"
-        )
+        return say(self.phrase, self.lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +90,7 @@ class AcrossFinding:
             "annotated": self.annotated,
             "similarity": round(self.similarity, 2),
             "message": self.message,
+            "phrase": self.phrase.as_dict(),
             "a": {"pack": self.a.pack, "ref": self.a.ref, "clause": self.a.clause, "quote": self.a.text},
             "b": {"pack": self.b.pack, "ref": self.b.ref, "clause": self.b.clause, "quote": self.b.text},
         }
@@ -194,6 +200,7 @@ def _explained(a: Item, b: Item) -> bool:
 def across(packs: list[CompiledPack], sources: Optional[Path]) -> list[AcrossFinding]:
     """Pairs of clauses of different packs with near-identical wording and different encodings."""
     by_pack = {p.id: items(p, sources) for p in packs}
+    lang = packs[0].lang if packs else DEFAULT_LANG
     findings: list[AcrossFinding] = []
     ids = sorted(by_pack)
     for a_id in ids:
@@ -225,7 +232,7 @@ def across(packs: list[CompiledPack], sources: Optional[Path]) -> list[AcrossFin
                         continue
                     s = found_in(a.text, b.text)
                     if s >= FOUND:
-                        findings.append(AcrossFinding("rule-vs-reasoned", a, b, s, _explained(a, b)))
+                        findings.append(AcrossFinding("rule-vs-reasoned", a, b, s, _explained(a, b), lang=lang))
             if a_id > b_id:
                 continue
             for mine, theirs in clusters.values():
@@ -235,10 +242,11 @@ def across(packs: list[CompiledPack], sources: Optional[Path]) -> list[AcrossFin
                     continue
                 s, b = max(theirs, key=lambda m: m[0])
                 a = mine[0]
-                detail = (
-                    f"only {a.pack} tests {', '.join(sorted(ours - other)) or '—'}; "
-                    f"only {b.pack} tests {', '.join(sorted(other - ours)) or '—'}"
-                )
+                only = {
+                    "a_only": ", ".join(sorted(ours - other)) or "—",
+                    "b_only": ", ".join(sorted(other - ours)) or "—",
+                }
+                detail = Phrase("across.detail", {"a": a.pack, "b": b.pack, **only})
                 explained = any(_explained(x, y) for x in mine for _, y in theirs)
-                findings.append(AcrossFinding("different-groups", a, b, s, explained, detail))
+                findings.append(AcrossFinding("different-groups", a, b, s, explained, detail, lang))
     return findings

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from policyrules.engine.model import CompiledPack, ResolvedCitation, citation_of
+from policyrules.engine.words import say
 from policyrules.pack.files import checkout_root
 from policyrules.pack.schema import DatedBound, Document
+from policyrules.types import Phrase
 
 _SPACE = re.compile(r"\s+")
 
@@ -43,7 +45,8 @@ def _source_text(path: Path) -> str:
 class CitationProblem:
     where: str  # rule id, "validity.from", "parameter quota_ratio", ...
     clause: str
-    message: str
+    message: str  # the phrase in the pack's language
+    phrase: Phrase
 
 
 def all_citations(pack: CompiledPack) -> Iterator[tuple[str, ResolvedCitation]]:
@@ -81,24 +84,23 @@ def verify(pack: CompiledPack, sources: Path) -> list[CitationProblem]:
     """
     documents = pack.documents()
     problems: list[CitationProblem] = []
+
+    def problem(where: str, clause: str, key: str, **fields: object) -> None:
+        phrase = Phrase(key, fields)
+        problems.append(CitationProblem(where, clause, say(phrase, pack.lang), phrase))
+
     for where, c in all_citations(pack):
         if c.external:
             continue
         document = documents.get(c.document)
         if document is None or document.source_file is None:
-            problems.append(
-                CitationProblem(
-                    where, c.clause, f"document {c.document} has no source file; mark the citation external"
-                )
-            )
+            problem(where, c.clause, "cite.no_source_file", document=c.document)
             continue
         text = document_text(document, sources)
         if text is None:
-            problems.append(
-                CitationProblem(where, c.clause, f"source text of {c.document} ({document.source_file}) not found")
-            )
+            problem(where, c.clause, "cite.source_not_found", document=c.document, file=document.source_file)
         elif squeeze(c.quote) not in text:
-            problems.append(
-                CitationProblem(where, c.clause, f"quote not found in {c.document} ({document.source_file}): {c.quote}")
+            problem(
+                where, c.clause, "cite.quote_not_found", document=c.document, file=document.source_file, quote=c.quote
             )
     return problems

@@ -30,12 +30,13 @@ from pydantic import ValidationError
 from policyrules.engine.evaluator import Run, initial_env, run_rules
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack, CompiledRule
+from policyrules.engine.words import say
 from policyrules.errors import InputError, PolicyRulesError
 from policyrules.expr import Unknown
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
 from policyrules.facts.vocabulary import case_facts
-from policyrules.types import exact
+from policyrules.types import DEFAULT_LANG, Lang, Phrase, exact
 
 from . import analysis
 from .citations import verify
@@ -65,8 +66,14 @@ class Finding:
     rule: Optional[str]
     file: str
     line: Optional[int]
-    message: str
+    message: str  # in the language the pack was checked in
     case: Optional[dict[str, Any]] = field(default=None, compare=False)
+    # the message as data: a phrase of engine.words (None for a load error, whose message comes as text)
+    phrase: Optional[Phrase] = field(default=None, compare=False)
+
+    def said(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return self.message if self.phrase is None else say(self.phrase, lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,14 +84,15 @@ class Finding:
             "file": self.file,
             "line": self.line,
             "message": self.message,
+            "phrase": None if self.phrase is None else self.phrase.as_dict(),
             "case": self.case,
         }
 
 
-def check_pack(name_or_path: str | Path, sources: Optional[Path] = None) -> list[Finding]:
-    """Load a pack and check it; load errors come back as findings, not exceptions."""
+def check_pack(name_or_path: str | Path, sources: Optional[Path] = None, lang: Lang = DEFAULT_LANG) -> list[Finding]:
+    """Load a pack and check it, saying what is found in ``lang``; load errors come back as findings, not exceptions."""
     try:
-        pack = load_pack(name_or_path)
+        pack = load_pack(name_or_path, lang)
     except InputError as exc:
         return [
             Finding(p.code, "error", str(name_or_path), None, p.location.file, p.location.line, p.message)
@@ -104,7 +112,7 @@ class _Loaded(Protocol):
 
 @exact
 def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[Finding]:
-    """Findings for a pack: a ``policyrules.Pack`` or the compiled pack it holds."""
+    """Findings for a pack: a ``policyrules.Pack`` or the compiled pack it holds, said in the pack's language."""
     if not isinstance(pack, CompiledPack):
         pack = pack.compiled
     own = [r for r in pack.rules if r.pack_id == pack.id]
@@ -117,13 +125,13 @@ def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[
     if sources is not None:
         for problem in verify(pack, sources):
             rule = pack.rule_index.get(problem.where)
-            findings.append(_finding(pack, rule, "quote-not-found", "error", f"[{problem.clause}] {problem.message}"))
+            said = Phrase("check.in_clause", {"clause": problem.clause, "message": problem.phrase})
+            findings.append(_finding(pack, rule, "quote-not-found", "error", said))
         for reason in reason_problems(pack, sources):
             file = pack.source_path or pack.id
+            line = _ledger_line(pack, reason.clause)
             findings.append(
-                Finding(
-                    "ledger-reason", "error", pack.id, None, file, _ledger_line(pack, reason.clause), reason.message
-                )
+                Finding("ledger-reason", "error", pack.id, None, file, line, reason.message, phrase=reason.phrase)
             )
     return findings
 
@@ -143,7 +151,7 @@ def _ledger_line(pack: CompiledPack, clause: str) -> Optional[int]:
 
 
 def _finding(
-    pack: CompiledPack, rule: Optional[CompiledRule], code: str, severity: Severity, message: str, case: Any = None
+    pack: CompiledPack, rule: Optional[CompiledRule], code: str, severity: Severity, phrase: Phrase, case: Any = None
 ) -> Finding:
     loc = rule.defined_at if rule is not None else None
     return Finding(
@@ -153,20 +161,21 @@ def _finding(
         rule.id if rule else None,
         loc.file if loc else (pack.source_path or pack.id),
         loc.line if loc else None,
-        message,
+        say(phrase, pack.lang),
         case,
+        phrase,
     )
 
 
 def _condition_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
     node = rule.when.node
     if analysis.satisfiable(node) is False:
-        return [
-            _finding(pack, rule, "unsatisfiable", "error", f"the condition can never hold: {rule.when.text.strip()}")
-        ]
+        said = Phrase("check.unsatisfiable", {"condition": rule.when.text.strip()})
+        return [_finding(pack, rule, "unsatisfiable", "error", said)]
     literal_true = rule.when.text.strip() == "true"
     if not literal_true and analysis.satisfiable(node, negate=True) is False:
-        return [_finding(pack, rule, "always-true", "warning", f"the condition cannot fail: {rule.when.text.strip()}")]
+        said = Phrase("check.always_true", {"condition": rule.when.text.strip()})
+        return [_finding(pack, rule, "always-true", "warning", said)]
     return []
 
 
@@ -177,7 +186,8 @@ def _amount_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
 
     node = a.cap.node
     if isinstance(node, n.Literal) and not isinstance(node.value, (bool, str, date)) and node.value <= 0:
-        return [_finding(pack, rule, "cap-not-positive", "error", f"cap {node.value} pays nothing")]
+        said = Phrase("check.cap_not_positive", {"cap": node.value})
+        return [_finding(pack, rule, "cap-not-positive", "error", said)]
     return []
 
 
@@ -195,8 +205,7 @@ def _pair_findings(pack: CompiledPack, own: list[CompiledRule]) -> list[Finding]
                         b,
                         "conflict",
                         "error",
-                        f"{a.id} and {b.id} both set derived.{a.derive_fact}, differently, for this case; "
-                        "declare precedence on the derived fact",
+                        Phrase("check.conflict", {"a": a.id, "b": b.id, "fact": a.derive_fact}),
                         case,
                     )
                 )
@@ -216,7 +225,7 @@ def _pair_findings(pack: CompiledPack, own: list[CompiledRule]) -> list[Finding]
                         b,
                         "overlap",
                         "error",
-                        f"{a.id} and {b.id} both give {a.topic} for this case; if both apply, say alongside: [{a.id}]",
+                        Phrase("check.overlap", {"a": a.id, "b": b.id, "topic": a.topic}),
                         case,
                     )
                 )
@@ -241,16 +250,14 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
     own_derived = set(pack.spec.derived)
     for name in sorted(own_derived):
         if name not in pack.setters:
-            findings.append(
-                _finding(pack, None, "never-set", "error", f"derived.{name} is declared but no rule sets it")
-            )
+            findings.append(_finding(pack, None, "never-set", "error", Phrase("check.never_set", {"name": name})))
         elif f"derived.{name}" not in read:
-            findings.append(
-                _finding(pack, None, "unused-derived", "warning", f"derived.{name} is set but no rule reads it")
-            )
+            said = Phrase("check.unused_derived", {"name": name})
+            findings.append(_finding(pack, None, "unused-derived", "warning", said))
     for name in sorted(pack.spec.parameters):
         if f"param.{name}" not in read:
-            findings.append(_finding(pack, None, "unused-parameter", "warning", f"param.{name} is never used"))
+            said = Phrase("check.unused_parameter", {"name": name})
+            findings.append(_finding(pack, None, "unused-parameter", "warning", said))
     for rule in pack.rules:
         deadline = rule.outcome.deadline if rule.outcome else None
         if rule.pack_id == pack.id and deadline is not None and deadline < pack.valid_from:
@@ -260,7 +267,7 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
                     rule,
                     "deadline-before-validity",
                     "warning",
-                    f"deadline {deadline} is before the pack is in force ({pack.valid_from})",
+                    Phrase("check.deadline_before_validity", {"deadline": deadline, "valid_from": pack.valid_from}),
                 )
             )
     return findings

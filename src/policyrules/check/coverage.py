@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyrules.engine.model import CompiledPack
+from policyrules.engine.words import word
 
 from .citations import squeeze
 
@@ -36,7 +37,9 @@ class Coverage:
     rules_in_ledger: int
     numbered: Optional[int] = None  # numbered clauses found in the source text (None: no source text)
     anchored: Optional[int] = None  # of those, clauses a ledger anchor starts at
-    unaccounted: tuple[str, ...] = ()  # "line N: opening words" of numbered clauses without a ledger entry
+    unaccounted: tuple[
+        str, ...
+    ] = ()  # "line N: opening words" (in the pack's language) of numbered clauses without a ledger entry
     anchor_problems: tuple[str, ...] = ()  # anchors missing, not found, or out of order
 
     @property
@@ -79,12 +82,12 @@ def coverage(pack: CompiledPack, sources: Optional[Path] = None) -> Coverage:
         if entry.anchor is None and entry.confidence is not None:
             continue  # records a clause no source text holds (cited external): nothing to find here
         if entry.anchor is None:
-            problems.append(f"{entry.clause}: no anchor")
+            problems.append(word("coverage.no_anchor", pack.lang, clause=entry.clause))
             continue
         at = full.find(squeeze(entry.anchor), cursor, end)
         if at < 0:
-            where = "not found" if full.find(squeeze(entry.anchor), start, end) < 0 else "out of order"
-            problems.append(f"{entry.clause}: anchor {where}: {entry.anchor}")
+            where = "not_found" if full.find(squeeze(entry.anchor), start, end) < 0 else "out_of_order"
+            problems.append(word(f"coverage.anchor_{where}", pack.lang, clause=entry.clause, anchor=entry.anchor))
             continue
         anchors.add(at)
         cursor = at + 1
@@ -102,7 +105,7 @@ def coverage(pack: CompiledPack, sources: Optional[Path] = None) -> Coverage:
             anchored += 1
         else:
             line = raw.count("\n", 0, m.start(1)) + 1
-            unaccounted.append(f"line {line}: {full[pos : pos + 24]}")
+            unaccounted.append(word("coverage.line", pack.lang, line=line, text=full[pos : pos + 24]))
     return replace(
         base, numbered=numbered, anchored=anchored, unaccounted=tuple(unaccounted), anchor_problems=tuple(problems)
     )

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Optional
 
 from policyrules.engine.model import CompiledPack
+from policyrules.engine.words import say
+from policyrules.types import Phrase
 
 from .across import clause_texts, wording
 
@@ -37,7 +39,8 @@ class ReasonProblem:
     clause: str
     kind: str
     words: str  # the words of the clause that contradict the reason
-    message: str
+    message: str  # the phrase in the pack's language
+    phrase: Phrase
 
 
 def reason_problems(pack: CompiledPack, sources: Optional[Path]) -> list[ReasonProblem]:
@@ -49,19 +52,20 @@ def reason_problems(pack: CompiledPack, sources: Optional[Path]) -> list[ReasonP
             continue
         quotes = [wording(pack.rule_index[r].citation.quote) for r in entry.rules if r in pack.rule_index]
         reason = wording(nc.reason)
-        for pattern, what in ((PER_UNIT, "a minimum per unit or area"), (BY_RULE, "an entitlement 按规定 (no figure)")):
+        for pattern, what in ((PER_UNIT, "ledger.per_unit"), (BY_RULE, "ledger.by_rule")):
             for m in pattern.finditer(texts[i]):
                 words = wording(m.group(0))
                 core = words[-12:]
                 if any(core in q or q in words for q in quotes) or core in reason or words[:8] in reason:
                     continue
-                problems.append(
-                    ReasonProblem(
-                        entry.clause,
-                        nc.kind,
-                        m.group(0),
-                        f"ledger {entry.clause} calls the clause a {nc.kind}, but it states {what}: "
-                        f"“{m.group(0)}”; encode it, or quote these words in the reason and say why",
-                    )
+                said = Phrase(
+                    "ledger.total",
+                    {
+                        "clause": entry.clause,
+                        "kind": Phrase(f"ledger.kind.{nc.kind}"),
+                        "what": Phrase(what),
+                        "words": m.group(0),
+                    },
                 )
+                problems.append(ReasonProblem(entry.clause, nc.kind, m.group(0), say(said, pack.lang), said))
     return problems

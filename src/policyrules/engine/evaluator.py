@@ -29,7 +29,7 @@ from policyrules.facts.case import EVENTS, Case, flatten
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
-from policyrules.types import Lang, exact
+from policyrules.types import DEFAULT_LANG, Lang, Phrase, exact
 
 from .codegen import Generated, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
@@ -56,7 +56,7 @@ from .result import (
     representable,
     trusted,
 )
-from .words import certainty_text, event_word, per_text, period_words, unit_text, word
+from .words import certainty_text, event_word, per_text, period_words, say, unit_text, word
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
@@ -160,7 +160,7 @@ def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generate
         if value is not UNSET:
             env[f"derived.{name}"] = shared_unknown(value) if value.__class__ is frozenset else value
     if errors:
-        run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc)) for i, exc in errors]
+        run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc, pack.lang)) for i, exc in errors]
     return run
 
 
@@ -178,7 +178,7 @@ def run_rules(pack: CompiledPack, env: dict[str, Any]) -> Run:
                 elif cond.__class__ is Unknown:
                     candidates.setdefault(rule.derive_fact, {})[rule.id] = cond  # type: ignore[arg-type]
         except ArithmeticError as exc:
-            run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
+            run.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             cond = Unknown(frozenset())
             if rule.derive_fact is not None:
                 candidates.setdefault(rule.derive_fact, {})[rule.id] = cond
@@ -319,7 +319,7 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
         try:
             built = _outcome(pack, rule, env, as_of)
         except ArithmeticError as exc:
-            done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc)))
+            done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             continue
         if isinstance(built, ExclusionOut):
             done.exclusions.append(built)
@@ -979,10 +979,7 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     low, high = fields.get("min"), fields.get("max")
     if low is not None and high is not None and low > high:
         # Bounds written as numbers are checked on load; bounds computed from facts only here.
-        raise InvertedRange(
-            f"{_at(a)}the range's minimum ({low}) exceeds its maximum ({high}): no figure is given for an "
-            "inverted range"
-        )
+        raise InvertedRange(Phrase("arith.inverted", {"at": _at(a), "low": low, "high": high}))
     value = fields.get("value")
     if count is not None:
         if value is not None:
@@ -997,20 +994,27 @@ def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
     for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
         figure = fields.get(name)
         if figure is not None and figure < 0:
-            raise NegativeAmount(
-                f"{_at(a)}the amount's {name} is negative ({figure}); no pack pays or charges less than 0"
-            )
+            said = {"at": _at(a), "name": Phrase(f"amount_field.{name}"), "figure": figure}
+            raise NegativeAmount(Phrase("arith.negative", said))
     return trusted(
         AmountOut,
         dict(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields),
     )  # type: ignore[arg-type]
 
 
-class NegativeAmount(ArithmeticError):
+class _Said(ArithmeticError):
+    """An arithmetic error made as a phrase, said in the pack's language in the result (English as text)."""
+
+    def __init__(self, phrase: Phrase) -> None:
+        super().__init__(say(phrase, "en"))
+        self.phrase = phrase
+
+
+class NegativeAmount(_Said):
     """A pack computed an amount below zero: reported as the rule's error, never paid."""
 
 
-class InvertedRange(ArithmeticError):
+class InvertedRange(_Said):
     """A range whose bounds, computed on this case, have its minimum above its maximum: the rule's error."""
 
 
@@ -1020,18 +1024,21 @@ def _at(a: CompiledAmount) -> str:
 
 
 _SIGNALS = {
-    "Overflow": "a figure is too large to compute exactly",
-    "DivisionByZero": "division by zero",
-    "InvalidOperation": "an invalid arithmetic operation",
-    "DivisionImpossible": "an invalid arithmetic operation",
+    "Overflow": "arith.overflow",
+    "DivisionByZero": "arith.division_by_zero",
+    "InvalidOperation": "arith.invalid",
+    "DivisionImpossible": "arith.invalid",
 }
 
 
-def arithmetic_message(exc: ArithmeticError) -> str:
-    """A rule's arithmetic error in words (decimal's own messages are class lists)."""
+def arithmetic_message(exc: ArithmeticError, lang: Lang = DEFAULT_LANG) -> str:
+    """A rule's arithmetic error in words, in ``lang`` (decimal's own messages are class lists)."""
     for signal in type(exc).__mro__:
         if signal.__name__ in _SIGNALS and signal.__module__ == "decimal":
-            return _SIGNALS[signal.__name__]
+            return word(_SIGNALS[signal.__name__], lang)
+    phrase = getattr(exc, "phrase", None)
+    if isinstance(phrase, Phrase):
+        return say(phrase, lang)
     return str(exc) or type(exc).__name__
 
 

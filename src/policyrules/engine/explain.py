@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from policyrules.expr import Unknown, compile_expr, names, render
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
+from policyrules.types import Lang
 
-from .evaluator import assemble, citation_out, initial_env, run_rules, validity_on
+from .evaluator import arithmetic_message, assemble, citation_out, initial_env, run_rules, validity_on
 from .model import CompiledExpr, CompiledPack, CompiledRule
 from .result import CitationOut, Result, Validity
 from .words import value_word, word
@@ -26,6 +27,7 @@ class Trace(BaseModel):
     value: Truth = Field(description="true, false, or null: undecided for want of the facts in missing")
     facts: dict[str, Optional[str]] = {}
     missing: list[str] = []
+    error: Optional[str] = None  # an arithmetic error met computing this part (division by zero, ...)
     parts: list[Trace] = []
 
 
@@ -38,6 +40,7 @@ class Computation(BaseModel):
     value: Optional[str] = None
     facts: dict[str, Optional[str]] = {}
     missing: list[str] = []
+    error: Optional[str] = None  # an arithmetic error met computing it
     rule: Optional[str] = None  # derived facts: the rule that set it
 
 
@@ -82,11 +85,11 @@ def explain(pack: CompiledPack, case: Case, as_of: date, rule_id: Optional[str] 
 def _explain_rule(
     pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], result: Result, one: bool
 ) -> Explanation:
-    trace = _trace(rule.when.node, env)
+    trace = _trace(rule.when.node, env, pack.lang)
     amount: list[Computation] = []
     derived: list[Computation] = []
     if one:
-        amount = _figures(rule, env)
+        amount = _figures(rule, env, pack.lang)
         derived = _derivations(pack, rule, env)
     return Explanation(
         rule=rule.id,
@@ -138,8 +141,10 @@ def outcome_line(rule: CompiledRule, result: Result, env: dict[str, Any]) -> str
     return word("explain.not_met", lang)
 
 
-def _computation(name: str, expr: CompiledExpr, env: dict[str, Any], rule: Optional[str] = None) -> Computation:
-    value = expr.fn(env)
+def _computation(
+    name: str, expr: CompiledExpr, env: dict[str, Any], lang: Lang, rule: Optional[str] = None
+) -> Computation:
+    value, error = _value(expr.fn, env, lang)
     missing = sorted(value.missing) if value.__class__ is Unknown else []
     return Computation(
         name=name,
@@ -147,18 +152,27 @@ def _computation(name: str, expr: CompiledExpr, env: dict[str, Any], rule: Optio
         value=_show(value),
         facts={p: _show(env.get(p)) for p in sorted(names(expr.node))},
         missing=missing,
+        error=error,
         rule=rule,
     )
 
 
-def _figures(rule: CompiledRule, env: dict[str, Any]) -> list[Computation]:
+def _value(fn: Any, env: dict[str, Any], lang: Lang) -> tuple[Any, Optional[str]]:
+    """An expression's value, or None and the arithmetic error computing it met, in words."""
+    try:
+        return fn(env), None
+    except ArithmeticError as exc:
+        return None, arithmetic_message(exc, lang)
+
+
+def _figures(rule: CompiledRule, env: dict[str, Any], lang: Lang) -> list[Computation]:
     out = []
     if rule.amount is not None:
         a = rule.amount
         for name in ("value", "min", "max", "cap", "actual", "base", "count"):
             expr = getattr(a, name)
             if expr is not None:
-                out.append(_computation(f"amount.{name}", expr, env))
+                out.append(_computation(f"amount.{name}", expr, env, lang))
     for name, expr in (
         ("duration.max", rule.duration_max),
         ("duration.used", rule.duration_used),
@@ -166,7 +180,7 @@ def _figures(rule: CompiledRule, env: dict[str, Any]) -> list[Computation]:
         ("met_when", rule.met_when),
     ):
         if expr is not None:
-            out.append(_computation(name, expr, env))
+            out.append(_computation(name, expr, env, lang))
     return out
 
 
@@ -185,14 +199,21 @@ def _derivations(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) ->
     for r in pack.rules:  # evaluation order: a fact appears after the facts it is computed from
         if r.kind != "derive" or f"derived.{r.derive_fact}" not in wanted or r.derive_value is None:
             continue
-        cond = r.when.fn(env)
-        if cond is True:
-            out.append(_computation(f"derived.{r.derive_fact}", r.derive_value, env, r.id))
+        cond, error = _value(r.when.fn, env, pack.lang)
+        if error is not None:
+            out.append(Computation(name=f"derived.{r.derive_fact}", text=r.when.text, error=error, rule=r.id))
+        elif cond is True:
+            out.append(_computation(f"derived.{r.derive_fact}", r.derive_value, env, pack.lang, r.id))
         elif cond.__class__ is Unknown:
             out.append(
                 Computation(
                     name=f"derived.{r.derive_fact}",
-                    text=f"{' '.join(r.derive_value.text.split())} when {' '.join(r.when.text.split())}",
+                    text=word(
+                        "explain.derived_when",
+                        pack.lang,
+                        value=" ".join(r.derive_value.text.split()),
+                        when=" ".join(r.when.text.split()),
+                    ),
                     missing=sorted(cond.missing),
                     rule=r.id,
                 )
@@ -204,17 +225,19 @@ def _truth(value: Any) -> Truth:
     return None if value.__class__ is Unknown else bool(value)
 
 
-def _trace(node: n.Node, env: dict[str, Any]) -> Trace:
+def _trace(node: n.Node, env: dict[str, Any], lang: Lang) -> Trace:
     # Values come from the same compiled closures the evaluator runs.
-    value = compile_expr(node)(env)
+    value, error = _value(compile_expr(node), env, lang)
     missing = sorted(value.missing) if value.__class__ is Unknown else []
+    truth = None if error else _truth(value)
     if isinstance(node, n.BoolOp):
-        parts = [_trace(v, env) for v in node.values]
-        return Trace(text=render(node), value=_truth(value), missing=missing, parts=parts)
+        parts = [_trace(v, env, lang) for v in node.values]
+        return Trace(text=render(node), value=truth, missing=missing, error=error, parts=parts)
     if isinstance(node, n.Not):
-        return Trace(text=render(node), value=_truth(value), missing=missing, parts=[_trace(node.operand, env)])
+        parts = [_trace(node.operand, env, lang)]
+        return Trace(text=render(node), value=truth, missing=missing, error=error, parts=parts)
     facts = {path: _show(env.get(path)) for path in sorted(names(node))}
-    return Trace(text=render(node), value=_truth(value), facts=facts, missing=missing)
+    return Trace(text=render(node), value=truth, facts=facts, missing=missing, error=error)
 
 
 def _show(value: Any) -> Optional[str]:

@@ -8,7 +8,7 @@ from typing import Optional
 
 from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.schema import DatedBound, Validity
-from policyrules.types import Lang
+from policyrules.types import Lang, Phrase
 
 from .result import AmountOut
 
@@ -275,6 +275,89 @@ WORDS: dict[str, tuple[str, str]] = {
     "explain.undecided": ("无法判断：需要 {missing}", "undecided: needs {missing}"),
     "explain.error": ("出错：{message}", "error: {message}"),
     "explain.not_met": ("不满足", "not met"),
+    # ---- check findings, quotes, coverage and arithmetic errors: said from a Phrase (types.Phrase) ----
+    "check.unsatisfiable": ("条件永远不成立：{condition}", "the condition can never hold: {condition}"),
+    "check.always_true": ("条件不可能不成立：{condition}", "the condition cannot fail: {condition}"),
+    "check.cap_not_positive": ("上限 {cap} 不支付任何金额", "cap {cap} pays nothing"),
+    "check.conflict": (
+        "{a} 与 {b} 对这个案例给 derived.{fact} 设了不同的值；请在该推导事实上用 precedence 声明优先顺序",
+        "{a} and {b} both set derived.{fact}, differently, for this case; declare precedence on the derived fact",
+    ),
+    "check.overlap": (
+        "{a} 与 {b} 对这个案例都给予 {topic}；如两者同时适用，请写 alongside: [{a}]",
+        "{a} and {b} both give {topic} for this case; if both apply, say alongside: [{a}]",
+    ),
+    "check.never_set": ("声明了 derived.{name}，但没有规则设定它", "derived.{name} is declared but no rule sets it"),
+    "check.unused_derived": ("设定了 derived.{name}，但没有规则读取它", "derived.{name} is set but no rule reads it"),
+    "check.unused_parameter": ("param.{name} 从未使用", "param.{name} is never used"),
+    "check.deadline_before_validity": (
+        "截止日期 {deadline} 早于规则包生效日期（{valid_from}）",
+        "deadline {deadline} is before the pack is in force ({valid_from})",
+    ),
+    "check.in_clause": ("[{clause}] {message}", "[{clause}] {message}"),
+    "cite.no_source_file": (
+        "文件 {document} 没有原文文件；请把该引用标为 external: true",
+        "document {document} has no source file; mark the citation external",
+    ),
+    "cite.source_not_found": ("未找到 {document} 的原文（{file}）", "source text of {document} ({file}) not found"),
+    "cite.quote_not_found": (
+        "在 {document}（{file}）中找不到引文：{quote}",
+        "quote not found in {document} ({file}): {quote}",
+    ),
+    "ledger.total": (
+        "台账 {clause} 把该条款当作{kind}，但条款规定了{what}：“{words}”；请编码，或在理由中引用这些文字并说明原因",
+        "ledger {clause} calls the clause a {kind}, but it states {what}: “{words}”; encode it, or quote these words "
+        "in the reason and say why",
+    ),
+    "ledger.kind.target": ("全地区的目标", "target"),
+    "ledger.kind.aggregate": ("全地区的总量", "aggregate"),
+    "ledger.per_unit": ("每个单位或地区的最低数量", "a minimum per unit or area"),
+    "ledger.by_rule": ("按规定给予的权益（未给出数额）", "an entitlement 按规定 (no figure)"),
+    "across.rule_vs_reasoned": (
+        "{a_pack} 把 {a_ref} [{a_clause}] 编为规则，而 {b_pack} 对文字相同的 {b_clause} 只说明了不计算的理由",
+        "{a_pack} encodes {a_ref} [{a_clause}] but {b_pack} reasons out {b_clause} with the same words",
+    ),
+    "across.different_groups": (
+        "{a_pack} {a_ref} 与 {b_pack} {b_ref} 编码的文字相同，但检验的人群不同：{detail}",
+        "{a_pack} {a_ref} and {b_pack} {b_ref} encode the same words but test different groups: {detail}",
+    ),
+    "across.detail": (
+        "只有 {a} 检验 {a_only}；只有 {b} 检验 {b_only}",
+        "only {a} tests {a_only}; only {b} tests {b_only}",
+    ),
+    "coverage.no_anchor": ("{clause}：没有锚点", "{clause}: no anchor"),
+    "coverage.anchor_not_found": ("{clause}：原文中找不到锚点：{anchor}", "{clause}: anchor not found: {anchor}"),
+    "coverage.anchor_out_of_order": ("{clause}：锚点顺序不对：{anchor}", "{clause}: anchor out of order: {anchor}"),
+    "coverage.line": ("第 {line} 行：{text}", "line {line}: {text}"),
+    "arith.division_by_zero": ("除数为零", "division by zero"),
+    "arith.overflow": ("数额太大，无法精确计算", "a figure is too large to compute exactly"),
+    "arith.invalid": ("无效的算术运算", "an invalid arithmetic operation"),
+    "arith.not_whole": ("不能给日期加 {k} {what}：不是整数", "cannot add {k} {what} to a date: not a whole number"),
+    "arith.years": ("年", "years"),
+    "arith.months": ("个月", "months"),
+    "arith.days": ("天", "days"),
+    "arith.negative": (
+        "{at}金额的{name}为负数（{figure}）；规则包不会支付或收取少于0的金额",
+        "{at}the amount's {name} is negative ({figure}); no pack pays or charges less than 0",
+    ),
+    "arith.inverted": (
+        "{at}区间下限（{low}）高于上限（{high}）：区间颠倒，不给出数额",
+        "{at}the range's minimum ({low}) exceeds its maximum ({high}): no figure is given for an inverted range",
+    ),
+    "amount_field.value": ("数额", "value"),
+    "amount_field.min": ("下限", "min"),
+    "amount_field.max": ("上限", "max"),
+    "amount_field.cap": ("封顶额", "cap"),
+    "amount_field.total": ("合计", "total"),
+    "amount_field.total_min": ("合计下限", "total_min"),
+    "amount_field.total_max": ("合计上限", "total_max"),
+    "explain.derived_when": ("{value}，当 {when}", "{value} when {when}"),
+    "cli.internal_error": ("内部错误：{error}", "internal error: {error}"),
+    "cli.defect": (
+        "这是 policyrules 的缺陷；请加 --debug 再运行一次，并报告 traceback",
+        "this is a defect in policyrules; run again with --debug and report the traceback",
+    ),
+    # ---- end of check findings and arithmetic errors ----
     # structural diff
     "diff.vs": (
         "{a}（{a_doc}，有效期 {a_validity}）对比 {b}（{b_doc}，有效期 {b_validity}）",
@@ -518,6 +601,12 @@ def word(key: str, lang: Lang, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def say(phrase: Phrase, lang: Lang) -> str:
+    """A phrase made as data, in ``lang``; fields that are phrases themselves are said in it too."""
+    fields = {k: say(v, lang) if isinstance(v, Phrase) else v for k, v in phrase.fields.items()}
+    return word(phrase.key, lang, **fields)
+
+
 def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     """An amount as a reader would say it, with its figure when known (no markup)."""
     zh = lang == "zh"
@@ -618,3 +707,194 @@ def value_word(value: object, lang: Lang) -> str:
     if isinstance(value, bool):
         return word(f"value.{str(value).lower()}", lang)
     return str(value)
+
+
+# ---- the command line's own words (interfaces/cli/_lang.py): help texts and placeholders as written in English
+# beside each option, and argparse's own messages, by their English (gettext's msgids) → Chinese. "%(name)s"
+# fields are argparse's. ----
+CLI_ZH: dict[str, str] = {
+    # argparse
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "ignored explicit argument %r": "忽略了给出的值 %r",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的命令 %(parser_name)r（可选：%(choices)s）",
+    # policyrules
+    "policies as executable, cited rules: evaluate a case, explain it, compare jurisdictions, check a pack": (
+        "把政策文件变成可执行、有出处的规则：评估案例、解释结果、比较各地、检查规则包"
+    ),
+    "--lang en anywhere on the command line gives English, --help included (default zh).": (
+        "命令行任意位置加 --lang en 即显示英文，--help 也是如此（默认中文）。"
+    ),
+    "show the traceback of an internal error": "内部错误时显示调用栈",
+    "language of help and output": "帮助和输出的语言",
+    "COMMAND": "命令",
+    "text (a table on a terminal, plain lines elsewhere), markdown, json (default text)": (
+        "text（终端上显示表格，其他地方显示纯文本行）、markdown、json（默认 text）"
+    ),
+    "text (a table on a terminal, plain lines elsewhere), json (default text)": (
+        "text（终端上显示表格，其他地方显示纯文本行）、json（默认 text）"
+    ),
+    "text (a table on a terminal, plain lines elsewhere), markdown, html, json (default text)": (
+        "text（终端上显示表格，其他地方显示纯文本行）、markdown、html、json（默认 text）"
+    ),
+    "the same as --format json": "等同于 --format json",
+    "language of titles, summaries, headings and messages (default zh); quotes stay as printed": (
+        "标题、摘要、表头和消息的语言（默认 zh）；引文保持原样"
+    ),
+    "directory of source texts (default: $POLICYRULES_SOURCES or ../shared/sources)": (
+        "原文所在目录（默认：$POLICYRULES_SOURCES 或 ../shared/sources）"
+    ),
+    "fail when the source texts are not found, instead of reporting quotes as not verified": (
+        "找不到原文时以失败结束，而不是只报告引文未核对"
+    ),
+    # packs
+    "list shipped packs": "列出内置规则包",
+    "load packs and verify every quote against its source text": "载入规则包，并把每条引文与原文核对",
+    "print the JSON Schema of pack files (or of case files, or of results)": (
+        "输出规则包文件（或案例文件、结果）的 JSON Schema"
+    ),
+    "the schema of case files instead": "改为输出案例文件的 JSON Schema",
+    "the schema of a result's JSON (evaluate --json)": "改为输出结果 JSON 的 JSON Schema（evaluate --json）",
+    "the schema of an explanation's JSON (explain --json)": "改为输出解释 JSON 的 JSON Schema（explain --json）",
+    "regenerate the generated reference pages under docs/": "重新生成 docs/ 下的参考页面",
+    "where the pages go (default: docs/ of the source checkout)": "页面写到哪里（默认：源代码目录下的 docs/）",
+    "only report pages that are out of date": "只报告已过期的页面",
+    "static consistency checks: conditions, conflicts, units, citations, usage": (
+        "静态一致性检查：条件、冲突、单位、引用、使用情况"
+    ),
+    "compare packs with each other: near-identical wording encoded as a rule in one and reasoned out in another, "
+    "or testing different groups": (
+        "各规则包相互比较：几乎相同的文字在一个包中编为规则、在另一个包中只说明不计算的理由，或检验的人群不同"
+    ),
+    "numbered clauses of each source text: accounted for in the ledger, encoded, reasoned out": (
+        "各原文的编号条款：是否列入台账、已编码、已说明理由"
+    ),
+    # cases
+    "evaluate a pack on a case file": "用规则包评估一个案例文件",
+    "show why each rule fired or not": "说明每条规则为何成立或不成立",
+    "shipped pack name or path to a pack file": "内置规则包名，或规则包文件的路径",
+    "case file (YAML or JSON); - reads standard input; example:NAME is a shipped example case": (
+        "案例文件（YAML 或 JSON）；- 表示从标准输入读取；example:名称 表示内置的示例案例"
+    ),
+    "only this rule": "只解释这条规则",
+    "evaluation engine (default native)": "评估引擎（默认 native）",
+    "also list undecided rules about parties the case does not have": (
+        "也列出涉及本案没有的个人、单位或申请而无法判断的规则"
+    ),
+    "evaluation date YYYY-MM-DD (default today)": "评估日期，如 2024-06-01（默认今天）",
+    "run YAML test cases (default: the shipped cases of every pack)": "运行 YAML 测试案例（默认：各规则包的内置案例）",
+    "test files or directories (default: the shipped cases)": "测试文件或目录（默认：内置案例）",
+    "list passing tests too": "也列出通过的测试",
+    # compare
+    "compare two packs by topic; with --cases, on generated cases": "按主题比较两个规则包；加 --cases 时在生成的案例上比较",
+    "the first pack (a shipped name or a pack file)": "第一个规则包（内置包名或规则包文件）",
+    "the second pack": "第二个规则包",
+    "behavioural diff over N generated cases (N ≥ 1)": "在 N 个生成的案例上比较行为（N ≥ 1）",
+    "seed for generated cases (default 0; with --cases)": "生成案例的随机种子（默认 0；与 --cases 一起使用）",
+    "only this topic": "只比较这个主题",
+    "behavioural diff over your own cases: YAML/JSON list, or CSV with dotted fact paths as columns; "
+    "- reads a YAML/JSON list from standard input": (
+        "在你自己的案例上比较行为：YAML/JSON 列表，或以带点的事实路径为列名的 CSV；- 表示从标准输入读取 YAML/JSON 列表"
+    ),
+    "write to this file instead of standard output": "写入此文件，而不是标准输出",
+    "topic × jurisdiction grid of headline figures with citations": "主题 × 地区的主要数额表，附出处",
+    "expected a whole number, got %r": "应为整数，实际为 %r",
+    "expected at least 1 case, got %s": "至少需要 1 个案例，实际为 %s",
+    # compliance
+    "an employer's employment security fund, reliefs and rewards, year by year": (
+        "用人单位逐年的残疾人就业保障金、减免和奖励"
+    ),
+    "employer case file (YAML or JSON); - reads standard input": "用人单位案例文件（YAML 或 JSON）；- 表示从标准输入读取",
+    "years to compute (default 2023..2027)": "计算哪些年度（默认 2023..2027）",
+    "grade of the one more hire (default 2)": "再安排一名残疾人时其残疾等级（默认 2）",
+    "certificate of the one more hire (default disability: 残疾人证)": (
+        "再安排一名残疾人时其证件（默认 disability：残疾人证）"
+    ),
+    # serve
+    "HTTP API and case page (needs the web extra)": "HTTP API 和案例页面（需要安装 'policyrules[web]'）",
+    "address to listen on (default 127.0.0.1: this machine only)": "监听地址（默认 127.0.0.1：仅本机）",
+    "port (default %(default)s)": "端口（默认 %(default)s）",
+    "also serve this pack file (repeatable); requests can name only shipped and configured packs": (
+        "另外提供此规则包文件（可重复）；请求只能指定内置的和这里配置的规则包"
+    ),
+    "largest request body (default %(default)s)": "请求体最大字节数（默认 %(default)s）",
+    "largest batch upload (default %(default)s)": "批量上传最大字节数（默认 %(default)s）",
+    "most cases in one batch (default %(default)s)": "一次批量最多的案例数（默认 %(default)s）",
+    "work per request (default %(default)g)": "每个请求最多计算的秒数（默认 %(default)g）",
+    "requests computed at once (default %(default)s)": "同时计算的请求数（默认 %(default)s）",
+    "allow browser pages from this origin to call the API (repeatable; default: none)": (
+        "允许来自此来源的网页调用 API（可重复；默认不允许）"
+    ),
+    "server log level (default %(default)s)": "服务器日志级别（默认 %(default)s）",
+    "language of this command's messages (default zh); each request chooses with Accept-Language": (
+        "本命令消息的语言（默认 zh）；每个请求用 Accept-Language 选择"
+    ),
+    # batch
+    "evaluate a pack over a table of cases (Parquet or CSV) into Parquet": (
+        "在案例表（Parquet 或 CSV）上评估规则包，结果写成 Parquet"
+    ),
+    "Parquet file or directory, or CSV; columns are fact paths": "Parquet 文件或目录，或 CSV；列名为事实路径",
+    "Parquet file to write (a directory with --dask)": "要写入的 Parquet 文件（用 --dask 时为目录）",
+    "carry this input column through": "把此输入列原样带到输出",
+    "skip rows with bad values, listing them here": "跳过含错误值的行，并把它们列在此文件中",
+    "rows per chunk (memory is bounded by this)": "每块的行数（内存用量受此限制）",
+    "run on a Dask cluster (a scheduler address, or local:N)": "在 Dask 集群上运行（调度器地址，或 local:N）",
+    "cost a pack (or two, side by side) over a population": "在一个人口上核算规则包（或并排核算两个）的费用",
+    "a pack, optionally a second pack, then the population (Parquet or CSV)": (
+        "一个规则包，可再加第二个，然后是人口文件（Parquet 或 CSV）"
+    ),
+    "write a synthetic population (assumptions in docs/batch.md)": "生成合成人口（假设见 docs/batch.md）",
+    "number of employers (default 0)": "用人单位数（默认 0）",
+    "number of persons (default 0)": "个人数（默认 0）",
+    "random seed (default 0)": "随机种子（默认 0）",
+    "reference date for dates in the population": "人口中各日期的参照日期",
+    "Parquet file to write": "要写入的 Parquet 文件",
+    # placeholders (metavars)
+    "PACK": "规则包",
+    "PACK_A": "规则包A",
+    "PACK_B": "规则包B",
+    "CASE": "案例",
+    "CASE_FILE": "案例文件",
+    "RULE": "规则",
+    "PATH": "路径",
+    "DATE": "日期",
+    "DIR": "目录",
+    "SOURCES": "目录",
+    "SEED": "种子",
+    "TOPIC": "主题",
+    "OUTPUT": "文件",
+    "FILE": "文件",
+    "Y..Y": "年..年",
+    "HOST": "地址",
+    "PORT": "端口",
+    "BYTES": "字节数",
+    "SECONDS": "秒数",
+    "WORKERS": "个数",
+    "ORIGIN": "来源",
+    "INPUT": "输入",
+    "COLUMN": "列",
+    "ERRORS.parquet": "错误行文件",
+    "CHUNK_ROWS": "行数",
+    "ADDRESS": "地址",
+    "PACK [PACK_B] POPULATION": "规则包 [规则包B] 人口",
+    "EMPLOYERS": "个数",
+    "PERSONS": "个数",
+}

@@ -24,7 +24,7 @@ from policyrules.dates import (
     parse_iso_date,
     years_between,
 )
-from policyrules.types import CONTEXT
+from policyrules.types import CONTEXT, Phrase
 
 from . import nodes as n
 
@@ -43,7 +43,11 @@ class Unknown:
 
 
 class EvaluationError(ArithmeticError):
-    """A value the expression cannot compute (division by zero)."""
+    """A value the expression cannot compute (division by zero); ``phrase`` says it in either language."""
+
+    def __init__(self, message: str, phrase: Phrase) -> None:
+        super().__init__(message)
+        self.phrase = phrase
 
 
 def compile_expr(node: n.Node) -> Fn:
@@ -210,7 +214,7 @@ def _binary(op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
 
 def _divide(a: Any, b: Any) -> Decimal:
     if b == 0:
-        raise EvaluationError("division by zero")
+        raise EvaluationError("division by zero", Phrase("arith.division_by_zero"))
     return CONTEXT.divide(Decimal(a), Decimal(b))  # the library's context, whoever calls
 
 
@@ -274,7 +278,8 @@ _FUNCS: dict[str, Callable[..., Any]] = {
 def _whole(k: Any, what: str) -> int:
     # The texts count whole years and months; a fraction has no calendar meaning here.
     if k != int(k):
-        raise EvaluationError(f"cannot add {k} {what} to a date: not a whole number")
+        said = Phrase("arith.not_whole", {"k": k, "what": Phrase(f"arith.{what}")})
+        raise EvaluationError(f"cannot add {k} {what} to a date: not a whole number", said)
     return int(k)
 
 

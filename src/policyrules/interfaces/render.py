@@ -251,6 +251,8 @@ def _trace_tree(trace: Trace, tree: Tree, plain: bool, lang: Lang) -> None:
         label = f"{_PLAIN_MARK[trace.value]} {escape(trace.text)}" + (f"  ({escape(facts)})" if facts else "")
     else:
         label = f"{_MARK[trace.value]} {escape(trace.text)}" + (f"  [dim]({escape(facts)})[/]" if facts else "")
+    if trace.error:
+        label += f"  [red]{escape(word('explain.error', lang, message=trace.error))}[/]"
     node = tree.add(label)
     for part in trace.parts:
         _trace_tree(part, node, plain, lang)
@@ -271,9 +273,12 @@ def print_explanation(report: ExplainReport, console: Console, lang: Lang = "zh"
         missing = word("r.fact_missing", lang)
         for comp in (*e.derived, *e.amount):
             facts = ", ".join(f"{k}={missing if v is None else v}" for k, v in comp.facts.items())
-            value = (
-                comp.value if comp.value is not None else word("r.value_missing", lang, missing=", ".join(comp.missing))
-            )
+            if comp.error:
+                value = word("explain.error", lang, message=comp.error)
+            elif comp.value is not None:
+                value = comp.value
+            else:
+                value = word("r.value_missing", lang, missing=", ".join(comp.missing))
             label = f"{comp.name} = {value} ← {comp.text}" + (f"  ({facts})" if facts else "")
             tree.add(escape(label) if plain else f"[cyan]{escape(label)}[/]")
         tree.add(f"[dim]{escape(f'{e.citation.document} {e.citation.clause}{c}{e.citation.quote}')}[/]")

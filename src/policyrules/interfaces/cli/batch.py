@@ -228,10 +228,10 @@ def _format(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="evaluate a pack over a table of cases (Parquet or CSV) into Parquet")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", help="shipped pack name or path to a pack file")
     p.add_argument("input", metavar="INPUT", help="Parquet file or directory, or CSV; columns are fact paths")
     p.add_argument("--output", "-o", required=True, help="Parquet file to write (a directory with --dask)")
-    p.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
     p.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="carry this input column through")
     p.add_argument("--skip-bad-rows", metavar="ERRORS.parquet", help="skip rows with bad values, listing them here")
     p.add_argument("--chunk-rows", type=int, default=65_536, help="rows per chunk (memory is bounded by this)")
@@ -240,16 +240,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_batch)
 
     p = sub.add_parser("simulate", help="cost a pack (or two, side by side) over a population")
-    p.add_argument("items", nargs="+", metavar="PACK [PACK_B] POPULATION")
-    p.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default today)")
+    p.add_argument(
+        "items",
+        nargs="+",
+        metavar="PACK [PACK_B] POPULATION",
+        help="a pack, optionally a second pack, then the population (Parquet or CSV)",
+    )
+    p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
     _format(p)
     p.set_defaults(run=cmd_simulate)
 
     p = sub.add_parser("population", help="write a synthetic population (assumptions in docs/batch.md)")
-    p.add_argument("--employers", type=int, default=0)
-    p.add_argument("--persons", type=int, default=0)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--as-of", default="2024-06-01", help="reference date for dates in the population")
-    p.add_argument("--output", "-o", required=True)
+    p.add_argument("--employers", type=int, default=0, metavar="N", help="number of employers (default 0)")
+    p.add_argument("--persons", type=int, default=0, metavar="N", help="number of persons (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--as-of", default="2024-06-01", metavar="DATE", help="reference date for dates in the population")
+    p.add_argument("--output", "-o", required=True, help="Parquet file to write")
     _format(p)
     p.set_defaults(run=cmd_population)

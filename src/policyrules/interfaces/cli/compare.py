@@ -14,6 +14,7 @@ from policyrules.pack.files import shipped_packs
 
 from ..output import add_format_option, add_lang_option, make_console, progress
 from ._common import EXIT_OK, write
+from ._lang import said
 
 
 def cmd_diff(args: argparse.Namespace, out: Console) -> int:
@@ -75,17 +76,17 @@ def _count(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(said("expected a whole number, got %r") % text) from None
     if n < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 case, got {n}")
+        raise argparse.ArgumentTypeError(said("expected at least 1 case, got %s") % n)
     return n
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="compare two packs by topic; with --cases, on generated cases")
-    p.add_argument("a", metavar="PACK_A")
-    p.add_argument("b", metavar="PACK_B")
-    p.add_argument("--cases", type=_count, help="behavioural diff over N generated cases (N ≥ 1)")
+    p.add_argument("a", metavar="PACK_A", help="the first pack (a shipped name or a pack file)")
+    p.add_argument("b", metavar="PACK_B", help="the second pack")
+    p.add_argument("--cases", type=_count, metavar="N", help="behavioural diff over N generated cases (N ≥ 1)")
     p.add_argument("--seed", type=int, help="seed for generated cases (default 0; with --cases)")
     p.add_argument("--topic", help="only this topic")
     p.add_argument(

@@ -191,7 +191,7 @@ def cmd_coverage(args: argparse.Namespace, out: Console) -> int:
     from policyrules.check.coverage import coverage
 
     sources = _sources(args)
-    rows = [coverage(load_pack(name), sources) for name in (args.packs or shipped_packs())]
+    rows = [coverage(load_pack(name, args.lang), sources) for name in (args.packs or shipped_packs())]
     lang = args.lang
     if args.format == "json":
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
@@ -233,7 +233,7 @@ def cmd_check(args: argparse.Namespace, out: Console) -> int:
     findings = []
     with progress(out, word("progress.packs", args.lang), len(names)) as advance:
         for name in names:
-            findings += check_pack(name, sources)
+            findings += check_pack(name, sources, args.lang)
             advance()
     rc = EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
     if sources is None:
@@ -258,7 +258,7 @@ def _check_across(args: argparse.Namespace, out: Console, sources: Optional[Path
     from policyrules.check.across import across
 
     lang = args.lang
-    findings = across([load_pack(name) for name in (args.packs or shipped_packs())], sources)
+    findings = across([load_pack(name, lang) for name in (args.packs or shipped_packs())], sources)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d = Settings()  # defaults only; FastAPI is not imported until the server starts
     p = sub.add_parser("serve", help="HTTP API and case page (needs the web extra)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
     p.add_argument(
         "--pack",
         action="append",
@@ -48,22 +48,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also serve this pack file (repeatable); requests can name only shipped and configured packs",
     )
     p.add_argument(
-        "--max-body", type=int, default=d.max_body, metavar="BYTES", help=f"largest request body (default {d.max_body})"
+        "--max-body", type=int, default=d.max_body, metavar="BYTES", help="largest request body (default %(default)s)"
     )
     p.add_argument(
         "--max-upload",
         type=int,
         default=d.max_upload,
         metavar="BYTES",
-        help=f"largest batch upload (default {d.max_upload})",
+        help="largest batch upload (default %(default)s)",
     )
     p.add_argument(
-        "--max-rows", type=int, default=d.max_rows, metavar="N", help=f"most cases in one batch (default {d.max_rows})"
+        "--max-rows", type=int, default=d.max_rows, metavar="N", help="most cases in one batch (default %(default)s)"
     )
     p.add_argument(
-        "--timeout", type=float, default=d.timeout, metavar="SECONDS", help=f"work per request (default {d.timeout:g})"
+        "--timeout", type=float, default=d.timeout, metavar="SECONDS", help="work per request (default %(default)g)"
     )
-    p.add_argument("--workers", type=int, default=d.workers, help=f"requests computed at once (default {d.workers})")
+    p.add_argument("--workers", type=int, default=d.workers, help="requests computed at once (default %(default)s)")
     p.add_argument(
         "--cors-origin",
         action="append",
@@ -71,6 +71,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ORIGIN",
         help="allow browser pages from this origin to call the API (repeatable; default: none)",
     )
-    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="server log level (default %(default)s)",
+    )
     add_lang_option(p, "language of this command's messages (default zh); each request chooses with Accept-Language")
     p.set_defaults(run=cmd_serve)
