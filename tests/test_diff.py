@@ -199,7 +199,7 @@ def test_diff_requests_that_make_no_sense_are_errors(capsys):
     assert main(["diff", "baotou", "jinan", "--topic", "nosuch"]) == 2
     with pytest.raises(SystemExit) as exit_:
         main(["diff", "baotou", "jinan", "--cases", "0"])
-    assert exit_.value.code == 2 and "at least 1 case" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "至少需要 1 个案例" in capsys.readouterr().err
     assert main(["diff", "baotou", "jinan", "--seed", "3"]) == 2
 
 
