@@ -93,6 +93,7 @@ def test_rent_subsidy_is_capped_at_1000(baotou, rent, paid):
                 "monthly_rent": rent,
             },
         },
+        "place": {"in_jurisdiction": True},
         "application": {"kind": "rent_subsidy"},
     }
     subsidy = baotou.evaluate(case, as_of=date(2024, 1, 1)).outcome("startup.rent_subsidy")

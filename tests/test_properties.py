@@ -183,6 +183,7 @@ def rent_cases(day: date = date(2024, 6, 1)):
                             "monthly_rent": rent,
                         },
                     },
+                    "place": {"in_jurisdiction": True},
                     "application": {"kind": "rent_subsidy"},
                 }
             ),

@@ -150,6 +150,7 @@ M_OPERATING, M_SEEKS, M_AGE, M_ZERO = (
     _m("person.household_zero_employment"),
 )
 M_START = _m("hire.start_date")
+M_INJUR = _m("place.in_jurisdiction")
 
 
 def evaluate(f: dict, as_of: date):
@@ -173,7 +174,8 @@ def evaluate(f: dict, as_of: date):
     grade = g("person.disability.grade")
     severe = M_GRADE if grade is None else grade <= 2
     lic = g("person.business.licensed_on")
-    months = M_LIC if lic is None else months_between(lic, as_of)
+    # counted to the application (its date defaults to as_of), as derived.months_in_business is
+    months = M_LIC if lic is None else months_between(lic, g("application.date") or as_of)
 
     fund_conds, fund_obls, fund_ents, fund_derived = national_fund(g, QUOTA)
     owed = fund_conds[0][1]
@@ -327,6 +329,7 @@ def evaluate(f: dict, as_of: date):
         hukou,
         b(g("person.business.operating"), M_OPERATING),
         b(g("person.business.rents_premises"), M_RENTS),
+        b(g("place.in_jurisdiction"), M_INJUR),
     )
     c["startup.rent_subsidy"] = A(*renting, M_BKIND if bkind is None else bkind != "blind_massage_shop", *in_business)
     c["startup.rent_subsidy.blind_massage_shop"] = A(*renting, eq(bkind, "blind_massage_shop", M_BKIND), *in_business)

@@ -87,7 +87,10 @@ class Business(BaseModel):
     )
     first_business: Optional[bool] = fact("首次创业", "the person's first business (首次开办)")
     operating: Optional[bool] = fact("正常运营", "the business is actually running (正常运营), not dormant")
-    rents_premises: Optional[bool] = fact("租用经营场地", "the business rents its premises in the jurisdiction")
+    rents_premises: Optional[bool] = fact(
+        "租用经营场地",
+        "the business rents its premises (whether they lie in the jurisdiction is place.in_jurisdiction)",
+    )
     monthly_rent: Optional[NonNegative] = fact("实际月租金", "actual rent paid for the premises", "CNY/month")
     pension_medical_due_min_base: Optional[NonNegative] = fact(
         "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险",
