@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -35,7 +36,7 @@ def test_excess_quota_reward_differs_in_amount_and_exclusions(jinan_baotou):
     assert t.status == "both"
     text = "\n".join(t.differences)
     assert "8000 CNY per person" in text
-    assert "5 month * 当地月最低工资标准 CNY per person per year" in text
+    assert "5 month * local monthly minimum wage CNY per person per year" in text  # English, not 当地月最低工资标准
     assert "fiscally funded units" in text  # baotou's exclusion
 
 
@@ -279,3 +280,133 @@ def test_the_behavioural_diff_shows_progress_on_a_terminal_and_nothing_on_a_pipe
     monkeypatch.setattr("policyrules.interfaces.cli.make_console", lambda: output.make_console(piped))
     assert main(argv) == 0
     assert "comparing jinan" not in piped.getvalue() and "3/3" not in piped.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rizhao_liaocheng():
+    return policyrules.diff("rizhao", "liaocheng")
+
+
+def test_derived_facts_defined_differently_are_diffed(rizhao_liaocheng, capsys):
+    # rizhao 二（九）24 assigns dispatched disabled workers by the dispatch agreement; liaocheng is silent,
+    # so the two cities count the quota differently although their quota sentences are the same.
+    derived = {x.fact: x for x in rizhao_liaocheng.derived}
+    counted = derived["derived.counted_disabled"]
+    assert counted.status == "only_a" and counted.topics == ["quota.counting"]
+    (definition,) = counted.a
+    assert definition.clause == "二（九）24" and definition.when is None
+    assert (
+        definition.value
+        == "安排残疾人就业人数 + （若劳务派遣残疾人数 = 0 或 劳务派遣残疾人计入方 ≠ 本单位则0人，否则劳务派遣残疾人数）"
+    )
+    required = derived["derived.quota_required"]
+    assert required.status == "both"
+    assert [x.value for x in required.a] == ["derived.counted_staff × 1.5%"]
+    assert [x.value for x in required.b] == ["在职职工总数 × 1.5%"]
+    # the national fund's facts, inherited by both, are the same and only named
+    assert "derived.fund_owed" in rizhao_liaocheng.derived_same and "derived.fund_owed" not in derived
+    assert main(["diff", "rizhao", "liaocheng", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "## 定义不同的推导事实" in out and "| derived.counted_disabled（计入按比例安排的残疾职工人数" in out
+    assert main(["diff", "rizhao", "liaocheng", "--format", "markdown", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "## Derived facts defined differently" in out
+    assert "derived.counted_staff * 1.5% (二（一）1) | total staff on the payroll * 1.5% (二（一）1) |" in out
+
+
+def test_choices_yes_no_facts_and_fact_comparisons_are_shown_as_conditions(rizhao_liaocheng):
+    # C1.3: rizhao reduces fees for lottery outlets and postal kiosks, liaocheng for kiosks only
+    fees = "\n".join(rizhao_liaocheng.topic("outlets.fee_reduction").differences)
+    assert "申请事项为彩票销售网点、邮政报刊亭之一" in fees and "申请事项 = 邮政报刊亭" in fees
+    # C1.2: liaocheng's 10% covers new postal kiosks (a yes/no fact), rizhao's any convenience outlet
+    reserved = "\n".join(rizhao_liaocheng.topic("outlets.reserved_share").differences)
+    assert "新增网点类型 = 便民服务网点" in reserved and "新增建设邮政报刊零售亭" in reserved
+    # C1.4: the federation duty's level scope, now the same in both (county and prefecture)
+    (duty,) = rizhao_liaocheng.topic("quota.federation_staff").a
+    assert duty.thresholds == ["残联机关", "行政级别为县级、地市级之一"]
+    # C1.1: rizhao's reward reads the disabled employees as its dispatch rule counts them
+    reward = "\n".join(rizhao_liaocheng.topic("reward.excess_quota").differences)
+    assert (
+        "derived.counted_disabled > derived.quota_required  对比  安排残疾人就业人数 > derived.quota_required" in reward
+    )
+    (credit,) = rizhao_liaocheng.topic("credit.record").b
+    assert "足额缴纳残疾人就业保障金：否" in credit.thresholds  # a "no" is a condition too
+
+
+def test_each_rule_says_its_kind_and_a_kind_difference_is_reported(rizhao_liaocheng, capsys):
+    # C1.6: a credit record is a sanction and a report a duty, not "a right or an exemption"
+    (credit,) = rizhao_liaocheng.topic("credit.record").b
+    assert credit.kind == "sanction" and credit.amount == "无金额（一项惩戒措施）"
+    assert {r.amount for r in rizhao_liaocheng.topic("quota.responsibility_report").b} == {"无金额（一项义务）"}
+    assert main(["diff", "rizhao", "liaocheng", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "给单位的惩戒：无金额（一项惩戒措施） — 纳入用人单位信用记录（三（四））" in out
+    assert "给单位的义务：无金额（一项义务） — 将按比例安排残疾人就业情况纳入社会责任报告（二（二）1）" in out
+    # baotou lets a county pool its quota (a right); jinan makes the pooled share a duty
+    pooling = policyrules.diff("baotou", "jinan").topic("quota.pooling").differences
+    assert "类别：给单位的权益  对比  给单位的义务" in pooling
+    english = policyrules.diff("baotou", "jinan", lang="en").topic("quota.pooling").differences
+    assert "kind: entitlement to unit  vs  obligation to unit" in english
+
+
+def test_a_minimal_case_reads_as_facts_in_words():
+    from policyrules.compare.describe import case_words
+
+    case = {"unit": {"blind_masseurs": 1, "blind_medical_masseurs": 0, "is_blind_massage_institution": True}}
+    assert case_words(case, "zh") == "符合条件的盲人按摩人员：1人；盲人按摩机构（其余为否或0：具有医疗按摩资格的盲人）"
+    assert case_words(case, "en") == (
+        "eligible blind massage workers the institution employs: 1 person; a blind massage institution"
+        " (the rest false or 0: blind employees holding the national medical massage qualification)"
+    )
+    assert case_words({"unit": {"staff": 0}}, "zh") == "仅给出在职职工总数，均为否或0"
+    # an application date that is each side's date is what an absent one would be; a choice is named in words
+    day = date(2023, 6, 1)
+    given = {"application": {"date": "2023-06-01", "kind": "lottery_outlet"}, "person": {"employment": "flexible"}}
+    assert case_words(given, "zh", (day, day)) == "申请事项：彩票销售网点；就业状态：灵活就业"
+    assert case_words(given, "zh", (day, date(2023, 5, 23))).startswith("申请日期：2023-06-01；")
+
+
+def test_the_behavioural_diff_prints_its_minimal_cases_in_words(capsys):
+    args = ["diff", "jinan", "baotou", "--cases", "3000", "--seed", "7", "--topic", "reward.excess_quota"]
+    assert main([*args, "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    cases = [line.split(" | ")[2] for line in out.splitlines() if line.startswith("| ") and " | " in line][2:]
+    assert cases and all("{" not in c and "staff" not in c for c in cases), cases
+    assert "在职职工总数：200人" in out and "当地月最低工资标准：2000元/月" in out
+    assert main([*args, "--format", "json"]) == 0  # the data keeps the case as facts
+    (topic,) = json.loads(capsys.readouterr().out)["topics"]
+    assert all("unit" in ex["case"] for ex in topic["examples"])
+
+
+def test_a_calendar_year_named_year_is_generated_as_a_year():
+    # C2: jinan's 次年 rule read unit.blind_massage_standardisation_year, generated as 0 or 200
+    d = behavioural_diff(
+        load_pack("jinan"), load_pack("rizhao"), cases=3000, seed=1, topics=["blind_massage.standardisation"]
+    )
+    years = [
+        ex.case["unit"]["blind_massage_standardisation_year"]
+        for ex in d.topic("blind_massage.standardisation").examples
+        if "blind_massage_standardisation_year" in ex.case.get("unit", {})
+    ]
+    assert years and all(2010 <= y <= 2030 for y in years)
+
+
+def test_the_english_matrix_names_facts_in_english():
+    m = matrix([load_pack("baotou", "en"), load_pack("jinan", "en"), load_pack("jilin", "en")])
+    assert m.cell("subsidy.graduate_hire", "baotou").text.startswith("5 month * local monthly minimum wage CNY")
+    assert m.cell("rural.assistance_age_limit", "jilin").text == "age in whole years ≤ 65"
+    assert "安排残疾人就业人数" not in m.cell("rural_base.support", "jinan").text
+    chinese = matrix([load_pack("baotou"), load_pack("jilin")])
+    assert "当地月最低工资标准" in chinese.cell("subsidy.graduate_hire", "baotou").text
+
+
+def test_every_choice_of_the_vocabulary_has_chinese_words():
+    from policyrules.engine.words import CHOICE_ZH
+    from policyrules.facts.vocabulary import case_facts
+
+    missing = {
+        path: sorted(set(info.type.choices) - set(CHOICE_ZH.get(path, {})))
+        for path, info in case_facts().items()
+        if info.type.kind == "string" and info.type.choices and set(info.type.choices) - set(CHOICE_ZH.get(path, {}))
+    }
+    assert missing == {}

@@ -58,7 +58,7 @@ class RelativeYear(int):
 def calendar_year(path: str) -> bool:
     """A fact holding a calendar year (2024), not a number of years: generated relative to the evaluation date."""
     info = case_facts()[path]
-    return path.endswith(".year") and info.integer and info.unit == "year"
+    return path.endswith((".year", "_year")) and info.integer and info.unit == "year"
 
 
 # Ordinary values for numbers no condition compares with a literal: counts, and money (rent, wages).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
@@ -15,8 +14,9 @@ from policyrules.engine.words import word
 from policyrules.types import Lang
 
 from .behaviour import BehaviouralDiff, Side, TopicBehaviour
+from .describe import case_words
 from .matrix import Column, Matrix
-from .structural import RuleView, StructuralDiff, TopicDiff
+from .structural import DefinitionView, DerivedDiff, RuleView, StructuralDiff, TopicDiff
 
 # ---- structural ----------------------------------------------------------------
 
@@ -25,12 +25,35 @@ def _rule_lines(rules: list[RuleView], lang: Lang) -> list[str]:
     out = []
     for r in rules:
         clause = f"（{r.clause}）" if lang == "zh" else f" ({r.clause})"
-        text = f"{r.summary}{clause}" if r.kind == "exclusion" else f"{r.amount} — {r.summary}{clause}"
+        if r.kind == "exclusion":
+            text = f"{r.summary}{clause}"
+        else:
+            # the kind first: a duty or a sanction is not read as a right
+            kind_to = word("diff.kind_to", lang, kind=word(f"kind.{r.kind}", lang), to=word(r.to, lang))
+            text = word("diff.rule_line", lang, kind_to=kind_to, amount=r.amount, summary=r.summary) + clause
         out.append(text + _provenance(r, lang))
     return out
 
 
-def _provenance(r: RuleView, lang: Lang) -> str:
+def _definition_lines(defs: list[DefinitionView], lang: Lang) -> list[str]:
+    out = []
+    for x in defs:
+        clause = f"（{x.clause}）" if lang == "zh" else f" ({x.clause})"
+        text = word("diff.derived_when", lang, when=x.when, value=x.value) if x.when else x.value
+        out.append(text + clause + _provenance(x, lang))
+    return out
+
+
+def _derived_name(x: DerivedDiff, lang: Lang) -> str:
+    sep = "；" if lang == "zh" else "; "
+    return (
+        f"{x.fact}（{x.description}{sep}{', '.join(x.topics)}）"
+        if lang == "zh"
+        else (f"{x.fact} ({x.description}{sep}{', '.join(x.topics)})")
+    )
+
+
+def _provenance(r: RuleView | DefinitionView, lang: Lang) -> str:
     """Where a rule comes from when it is not the compared document's own: a parent pack, an outside document."""
     marks = []
     if r.inherited_from:
@@ -73,6 +96,19 @@ def structural_rich(d: StructuralDiff, console: Console) -> None:
         b = "\n".join(_rule_lines(t.b, lang)) or "—"
         table.add_row(escape(t.topic), escape(a), escape(b), escape(_topic_differences(d, t)))
     console.print(table)
+    if d.derived:
+        console.print(f"[bold]{escape(word('diff.derived', lang))}[/]")
+        derived = Table(show_lines=True, expand=console.is_terminal)
+        derived.add_column(word("diff.derived_col", lang), ratio=3, overflow="fold")
+        derived.add_column(d.a.id, ratio=5, overflow="fold")
+        derived.add_column(d.b.id, ratio=5, overflow="fold")
+        for x in d.derived:
+            a = "\n".join(_definition_lines(x.a, lang)) or "—"
+            b = "\n".join(_definition_lines(x.b, lang)) or "—"
+            derived.add_row(escape(_derived_name(x, lang)), escape(a), escape(b))
+        console.print(derived)
+    if d.derived_same:
+        console.print(f"[dim]{escape(word('diff.derived_same', lang, facts=', '.join(d.derived_same)))}[/]")
 
 
 def structural_markdown(d: StructuralDiff) -> str:
@@ -98,6 +134,17 @@ def structural_markdown(d: StructuralDiff) -> str:
             b = _md("<br>".join(_rule_lines(t.b, lang)) or "—")
             lines.append(f"| `{t.topic}` | {a} | {b} | {_md('<br>'.join(t.differences)) or ''} |")
         lines.append("")
+    if d.derived:
+        lines.append(f"## {word('diff.derived', lang)}\n")
+        lines.append(f"| {word('diff.derived_col', lang)} | {d.a.id} | {d.b.id} |")
+        lines.append("|---|---|---|")
+        for x in d.derived:
+            a = _md("<br>".join(_definition_lines(x.a, lang)) or "—")
+            b = _md("<br>".join(_definition_lines(x.b, lang)) or "—")
+            lines.append(f"| {_md(_derived_name(x, lang))} | {a} | {b} |")
+        lines.append("")
+    if d.derived_same:
+        lines.append(word("diff.derived_same", lang, facts=", ".join(f"`{f}`" for f in d.derived_same)) + "\n")
     return "\n".join(lines)
 
 
@@ -166,7 +213,7 @@ def behavioural_rich(d: BehaviouralDiff, console: Console) -> None:
             table.add_row(
                 escape(t.topic) if i == 0 else "",
                 _counts(d, t) if i == 0 else "",
-                escape(json.dumps(ex.case, ensure_ascii=False)),
+                escape(case_words(ex.case, lang, (ex.a.as_of, ex.b.as_of))),
                 escape(_side_text(ex.a, lang)),
                 escape(_side_text(ex.b, lang)),
             )
@@ -192,7 +239,7 @@ def behavioural_markdown(d: BehaviouralDiff) -> str:
         for i, ex in enumerate(t.examples):
             lines.append(
                 f"| {'`' + t.topic + '`' if i == 0 else ''} | {_md(_counts(d, t)) if i == 0 else ''} "
-                f"| `{_md(json.dumps(ex.case, ensure_ascii=False))}` | {_md(_side_text(ex.a, lang))} "
+                f"| {_md(case_words(ex.case, lang, (ex.a.as_of, ex.b.as_of)))} | {_md(_side_text(ex.a, lang))} "
                 f"| {_md(_side_text(ex.b, lang))} |"
             )
     same, never = _quiet(d)

@@ -58,15 +58,28 @@ def number_text(value: Optional[Decimal]) -> str:
 _FACT_PATH = re.compile(r"\b(?:person|unit|place|hire|application)(?:\.[a-z_]+)+")
 
 
-def fact_words(text: str, lang: Lang = "en") -> str:
-    """An expression as a reader says it: each fact by its term (Chinese) or meaning (English), not its path."""
+def fact_words(text: str, lang: Lang = "en", short: bool = False) -> str:
+    """An expression as a reader says it: each fact by its term (Chinese) or meaning (English), not its path.
+
+    ``short``: in English, the meaning up to its first qualification ("disabled people employed", not
+    "disabled people employed, as counted for the quota"), for conditions and tables that name many facts.
+    """
     facts = case_facts()
 
     def term(m: re.Match[str]) -> str:
         info = facts.get(m.group(0))
         if info is None:
             return m.group(0)
-        return (info.zh if lang == "zh" or not info.description else info.description) or m.group(0)
+        if lang == "zh" or not info.description:
+            return info.zh or m.group(0)
+        if not short:
+            return info.description
+        if re.match(
+            r"[\u4e00-\u9fff]", info.description
+        ):  # a glossary of choices (党政机关 party/government agency, …)
+            return m.group(0).replace(".", " ").replace("_", " ")
+        plain = re.sub(r" \([^()]*\)", "", info.description)  # glosses in brackets: (残疾人证), (health-care)
+        return re.split(r"; |: |, ", plain, maxsplit=1)[0]
 
     return _FACT_PATH.sub(term, text)
 
@@ -591,7 +604,114 @@ WORDS: dict[str, tuple[str, str]] = {
     "compliance.reward": ("{year}年 奖励 {rule}：{figure} — {title}", "{year} reward {rule}: {figure} — {title}"),
     "compliance.no_figure": ("未给出金额", "no figure"),
     "compliance.missing": ("{year}年 缺少：{facts}", "{year} missing: {facts}"),
+    # diffs in words: outcomes with no amount by kind, derived facts, conditions and cases
+    "rule.no_amount.entitlement": ("无金额（一项权利或减免）", "no amount (a right or an exemption)"),
+    "rule.no_amount.obligation": ("无金额（一项义务）", "no amount (a duty)"),
+    "rule.no_amount.sanction": ("无金额（一项惩戒措施）", "no amount (a measure against the party)"),
+    "diff.rule_line": ("{kind_to}：{amount} — {summary}", "{kind_to}: {amount} — {summary}"),
+    "diff.derived": ("定义不同的推导事实", "Derived facts defined differently"),
+    "diff.derived_col": ("推导事实", "derived fact"),
+    "diff.derived_same": ("定义相同的推导事实：{facts}", "derived facts defined the same way: {facts}"),
+    "diff.derived_when": ("当 {when} 时：{value}", "when {when}: {value}"),
+    "cond.true": ("{fact}", "{fact}"),
+    "cond.false": ("{fact}：否", "not {fact}"),
+    "cond.in": ("{fact}为{values}之一", "{fact} one of {values}"),
+    "cond.not_in": ("{fact}不为{values}中任何一项", "{fact} none of {values}"),
+    "cond.not": ("并非（{text}）", "not ({text})"),
+    "case.rest": ("其余为否或0：{facts}", "the rest false or 0: {facts}"),
+    "case.empty": ("（未给出任何事实）", "(no facts given)"),
+    "case.only_rest": ("仅给出{facts}，均为否或0", "only {facts}, each false or 0"),
 }
+
+# The values of the vocabulary's choice facts as a Chinese reader says them (English: the value, spaced).
+CHOICE_ZH: dict[str, dict[str, str]] = {
+    "person.disability.category": {
+        "visual": "视力",
+        "hearing": "听力",
+        "speech": "言语",
+        "physical": "肢体",
+        "intellectual": "智力",
+        "mental": "精神",
+        "multiple": "多重",
+    },
+    "person.employment": {
+        "unemployed": "未就业",
+        "employed": "就业",
+        "self_employed": "自主创业",
+        "flexible": "灵活就业",
+    },
+    "person.lowbao.ceases_reason": {
+        "employment": "因就业",
+        "living_improvement": "家庭经济、生活状况改善",
+        "other": "其他",
+    },
+    "person.graduation.level": {
+        "secondary_vocational": "中专",
+        "junior_college": "专科",
+        "bachelor": "本科",
+        "postgraduate": "研究生",
+    },
+    "person.business.kind": {
+        "individual_business": "个体工商户",
+        "small_micro_enterprise": "小微企业",
+        "blind_massage_shop": "盲人按摩店",
+        "other": "其他",
+    },
+    "unit.kind": {
+        "party_government_agency": "党政机关",
+        "public_institution": "事业单位",
+        "state_owned_enterprise": "国有企业",
+        "private_enterprise": "民营企业",
+        "individual_business": "个体工商户",
+        "social_organisation": "社会组织",
+        "local_government": "区县、街道（镇）人民政府",
+        "other": "其他",
+    },
+    "unit.admin_level": {
+        "township": "乡镇级",
+        "county": "县级",
+        "prefecture": "地市级",
+        "province": "省级",
+        "national": "国家级",
+    },
+    "unit.dispatch_counted_by": {
+        "this_unit": "本单位",
+        "other_party": "派遣协议另一方",
+        "no_dispatch": "无劳务派遣残疾人",
+    },
+    "unit.new_outlets_kind": {"convenience_outlet": "便民服务网点", "market_stall": "经营性摊位"},
+    "place.area_kind": {"urban_district": "市辖区", "county": "县或县级市"},
+    "application.kind": {
+        "bank_credit": "银行授信",
+        "blind_massage_social_insurance_subsidy": "盲人按摩人员社会保险补贴",
+        "flexible_employment_insurance_subsidy": "灵活就业社会保险补贴",
+        "high_quality_farmer_training": "高素质农民培育",
+        "labour_cooperation": "劳务协作",
+        "lottery_outlet": "彩票销售网点",
+        "lowbao_readmission": "重新纳入低保",
+        "market_stall": "市场摊位",
+        "postal_kiosk": "邮政报刊亭",
+        "public_sector_recruitment": "机关事业单位招录（聘）",
+        "public_welfare_post": "公益性岗位",
+        "railway_station_shop": "车站商铺",
+        "rent_subsidy": "场地租金补贴",
+        "rural_industrial_assistance": "农村产业帮扶",
+        "rural_practical_training": "农村实用技术培训",
+        "startup_guarantee_loan": "创业担保贷款",
+        "startup_subsidy": "创业补贴",
+        "student_aid": "学生资助",
+        "tobacco_retail_licence": "烟草专卖零售许可证",
+        "vocational_training": "职业技能培训",
+    },
+}
+CHOICE_ZH["person.student_level"] = CHOICE_ZH["person.graduation.level"]
+
+
+def choice_word(path: str, value: str, lang: Lang) -> str:
+    """A choice fact's value in words: 民营企业 for unit.kind 'private_enterprise' ('private enterprise' in English)."""
+    if lang == "zh":
+        return CHOICE_ZH.get(path, {}).get(value, value)
+    return value.replace("_", " ")
 
 
 def word(key: str, lang: Lang, **fields: object) -> str:
