@@ -204,11 +204,18 @@ def test_diff_requests_that_make_no_sense_are_errors(capsys):
     assert main(["diff", "baotou", "jinan", "--seed", "3"]) == 2
 
 
-def test_counts_on_columns_equal_the_scalar_engine_case_by_case():
+@pytest.mark.parametrize(
+    "a, b, topics",
+    [
+        ("jinan", "baotou", ["reward.excess_quota", "lowbao.phase_out", "startup.subsidy", "quota.public_sector"]),
+        # fujian's rules concern an application: a case without one leaves them undecided elsewhere, not here
+        ("national_2025", "fujian", ["tobacco.retail_spacing", "lowbao.reentry"]),
+    ],
+)
+def test_counts_on_columns_equal_the_scalar_engine_case_by_case(a, b, topics):
     from policyrules.compare.behaviour import _Case, _facts, default_dates, generate_columns
 
-    a, b = load_pack("jinan"), load_pack("baotou")
-    topics = ["reward.excess_quota", "lowbao.phase_out", "startup.subsidy", "quota.public_sector"]
+    a, b = load_pack(a), load_pack(b)
     d = behavioural_diff(a, b, cases=1500, seed=4, topics=topics)
     facts = sorted(
         {
@@ -222,7 +229,7 @@ def test_counts_on_columns_equal_the_scalar_engine_case_by_case():
     days = default_dates(a, b)
     for name in topics:
         case = _Case(name, (a, b), days)
-        counts = {"differing": 0, "a_only": 0, "b_only": 0}
+        counts = {"differing": 0, "a_only": 0, "b_only": 0, "neither": 0}
         for i in range(1500):
             row = {p: columns[p][i] for p in facts}
             assert _facts(row, days[0]) is not None  # generated cases are valid cases
@@ -233,8 +240,10 @@ def test_counts_on_columns_equal_the_scalar_engine_case_by_case():
                 counts["a_only"] += 1
             elif sa is None and sb is not None:
                 counts["b_only"] += 1
+            elif sa is None and sb is None:
+                counts["neither"] += 1
         t = d.topic(name)
-        assert counts == {"differing": t.differing, "a_only": t.a_only, "b_only": t.b_only}, name
+        assert counts == {"differing": t.differing, "a_only": t.a_only, "b_only": t.b_only, "neither": t.neither}, name
 
 
 def test_the_minimal_counterexample_is_small_and_plausible():

@@ -319,7 +319,6 @@ class Converter:
         scalar_rows = np.zeros(n, dtype=bool)
         inputs: dict[str, Input] = {}
         numbers: dict[str, Input] = {}
-        dates: dict[str, Input] = {}
         given: dict[str, Input] = {}  # every fact column read, wanted or not (defaults depend on some)
         for name, column in zip(batch.schema.names, batch.columns):
             spec = self.specs.get(name)
@@ -338,8 +337,6 @@ class Converter:
                     inputs[name] = inp
                 if inp.kind == "num":
                     numbers[name] = inp
-                elif inp.kind == "date":
-                    dates[name] = inp
         for small, large, times in AT_MOST:
             if small in numbers and large in numbers:
                 a, b = numbers[small], numbers[large]
@@ -371,12 +368,7 @@ class Converter:
                         bad.append(
                             BadValue(offset + int(i), count, str(numbers[count].values[i]), f"{choice} is {value}")
                         )
-        for implied in IMPLIED:  # a graduation date gives its year, as the scalar engine reads it
-            if implied.path in self.wanted and implied.source in dates:
-                inputs[implied.path] = _year_from(np, inputs.get(implied.path), dates[implied.source], n)
-        for default in DEFAULTS:  # a declared neutral default of a number, where the scalar engine takes it
-            if default.source == "0" and default.path in self.wanted:
-                inputs[default.path] = _defaulted(np, default, given, n)
+        complete_inputs(self.wanted, inputs, given, n)
         bad.sort(key=lambda b: (b.row, b.column))
         return inputs, bad, bad_rows, scalar_rows
 
@@ -531,6 +523,21 @@ class Converter:
                 bad = bad | outside
         bad = bad & ~isnull
         return Input("num", values, null, scale), bad, message, wide & ~isnull
+
+
+def complete_inputs(wanted: set[str], inputs: dict[str, Input], given: dict[str, Input], n: int) -> None:
+    """Add the facts the scalar engine fills in itself: a year from its date, a declared neutral default.
+
+    ``given`` holds every fact column read, wanted or not (a default depends on other facts).
+    """
+    np = need("numpy")
+    for implied in IMPLIED:  # a graduation date gives its year, as the scalar engine reads it
+        source = given.get(implied.source)
+        if implied.path in wanted and source is not None and source.kind == "date":
+            inputs[implied.path] = _year_from(np, inputs.get(implied.path), source, n)
+    for default in DEFAULTS:  # a declared neutral default of a number, where the scalar engine takes it
+        if default.source == "0" and default.path in wanted:
+            inputs[default.path] = _defaulted(np, default, given, n)
 
 
 def _defaulted(np: Any, default: Any, given: dict[str, Input], n: int) -> Input:

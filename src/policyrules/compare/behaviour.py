@@ -35,14 +35,27 @@ from pydantic import BaseModel, ConfigDict
 
 from policyrules.check import analysis
 from policyrules.engine.evaluator import evaluate_facts
-from policyrules.engine.model import CompiledPack, CompiledRule
-from policyrules.engine.result import AmountOut, Result
+from policyrules.engine.model import CompiledPack
+from policyrules.engine.result import Result
 from policyrules.errors import DiffRequestError
 from policyrules.facts.case import AT_MOST, EVENTS, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
 from policyrules.types import DEFAULT_LANG, Lang
 
 from .describe import validity_text
+from .sides import (
+    OUTCOMES,
+    Answers,
+    PackSide,
+    TopicAnswer,
+    generated_columns,
+    places,
+    result_missing,
+    result_signature,
+    side_inputs,
+    subjects_of,
+    topic_rules,
+)
 
 # Days before the evaluation date: either side of one and three years (满一年, 三年内), and recent.
 DATE_OFFSETS = (-1096, -1095, -366, -365, -30)
@@ -65,8 +78,8 @@ def calendar_year(path: str) -> bool:
 NUMBERS = (0, 1, 3, 200)
 MONEY = (1000, 2000)
 MISSING_SHARE = 0.05
-OUTCOMES = ("entitlement", "obligation", "sanction")
 UNDECIDED = "undecided"
+CHUNK_ROWS = 65_536  # cases evaluated at once: memory stays bounded however many cases are compared
 
 
 class _Out(BaseModel):
@@ -142,38 +155,36 @@ def default_dates(a: CompiledPack, b: CompiledPack) -> tuple[date, date]:
     return a.valid_from + timedelta(days=30), b.valid_from + timedelta(days=30)
 
 
-def topic_rules(pack: CompiledPack, topic: str) -> list[CompiledRule]:
-    """The rules that decide a topic: its own (but derivations), and the exclusions that withhold it."""
-    return [
-        r
-        for r in pack.rules
-        if r.kind != "derive" and (r.topic == topic or (r.kind == "exclusion" and r.excluded_topic == topic))
-    ]
+def sub_pack(pack: CompiledPack, topics: Iterable[str]) -> CompiledPack:
+    """The rules that decide the topics (with the entitlements that exclude them) and the derive rules they read.
 
-
-def sub_pack(pack: CompiledPack, topic: str) -> CompiledPack:
-    """The rules that decide one topic (with the entitlements that exclude it) and the derive rules they read.
-
-    A case's answer on the topic depends on nothing else, so the sub-pack gives the whole pack's answer.
+    A case's answer on these topics depends on nothing else, so the sub-pack gives the whole pack's answers.
     """
-    rules = topic_rules(pack, topic) + [
-        r for r in pack.rules if r.kind == "entitlement" and r.outcome is not None and topic in r.outcome.excludes
+    topics = set(topics)
+    rules = [r for t in sorted(topics) for r in topic_rules(pack, t)] + [
+        r for r in pack.rules if r.kind == "entitlement" and r.outcome is not None and topics & set(r.outcome.excludes)
     ]
     needed = {r.id for r in rules} | {by for r in rules for by in r.superseded_by}
     for path in pack.inputs_of(rules):
         if path.startswith("derived."):
             needed.update(pack.setters.get(path[len("derived.") :], ()))
+    if len(needed) == len(pack.rules):
+        return pack
     kept = tuple(r for r in pack.rules if r.id in needed)
-    return replace(pack, rules=kept, rule_index={r.id: r for r in kept})
+    # a derived fact none of them reads loses its setters (all of them: every setter of a fact read is kept)
+    setters = {name: ids for name, ids in pack.setters.items() if all(rid in needed for rid in ids)}
+    return replace(pack, rules=kept, rule_index={r.id: r for r in kept}, setters=setters)
 
 
 def covered_topics(a: CompiledPack, b: CompiledPack) -> list[str]:
     return sorted({r.topic for p in (a, b) for r in p.rules if r.kind in OUTCOMES})
 
 
-def diff_steps(a: CompiledPack, b: CompiledPack, topics: Optional[list[str]] = None) -> int:
-    """How many steps :func:`behavioural_diff` reports to its ``progress``: two evaluations, then one per topic."""
-    return 2 + len(topics if topics is not None else covered_topics(a, b))
+def diff_steps(a: CompiledPack, b: CompiledPack, topics: Optional[list[str]] = None, cases: int = 1) -> int:
+    """How many steps :func:`behavioural_diff` reports to its ``progress`` over ``cases`` cases: two evaluations
+    per chunk of cases (one per pack), then one per topic."""
+    chunks = max(1, -(-cases // CHUNK_ROWS))
+    return 2 * chunks + len(topics if topics is not None else covered_topics(a, b))
 
 
 def _thresholds(packs: list[CompiledPack]) -> dict[str, set[Any]]:
@@ -284,48 +295,12 @@ def generate_rows(paths: list[str], packs: list[CompiledPack], n: int, seed: str
     return Counter(zip(*(columns[p] for p in paths))) if paths else Counter({(): n})
 
 
-def _table(pools: dict[str, list[Any]], idx: dict[str, Any], day: date) -> Any:
-    """The generated cases as an Arrow table, dates counted from ``day``."""
-    import numpy as np
-    import pyarrow as pa
-
-    facts = case_facts()
-    arrays = {}
-    for path, pool in pools.items():
-        info = facts[path]
-        kind = info.type.kind
-        if kind == "date":
-            values = pa.array([day + timedelta(days=v) for v in pool], type=pa.date32())
-        elif pool and isinstance(pool[0], RelativeYear):
-            values = pa.array([day.year + v for v in pool], type=pa.int64())
-        elif kind == "number" and not info.integer:
-            values = pa.array(
-                [Decimal(v) for v in pool], type=pa.decimal128(38, max(_places(v) for v in pool) if pool else 0)
-            )
-        elif kind == "number":
-            values = pa.array(pool, type=pa.int64())
-        elif kind == "bool":
-            values = pa.array(pool, type=pa.bool_())
-        else:
-            values = pa.array(pool, type=pa.string())
-        i = idx[path]
-        arrays[path] = values.take(pa.array(np.where(i < 0, 0, i), mask=i < 0))
-    if not arrays:
-        return None
-    return pa.table(arrays)
-
-
 def _resolved(kind: str, value: Any, day: date) -> Any:
     if kind == "date" and isinstance(value, int):
         return day + timedelta(days=value)
     if isinstance(value, RelativeYear):
         return day.year + value
     return value
-
-
-def _places(value: Any) -> int:
-    exponent = Decimal(value).as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _rows_table(rows: list[dict[str, Any]], paths: list[str], day: date) -> Any:
@@ -338,8 +313,8 @@ def _rows_table(rows: list[dict[str, Any]], paths: list[str], day: date) -> Any:
         info = facts[path]
         values = [_resolved(info.type.kind, r.get(path), day) for r in rows]
         if info.type.kind == "number" and not info.integer:
-            places = max([_places(v) for v in values if v is not None] or [0])
-            arrays[path] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(38, places))
+            scale = max([places(v) for v in values if v is not None] or [0])
+            arrays[path] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(38, scale))
         elif info.type.kind == "number":
             arrays[path] = pa.array(values, type=pa.int64())
         elif info.type.kind == "date":
@@ -349,159 +324,6 @@ def _rows_table(rows: list[dict[str, Any]], paths: list[str], day: date) -> Any:
         else:
             arrays[path] = pa.array(values, type=pa.string())
     return pa.table(arrays) if arrays else pa.table({"unit.staff": pa.nulls(len(rows), pa.int64())})
-
-
-# ---- one side's answer per topic, on columns ----
-
-
-class _Sides:
-    """Both packs evaluated whole on every case; per topic, each side's answer as an id per case."""
-
-    def __init__(
-        self,
-        packs: tuple[CompiledPack, CompiledPack],
-        tables: tuple[Any, Any],
-        days: tuple[date, date],
-        step: Callable[[int], None],
-    ) -> None:
-        from policyrules.batch import evaluate, missing_names
-
-        self.packs = packs
-        self.days = days
-        self.results = []
-        for p, t, d in zip(packs, tables, days):
-            self.results.append(evaluate(p, t, d).table)
-            step(1)
-        self.missing_names = [missing_names(r.schema) for r in self.results]
-        self.in_force = [r.schema.metadata[b"policyrules.in_force"] == b"true" for r in self.results]
-        self.signatures: dict[Any, int] = {}  # signature -> id, shared by both sides
-        self.names: list[Any] = []
-
-    def intern(self, signature: Any) -> int:
-        if signature not in self.signatures:
-            self.signatures[signature] = len(self.names)
-            self.names.append(signature)
-        return self.signatures[signature]
-
-    def answers(self, side: int, topic: str) -> tuple[Any, Any]:
-        """(answer id per case, -1 where undecided; missing-fact mask per case, zero where decided)."""
-        import numpy as np
-        import pyarrow as pa
-
-        from policyrules.batch.outcomes import FIRED, UNDETERMINED, column_name, figure_fields
-
-        pack, table = self.packs[side], self.results[side]
-        n = table.num_rows
-        if not self.in_force[side]:
-            return np.full(n, self.intern(("not in force",))), np.zeros((n, 1), dtype=np.uint64)
-        rules = topic_rules(pack, topic)
-        undecided = np.zeros(n, dtype=bool)
-        any_fired = np.zeros(n, dtype=bool)
-        masks = []
-        fired_rules = []
-        for rule in rules:
-            state = table.column(column_name("state", rule.id)).combine_chunks().indices.to_numpy(zero_copy_only=False)
-            u = state == UNDETERMINED
-            if u.any():
-                undecided |= u
-                masks.append(_words(table.column(column_name("missing", rule.id))) * u[:, None])
-            if rule.kind not in OUTCOMES:
-                continue
-            fired = state == FIRED
-            if not fired.any():
-                continue
-            any_fired |= fired
-            fired_rules.append(rule)
-            if rule.amount is not None:
-                lacking = _words(table.column(column_name("amount_missing", rule.id))) * fired[:, None]
-                short = lacking.any(axis=1)
-                if short.any():
-                    undecided |= short
-                    masks.append(lacking)
-        mask = np.zeros((n, max(1, (len(self.missing_names[side]) + 63) // 64)), dtype=np.uint64)
-        for m in masks:
-            mask |= m
-        ids = np.full(n, -1, dtype=np.int64)
-        ids[~undecided] = self.intern(("nothing",))
-        some = np.flatnonzero(any_fired & ~undecided)  # only cases where something fires need telling apart
-        if len(some):
-            picked = pa.array(some)
-            parts = []
-            for rule in fired_rules:
-                parts.append(
-                    (
-                        table.column(column_name("state", rule.id))
-                        .take(picked)
-                        .combine_chunks()
-                        .indices.to_numpy(zero_copy_only=False)
-                        == FIRED
-                    )[:, None].astype(np.int64)
-                )
-                for f in figure_fields(rule):
-                    parts.append(_decimal_words(table.column(column_name(f, rule.id)).take(picked)))
-                if rule.kind == "obligation":
-                    status = (
-                        table.column(column_name("status", rule.id)).take(picked).combine_chunks().indices.fill_null(-1)
-                    )
-                    parts.append(status.to_numpy(zero_copy_only=False).astype(np.int64)[:, None])
-            matrix = np.ascontiguousarray(np.concatenate(parts, axis=1))
-            rows = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
-            _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-            codes = [self.intern(self._signature(side, fired_rules, int(some[i]))) for i in first]
-            ids[some] = np.array(codes, dtype=np.int64)[inverse.reshape(-1)]
-        return ids, mask
-
-    def _signature(self, side: int, rules: list[CompiledRule], row: int) -> Any:
-        from policyrules.batch.outcomes import column_name, figure_fields
-
-        table = self.results[side]
-        outs = []
-        for rule in rules:
-            if table.column(column_name("state", rule.id))[row].as_py() != "fired":
-                continue
-            figures = (
-                {f: table.column(column_name(f, rule.id))[row].as_py() for f in figure_fields(rule)}
-                if rule.amount
-                else {}
-            )
-            status = table.column(column_name("status", rule.id))[row].as_py() if rule.kind == "obligation" else None
-            outs.append((rule.kind, rule.outcome.to if rule.outcome else "", _key(rule, figures), status or ""))
-        return tuple(sorted(outs)) if outs else ("nothing",)
-
-
-def _words(column: Any) -> Any:
-    """A mask column as (n, words) uint64."""
-    import numpy as np
-
-    array = column.combine_chunks()
-    values = array.flatten() if array.type.num_fields else array  # a fixed-size list of words, or one word
-    out = values.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64)
-    return out.reshape(len(array), -1)
-
-
-def _decimal_words(column: Any) -> Any:
-    """A decimal column as three int64 columns (low word, high word, validity) that compare like the values."""
-    import numpy as np
-
-    array = column.combine_chunks()
-    n = len(array)
-    valid = ~array.is_null().to_numpy(zero_copy_only=False)
-    words = np.frombuffer(array.buffers()[1], dtype=np.int64, count=2 * (n + array.offset))[2 * array.offset :]
-    words = words.reshape(n, 2) * valid[:, None]
-    return np.concatenate([words, valid[:, None].astype(np.int64)], axis=1)
-
-
-def _key(rule: CompiledRule, figures: dict[str, Any]) -> tuple[Any, ...]:
-    a = rule.amount
-    if a is None:
-        return ()
-    return (
-        a.kind,
-        a.unit,
-        tuple(a.per),
-        *(figures.get(f) for f in ("value", "min", "max", "cap", "count", "total")),
-        a.reference is not None,
-    )
 
 
 def _status(signature: Any) -> str:
@@ -520,7 +342,7 @@ class _Case:
 
     def __init__(self, topic: str, packs: tuple[CompiledPack, CompiledPack], days: tuple[date, date]) -> None:
         self.topic = topic
-        self.packs = (sub_pack(packs[0], topic), sub_pack(packs[1], topic))
+        self.packs = (sub_pack(packs[0], [topic]), sub_pack(packs[1], [topic]))
         self.days = days
         self.memo: dict[tuple[int, tuple[Any, ...]], Optional[Result]] = {}
         self.rules = [frozenset(r.id for r in topic_rules(p, topic)) for p in packs]
@@ -547,17 +369,7 @@ class _Case:
         result = self.result(side, row)
         if result is None:
             return ("invalid",)
-        if not result.validity.in_force:
-            return ("not in force",)
-        if any(u.rule in self.rules[side] for u in result.undetermined):
-            return None
-        outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
-        if any(o.amount and o.amount.missing for o in outs):
-            return None
-        if not outs:
-            return ("nothing",)
-        pack = self.packs[side]
-        return tuple(sorted((o.kind, o.to, _key(pack.rule(o.rule), _figures(o.amount)), o.status or "") for o in outs))
+        return result_signature(self.packs[side], result, self.topic, self.rules[side])
 
     def kind(self, row: dict[str, Any]) -> tuple[str, str]:
         return (_status(self.signature(0, row)), _status(self.signature(1, row)))
@@ -573,8 +385,7 @@ class _Case:
         assert result is not None
         outs = [o for o in (*result.entitlements, *result.obligations, *result.sanctions) if o.topic == self.topic]
         excl = [x for x in result.exclusions if x.topic_excluded == self.topic]
-        missing = sorted({m for u in result.undetermined if u.rule in self.rules[side] for m in u.missing})
-        missing += sorted({m for o in outs if o.amount for m in o.amount.missing} - set(missing))
+        missing = result_missing(result, self.topic, self.rules[side])
         signature = self.signature(side, row)
         status = (
             "not in force"
@@ -611,12 +422,6 @@ class _Case:
             ],
             missing=missing if status == UNDECIDED else [],
         )
-
-
-def _figures(amount: Optional[AmountOut]) -> dict[str, Any]:
-    if amount is None:
-        return {}
-    return {f: getattr(amount, f) for f in ("value", "min", "max", "cap", "count", "total")}
 
 
 def _facts(row: dict[str, Any], as_of: date) -> Optional[dict[str, Any]]:
@@ -744,7 +549,8 @@ def behavioural_diff(
 ) -> BehaviouralDiff:
     """Compare two packs on generated cases (or on ``rows``: flat fact dicts from a user's file).
 
-    ``progress(1)`` is called after each of :func:`diff_steps` steps: each pack evaluated, then each topic.
+    ``progress(1)`` is called after each of :func:`diff_steps` steps: each pack evaluated on each chunk of
+    cases, then each topic.
     ``days``: the evaluation date of each side (default :func:`default_dates`). In ``rows`` a date
     may be given as days from its side's evaluation date and a year as a :class:`RelativeYear`, so
     that one case means the same on two packs in force at different times.
@@ -784,26 +590,47 @@ def _behavioural_diff(
     every = sorted({p for pack in (a, b) for p in pack.inputs_of(list(pack.rules)) if p in facts})
     if rows is None:
         pools, idx = _indices(every, [a, b], cases, str(seed))
-        first = _table(pools, idx, days[0])
-        tables = (first, first if days[1] == days[0] else _table(pools, idx, days[1]))
         n = cases
     else:
         pools, idx = _pool(every, [a, b]), {}
-        tables = (_rows_table(rows, every, days[0]), _rows_table(rows, every, days[1]))
         n = len(rows)
-    sides = _Sides((a, b), tables, days, step)
+    answers = Answers()
+    # only the rules that decide the chosen topics are evaluated
+    sides = [PackSide(sub_pack(p, chosen), d, chosen, answers) for p, d in ((a, days[0]), (b, days[1]))]
+    tallies = {topic: _Tally() for topic in chosen}
+    for lo in range(0, n, CHUNK_ROWS):
+        hi = min(n, lo + CHUNK_ROWS)
+        given: dict[date, tuple[dict[str, Any], Any]] = {}  # the generated columns as of each side's date
+        got = []
+        for s, side in enumerate(sides):
+            day = days[s]
+            if rows is None:
+                if day not in given:
+                    given[day] = generated_columns(pools, {p: idx[p][lo:hi] for p in every}, day, RelativeYear)
+                columns, wide = given[day]
+                inputs = side_inputs(side.plan.inputs, columns, hi - lo)
+                subjects = subjects_of(columns, hi - lo)
+            else:
+                inputs, wide = _user_inputs(side, rows[lo:hi], every, day, lo)
+                subjects = _user_subjects(rows[lo:hi])
+
+            def facts_of(i: int, day: date = day) -> dict[str, Any]:
+                found = _facts(_row(rows, pools, idx, every, lo + i), day)
+                assert found is not None  # generated and read cases are valid cases
+                return found
+
+            got.append(side.answer(inputs, hi - lo, wide, subjects, facts_of))
+            step(1)
+        for topic in chosen:
+            tallies[topic].add(lo, got[0][topic], got[1][topic], sides, answers)
     compared = _thresholds([a, b])
     out = []
     for topic in chosen:
-        ids_a, mask_a = sides.answers(0, topic)
-        ids_b, mask_b = sides.answers(1, topic)
-        da, db = ids_a >= 0, ids_b >= 0
-        differ = da & db & (ids_a != ids_b)
-        one_a, one_b = da & ~db, ~da & db
+        tally = tallies[topic]
         case = _Case(topic, (a, b), days)
         examples = []
-        for rows_of_kind in _first_of_each_kind(sides, ids_a, ids_b, differ | one_a | one_b):
-            row = _row(rows, pools, idx, every, rows_of_kind)
+        for first in tally.examples():
+            row = _row(rows, pools, idx, every, first)
             if rows is None:
                 row = _shrink(case, row, case.reads, pools, compared)
             examples.append(
@@ -817,14 +644,14 @@ def _behavioural_diff(
         out.append(
             TopicBehaviour(
                 topic=topic,
-                differing=int(differ.sum()),
+                differing=tally.differing,
                 compared=n,
-                agree=int((da & db).sum() - differ.sum()),
-                a_only=int(one_a.sum()),
-                b_only=int(one_b.sum()),
-                neither=int((~da & ~db).sum()),
-                a_missing=_most_missing(sides.missing_names[0], mask_a, ~da & db),
-                b_missing=_most_missing(sides.missing_names[1], mask_b, da & ~db),
+                agree=tally.agree,
+                a_only=tally.a_only,
+                b_only=tally.b_only,
+                neither=tally.neither,
+                a_missing=_most_missing(tally.a_missing),
+                b_missing=_most_missing(tally.b_missing),
                 examples=examples,
             )
         )
@@ -841,23 +668,80 @@ def _behavioural_diff(
     )
 
 
-def _first_of_each_kind(sides: _Sides, ids_a: Any, ids_b: Any, chosen: Any) -> list[int]:
+def _user_inputs(side: PackSide, rows: list[dict[str, Any]], paths: list[str], day: date, offset: int) -> Any:
+    """A chunk of a user's cases as the column compiler's inputs (and the rows beyond its exact range)."""
+    from policyrules.batch.inputs import Converter
+    from policyrules.errors import TableError
+
+    batch = _rows_table(rows, paths, day).to_batches()[0] if rows else None
+    inputs, bad, _, wide = Converter(side.plan.inputs).convert(batch, offset)
+    if bad:  # read as cases already: only a value no case holds gets here
+        raise TableError("cases", bad[:100], len(bad))
+    return inputs, wide
+
+
+def _user_subjects(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per subject, the user's cases that give some fact about it."""
+    import numpy as np
+
+    from policyrules.engine.evaluator import SUBJECT_OF
+
+    out = {s: np.zeros(len(rows), dtype=bool) for heads in SUBJECT_OF.values() for s in heads}
+    for i, row in enumerate(rows):
+        for path, value in row.items():
+            if value is not None:
+                for subject in SUBJECT_OF.get(path.split(".", 1)[0], ()):
+                    out[subject][i] = True
+    return out
+
+
+class _Tally:
+    """One topic's counts over the chunks so far, the facts that leave each side undecided, and the first case
+    of each kind of difference."""
+
+    def __init__(self) -> None:
+        self.differing = self.agree = self.a_only = self.b_only = self.neither = 0
+        self.a_missing: Counter[str] = Counter()
+        self.b_missing: Counter[str] = Counter()
+        self.firsts: dict[tuple[str, str], int] = {}
+
+    def add(self, offset: int, a: TopicAnswer, b: TopicAnswer, sides: list[PackSide], answers: Answers) -> None:
+        da, db = a.ids >= 0, b.ids >= 0
+        both = da & db
+        differ = both & (a.ids != b.ids)
+        one_a, one_b = da & ~db, ~da & db
+        differing = int(differ.sum())
+        self.differing += differing
+        self.agree += int(both.sum()) - differing
+        self.a_only += int(one_a.sum())
+        self.b_only += int(one_b.sum())
+        self.neither += int((~da & ~db).sum())
+        _count_missing(self.a_missing, sides[0], a, one_b)
+        _count_missing(self.b_missing, sides[1], b, one_a)
+        for kind, i in _first_of_each_kind(answers.names, a.ids, b.ids, differ | one_a | one_b).items():
+            self.firsts.setdefault(kind, offset + i)
+
+    def examples(self) -> list[int]:
+        return [self.firsts[k] for k in sorted(self.firsts)]
+
+
+def _first_of_each_kind(names: list[Any], ids_a: Any, ids_b: Any, chosen: Any) -> dict[tuple[str, str], int]:
     """The first case of each kind of difference (gives vs gives, gives vs nothing, gives vs undecided …)."""
     import numpy as np
 
     firsts: dict[tuple[str, str], int] = {}
     rows = np.flatnonzero(chosen)
     if not len(rows):
-        return []
-    width = len(sides.names) + 1
+        return firsts
+    width = len(names) + 1
     _, first = np.unique((ids_a[rows] + 1) * width + (ids_b[rows] + 1), return_index=True)
     for i in sorted(first):
         ia, ib = int(ids_a[rows[i]]), int(ids_b[rows[i]])
-        kind = (_status(sides.names[ia] if ia >= 0 else None), _status(sides.names[ib] if ib >= 0 else None))
+        kind = (_status(names[ia] if ia >= 0 else None), _status(names[ib] if ib >= 0 else None))
         if UNDECIDED in kind:  # one example of each side deciding alone is enough
             kind = ("decides", UNDECIDED) if kind[1] == UNDECIDED else (UNDECIDED, "decides")
         firsts.setdefault(kind, int(rows[i]))
-    return [firsts[k] for k in sorted(firsts)]
+    return firsts
 
 
 def _row(
@@ -868,20 +752,32 @@ def _row(
     return {p: pools[p][int(idx[p][i])] for p in paths if idx[p][i] >= 0}
 
 
-def _most_missing(names: list[str], mask: Any, rows: Any, top: int = 5) -> list[MissingCount]:
-    """The facts that most often leave a side undecided, over the given cases."""
+def _count_missing(tally: Counter[str], side: PackSide, answer: TopicAnswer, rows: Any) -> None:
+    """Count, over the given cases, the facts that leave a side undecided."""
     import numpy as np
 
     if not rows.any():
-        return []
-    distinct, counts = np.unique(mask[rows], axis=0, return_counts=True)
-    tally: Counter[str] = Counter()
+        return
+    for i, missing in answer.scalar.items():
+        if rows[i]:
+            tally.update(missing)
+    if answer.miss is None:
+        return
+    masks = side.plan.masks
+    full = masks.full(answer.miss, len(rows))  # (n,) for one word, (words, n) for more
+    chosen = full[rows].reshape(-1, 1) if full.ndim == 1 else full[:, rows].T
+    distinct, counts = np.unique(chosen, axis=0, return_counts=True)
     for words, count in zip(distinct, counts):
         value = sum(int(w) << (64 * i) for i, w in enumerate(words))
-        for i, name in enumerate(names):
+        for i, name in enumerate(masks.names):
             if value >> i & 1:
                 tally[name] += int(count)
-    return [MissingCount(fact=f, cases=c) for f, c in tally.most_common(top)]
+
+
+def _most_missing(tally: Counter[str], top: int = 5) -> list[MissingCount]:
+    """The facts that most often leave a side undecided (ties by name)."""
+    ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+    return [MissingCount(fact=f, cases=c) for f, c in ranked[:top]]
 
 
 def read_rows(cases: list[Case]) -> list[dict[str, Any]]:

@@ -47,7 +47,8 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
     rows = read_rows(load_cases(Path(args.case_file))) if args.case_file else None
     # the bar goes where the text goes; beside JSON, Markdown or HTML, to standard error, never into them
     shown = out if args.format == "text" else make_console(sys.stderr)
-    with progress(shown, f"comparing {a.id} and {b.id}", diff_steps(a, b, topics)) as advance:
+    steps = diff_steps(a, b, topics, len(rows) if rows is not None else args.cases)
+    with progress(shown, f"comparing {a.id} and {b.id}", steps) as advance:
         bd = behavioural_diff(
             a, b, cases=args.cases or 0, seed=args.seed or 0, topics=topics, rows=rows, progress=advance
         )
