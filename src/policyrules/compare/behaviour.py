@@ -244,13 +244,17 @@ def _indices(
     rng = random.Random(seed)
     pools = _pool(paths, packs)
     missing = round(256 * MISSING_SHARE)
+    tables: dict[int, Any] = {}
     out = {}
     for path in paths:
         # One random byte per case picks from a 256-entry table: missing MISSING_SHARE of the time, the values
         # evenly otherwise.
         size = len(pools[path])
-        table = np.array([-1] * missing + [i * size // (256 - missing) for i in range(256 - missing)], dtype=np.int64)
-        out[path] = table[np.frombuffer(rng.randbytes(n), dtype=np.uint8)]
+        if size not in tables:
+            tables[size] = np.array(
+                [-1] * missing + [i * size // (256 - missing) for i in range(256 - missing)], dtype=np.int64
+            )
+        out[path] = tables[size][np.frombuffer(rng.randbytes(n), dtype=np.uint8)]
     _within(pools, out)
     return pools, out
 
@@ -259,26 +263,28 @@ def _within(pools: dict[str, list[Any]], idx: dict[str, Any]) -> None:
     """Keep every generated case valid: a count that may not exceed another (disabled ≤ staff) is capped at it."""
     import numpy as np
 
+    # Values are compared once per pair of pool entries, not once per case; index -1 (not given) reads the
+    # entry added at the end of each table.
     for small, large, _ in AT_MOST:  # generated: within the head count itself
         if small not in idx or large not in idx:
             continue
-        sv = np.array(pools[small] + [0], dtype=object)[idx[small]]
-        lv = np.array(pools[large] + [0], dtype=object)[idx[large]]
-        over = (idx[small] >= 0) & (idx[large] >= 0) & (sv > lv)
+        above = np.array([[s > v for v in pools[large] + [0]] for s in pools[small] + [0]], dtype=bool)
+        over = (idx[small] >= 0) & (idx[large] >= 0) & above[idx[small], idx[large]]
         if over.any():
             merged = sorted(set(pools[small]) | set(pools[large]))
             where = {v: i for i, v in enumerate(merged)}
             remap = np.array([where[v] for v in pools[small]] + [-1], dtype=np.int64)
+            to_large = np.array([where[v] for v in pools[large]] + [-1], dtype=np.int64)
             pools[small] = merged
             new = remap[idx[small]]
-            new[over] = np.array([where[v] for v in lv[over]], dtype=np.int64)
+            new[over] = to_large[idx[large][over]]
             idx[small] = new
     for count, choice, value in ZERO_WHEN:  # no dispatch, no dispatched workers: the count is left out
         if count not in idx or choice not in idx:
             continue
-        cv = np.array(pools[choice] + [None], dtype=object)[idx[choice]]
-        kv = np.array(pools[count] + [0], dtype=object)[idx[count]]
-        clash = (idx[choice] >= 0) & (idx[count] >= 0) & (cv == value) & (kv > 0)
+        said = np.array([v == value for v in pools[choice]] + [False], dtype=bool)
+        some = np.array([v > 0 for v in pools[count]] + [False], dtype=bool)
+        clash = (idx[choice] >= 0) & (idx[count] >= 0) & said[idx[choice]] & some[idx[count]]
         if clash.any():
             idx[count] = np.where(clash, -1, idx[count])
 
@@ -767,11 +773,12 @@ def _count_missing(tally: Counter[str], side: PackSide, answer: TopicAnswer, row
     full = masks.full(answer.miss, len(rows))  # (n,) for one word, (words, n) for more
     chosen = full[rows].reshape(-1, 1) if full.ndim == 1 else full[:, rows].T
     distinct, counts = np.unique(chosen, axis=0, return_counts=True)
-    for words, count in zip(distinct, counts):
-        value = sum(int(w) << (64 * i) for i, w in enumerate(words))
-        for i, name in enumerate(masks.names):
-            if value >> i & 1:
-                tally[name] += int(count)
+    for words, count in zip(distinct.tolist(), counts.tolist()):
+        for w, word in enumerate(words):
+            while word:
+                low = word & -word  # one set bit at a time
+                tally[masks.names[64 * w + low.bit_length() - 1]] += count
+                word ^= low
 
 
 def _most_missing(tally: Counter[str], top: int = 5) -> list[MissingCount]:
