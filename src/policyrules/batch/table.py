@@ -116,23 +116,7 @@ class Builder:
 
     # ---- exactness before building ----
     def too_fine(self, out: ChunkOut) -> Any:
-        """Rows with a figure or derived number finer than the output scale, or a money figure finer than its
-        currency's step (the scalar engine rounds those, engine.money): the scalar engine reports them."""
-        np = self.np
-        rows = np.zeros(out.n, dtype=bool)
-        places = {r.id: _money_places(r.amount.unit) for r in self.plan.pack.rules if r.amount is not None}
-        cols: list[tuple[Optional[Col], Any, int]] = [
-            (c, out.state[r] == FIRED, places.get(r, SCALE)) for r, f in out.figures.items() for c in f.values()
-        ]
-        cols += [(c, True, SCALE) for c in out.derived.values() if c is not None and c.kind == "num"]
-        cols += [(c, out.state[r] == FIRED, SCALE) for r, c in out.durations.items()]
-        cols += [(a, out.state[r] == FIRED, SCALE) for r, shares in out.funding.items() for _, _, a in shares]
-        for col, used, limit in cols:
-            if col is None or col.scale <= limit:
-                continue
-            unit = 10 ** (col.scale - limit)
-            rows |= np.broadcast_to((np.asarray(col.val) % unit) != 0, (out.n,)) & used & self._known(col, out.n)
-        return rows
+        return too_fine(self.plan, out)
 
     def _known(self, col: Col, n: int) -> Any:
         return self.np.broadcast_to(self.np.asarray(self.plan.masks.known(col.miss), dtype=bool), (n,))
@@ -301,6 +285,27 @@ class Builder:
         take[scalar_positions] = n + np.arange(len(scalar_positions))
         table = pa.Table.from_batches([vector, scalar]).take(pa.array(take))
         return table.combine_chunks().to_batches()[0]
+
+
+def too_fine(plan: Plan, out: ChunkOut) -> Any:
+    """Rows with a figure or derived number finer than the output scale, or a money figure finer than its
+    currency's step (the scalar engine rounds those, engine.money): the scalar engine reports them."""
+    np = need("numpy")
+    rows = np.zeros(out.n, dtype=bool)
+    places = {r.id: _money_places(r.amount.unit) for r in plan.pack.rules if r.amount is not None}
+    cols: list[tuple[Optional[Col], Any, int]] = [
+        (c, out.state[r] == FIRED, places.get(r, SCALE)) for r, f in out.figures.items() for c in f.values()
+    ]
+    cols += [(c, True, SCALE) for c in out.derived.values() if c is not None and c.kind == "num"]
+    cols += [(c, out.state[r] == FIRED, SCALE) for r, c in out.durations.items()]
+    cols += [(a, out.state[r] == FIRED, SCALE) for r, shares in out.funding.items() for _, _, a in shares]
+    for col, used, limit in cols:
+        if col is None or col.scale <= limit:
+            continue
+        unit = 10 ** (col.scale - limit)
+        known = np.broadcast_to(np.asarray(plan.masks.known(col.miss), dtype=bool), (out.n,))
+        rows |= np.broadcast_to((np.asarray(col.val) % unit) != 0, (out.n,)) & used & known
+    return rows
 
 
 def missing_names(schema: Any) -> list[str]:

@@ -105,13 +105,11 @@ class PackSide:
 
     def __init__(self, pack: CompiledPack, day: date, topics: list[str], answers: Answers) -> None:
         from policyrules.batch.outcomes import plan_for
-        from policyrules.batch.table import Builder, schema_for
 
         self.pack = pack
         self.day = day
         self.answers = answers
         self.plan = plan_for(pack, day)
-        self.builder = Builder(self.plan, schema_for(self.plan, []))
         self.topics = {t: topic_rules(pack, t) for t in topics}
         self.ids = {t: frozenset(r.id for r in rules) for t, rules in self.topics.items()}
         excluded = {r.excluded_topic for r in pack.rules if r.kind == "exclusion"}
@@ -162,6 +160,7 @@ class PackSide:
 
         from policyrules.batch.columns import Unsupported
         from policyrules.batch.outcomes import evaluate_chunk
+        from policyrules.batch.table import too_fine
 
         if not self.plan.in_force:
             gone = np.full(n, self.answers.intern(NOT_IN_FORCE), dtype=np.int64)
@@ -174,7 +173,7 @@ class PackSide:
             fallback = np.ones(n, dtype=bool)
             topics = {t: TopicAnswer(np.full(n, -1, dtype=np.int64), None) for t in self.topics}
         else:
-            fallback = out.fallback | scalar_rows | self.builder.too_fine(out)
+            fallback = out.fallback | scalar_rows | too_fine(self.plan, out)
             away = self._away(out, subjects, n)
             for rid in self.holdable:  # undecided elsewhere, or held by an undecided exclusion: case by case
                 if rid in away:
