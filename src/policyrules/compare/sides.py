@@ -182,8 +182,13 @@ class PackSide:
         rows = np.flatnonzero(fallback)
         for i in rows.tolist():
             result = evaluate_facts(self.pack, facts_of(i), self.day)
+            undecided = {u.rule for u in result.undetermined}
+            given = {o.topic for o in (*result.entitlements, *result.obligations, *result.sanctions)}
             for topic, ans in topics.items():
-                signature = result_signature(self.pack, result, topic, self.ids[topic])
+                if result.validity.in_force and topic not in given and self.ids[topic].isdisjoint(undecided):
+                    signature: Any = NOTHING  # most topics of a case: read without going through the result again
+                else:
+                    signature = result_signature(self.pack, result, topic, self.ids[topic])
                 ans.ids[i] = -1 if signature is None else self.answers.intern(signature)
                 if signature is None:
                     ans.scalar[i] = result_missing(result, topic, self.ids[topic])
