@@ -58,7 +58,11 @@ RUNS: dict[str, list[list[str]]] = {
         ["explain", ARITHMETIC, "{tmp}/zero.yaml", "grant.negative", "--as-of", "2024-06-01"],
         ["evaluate", ARITHMETIC, "{tmp}/zero.yaml", "--as-of", "2024-06-01"],
     ],
-    "test": [["test", str(ROOT / "rules" / "cases" / "baotou")]],  # -v adds the cases' own names (data)
+    "test": [
+        ["test", str(ROOT / "rules" / "cases" / "baotou")],  # -v adds the cases' own names (data)
+        # a case expected otherwise in every way a test can expect
+        ["test", str(ROOT / "tests" / "fixtures" / "failing_cases.yaml")],
+    ],
     "diff": [
         ["diff", "shanghai", "national_2025"],
         ["diff", "baotou", "jinan", "--format", "markdown"],
@@ -98,7 +102,7 @@ _NAMES = {
     *("policyrules", "OpenAPI", "Parquet", "CSV", "JSON"),
     *("vs",),  # in "baotou vs jinan": a mark, as in 比较 A vs B
     *("conflict", "overlap", "unsatisfiable"),  # a finding's code (the others have a hyphen)
-    *("alongside", "precedence", "external"),  # keys of a pack file, named in findings as they are written
+    *("alongside", "precedence", "external", "questions"),  # keys of a pack or test file, named as written
 }
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 

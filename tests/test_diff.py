@@ -196,7 +196,9 @@ def test_one_side_undecided_is_not_no_difference(tmp_path, capsys):
 
 def test_diff_requests_that_make_no_sense_are_errors(capsys):
     assert main(["diff", "baotou", "jinan", "--topic", "reward.excess_qota", "--cases", "10"]) == 2
-    assert "did you mean reward.excess_quota" in capsys.readouterr().err
+    assert "是不是 reward.excess_quota 或" in capsys.readouterr().err
+    assert main(["diff", "baotou", "jinan", "--topic", "reward.excess_qota", "--lang", "en"]) == 2
+    assert "did you mean reward.excess_quota or" in capsys.readouterr().err
     assert main(["diff", "baotou", "jinan", "--topic", "nosuch"]) == 2
     with pytest.raises(SystemExit) as exit_:
         main(["diff", "baotou", "jinan", "--cases", "0"])

@@ -41,11 +41,12 @@ from pydantic import BaseModel, Field
 from policyrules.engine.evaluator import evaluate
 from policyrules.engine.loading import load_pack
 from policyrules.engine.result import Result
+from policyrules.engine.words import say, value_word, word
 from policyrules.errors import CaseError, InputError
 from policyrules.facts.case import Case
 from policyrules.reading.validate import validate_model
 from policyrules.reading.yamlsource import read_document
-from policyrules.types import STRICT, IsoDate
+from policyrules.types import DEFAULT_LANG, STRICT, IsoDate, Lang, Phrase
 
 
 class Expect(BaseModel):
@@ -97,16 +98,18 @@ def load_test_file(path: Path) -> CaseTestFile:
     return validate_model(CaseTestFile, doc, CaseError)
 
 
-def run_test_file(path: Path) -> list[Outcome]:
+def run_test_file(path: Path, lang: Lang = DEFAULT_LANG) -> list[Outcome]:
+    """Run a test file's cases; failures are said in ``lang`` (the pack speaks Chinese, as the cases expect)."""
     spec = load_test_file(path)
     pack = load_pack(spec.pack)
     out = []
+    exclusion = word("kind.exclusion", lang)
     for test in spec.tests:
         result = evaluate(pack, test.case, test.as_of)
-        outcome = Outcome(str(path), test.name, check(result, test.expect, set(pack.rule_index)))
+        outcome = Outcome(str(path), test.name, check(result, test.expect, set(pack.rule_index), lang))
         outcome.fired = [
             f"{o.rule} [{o.citation.clause}]" for o in (*result.entitlements, *result.obligations, *result.sanctions)
-        ] + [f"{x.rule} (exclusion) [{x.citation.clause}]" for x in result.exclusions]
+        ] + [f"{x.rule} ({exclusion}) [{x.citation.clause}]" for x in result.exclusions]
         out.append(outcome)
     return out
 
@@ -115,9 +118,16 @@ def _fired(result: Result) -> dict[str, Any]:
     return {o.rule: o for o in (*result.entitlements, *result.obligations, *result.sanctions)}
 
 
-def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
-    """Every difference between the result and what is expected, one line each."""
+def check(result: Result, expect: Expect, known_rules: set[str], lang: Lang = DEFAULT_LANG) -> list[str]:
+    """Every difference between the result and what is expected, one line each, in ``lang``."""
     failures: list[str] = []
+
+    def fail(key: str, **fields: Any) -> None:
+        failures.append(say(Phrase(f"test.{key}", fields), lang))
+
+    def listed(names: list[str]) -> Any:
+        return names or Phrase("none")
+
     named = [
         *expect.outcomes,
         *expect.absent,
@@ -128,82 +138,85 @@ def check(result: Result, expect: Expect, known_rules: set[str]) -> list[str]:
     ]
     for rid in named:
         if rid not in known_rules:
-            failures.append(f"{rid}: no such rule in pack {result.pack}")
+            fail("no_rule", rule=rid, pack=result.pack)
     if expect.in_force is not None and result.validity.in_force != expect.in_force:
-        failures.append(f"in_force: expected {expect.in_force}, got {result.validity.in_force}")
+        fail("expected", where="in_force", want=_show(expect.in_force, lang), got=_show(result.validity.in_force, lang))
     fired = _fired(result)
     undetermined = {u.rule: u for u in result.undetermined}
     exclusions = {x.rule for x in result.exclusions}
     for rid, fields in expect.outcomes.items():
         got = fired.get(rid)
         if got is None:
-            why = (
-                f"undecided, missing {', '.join(undetermined[rid].missing)}" if rid in undetermined else "did not fire"
-            )
             withheld = [x.rule for x in result.exclusions if rid in x.withheld]
             if withheld:
-                why = f"withheld by {', '.join(withheld)}"
-            failures.append(f"{rid}: expected to fire, {why}")
+                why = Phrase("test.why.withheld", {"rules": ", ".join(withheld)})
+            elif rid in undetermined:
+                why = Phrase("test.why.undecided", {"missing": ", ".join(undetermined[rid].missing)})
+            else:
+                why = Phrase("test.why.not_fired")
+            fail("expected_to_fire", rule=rid, why=why)
             continue
-        failures += _compare(rid, fields, got.model_dump(mode="python"))
+        failures += _compare(rid, fields, got.model_dump(mode="python"), lang)
     applied_exclusion_rules = {x.rule for x in result.exclusions if x.reason == "rule"}
     for rid in expect.absent:
         if rid in fired or rid in applied_exclusion_rules:
-            failures.append(f"{rid}: expected not to fire, but it did")
+            fail("expected_absent", rule=rid)
     for topic in expect.absent_topics:
         hits = [o.rule for o in fired.values() if o.topic == topic] + [
             u.rule for u in undetermined.values() if u.topic == topic
         ]
         if hits:
-            failures.append(f"topic {topic}: expected no outcome, got {', '.join(hits)}")
+            fail("topic_absent", topic=topic, rules=", ".join(hits))
     for rid in expect.excluded:
         if rid not in exclusions:
-            failures.append(f"{rid}: expected this exclusion to apply")
+            fail("expected_excluded", rule=rid)
     for rid in expect.undetermined:
         if rid not in undetermined:
-            failures.append(f"{rid}: expected to be undecided")
+            fail("expected_undecided", rule=rid)
         elif isinstance(expect.undetermined, dict):
-            failures += _compare(f"undetermined {rid}", expect.undetermined[rid], undetermined[rid].model_dump())
+            failures += _compare(f"undetermined {rid}", expect.undetermined[rid], undetermined[rid].model_dump(), lang)
     if expect.validity:
-        failures += _compare("validity", expect.validity, result.validity.model_dump(mode="python"))
+        failures += _compare("validity", expect.validity, result.validity.model_dump(mode="python"), lang)
     refused = {g.rule: g for g in result.not_granted}
     for rid, fields in expect.not_granted.items():
         if rid not in refused:
-            state = "fired" if rid in fired else "undecided" if rid in undetermined else "not listed"
-            failures.append(f"{rid}: expected among not_granted, {state}")
+            state = "fired" if rid in fired else "undecided" if rid in undetermined else "not_listed"
+            fail("expected_refused", rule=rid, state=Phrase(f"test.state.{state}"))
         else:
-            failures += _compare(f"not_granted {rid}", fields, refused[rid].model_dump(mode="python"))
+            failures += _compare(f"not_granted {rid}", fields, refused[rid].model_dump(mode="python"), lang)
     if expect.undetermined_exactly is not None and sorted(undetermined) != sorted(expect.undetermined_exactly):
         extra = sorted(set(undetermined) - set(expect.undetermined_exactly))
         lacking = sorted(set(expect.undetermined_exactly) - set(undetermined))
-        failures.append(f"undetermined: unexpected {extra or 'none'}, lacking {lacking or 'none'}")
+        fail("undetermined", extra=listed(extra), lacking=listed(lacking))
     asked = [q.fact for q in result.questions[: len(expect.questions)]]
     if expect.questions and asked != expect.questions:
-        failures.append(f"questions: expected {expect.questions} first, got {asked}")
+        fail("questions", want=expect.questions, got=asked)
     for name, want in expect.derived.items():
         if name not in result.derived:
-            failures.append(f"derived.{name}: no such derived fact")
+            fail("no_derived", name=name)
         elif not _equal(want, result.derived[name]):
-            failures.append(f"derived.{name}: expected {want!r}, got {result.derived[name]!r}")
+            fail("expected", where=f"derived.{name}", want=_show(want, lang), got=_show(result.derived[name], lang))
     return failures
 
 
-def _compare(where: str, want: Any, got: Any) -> list[str]:
+def _compare(where: str, want: Any, got: Any, lang: Lang) -> list[str]:
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return [f"{where}: expected a mapping, got {got!r}"]
+            return [word("test.expected_mapping", lang, where=where, got=repr(got))]
         out = []
         for key, value in want.items():
             if key not in got:
-                out.append(f"{where}.{key}: no such field")
+                out.append(word("test.no_field", lang, where=f"{where}.{key}"))
             else:
-                out += _compare(f"{where}.{key}", value, got[key])
+                out += _compare(f"{where}.{key}", value, got[key], lang)
         return out
     if isinstance(want, list) and isinstance(got, list):
         if len(want) != len(got) or any(not _equal(w, g) for w, g in zip(want, got)):
-            return [f"{where}: expected {want!r}, got {got!r}"]
+            return [word("test.expected", lang, where=where, want=repr(want), got=repr(got))]
         return []
-    return [] if _equal(want, got) else [f"{where}: expected {_show(want)}, got {_show(got)}"]
+    if _equal(want, got):
+        return []
+    return [word("test.expected", lang, where=where, want=_show(want, lang), got=_show(got, lang))]
 
 
 def _equal(want: Any, got: Any) -> bool:
@@ -216,7 +229,9 @@ def _equal(want: Any, got: Any) -> bool:
     return bool(want == got)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: Lang) -> str:
+    if isinstance(value, bool) and lang == "zh":
+        return value_word(value, lang)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return repr(value)

@@ -370,6 +370,46 @@ WORDS: dict[str, tuple[str, str]] = {
         "这是 policyrules 的缺陷；请加 --debug 再运行一次，并报告 traceback",
         "this is a defect in policyrules; run again with --debug and report the traceback",
     ),
+    "cli.no_topic": ("{a} 和 {b} 都没有主题 {topic}", "no topic {topic} in {a} or {b}"),
+    "cli.did_you_mean": ("；是不是 {names}？", "; did you mean {names}?"),
+    "cli.or": (" 或 ", " or "),
+    "cli.seed_without_cases": (
+        "--seed 用于选择生成的案例：请与 --cases N 一起使用",
+        "--seed chooses generated cases: give it with --cases N",
+    ),
+    "cli.simulate_items": (
+        "请给出 规则包 人口 或 规则包A 规则包B 人口",
+        "give PACK POPULATION or PACK_A PACK_B POPULATION",
+    ),
+    # policyrules test: how a case's result differs from what its test file expects
+    "test.no_rule": ("{rule}：规则包 {pack} 中没有这条规则", "{rule}: no such rule in pack {pack}"),
+    "test.expected": ("{where}：应为 {want}，实际为 {got}", "{where}: expected {want}, got {got}"),
+    "test.expected_mapping": ("{where}：应为映射，实际为 {got}", "{where}: expected a mapping, got {got}"),
+    "test.no_field": ("{where}：没有这个字段", "{where}: no such field"),
+    "test.expected_to_fire": ("{rule}：应成立，但{why}", "{rule}: expected to fire, {why}"),
+    "test.why.not_fired": ("没有成立", "did not fire"),
+    "test.why.undecided": ("无法判断，缺少 {missing}", "undecided, missing {missing}"),
+    "test.why.withheld": ("被 {rules} 扣下", "withheld by {rules}"),
+    "test.expected_absent": ("{rule}：不应成立，但成立了", "{rule}: expected not to fire, but it did"),
+    "test.topic_absent": (
+        "主题 {topic}：不应有结果，实际有 {rules}",
+        "topic {topic}: expected no outcome, got {rules}",
+    ),
+    "test.expected_excluded": ("{rule}：这条排除应适用", "{rule}: expected this exclusion to apply"),
+    "test.expected_undecided": ("{rule}：应无法判断", "{rule}: expected to be undecided"),
+    "test.expected_refused": (
+        "{rule}：应列在 not_granted 中，实际{state}",
+        "{rule}: expected among not_granted, {state}",
+    ),
+    "test.state.fired": ("成立", "fired"),
+    "test.state.undecided": ("无法判断", "undecided"),
+    "test.state.not_listed": ("未列出", "not listed"),
+    "test.undetermined": (
+        "undetermined_exactly：多出 {extra}，缺少 {lacking}",
+        "undetermined: unexpected {extra}, lacking {lacking}",
+    ),
+    "test.questions": ("questions：应先问 {want}，实际为 {got}", "questions: expected {want} first, got {got}"),
+    "test.no_derived": ("derived.{name}：没有这个推导事实", "derived.{name}: no such derived fact"),
     # ---- end of check findings and arithmetic errors ----
     # structural diff
     "diff.vs": (

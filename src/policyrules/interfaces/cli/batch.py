@@ -83,7 +83,7 @@ def cmd_simulate(args: argparse.Namespace, out: Console) -> int:
 
     *packs, population = args.items
     if len(packs) not in (1, 2):
-        print("policyrules simulate: give PACK POPULATION or PACK_A PACK_B POPULATION", file=sys.stderr)
+        print(f"policyrules simulate: {word('cli.simulate_items', args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     day = as_of(args.as_of)
     sims = []

@@ -61,7 +61,7 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
     with progress(out, word("case", args.lang), len(files)) as advance:
         for path in files:
             try:
-                outcomes += run_test_file(path)
+                outcomes += run_test_file(path, args.lang)
             except PolicyRulesError as exc:
                 broken.append((path, exc))
             advance()

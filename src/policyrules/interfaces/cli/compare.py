@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from policyrules.engine.loading import load_pack
+from policyrules.engine.words import word
 from policyrules.facts.casefile import load_cases
 from policyrules.pack.files import shipped_packs
 
@@ -29,11 +30,12 @@ def cmd_diff(args: argparse.Namespace, out: Console) -> int:
     known = sorted({r.topic for p in (a, b) for r in p.rules if r.kind != "derive"})
     if args.topic and args.topic not in known:
         hint = suggestions(args.topic, known)
-        raise DiffRequestError(
-            f"no topic {args.topic!r} in {a.id} or {b.id}" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
-        )
+        said = word("cli.no_topic", args.lang, topic=repr(args.topic), a=a.id, b=b.id)
+        if hint:
+            said += word("cli.did_you_mean", args.lang, names=word("cli.or", args.lang).join(hint))
+        raise DiffRequestError(said)
     if args.seed is not None and args.cases is None:
-        raise DiffRequestError("--seed chooses generated cases: give it with --cases N")
+        raise DiffRequestError(word("cli.seed_without_cases", args.lang))
     if args.cases is None and args.case_file is None:
         d = structural_diff(a, b)
         if topics:
