@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from policyrules import load_case
@@ -36,7 +37,8 @@ BAOTOU_DAY = date(2024, 6, 1)
 
 
 def arrow_table(rows: list[dict], paths) -> "pa.Table":
-    """Flat fact rows as a typed Arrow table: counts int64, money decimal, dates date32."""
+    """Flat fact rows as a typed Arrow table: counts int64, money decimal (4 places, or as many as a value has),
+    dates date32."""
     facts = case_facts()
     arrays = {}
     for p in paths:
@@ -48,7 +50,9 @@ def arrow_table(rows: list[dict], paths) -> "pa.Table":
         elif kind == "number" and info.integer:
             arrays[p] = pa.array(values, type=pa.int64())
         elif kind == "number":
-            arrays[p] = pa.array([None if v is None else Decimal(v) for v in values], type=pa.decimal128(24, 4))
+            exact = [None if v is None else Decimal(v) for v in values]
+            places = max([4] + [-d.as_tuple().exponent for d in exact if d is not None])  # type: ignore[operator]
+            arrays[p] = pa.array(exact, type=pa.decimal128(20 + places, places))
         elif kind == "bool":
             arrays[p] = pa.array(values, type=pa.bool_())
         else:
@@ -565,7 +569,7 @@ def test_durations_periods_and_funding_shares_are_columns_as_in_the_scalar_resul
         {"unit.staff": 3, "place.monthly_minimum_wage": "1980.05"},
     ]
     got = assert_same_as_scalar(pack, rows, day).to_pylist()
-    assert [r["fallback"] for r in got] == [True, True, False, False]  # a duration counted from a hire that fires
+    assert not any(r["fallback"] for r in got)  # periods and last days are columns too
     assert got[3]["funding.p.rent"] == got[0]["funding.p.rent"] and got[3]["state.p.hire"] == "undetermined"
     assert [r["duration.p.rent"] for r in got] == [2, 2, 2, 2]
     # 0.3 and 0.7 of 1980.05 are 594.015 and 1386.035: half up to the cent
@@ -580,6 +584,31 @@ def test_durations_periods_and_funding_shares_are_columns_as_in_the_scalar_resul
     assert [f["amount"] for f in got[0]["funding.p.hire"]] == [Decimal("990.03"), Decimal("990.03")]
     assert (got[1]["period.p.hire"], got[1]["duration.p.hire"]) == (1, 3)
     assert got[2]["state.p.hire"] == "not" and got[2]["funding.p.hire"] is None and got[2]["period.p.hire"] is None
+
+
+def test_periods_and_last_days_in_every_unit_are_the_scalar_engine_s():
+    """Month ends, leap days and a year and a half: period and last day on columns, ended durations aside."""
+    pack = load_pack(FIXTURES / "period_units.yaml")
+    starts = [date(2023, 1, 1) + timedelta(days=i) for i in range(0, 800, 3)] + [
+        date(2024, 2, 29),
+        date(2023, 1, 31),
+        date(2023, 3, 31),
+        date(2023, 8, 31),
+    ]
+    rows = [{"hire.contract_months": 12, "hire.start_date": d} for d in starts] + [{"hire.contract_months": 12}]
+    for day in (date(2024, 6, 1), date(2024, 2, 29), date(2025, 3, 31)):
+        got = assert_same_as_scalar(pack, rows, day).to_pylist()
+        ended = [any(r[f"state.u.{u}"] == "not" for u in ("day", "month", "year")) for r in got]
+        assert 0 < sum(ended) < len(starts)
+        assert [r["fallback"] for r in got] == ended  # an ended duration is the scalar engine's
+        assert got[-1]["state.u.day"] == "undetermined"
+        assert {1, 2, 12} < {r["period.u.month"] for r in got}
+    leap = got[len(starts) - 4]  # hired 2024-02-29: a year and a half (18 months) ends the day before 2025-08-29
+    assert (leap["until.u.year"], leap["until.u.month"], leap["until.u.day"]) == (
+        date(2025, 8, 28),
+        date(2025, 8, 28),
+        date(2025, 4, 3),
+    )
 
 
 def test_csv_is_read_strictly_as_a_case_file_is_and_streamed(tmp_path):
@@ -612,6 +641,45 @@ def test_csv_is_read_strictly_as_a_case_file_is_and_streamed(tmp_path):
     message = refused(b"unit.staff,unit.kind\n1_000,private_enterprise\n\xef\xbc\x91\xef\xbc\x92,x\n")
     assert "row 0, column unit.staff" in message and "row 1, column unit.staff" in message
     assert "row 1, column unit.kind: expected one of" in message
+
+
+def test_csv_from_standard_input_is_read_and_parquet_from_it_refused(tmp_path):
+    """``policyrules batch PACK -`` reads CSV from a pipe, its errors at <stdin> and the line; Parquet is refused."""
+    out = tmp_path / "out.parquet"
+
+    def piped(data: bytes):
+        cli = "import sys; from policyrules.interfaces.cli import main; sys.exit(main(sys.argv[1:]))"
+        command = [sys.executable, "-c", cli, "batch", "baotou", "-", "-o", str(out), "--as-of", "2024-06-01"]
+        return subprocess.run(command, input=data, capture_output=True)
+
+    done = piped(b"unit.kind,unit.staff,unit.disabled_employees\nprivate_enterprise,200,6\nprivate_enterprise,30,\n")
+    assert done.returncode == 0, done.stderr.decode()
+    assert pq.read_table(out).column("row").to_pylist() == [0, 1]
+    broken = piped(b'unit.kind,unit.staff\nprivate_enterprise,200\nprivate_enterprise,"2\n')
+    assert broken.returncode == 2 and "<stdin>: line 3: cannot read CSV" in broken.stderr.decode()
+    path = tmp_path / "cases.parquet"
+    pq.write_table(pa.table({"unit.staff": [200]}), path)
+    parquet = piped(path.read_bytes())
+    assert parquet.returncode == 2 and "Parquet cannot be read from standard input" in parquet.stderr.decode()
+
+
+def test_a_seasonal_average_to_8_places_is_decided_as_one_case_is_not_an_error():
+    """12.12345678 seasonal workers × the 1.5% quota has 10 places: a derived fact holds it (decimal 16 places)."""
+    row = {
+        "unit.kind": "private_enterprise",
+        "unit.staff": 200,
+        "unit.disabled_employees": 1,
+        "unit.dispatch_counted_by": "no_dispatch",
+        "unit.average_annual_wage": Decimal("60000"),
+        "unit.seasonal_staff_average": Decimal("12.12345678"),
+        "place.employment_quota_ratio": Decimal("0.015"),
+        "place.average_social_wage": Decimal(100000),
+    }
+    table = assert_same_as_scalar(load_pack("national_fund"), [row, {**row, "unit.average_annual_wage": None}], BAOTOU_DAY)
+    assert table.column("errors").to_pylist() == [None, None]
+    assert table.column("derived.fund_required").to_pylist() == [Decimal("3.1818518517")] * 2
+    assert table.column("state.fund.owed").to_pylist() == ["fired", "fired"]
+    assert table.column("fallback").to_pylist() == [True, False]  # its figure is rounded to the fen: one case's
 
 
 def test_a_fund_finer_than_a_fen_is_rounded_as_the_scalar_engine_rounds_it():

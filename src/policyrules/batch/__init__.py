@@ -11,7 +11,7 @@ from typing import Any
 
 from .outcomes import STATES, column_name
 from .run import BatchResult, BatchRun, BatchSummary, evaluate, evaluate_to_parquet
-from .table import decode_mask, missing_names
+from .table import decode_mask, mask_words, missing_names
 
 
 def evaluate_dask(pack: Any, frame: Any, as_of: Any = None, **kwargs: Any) -> Any:
@@ -42,6 +42,7 @@ __all__ = [
     "BatchSummary",
     "column_name",
     "decode_mask",
+    "mask_words",
     "evaluate",
     "evaluate_dask",
     "evaluate_to_parquet",

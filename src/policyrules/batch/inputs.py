@@ -1,6 +1,6 @@
 """Tables of cases in, as Arrow record batches; each column checked against the vocabulary and made numeric.
 
-Sources: a Parquet file or directory, a CSV file, an Arrow table or record
+Sources: a Parquet file or directory, a CSV file (or ``-``, CSV from standard input), an Arrow table or record
 batch, a pandas or polars DataFrame, or an iterable of flat dicts
 (``{"unit.staff": 200, ...}``). Columns are flat fact paths; every value is
 checked as the case model would check it (whole numbers for counts, one of
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import typing
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -29,9 +30,10 @@ from pydantic import BaseModel
 
 from policyrules.errors import BadValue, InputError, TableError
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
-from policyrules.facts.casefile import _CSV_NUMBER as _ASCII_NUMBER
+from policyrules.facts.casefile import csv_number
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts, suggestions
-from policyrules.reading.textfile import BOM, decode
+from policyrules.reading.textfile import BOM, STDIN, decode, source_name
+from policyrules.types import MAX_EXPONENT
 
 from ._deps import need
 from .columns import LIMIT, Input
@@ -121,7 +123,9 @@ def _choices(path: str) -> Optional[frozenset[Any]]:
 
 
 def describe(source: Any) -> str:
-    if isinstance(source, (str, Path)):
+    if isinstance(source, str):
+        return source_name(source)  # "-" is standard input
+    if isinstance(source, Path):
         return str(source)
     return type(source).__name__
 
@@ -129,6 +133,9 @@ def describe(source: Any) -> str:
 def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
     """Any supported source as a stream of Arrow record batches of at most ``chunk_rows`` rows."""
     pa = need("pyarrow")
+    if isinstance(source, str) and source == STDIN:
+        yield from _stdin_batches(chunk_rows)
+        return
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
@@ -206,15 +213,42 @@ def _dict_batch(pa: Any, chunk: list[Any]) -> Any:
     return pa.RecordBatch.from_arrays(arrays, names=list(names)) if names else pa.record_batch({"": [None] * len(rows)})
 
 
+def _stdin_batches(chunk_rows: int) -> Iterator[Any]:
+    """CSV from standard input (``-``), named ``<stdin>`` in errors. Parquet is refused: its reader starts from
+    the footer at the end of the file, which a pipe cannot seek to."""
+    name = source_name(STDIN)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise _located(name, 0, "there is no standard input to read")
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+    try:
+        head = buffered.peek(4)[:4]
+    except OSError as exc:
+        raise _located(name, 0, f"cannot read standard input: {exc.strerror}") from None
+    if head == b"PAR1":
+        message = "Parquet cannot be read from standard input: give the file's path (CSV can be piped)"
+        raise _located(name, 0, message)
+    yield from _csv_stream(buffered, name, chunk_rows)
+
+
 def _csv_batches(path: Path, chunk_rows: int) -> Iterator[Any]:
     """A CSV file read as the case-file reader reads one, streamed: UTF-8 (a leading BOM dropped), strict quoting,
     no duplicate header, no row longer than the header, cells trimmed and empty cells missing.
 
     Every problem names its line; memory holds one block of text and one chunk of rows.
     """
-    pa = need("pyarrow")
     name = str(path)
-    reader = csv.reader(_csv_lines(path, name), strict=True)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise _located(name, 0, f"cannot read CSV: {exc.strerror}") from None
+    with handle:
+        yield from _csv_stream(handle, name, chunk_rows)
+
+
+def _csv_stream(handle: Any, name: str, chunk_rows: int) -> Iterator[Any]:
+    pa = need("pyarrow")
+    reader = csv.reader(_csv_lines(handle, name), strict=True)
 
     def broken(exc: csv.Error) -> TableError:
         return _located(name, reader.line_num, f"cannot read CSV: {exc}")
@@ -254,29 +288,28 @@ def _csv_batches(path: Path, chunk_rows: int) -> Iterator[Any]:
             return
 
 
-def _csv_lines(path: Path, name: str) -> Iterator[str]:
-    """The file's lines, decoded block by block (strict UTF-8, no control characters), each error with its line."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise _located(name, 0, f"cannot read CSV: {exc.strerror}") from None
-    with handle:
-        line = 1
-        while True:
+def _csv_lines(handle: Any, name: str) -> Iterator[str]:
+    """A binary stream's lines, decoded block by block (strict UTF-8, no control characters), each error with its
+    line."""
+    line = 1
+    while True:
+        try:
             block = handle.read(1 << 22)
-            if not block:
-                return
             block += handle.readline()  # end the block at the end of a line
-            try:
-                text = decode(block, name)
-            except InputError as exc:
-                where = exc.problems[0].location
-                at = f", column {where.column}" if where.column else ""
-                raise _located(name, line + (where.line or 1) - 1, exc.problems[0].message + at) from None
-            if line > 1 and block.startswith(BOM.encode()):
-                text = BOM + text  # only the file's first mark is dropped
-            yield from io.StringIO(text, newline="")
-            line += block.count(b"\n")
+        except OSError as exc:
+            raise _located(name, line, f"cannot read CSV: {exc.strerror}") from None
+        if not block:
+            return
+        try:
+            text = decode(block, name)
+        except InputError as exc:
+            where = exc.problems[0].location
+            at = f", column {where.column}" if where.column else ""
+            raise _located(name, line + (where.line or 1) - 1, exc.problems[0].message + at) from None
+        if line > 1 and block.startswith(BOM.encode()):
+            text = BOM + text  # only the file's first mark is dropped
+        yield from io.StringIO(text, newline="")
+        line += block.count(b"\n")
 
 
 def _located(name: str, line: int, message: str) -> TableError:
@@ -320,6 +353,7 @@ class Converter:
         inputs: dict[str, Input] = {}
         numbers: dict[str, Input] = {}
         given: dict[str, Input] = {}  # every fact column read, wanted or not (defaults depend on some)
+        unread: dict[str, Any] = {}  # a column's bad values: no check between columns reads them
         for name, column in zip(batch.schema.names, batch.columns):
             spec = self.specs.get(name)
             if spec is None:
@@ -327,6 +361,7 @@ class Converter:
             inp, rows, message, wide = self._column(spec, column, n)
             if rows is not None and rows.any():
                 bad_rows |= rows
+                unread[name] = rows
                 for i in np.flatnonzero(rows)[:1000]:
                     bad.append(BadValue(offset + int(i), name, _show(column[int(i)].as_py()), message))
             if wide is not None:
@@ -341,6 +376,9 @@ class Converter:
             if small in numbers and large in numbers:
                 a, b = numbers[small], numbers[large]
                 over = (a.values > b.values * times) & ~_nulls(np, a, n) & ~_nulls(np, b, n)
+                for path in (small, large):
+                    if path in unread:
+                        over &= ~unread[path]
                 if over.any():
                     bad_rows |= over
                     for i in np.flatnonzero(over)[:1000]:
@@ -360,6 +398,8 @@ class Converter:
                     said = self.pc.equal(batch.column(names.index(choice)), value).fill_null(False)
                     clash = said.to_numpy(zero_copy_only=False) & (numbers[count].values > 0)
                     clash &= ~_nulls(np, numbers[count], n)
+                    if count in unread:
+                        clash &= ~unread[count]
                 except (self.pa.ArrowInvalid, self.pa.ArrowNotImplementedError):
                     continue  # a column of the wrong type is reported by its own check
                 if clash.any():
@@ -450,16 +490,15 @@ class Converter:
             words = enc.dictionary.to_pylist()
             parsed: list[Optional[Decimal]] = []
             for w in words:
-                if not _ASCII_NUMBER.fullmatch(w):  # as a case file reads numbers: no "1_000", "１２" or "NaN"
-                    parsed.append(None)
-                    continue
+                number = csv_number(w, spec.integer)  # as a case file reads a number
                 try:
-                    d = Decimal(w)
-                    parsed.append(d if d.is_finite() and (not spec.integer or d == d.to_integral_value()) else None)
+                    d = None if number is None else Decimal(number)
                 except InvalidOperation:
-                    parsed.append(None)
-            if spec.integer:
-                parsed = [None if d is None or "." in w or "e" in w.lower() else d for d, w in zip(parsed, words)]
+                    d = None
+                if d and not -MAX_EXPONENT <= d.adjusted() <= MAX_EXPONENT:  # as the case model bounds a number
+                    d = None
+                    whole = f"out of range: numbers lie between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}"
+                parsed.append(d)
             scale = max([_scale_of(d) for d in parsed if d is not None] or [0])
             ints = [0 if d is None else int(d.scaleb(scale)) for d in parsed]
             too_big = np.array([abs(v) >= LIMIT for v in ints] + [False], dtype=bool)

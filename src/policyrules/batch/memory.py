@@ -11,6 +11,25 @@ when the last run ends the defaults' thresholds return and the heap is
 trimmed, so a long-lived process gives the memory back.
 
 ``POLICYRULES_BATCH_KEEP_MEMORY=0`` leaves the allocator alone.
+
+The setting is the process's, not the run's: glibc has one pair of thresholds
+for every thread and arena, so while a batch runs, other threads of the same
+process (an HTTP server's other requests, say) allocate under it too. That is
+safe, and why it is not scoped further:
+
+* it changes where freed blocks wait and when they go back to the kernel, never
+  what any allocation holds or how long it lives, so no result can change;
+* the only cost to another thread is memory kept: at most 1 GiB of freed heap
+  above what is in use, and only until the last run ends (runs are counted, so
+  one run ending does not pull the setting from under another);
+* on return the thresholds are set to glibc's initial values and the heap is
+  trimmed. Setting them explicitly turns off glibc's own raising of the mmap
+  threshold as large blocks are freed; the process then allocates as a freshly
+  started one does, which is correct, if a little slower for large blocks.
+
+A process that must not share its allocator's behaviour with a batch runs the
+batch with ``POLICYRULES_BATCH_KEEP_MEMORY=0``, or in a process of its own
+(``policyrules batch``, a Dask worker).
 """
 
 from __future__ import annotations

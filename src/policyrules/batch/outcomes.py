@@ -143,6 +143,7 @@ class ChunkOut:
     amount_missing: dict[str, Any] = field(default_factory=dict)  # rule -> mask of facts the figure needs
     derived: dict[str, Optional[Col]] = field(default_factory=dict)
     durations: dict[str, Optional[Col]] = field(default_factory=dict)  # rule -> its duration's max (None: unset)
+    periods: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # rule -> (period, until), -1 / NaT for null
     funding: dict[str, list[tuple[str, Any, Optional[Col]]]] = field(default_factory=dict)  # payer, share, amount
     fallback: Any = None  # rows to evaluate with the scalar engine
     reasons: dict[str, int] = field(default_factory=dict)
@@ -156,7 +157,11 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
         ctx.env[name] = Col("num", value, NONE, scale)
     cc = ColumnCompiler(ctx)
 
+    ndarray = np.ndarray
+
     def rows(x: Any) -> Any:
+        if x.__class__ is ndarray and x.dtype == bool and x.shape == (n_rows,):
+            return x  # the common case, without numpy's broadcasting machinery
         return np.broadcast_to(np.asarray(x, dtype=bool), (n_rows,))
 
     conds: dict[str, Col] = {}
@@ -228,8 +233,8 @@ def evaluate_chunk(plan: Plan, inputs: dict[str, Input], n_rows: int) -> ChunkOu
                         unmet = STATUSES.index("overdue" if plan.as_of > rule.outcome.deadline else "due")
                     status = np.where(mk, np.where(rows(met.val), 0, unmet), status).astype(np.int8)
                 out.status[rule.id] = status
-        if rule.duration_start is not None:
-            ctx.flag(state == FIRED, "a duration counted from an event")
+        if rule.duration_start is not None and rule.outcome is not None and rule.outcome.duration is not None:
+            out.periods[rule.id] = _period(cc, rule, state, out.durations.get(rule.id))
         if rule.superseded_by:
             # A rule a child pack overrides gives nothing where the overriding rule's plan is in force on the
             # event's date (the evaluator's "superseded").
@@ -398,6 +403,56 @@ def _gates(cc: ColumnCompiler, rule: CompiledRule, state: Any, miss: Any, rows: 
         over = active & ~gate & rows(masks.known(limit.miss)) & rows(np.greater_equal(u, m))
         state[over] = WITHHELD
     return miss
+
+
+def _period(cc: ColumnCompiler, rule: CompiledRule, state: Any, dmax: Optional[Col]) -> tuple[Any, Any]:
+    """A duration counted from an event, as the evaluator's ``_duration``: the period as_of falls in (from 1; -1
+    before the start or without its date) and the last day covered (NaT when the start or a whole maximum is
+    missing), on the rows where the rule fires. Rows where the duration has ended (as_of past the last day) are
+    the scalar engine's: it withholds the outcome there."""
+    np, masks, n_rows, as_of = cc.np, cc.masks, cc.ctx.n, cc.ctx.as_of
+    assert rule.outcome is not None and rule.outcome.duration is not None and rule.duration_start is not None
+    unit = rule.outcome.duration.unit
+    start = cc.name(n.Name(EVENTS[rule.duration_start], 0, 0))
+    fired = state == FIRED
+    dated = fired & np.broadcast_to(np.asarray(masks.known(start.miss), dtype=bool), (n_rows,))
+    if start.kind != "date" or not dated.any():
+        return np.full(n_rows, -1), np.full(n_rows, np.datetime64("NaT"), dtype="datetime64[D]")
+    day = np.broadcast_to(np.asarray(start.val, dtype="datetime64[D]"), (n_rows,))
+    today = np.datetime64(as_of, "D")
+    year = day.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = day.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dom = (day - day.astype("datetime64[M]")).astype(np.int64) + 1
+    if unit == "day":
+        elapsed = (today - day).astype(np.int64)
+    else:
+        months = (as_of.year - year) * 12 + (as_of.month - month) - (as_of.day < dom)
+        elapsed = months // 12 if unit == "year" else months
+    begun = dated & (day <= today)
+    period = np.where(begun, elapsed + 1, -1)
+    until = np.full(n_rows, np.datetime64("NaT"), dtype="datetime64[D]")
+    if dmax is not None and dmax.kind == "num":
+        known = dated & np.broadcast_to(np.asarray(masks.known(dmax.miss), dtype=bool), (n_rows,))
+        value = np.broadcast_to(np.asarray(dmax.val, dtype=np.int64), (n_rows,))
+        unit_of = 10**dmax.scale
+        if unit == "year":  # whole years, or whole months of a year (1.5 years is 18 months)
+            known &= (value * 12) % unit_of == 0
+            steps, per = (value * 12) // unit_of, "month"
+        else:
+            known &= value % unit_of == 0
+            steps, per = value // unit_of, unit
+        steps = np.where(known, steps, 0)
+        if per == "day":
+            last = day + steps.astype("timedelta64[D]")
+        else:
+            # add_months: the same day of the target month, or the first of the next when that month is shorter
+            first = (day.astype("datetime64[M]") + steps.astype("timedelta64[M]")).astype("datetime64[D]")
+            following = (day.astype("datetime64[M]") + (steps + 1).astype("timedelta64[M]")).astype("datetime64[D]")
+            length = (following - first).astype(np.int64)
+            last = np.where(dom <= length, first + (dom - 1).astype("timedelta64[D]"), following)
+        until = np.where(known, last - np.timedelta64(1, "D"), until)
+        cc.ctx.flag(known & (today > until), "a duration that has ended")
+    return period, until
 
 
 def _funding(cc: ColumnCompiler, rule: CompiledRule, total: Optional[Col]) -> list[tuple[str, Any, Optional[Col]]]:

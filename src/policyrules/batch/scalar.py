@@ -19,17 +19,21 @@ from policyrules.facts.case import EVENTS
 
 from .outcomes import OUTCOME_KINDS, STATES, Plan, column_name, figure_fields
 
-SCALE = 8  # figures and derived numbers are written as decimal128(38, 8)
-QUANTUM = Decimal(1).scaleb(-SCALE)
+SCALE = 8  # figures are written as decimal128(38, 8)
+DERIVED_SCALE = 16  # derived numbers as decimal128(38, 16): not rounded, they carry an input's places times a rate's
 
 _STATE = {i: s for i, s in enumerate(STATES)}
 
 
-def representable(value: Decimal) -> bool:
-    """Exactly a decimal128(38, SCALE) value."""
+def representable(value: Decimal, scale: int = SCALE) -> bool:
+    """Exactly a decimal128(38, scale) value."""
     with localcontext() as ctx:
         ctx.prec = 80  # wide enough that quantizing never rounds what it checks
-        return value.is_finite() and value == value.quantize(QUANTUM) and abs(value) < Decimal(10) ** (38 - SCALE)
+        return (
+            value.is_finite()
+            and value == value.quantize(Decimal(1).scaleb(-scale))
+            and abs(value) < Decimal(10) ** (38 - scale)
+        )
 
 
 def _plain(value: Decimal) -> str:
@@ -126,8 +130,11 @@ def scalar_row(plan: Plan, facts: dict[str, Any]) -> dict[str, Any]:
             value = None
         elif pack.derived[name].type == "number":
             value = Decimal(value)
-            if not representable(value):
-                errors.append(f"derived.{name}: {_plain(value)} has more than {SCALE} decimal places")
+            if not representable(value, DERIVED_SCALE):
+                errors.append(
+                    f"derived.{name}: {_plain(value)} has more than {DERIVED_SCALE} decimal places"
+                    f" or {38 - DERIVED_SCALE} whole digits"
+                )
                 value = None
         out[column_name("derived", name)] = value
     out["errors"] = errors or None
@@ -154,8 +161,8 @@ def _outside(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> boo
 
 
 def mask_value(plan: Plan, names: Any) -> Any:
-    """A set of fact names as the mask column holds it: an int, or a list of words."""
+    """A set of fact names as the mask column holds it: an int, or the little-endian bytes of its words."""
     value = plan.masks.encode(names)
     if plan.masks.words == 1:
         return value
-    return [(value >> (64 * i)) & (2**64 - 1) for i in range(plan.masks.words)]
+    return value.to_bytes(8 * plan.masks.words, "little")

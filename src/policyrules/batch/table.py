@@ -6,7 +6,9 @@ column. For every rule ``R`` (in the pack's evaluation order):
 
 * ``state.R``: one of fired, not, undetermined, excluded, withheld, error;
 * ``missing.R``: the facts an undetermined rule lacks, as a bitmask over the
-  fact names listed in the schema metadata (``policyrules.missing``);
+  fact names listed in the schema metadata (``policyrules.missing``): a
+  ``uint64``, or the little-endian bytes of several 64-bit words
+  (:func:`mask_words`, :func:`decode_mask`);
 * obligations: ``status.R`` (met, unmet, due, overdue, unknown) when the rule fires;
 * rules with an amount: its figures (``value.R``, ``min.R``, ``max.R``,
   ``cap.R``, ``base.R``, ``count.R``, ``total.R``, ``total_min.R``,
@@ -26,7 +28,7 @@ from typing import Any, Optional
 from ._deps import need
 from .columns import Col
 from .outcomes import FIRED, OUTCOME_KINDS, STATES, STATUSES, ChunkOut, Plan, column_name, figure_fields
-from .scalar import SCALE
+from .scalar import DERIVED_SCALE, SCALE
 
 
 def _money_places(unit: Optional[str]) -> int:
@@ -45,7 +47,7 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
     pa = need("pyarrow")
     pack = plan.pack
     dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
-    mask = pa.uint64() if plan.masks.words == 1 else pa.list_(pa.uint64(), plan.masks.words)
+    mask = mask_type(pa, plan.masks.words)
     state = pa.dictionary(pa.int8(), pa.string())
     fields = [pa.field("row", pa.int64(), nullable=False)]
     rules_meta = {}
@@ -73,7 +75,7 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
                 fields.append(pa.field(column_name("until", rule.id), pa.date32()))
         if rule.kind in OUTCOME_KINDS and outcome is not None and outcome.funding:
             fields.append(pa.field(column_name("funding", rule.id), FUNDING(pa)))
-    types = {"number": dec, "bool": pa.bool_(), "string": pa.string(), "date": pa.date32()}
+    types = {"number": DERIVED(pa), "bool": pa.bool_(), "string": pa.string(), "date": pa.date32()}
     for name, decl in pack.derived.items():
         fields.append(pa.field(column_name("derived", name), types[decl.type]))
     fields.append(pa.field("fallback", pa.bool_(), nullable=False))
@@ -89,6 +91,18 @@ def schema_for(plan: Plan, keep: list[Any]) -> Any:
         "policyrules.rules": json.dumps(rules_meta, ensure_ascii=False),
     }
     return pa.schema(fields, metadata=metadata)
+
+
+def mask_type(pa: Any, words: int) -> Any:
+    """A missing-fact mask: ``uint64`` for a pack with at most 64 facts that can be missing, else the mask's
+    64-bit words, lowest first, as little-endian bytes (``fixed_size_binary(8 × words)``)."""
+    return pa.uint64() if words == 1 else pa.binary(8 * words)
+
+
+def DERIVED(pa: Any) -> Any:
+    """A derived number: finer than a figure, since a derived fact is not rounded (an average given to 8 places
+    times a rate of 3 has 11)."""
+    return pa.decimal128(DECIMAL_PRECISION, DERIVED_SCALE)
 
 
 def FUNDING(pa: Any) -> Any:
@@ -108,6 +122,8 @@ class Builder:
         self.states = self.pa.array(STATES)
         self.statuses = self.pa.array(STATUSES)
         self._zeros: Any = None  # the mask column of a chunk where nothing is missing
+        self._constant: dict[Any, Any] = {}  # columns alike in every chunk of a size (nulls, payers), built once
+        self.mask = mask_type(self.pa, plan.masks.words)
         self.coded: dict[str, tuple[str, ...]] = {}  # dictionary-coded columns and their words
         for rule in plan.pack.rules:
             self.coded[column_name("state", rule.id)] = STATES
@@ -119,12 +135,17 @@ class Builder:
         return too_fine(self.plan, out)
 
     def _known(self, col: Col, n: int) -> Any:
-        return self.np.broadcast_to(self.np.asarray(self.plan.masks.known(col.miss), dtype=bool), (n,))
+        known = self.plan.masks.known(col.miss)
+        if known.__class__ is self.np.ndarray and known.shape == (n,):
+            return known
+        return self.np.broadcast_to(self.np.asarray(known, dtype=bool), (n,))
 
     # ---- from columns ----
     def from_chunk(self, out: ChunkOut, rows: Any, keep: list[Any], fallback: Any) -> Any:
-        pa = self.pa
+        pa, np = self.pa, self.np
         n = out.n
+        if self._constant and next(iter(self._constant))[-1] != n:
+            self._constant.clear()  # held for one size of chunk at a time: memory stays bounded
         arrays: dict[str, Any] = {"row": pa.array(rows, type=pa.int64())}
         for field, array in zip(self.schema.names[1 : 1 + len(keep)], keep):
             arrays[field] = array
@@ -149,16 +170,25 @@ class Builder:
                 col = out.durations[rid]
                 fired = out.state[rid] == FIRED
                 dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
-                arrays[column_name("duration", rid)] = pa.nulls(n, dec) if col is None else self._decimal(col, n, fired)
-                if rule.duration_start is not None:  # every row where it fires is the scalar engine's
-                    arrays[column_name("period", rid)] = pa.nulls(n, pa.int32())
-                    arrays[column_name("until", rid)] = pa.nulls(n, pa.date32())
+                arrays[column_name("duration", rid)] = (
+                    self._nulls(n, dec) if col is None else self._decimal(col, n, fired)
+                )
+                if rid in out.periods:
+                    period, until = out.periods[rid]
+                    fired_period = fired & (period > 0)
+                    arrays[column_name("period", rid)] = pa.array(
+                        period.astype(np.int32), type=pa.int32(), mask=~fired_period
+                    )
+                    fired_until = fired & ~np.isnat(until)
+                    arrays[column_name("until", rid)] = pa.array(
+                        np.where(fired_until, until, np.datetime64(0, "D")), type=pa.date32(), mask=~fired_until
+                    )
             if rid in out.funding:
                 arrays[column_name("funding", rid)] = self._funding(out.funding[rid], out.state[rid] == FIRED, n)
         for name, decl in self.plan.pack.derived.items():
             arrays[column_name("derived", name)] = self._derived(out.derived.get(name), decl.type, n)
         arrays["fallback"] = pa.array(fallback, type=pa.bool_())
-        arrays["errors"] = pa.nulls(n, pa.list_(pa.string()))
+        arrays["errors"] = self._nulls(n, pa.list_(pa.string()))
         return pa.RecordBatch.from_arrays([arrays[name] for name in self.schema.names], schema=self.schema)
 
     def _funding(self, shares: list[tuple[str, Any, Optional[Col]]], fired: Any, n: int) -> Any:
@@ -166,9 +196,14 @@ class Builder:
         pa, np = self.pa, self.np
         k = len(shares)
         dec = pa.decimal128(DECIMAL_PRECISION, SCALE)
-        each = pa.array(np.tile(np.arange(k, dtype=np.int32), n))  # row by row, payer by payer
-        payers = pa.array([payer for payer, _, _ in shares], type=pa.string()).take(each)
-        rates = pa.array([share for _, share, _ in shares], type=dec).take(each)
+        key = (tuple((payer, share) for payer, share, _ in shares), n)
+        if key not in self._constant:  # the same for every chunk of n rows: built once
+            each = pa.array(np.tile(np.arange(k, dtype=np.int32), n))  # row by row, payer by payer
+            self._constant[key] = (
+                pa.array([payer for payer, _, _ in shares], type=pa.string()).take(each),
+                pa.array([share for _, share, _ in shares], type=dec).take(each),
+            )
+        payers, rates = self._constant[key]
         scale = max([a.scale for _, _, a in shares if a is not None] or [0])
         values = np.zeros((n, k), dtype=np.int64)
         valid = np.zeros((n, k), dtype=bool)
@@ -178,7 +213,7 @@ class Builder:
                 factor = 10 ** (scale - a.scale)
                 if factor > 1 and n and int(np.abs(v).max()) >= 2**62 // factor:  # one payer's amount at a time
                     order = pa.array(np.arange(n * k, dtype=np.int64).reshape(k, n).T.ravel())
-                    parts = [pa.nulls(n, dec) if x is None else self._decimal(x, n, fired) for _, _, x in shares]
+                    parts = [self._nulls(n, dec) if x is None else self._decimal(x, n, fired) for _, _, x in shares]
                     amounts = pa.concat_arrays(parts).take(order)
                     break
                 values[:, i] = v * factor
@@ -196,54 +231,61 @@ class Builder:
             return pa.array(masks.full(m, n), type=pa.uint64())
         if m is None and self._zeros is not None and len(self._zeros) == n:
             return self._zeros  # nothing missing on any row: one shared array
-        rows = np.zeros((n, masks.words), dtype=np.uint64)  # row by row, word by word
+        rows = np.zeros((n, masks.words), dtype=np.uint64)  # row by row, word by word: the bytes of the mask
         for w, x in enumerate(m or ()):
             if x is not None:
                 rows[:, w] = x
-        array = pa.FixedSizeListArray.from_arrays(pa.array(rows.ravel(), type=pa.uint64()), masks.words)
+        array = pa.FixedSizeBinaryArray.from_buffers(self.mask, n, [None, pa.py_buffer(rows)])
         if m is None:
             self._zeros = array
         return array
 
-    def _decimal(self, col: Col, n: int, used: Any = True) -> Any:
-        """Exact scaled integers as decimal128(38, SCALE), null where unknown or unused."""
+    def _decimal(self, col: Col, n: int, used: Any = True, target: int = SCALE) -> Any:
+        """Exact scaled integers as decimal128(38, target), null where unknown or unused."""
         pa, np = self.pa, self.np
         valid = np.broadcast_to(self._known(col, n) & used, (n,))
         if not valid.any():
-            return pa.nulls(n, pa.decimal128(DECIMAL_PRECISION, SCALE))
-        return self._decimals(np.broadcast_to(np.asarray(col.val, dtype=np.int64), (n,)), col.scale, valid)
+            return self._nulls(n, pa.decimal128(DECIMAL_PRECISION, target))
+        return self._decimals(np.broadcast_to(np.asarray(col.val, dtype=np.int64), (n,)), col.scale, valid, target)
 
-    def _decimals(self, values: Any, scale: int, valid: Any) -> Any:
+    def _nulls(self, n: int, type_: Any) -> Any:
+        """A column of n nulls (arrays are immutable: one is shared by every column and chunk that needs it)."""
+        key = (type_, n)
+        if key not in self._constant:
+            self._constant[key] = self.pa.nulls(n, type_)
+        return self._constant[key]
+
+    def _decimals(self, values: Any, scale: int, valid: Any, target: int = SCALE) -> Any:
         pa, np = self.pa, self.np
         n = len(values)
-        if scale > SCALE:  # rows that do not divide exactly were sent to the scalar engine
-            values = values // 10 ** (scale - SCALE)
-            scale = SCALE
+        if scale > target:  # rows that do not divide exactly were sent to the scalar engine
+            values = values // 10 ** (scale - target)
+            scale = target
         values = values * valid
-        factor = 10 ** (SCALE - scale)
+        factor = 10 ** (target - scale)
         wide = factor > 1 and (int(np.abs(values).max()) if n else 0) * factor >= 2**63
         if not wide:  # the common case: the rescaled value still fits in 64 bits
             values = values * factor
-            scale = SCALE
+            scale = target
         words = np.empty((n, 2), dtype=np.int64)
         words[:, 0] = values
         words[:, 1] = values >> 63
         bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
         array = pa.Array.from_buffers(pa.decimal128(DECIMAL_PRECISION, scale), n, [bitmap, pa.py_buffer(words)])
-        return array if scale == SCALE else array.cast(pa.decimal128(DECIMAL_PRECISION, SCALE))
+        return array if scale == target else array.cast(pa.decimal128(DECIMAL_PRECISION, target))
 
     def _derived(self, col: Optional[Col], kind: str, n: int) -> Any:
         pa, np = self.pa, self.np
         types = {
-            "number": pa.decimal128(DECIMAL_PRECISION, SCALE),
+            "number": DERIVED(pa),
             "bool": pa.bool_(),
             "string": pa.string(),
             "date": pa.date32(),
         }
         if col is None:
-            return pa.nulls(n, types[kind])
+            return self._nulls(n, types[kind])
         if kind == "number":
-            return self._decimal(col, n)
+            return self._decimal(col, n, target=DERIVED_SCALE)
         invalid = ~self._known(col, n)
         if kind == "string":
             if col.vocab is None:
@@ -296,7 +338,7 @@ def too_fine(plan: Plan, out: ChunkOut) -> Any:
     cols: list[tuple[Optional[Col], Any, int]] = [
         (c, out.state[r] == FIRED, places.get(r, SCALE)) for r, f in out.figures.items() for c in f.values()
     ]
-    cols += [(c, True, SCALE) for c in out.derived.values() if c is not None and c.kind == "num"]
+    cols += [(c, True, DERIVED_SCALE) for c in out.derived.values() if c is not None and c.kind == "num"]
     cols += [(c, out.state[r] == FIRED, SCALE) for r, c in out.durations.items()]
     cols += [(a, out.state[r] == FIRED, SCALE) for r, shares in out.funding.items() for _, _, a in shares]
     for col, used, limit in cols:
@@ -313,9 +355,25 @@ def missing_names(schema: Any) -> list[str]:
 
 
 def decode_mask(names: list[str], value: Any) -> list[str]:
-    """The fact names of one ``R.missing`` value (an int, or a list of 64-bit words)."""
+    """The fact names of one ``missing.R`` value (an int, or the bytes of a mask of several words)."""
     if value is None:
         return []
-    if isinstance(value, list):
-        value = sum(int(w) << (64 * i) for i, w in enumerate(value))
+    if isinstance(value, bytes):
+        value = int.from_bytes(value, "little")
     return [names[i] for i in range(len(names)) if value >> i & 1]
+
+
+def mask_words(column: Any) -> Any:
+    """A mask column (Arrow array or chunked array) as a numpy array of shape (rows, words), uint64, zero for
+    null."""
+    np = need("numpy")
+    pa = need("pyarrow")
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_unsigned_integer(array.type):
+        return array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64).reshape(len(array), 1)
+    words = array.type.byte_width // 8
+    data = np.frombuffer(array.buffers()[1], dtype=np.uint64, count=(array.offset + len(array)) * words)
+    out = data[array.offset * words :].reshape(len(array), words)
+    if array.null_count:
+        out = out * array.is_valid().to_numpy(zero_copy_only=False)[:, None]
+    return out

@@ -577,7 +577,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "scalar.inexact division": ("除不尽", "inexact division"),
     "scalar.a rule decided at an event's date": ("在事件日期判断的规则", "a rule decided at an event's date"),
     "scalar.an application dated outside the plan": ("申请日期在方案有效期外", "an application dated outside the plan"),
-    "scalar.a duration counted from an event": ("自事件起计算的期限", "a duration counted from an event"),
+    "scalar.a duration that has ended": ("期限已届满", "a duration that has ended"),
+    "batch.dask_stdin": (
+        "--dask 读取各工作进程都能访问的 Parquet 数据集，不能读取标准输入",
+        "--dask reads a Parquet dataset its workers can reach, not standard input",
+    ),
     "scalar.conflicting values of a derived fact": ("推导事实取值冲突", "conflicting values of a derived fact"),
     "scalar.an inverted range or a negative amount": (
         "区间下限高于上限或金额为负",
@@ -1011,7 +1015,9 @@ CLI_ZH: dict[str, str] = {
     "evaluate a pack over a table of cases (Parquet or CSV) into Parquet": (
         "在案例表（Parquet 或 CSV）上评估规则包，结果写成 Parquet"
     ),
-    "Parquet file or directory, or CSV; columns are fact paths": "Parquet 文件或目录，或 CSV；列名为事实路径",
+    "Parquet file or directory, or CSV (- reads CSV from standard input); columns are fact paths": (
+        "Parquet 文件或目录，或 CSV（- 表示从标准输入读取 CSV）；列名为事实路径"
+    ),
     "Parquet file to write (a directory with --dask)": "要写入的 Parquet 文件（用 --dask 时为目录）",
     "carry this input column through": "把此输入列原样带到输出",
     "skip rows with bad values, listing them here": "跳过含错误值的行，并把它们列在此文件中",

@@ -111,6 +111,16 @@ _CSV_INT = re.compile(r"[-+]?[0-9]+")
 _CSV_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
 
+def csv_number(text: str, integer: bool) -> str | None:
+    """A number as a table's cell writes it (a CSV file, a text column of a batch table), or None if it is not one.
+
+    ASCII digits only (no "1_000", "１２" or "NaN", which Decimal() itself takes), at most 40 characters; a
+    whole number has no point and no exponent. The text comes back as written, to be read exactly.
+    """
+    pattern = _CSV_INT if integer else _CSV_NUMBER
+    return text if len(text) <= 40 and pattern.fullmatch(text) else None
+
+
 def _load_csv(path: Path, limits: Limits) -> list[Case]:
     """Rows of a CSV file; strict: no duplicate or unknown columns, no broken quotes, ASCII numbers only."""
     import csv
@@ -175,7 +185,6 @@ def _csv_value(kind: str, integer: bool, text: str) -> Any:
     if kind == "bool":
         return {"true": True, "false": False}.get(text.lower(), text)
     if kind == "number":
-        if integer:
-            return int(text) if _CSV_INT.fullmatch(text) and len(text) <= 40 else None
-        return text if _CSV_NUMBER.fullmatch(text) and len(text) <= 40 else None
+        number = csv_number(text, integer)
+        return int(number) if integer and number is not None else number
     return text

@@ -20,7 +20,7 @@ from ._common import EXIT_OK, EXIT_USAGE, as_of
 
 def rows_in(source: str) -> Optional[int]:
     """The row count of a Parquet file or directory, read from its metadata (None for CSV)."""
-    if Path(source).suffix.lower() == ".csv":
+    if source == "-" or Path(source).suffix.lower() == ".csv":
         return None
     try:
         import pyarrow.dataset as ds
@@ -34,6 +34,9 @@ def cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from policyrules.batch import evaluate_to_parquet
 
     day = as_of(args.as_of)
+    if args.dask and args.input == "-":
+        print(f"policyrules batch: {word('batch.dask_stdin', args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
     if args.dask:
         from policyrules.batch.distributed import run_on_dask
 
@@ -229,7 +232,11 @@ def _format(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="evaluate a pack over a table of cases (Parquet or CSV) into Parquet")
     p.add_argument("pack", metavar="PACK", help="shipped pack name or path to a pack file")
-    p.add_argument("input", metavar="INPUT", help="Parquet file or directory, or CSV; columns are fact paths")
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="Parquet file or directory, or CSV (- reads CSV from standard input); columns are fact paths",
+    )
     p.add_argument("--output", "-o", required=True, help="Parquet file to write (a directory with --dask)")
     p.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default today)")
     p.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="carry this input column through")
