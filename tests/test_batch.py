@@ -675,7 +675,9 @@ def test_a_seasonal_average_to_8_places_is_decided_as_one_case_is_not_an_error()
         "place.employment_quota_ratio": Decimal("0.015"),
         "place.average_social_wage": Decimal(100000),
     }
-    table = assert_same_as_scalar(load_pack("national_fund"), [row, {**row, "unit.average_annual_wage": None}], BAOTOU_DAY)
+    table = assert_same_as_scalar(
+        load_pack("national_fund"), [row, {**row, "unit.average_annual_wage": None}], BAOTOU_DAY
+    )
     assert table.column("errors").to_pylist() == [None, None]
     assert table.column("derived.fund_required").to_pylist() == [Decimal("3.1818518517")] * 2
     assert table.column("state.fund.owed").to_pylist() == ["fired", "fired"]
