@@ -141,5 +141,5 @@ def test_an_average_is_said_as_an_average_in_both_languages() -> None:
     assert format_amount_plain(amount, "en") == "3000 CNY per person on average (a standard, not a fixed sum)"
     assert format_amount_plain(amount, "zh") == "平均 3000 元/人（标准，不是固定金额）"
     missing = AmountOut(kind="formula", unit="CNY", expression="5 * w", missing=["place.w", "unit.x"])
-    assert format_amount_plain(missing, "zh") == "? 元（= 5 * w）（缺少：place.w、unit.x）"
+    assert format_amount_plain(missing, "zh") == "? 元（= 5 × w）（缺少：place.w、unit.x）"
     assert format_amount_plain(missing, "en") == "? CNY  = 5 * w (missing: place.w, unit.x)"

@@ -133,3 +133,14 @@ def test_a_share_names_its_base_in_words_not_as_a_fact_path():
         text = format_amount_plain(share.amount, lang)
         assert text.startswith("5400") and "60% × " in text and not FACT_PATH.search(text), text
     assert "按个体经济组织从业人员最低缴费标准应缴基本养老、基本医疗保险" in format_amount_plain(share.amount, "zh")
+
+
+def test_a_formula_is_said_in_words_not_as_an_expression():
+    # baotou's reward, 5 × 当地月最低工资标准, as results and the behavioural diff print it
+    from policyrules.engine.result import AmountOut
+
+    formula = "quantity(5, 'month') * place.monthly_minimum_wage"
+    a = AmountOut(kind="formula", unit="CNY", per=["person", "year"], expression=formula)
+    assert format_amount_plain(a, "zh").endswith("（= 5个月 × 当地月最低工资标准）")
+    assert format_amount_plain(a, "en").endswith("= 5 month * local monthly minimum wage")
+    assert a.expression == formula  # the data keeps the expression

@@ -12,22 +12,23 @@ from typing import Any, Literal, Optional
 
 from policyrules.check import analysis
 from policyrules.engine.model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule
-from policyrules.engine.words import choice_word, fact_words, per_text, period_words, unit_text, value_word, word
+from policyrules.engine.words import (
+    choice_word,
+    count_unit,
+    fact_words,
+    per_text,
+    period_words,
+    quantity_text,
+    quantity_words,
+    unit_text,
+    value_word,
+    word,
+)
 from policyrules.expr import render
 from policyrules.facts.vocabulary import case_facts
 from policyrules.types import Lang
 
 NOT_COVERED = "—"
-
-
-def _zh_unit(unit: str) -> str:
-    # after a number: 6个月 (six months), not 6月 (June)
-    return "个月" if unit == "month" else unit_text(unit, "zh")
-
-
-def _quantity(number: str, unit: str, lang: Lang) -> str:
-    # quantity(5, 'month') reads better as "5 month" (5个月)
-    return f"{number}{_zh_unit(unit)}" if lang == "zh" else f"{number} {unit}"
 
 
 _PACK_NAME = re.compile(r"\b(?:derived|param)\.[a-z_]+")
@@ -45,7 +46,7 @@ def pack_terms(pack: CompiledPack) -> dict[str, str]:
             terms[f"param.{series.name}"] = f"{_num(v * 100)}%"
         else:
             terms[f"param.{series.name}"] = (
-                _quantity(_num(v), series.unit, pack.lang) if series.unit != "1" else _num(v)
+                quantity_text(_num(v), series.unit, pack.lang) if series.unit != "1" else _num(v)
             )
     return terms
 
@@ -68,7 +69,7 @@ def _expr(e: Optional[CompiledExpr], lang: Lang = "en", terms: Optional[dict[str
 def expr_words(text: str, lang: Lang = "en", terms: Optional[dict[str, str]] = None) -> str:
     """An expression's text as an analyst reads it: quantities, parameters and facts in words."""
     text = " ".join(text.split())
-    text = re.sub(r"quantity\((\S+?), '(\w+)'\)", lambda m: _quantity(m.group(1), m.group(2), lang), text)
+    text = quantity_words(text, lang)
     if lang == "zh":
         text = text.replace(" * ", " × ")
     if terms:
@@ -94,7 +95,7 @@ def _per(a: CompiledAmount, lang: Lang) -> str:
 def _unit(a: CompiledAmount, lang: Lang) -> str:
     if a.unit in (None, "1"):
         return ""
-    return _zh_unit(a.unit) if lang == "zh" else f" {a.unit}"
+    return count_unit(a.unit) if lang == "zh" else f" {a.unit}"
 
 
 def amount_text(a: Optional[CompiledAmount], lang: Lang = "en", terms: Optional[dict[str, str]] = None) -> str:
@@ -130,7 +131,7 @@ def duration_text(rule: CompiledRule, lang: Lang = "en", terms: Optional[dict[st
     o = rule.outcome
     if o is None or o.duration is None:
         return None
-    unit = _zh_unit(o.duration.unit) if lang == "zh" else o.duration.unit
+    unit = count_unit(o.duration.unit) if lang == "zh" else o.duration.unit
     return word("rule.duration", lang, max=_expr(rule.duration_max, lang, terms), unit=unit)
 
 
@@ -288,7 +289,7 @@ def _fact_unit(path: str, lang: Lang) -> str:
         return "年" if lang == "zh" else ""
     if lang == "zh":  # 元/月: a month is 个月 only after a number
         first, *per = info.unit.split("/")
-        return "/".join([_zh_unit(first), *(unit_text(u, "zh") for u in per)])
+        return "/".join([count_unit(first), *(unit_text(u, "zh") for u in per)])
     return f" {info.unit}"
 
 

@@ -751,6 +751,28 @@ CHOICE_ZH: dict[str, dict[str, str]] = {
 CHOICE_ZH["person.student_level"] = CHOICE_ZH["person.graduation.level"]
 
 
+def count_unit(unit: str) -> str:
+    """A unit in Chinese after a number: 6个月 (six months), not 6月 (June)."""
+    return "个月" if unit == "month" else unit_text(unit, "zh")
+
+
+def quantity_text(number: str, unit: str, lang: Lang) -> str:
+    """A number with its unit: 5个月, '5 month'."""
+    return f"{number}{count_unit(unit)}" if lang == "zh" else f"{number} {unit}"
+
+
+def quantity_words(text: str, lang: Lang) -> str:
+    """An expression with its quantities as a reader says them: quantity(5, 'month') is 5个月 ('5 month')."""
+    return re.sub(r"quantity\((\S+?), '([\w/]+)'\)", lambda m: quantity_text(m.group(1), m.group(2), lang), text)
+
+
+def formula_words(expression: str, lang: Lang) -> str:
+    """A formula as a reader says it: 5个月 × 当地月最低工资标准 ('5 month * local monthly minimum wage'),
+    not quantity(5, 'month') * place.monthly_minimum_wage."""
+    text = quantity_words(" ".join(expression.split()), lang)
+    return fact_words(text.replace(" * ", " × ") if lang == "zh" else text, lang)
+
+
 def choice_word(path: str, value: str, lang: Lang) -> str:
     """A choice fact's value in words: 民营企业 for unit.kind 'private_enterprise' ('private enterprise' in English)."""
     if lang == "zh":
@@ -778,7 +800,7 @@ def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:
     fill = {
         "ref": a.reference,
         "unit": unit,
-        "expr": _share_words(a, lang) if a.kind == "share" else a.expression,
+        "expr": _share_words(a, lang) if a.kind == "share" else a.expression and formula_words(a.expression, lang),
         **{k: number_text(getattr(a, k)) for k in ("value", "min", "max", "cap")},
     }
     if a.kind == "no_figure":
