@@ -1,4 +1,4 @@
-"""The whole baotou pack (包府办发〔2023〕43号, 52 rules), written by hand: the honest scalar baseline.
+"""The whole baotou pack (包府办发〔2023〕43号, 53 rules), written by hand: the honest scalar baseline.
 
 Same decisions and same computed figures as the engine, for ANY case (missing
 facts included, with the same three-valued logic and the same missing-fact
@@ -19,10 +19,11 @@ from decimal import Decimal
 
 from policyrules.dates import months_between
 
-from .common import A, O, _amount_sig, _m, amt, b, concerns, eq, ge, isin, project, subjects  # noqa: F401
+from .common import FUND_RULES, A, O, _amount_sig, _m, amt, b, concerns, eq, ge, isin, project, subjects  # noqa: F401
 from .common import fund as national_fund
 
 FROM, UNTIL = date(2023, 4, 30), date(2024, 12, 31)
+FUND_FROM = date(2015, 10, 1)  # national_fund's validity
 QUOTA = Decimal("0.015")
 D0, D1, D2, D3, D5, D15 = Decimal(0), Decimal(1), Decimal(2), Decimal(3), Decimal(5), Decimal(15)
 HALF = Decimal("0.5")
@@ -149,8 +150,7 @@ M_OPERATING, M_SEEKS, M_AGE, M_ZERO = (
     _m("person.age"),
     _m("person.household_zero_employment"),
 )
-M_START = _m("hire.start_date")
-M_INJUR = _m("place.in_jurisdiction")
+M_START, M_INJ = _m("hire.start_date"), _m("place.in_jurisdiction")
 
 
 def evaluate(f: dict, as_of: date):
@@ -174,8 +174,8 @@ def evaluate(f: dict, as_of: date):
     grade = g("person.disability.grade")
     severe = M_GRADE if grade is None else grade <= 2
     lic = g("person.business.licensed_on")
-    # counted to the application (its date defaults to as_of), as derived.months_in_business is
-    months = M_LIC if lic is None else months_between(lic, g("application.date") or as_of)
+    applied = g("application.date") or as_of  # the application's date, as_of standing in (a neutral default)
+    months = M_LIC if lic is None else months_between(lic, applied)
 
     fund_conds, fund_obls, fund_ents, fund_derived = national_fund(g, QUOTA)
     owed = fund_conds[0][1]
@@ -221,7 +221,7 @@ def evaluate(f: dict, as_of: date):
     )
     soe = eq(kind, "state_owned_enterprise", M_KIND)
     c["quota.soe_report"] = soe
-    c["quota.soe_guarantee_fund"] = A(soe, below)
+    c["quota.soe_guarantee_fund"] = A(soe, owed)
     c["job_fairs.soe"] = A(eq(kind, "local_government", M_KIND), isin(admin, COUNTY_PREFECTURE, M_ADMIN))
     a_tob = eq(ak, "tobacco_retail_licence", M_AK)
     holds = b(g("person.holds_preferential_tobacco_licence"), M_HOLDS)
@@ -234,10 +234,13 @@ def evaluate(f: dict, as_of: date):
     c["tobacco.spacing.no_partnership_or_hired"] = A(a_tob, partn)
     c["tobacco.spacing.central_districts"] = A(a_tob, cert_, isin(dist, CENTRAL, M_DIST))
     c["tobacco.spacing.outer_districts"] = A(a_tob, cert_, isin(dist, OUTER, M_DIST))
-    c["tobacco.spacing.elsewhere"] = A(a_tob, cert_, M_DIST if dist is None else dist not in NAMED)
+    c["tobacco.spacing.elsewhere"] = A(
+        a_tob, cert_, b(g("place.in_jurisdiction"), M_INJ), M_DIST if dist is None else dist not in NAMED
+    )
     c["reward.excess_quota"] = excess if excess.__class__ is frozenset else excess >= 1
-    c["reward.excess_quota.not_fiscal"] = O(
-        b(g("unit.fiscally_funded"), M_FISC), b(g("unit.is_concentrated_employment_unit"), M_CONC)
+    c["reward.excess_quota.not_fiscal"] = A(
+        O(b(g("unit.fiscally_funded"), M_FISC), b(g("unit.is_concentrated_employment_unit"), M_CONC)),
+        c["reward.excess_quota"],
     )
     gy = g("person.graduation.year")
     cm = g("hire.contract_months")
@@ -329,7 +332,7 @@ def evaluate(f: dict, as_of: date):
         hukou,
         b(g("person.business.operating"), M_OPERATING),
         b(g("person.business.rents_premises"), M_RENTS),
-        b(g("place.in_jurisdiction"), M_INJUR),
+        b(g("place.in_jurisdiction"), M_INJ),
     )
     c["startup.rent_subsidy"] = A(*renting, M_BKIND if bkind is None else bkind != "blind_massage_shop", *in_business)
     c["startup.rent_subsidy.blind_massage_shop"] = A(*renting, eq(bkind, "blind_massage_shop", M_BKIND), *in_business)
@@ -349,8 +352,16 @@ def evaluate(f: dict, as_of: date):
     )
     c["employment.zero_employment_household"] = A(b(g("person.household_zero_employment"), M_ZERO), seeks)
 
-    if start is not None and not FROM <= start <= UNTIL:  # decided at the hire: not in force on its date
+    # every rule is decided at its event: a rule whose document is not in force on the event's date is not granted
+    if start is not None and not FROM <= start <= UNTIL:
         del c["subsidy.graduate_hire"]
+    if not FROM <= applied <= UNTIL:
+        for rid in APPLICATION_RULES:
+            del c[rid]
+    if applied < FUND_FROM:
+        for rid in FUND_RULES:
+            del c[rid]
+        fund_ents, fund_obls = [], []
     subj = subjects(f)
     und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v and CONCERNS[rid] <= subj]
     ents, obls, sancs, excls = fund_ents, fund_obls, [], []
@@ -362,11 +373,11 @@ def evaluate(f: dict, as_of: date):
         return (Decimal(ytr if ytr < 5 else 3), None, None, ())
 
     # outcomes of the rules that fired, in pack order
-    if c["quota.public_sector.duty"] is True:
+    if c.get("quota.public_sector.duty") is True:
         obls.append(("quota.public_sector.duty", amt(value=D1, total=D1), "met" if dis >= 1 else "due"))
-    if c["quota.pooling.area"] is True:
+    if c.get("quota.pooling.area") is True:
         ents.append(["quota.pooling.area", None, None, None, (), "quota.pooling"])
-    if c["quota.federation_staff.duty"] is True:
+    if c.get("quota.federation_staff.duty") is True:
         if staff is None:
             a = amt(missing=("unit.staff",))
             st = "unknown"
@@ -375,11 +386,11 @@ def evaluate(f: dict, as_of: date):
             a = amt(value=v, total=v)
             st = "unknown" if dis is None else ("met" if dis >= staff * Decimal("0.15") else "unmet")
         obls.append(("quota.federation_staff.duty", a, st))
-    if c["quota.targeted_recruitment.duty"] is True:
+    if c.get("quota.targeted_recruitment.duty") is True:
         obls.append(("quota.targeted_recruitment.duty", amt(), "unknown"))
-    if c["recruitment.priority"] is True:
+    if c.get("recruitment.priority") is True:
         ents.append(["recruitment.priority", None, None, None, (), "recruitment.priority"])
-    if c["public_welfare_post.subsidy"] is True:
+    if c.get("public_welfare_post.subsidy") is True:
         ents.append(
             [
                 "public_welfare_post.subsidy",
@@ -391,7 +402,7 @@ def evaluate(f: dict, as_of: date):
                 ("employment.flexible_insurance_subsidy",),
             ]
         )
-    if c["public_welfare_post.replacement"] is True:
+    if c.get("public_welfare_post.replacement") is True:
         if pl >= 2:
             excls.append(
                 [
@@ -413,15 +424,15 @@ def evaluate(f: dict, as_of: date):
                     ("employment.flexible_insurance_subsidy",),
                 ]
             )
-    if c["public_welfare_post.no_flexible_subsidy"] is True:
+    if c.get("public_welfare_post.no_flexible_subsidy") is True:
         excls.append(["public_welfare_post.no_flexible_subsidy", "employment.flexible_insurance_subsidy", [], "rule"])
-    if c["quota.soe_report"] is True:
+    if c.get("quota.soe_report") is True:
         obls.append(("quota.soe_report", None, "unknown"))
-    if c["quota.soe_guarantee_fund"] is True:
+    if c.get("quota.soe_guarantee_fund") is True:
         obls.append(("quota.soe_guarantee_fund", amt(), "unknown" if fund is None else ("met" if fund else "unmet")))
-    if c["job_fairs.soe"] is True:
+    if c.get("job_fairs.soe") is True:
         obls.append(("job_fairs.soe", amt(mn=D1, mx=D2), "unknown"))
-    if c["tobacco.preferential_licence"] is True:
+    if c.get("tobacco.preferential_licence") is True:
         ents.append(["tobacco.preferential_licence", None, None, None, (), "tobacco.preferential_licence"])
     for rid, topic in (
         ("tobacco.one_licence_only", "tobacco.preferential_licence"),
@@ -429,9 +440,9 @@ def evaluate(f: dict, as_of: date):
         ("tobacco.spacing.one_licence_only", "tobacco.retail_spacing"),
         ("tobacco.spacing.no_partnership_or_hired", "tobacco.retail_spacing"),
     ):
-        if c[rid] is True:
+        if c.get(rid) is True:
             excls.append([rid, topic, [], "rule"])
-    if c["tobacco.spacing.central_districts"] is True:
+    if c.get("tobacco.spacing.central_districts") is True:
         ents.append(
             [
                 "tobacco.spacing.central_districts",
@@ -442,7 +453,7 @@ def evaluate(f: dict, as_of: date):
                 "tobacco.retail_spacing",
             ]
         )
-    if c["tobacco.spacing.outer_districts"] is True:
+    if c.get("tobacco.spacing.outer_districts") is True:
         ents.append(
             [
                 "tobacco.spacing.outer_districts",
@@ -453,7 +464,7 @@ def evaluate(f: dict, as_of: date):
                 "tobacco.retail_spacing",
             ]
         )
-    if c["tobacco.spacing.elsewhere"] is True:
+    if c.get("tobacco.spacing.elsewhere") is True:
         sp = g("application.tobacco.normal_spacing")
         a = (
             amt(missing=("application.tobacco.normal_spacing",))
@@ -461,7 +472,7 @@ def evaluate(f: dict, as_of: date):
             else amt(value=Decimal(sp) / D2, total=Decimal(sp) / D2)
         )
         ents.append(["tobacco.spacing.elsewhere", a, None, None, (), "tobacco.retail_spacing"])
-    if c["reward.excess_quota"] is True:
+    if c.get("reward.excess_quota") is True:
         wage = g("place.monthly_minimum_wage")
         cnt = Decimal(excess)
         if wage is None:
@@ -470,7 +481,7 @@ def evaluate(f: dict, as_of: date):
             v = Decimal(5 * wage)
             a = amt(value=v, count=cnt, total=v * cnt)
         ents.append(["reward.excess_quota", a, None, None, (), "reward.excess_quota"])
-    if c["reward.excess_quota.not_fiscal"] is True:
+    if c.get("reward.excess_quota.not_fiscal") is True:
         excls.append(["reward.excess_quota.not_fiscal", "reward.excess_quota", [], "rule"])
     if c.get("subsidy.graduate_hire") is True:
         wage = g("place.monthly_minimum_wage")
@@ -480,37 +491,37 @@ def evaluate(f: dict, as_of: date):
             else amt(value=Decimal(5 * wage), total=Decimal(5 * wage))
         )
         ents.append(["subsidy.graduate_hire", a, (D3, None, None, ()), None, (), "subsidy.graduate_hire"])
-    if c["subsidy.graduate_hire.not_public_welfare"] is True:
+    if c.get("subsidy.graduate_hire.not_public_welfare") is True:
         excls.append(["subsidy.graduate_hire.not_public_welfare", "subsidy.graduate_hire", [], "rule"])
-    if c["reward.dispatch_placement"] is True:
+    if c.get("reward.dispatch_placement") is True:
         v = Decimal(500)
         ents.append(["reward.dispatch_placement", amt(value=v, total=v), None, None, (v,), "reward.dispatch_placement"])
-    if c["quota.private_report"] is True:
+    if c.get("quota.private_report") is True:
         obls.append(("quota.private_report", None, "unknown"))
-    if c["credit.fund_refusal"] is True:
+    if c.get("credit.fund_refusal") is True:
         sancs.append(("credit.fund_refusal",))
-    if c["outlets.reserved_share"] is True:
+    if c.get("outlets.reserved_share") is True:
         v = Decimal(math.ceil(outlets * Decimal("0.1")))
         obls.append(("outlets.reserved_share", amt(value=v, total=v), "unknown"))
-    if c["outlets.fee_reduction"] is True:
+    if c.get("outlets.fee_reduction") is True:
         ents.append(["outlets.fee_reduction", amt(), None, None, (), "outlets.fee_reduction"])
-    if c["lottery.priority"] is True:
+    if c.get("lottery.priority") is True:
         ents.append(["lottery.priority", None, None, None, (), "lottery.priority"])
-    if c["startup.subsidy"] is True:
+    if c.get("startup.subsidy") is True:
         ents.append(["startup.subsidy", amt(), None, None, (), "startup.subsidy"])
-    if c["startup.guarantee_loan.interest"] is True:
+    if c.get("startup.guarantee_loan.interest") is True:
         ents.append(["startup.guarantee_loan.interest", amt(), None, None, (), "startup.guarantee_loan"])
-    if c["lowbao.labour_coefficient"] is True:
+    if c.get("lowbao.labour_coefficient") is True:
         ents.append(["lowbao.labour_coefficient", amt(value=D0, total=D0), None, None, (), "lowbao.labour_coefficient"])
-    if c["lowbao.phase_out"] is True:
+    if c.get("lowbao.phase_out") is True:
         ents.append(["lowbao.phase_out", amt(), None, None, (), "lowbao.phase_out"])
-    if c["procurement.auxiliary_priority"] is True:
+    if c.get("procurement.auxiliary_priority") is True:
         ents.append(["procurement.auxiliary_priority", None, None, None, (), "procurement.auxiliary_priority"])
-    if c["startup.guarantee_loan.rural"] is True:
+    if c.get("startup.guarantee_loan.rural") is True:
         ents.append(
             ["startup.guarantee_loan.rural", amt(cap=Decimal(200000)), None, None, (), "startup.guarantee_loan"]
         )
-    if c["training.rural_practical"] is True:
+    if c.get("training.rural_practical") is True:
         v = Decimal(1500)
         ents.append(
             [
@@ -522,7 +533,7 @@ def evaluate(f: dict, as_of: date):
                 "training.rural_practical",
             ]
         )
-    if c["blind_massage.hospital_employment"] is True:
+    if c.get("blind_massage.hospital_employment") is True:
         ms = g("unit.blind_medical_masseurs")
         obls.append(
             (
@@ -531,7 +542,7 @@ def evaluate(f: dict, as_of: date):
                 "unknown" if ms is None else ("met" if ms >= 2 else "unmet"),
             )
         )
-    if c["blind_massage.medical_insurance_designation"] is True:
+    if c.get("blind_massage.medical_insurance_designation") is True:
         ents.append(
             [
                 "blind_massage.medical_insurance_designation",
@@ -542,9 +553,9 @@ def evaluate(f: dict, as_of: date):
                 "blind_massage.medical_insurance_designation",
             ]
         )
-    if c["blind_massage.institution_support"] is True:
+    if c.get("blind_massage.institution_support") is True:
         ents.append(["blind_massage.institution_support", amt(), None, None, (), "blind_massage.institution_support"])
-    if c["blind_massage.social_insurance_subsidy"] is True:
+    if c.get("blind_massage.social_insurance_subsidy") is True:
         used = g("person.blind_massage_subsidy_years")
         if used is not None and used >= 15:
             excls.append(
@@ -581,7 +592,7 @@ def evaluate(f: dict, as_of: date):
         ("startup.rent_subsidy", (D3, None, None, ())),
         ("startup.rent_subsidy.blind_massage_shop", None),
     ):
-        if c[rid] is True:
+        if c.get(rid) is True:
             rent = g("person.business.monthly_rent")
             cap = Decimal(1000)
             if rent is None:
@@ -592,9 +603,9 @@ def evaluate(f: dict, as_of: date):
                 a = amt(value=v, cap=cap, total=v)
                 fa = (v * HALF, v * HALF)
             ents.append([rid, a, duration, None, fa, "startup.rent_subsidy"])
-    if c["education.student_aid"] is True:
+    if c.get("education.student_aid") is True:
         ents.append(["education.student_aid", amt(), None, None, (), "education.student_aid"])
-    if c["training.vocational"] is True:
+    if c.get("training.vocational") is True:
         used = g("person.trainings_this_year")
         if used is not None and used >= 3:
             excls.append(["training.vocational", "training.vocational", ["training.vocational"], "limit_reached"])
@@ -610,11 +621,11 @@ def evaluate(f: dict, as_of: date):
                     "training.vocational",
                 ]
             )
-    if c["training.vocational.no_repeat"] is True:
+    if c.get("training.vocational.no_repeat") is True:
         excls.append(["training.vocational.no_repeat", "training.vocational", [], "rule"])
-    if c["employment.four_services"] is True:
+    if c.get("employment.four_services") is True:
         ents.append(["employment.four_services", amt(value=D1, total=D1), None, None, (), "employment.service_minimum"])
-    if c["employment.zero_employment_household"] is True:
+    if c.get("employment.zero_employment_household") is True:
         ents.append(
             [
                 "employment.zero_employment_household",
@@ -644,7 +655,7 @@ def evaluate(f: dict, as_of: date):
     # an entitlement an undecided exclusion may withhold is itself undecided
     pending = {}
     for rid, topic in EXCLUSION_TOPICS:
-        v = c[rid]
+        v = c.get(rid)
         if v.__class__ is frozenset:
             pending.setdefault(topic, set()).update(v)
     if pending:
@@ -751,3 +762,6 @@ CONCERNS = concerns(
         ),
     ),
 )
+
+# baotou's rules decided at the application (every one but the graduate hire, decided at the hire)
+APPLICATION_RULES = tuple(rid for rid in CONCERNS if rid not in FUND_RULES and rid != "subsidy.graduate_hire")

@@ -120,11 +120,13 @@ def project(result) -> tuple:
 CENT = Decimal("0.01")
 TWO, TIER, UPPER, LOWER, EXEMPT_STAFF = Decimal(2), Decimal("0.01"), Decimal("0.5"), Decimal("0.9"), Decimal(30)
 ENTERPRISES = frozenset(["state_owned_enterprise", "private_enterprise"])
-F_STAFF, F_DIS, F_DD, F_DCB = (
+F_STAFF, F_DIS, F_DD, F_DCB, F_SEV, F_SEAS = (
     _m("unit.staff"),
     _m("unit.disabled_employees"),
     _m("unit.dispatched_disabled"),
     _m("unit.dispatch_counted_by"),
+    _m("unit.dispatched_disabled_severe"),
+    _m("unit.seasonal_staff_average"),
 )
 F_AAW, F_ASW, F_KIND, F_PAID = (
     _m("unit.average_annual_wage"),
@@ -132,6 +134,7 @@ F_AAW, F_ASW, F_KIND, F_PAID = (
     _m("unit.kind"),
     _m("unit.guarantee_fund_paid"),
 )
+NO_DISPATCH = (None, "no_dispatch")
 
 
 def unknown(*xs):
@@ -156,25 +159,37 @@ def figure(v) -> tuple:
     return amt(value=v, total=v)
 
 
+def dispatch_defaults(g):
+    """unit.dispatched_disabled and its severe count: 0 when the case names no dispatch (the vocabulary's defaults)."""
+    dd, sev, dcb = g("unit.dispatched_disabled"), g("unit.dispatched_disabled_severe"), g("unit.dispatch_counted_by")
+    if dd is None and sev is None and dcb in NO_DISPATCH:
+        return 0, 0, dcb
+    return dd, sev, dcb
+
+
 def fund(g, ratio) -> tuple:
     """national_fund for an as_of in 2023–2027 (relief in force, dispatch counted by agreement, wage capped).
 
     ``ratio``: fund_quota_ratio (a number, or the frozenset of what it lacks). Returns the conditions of its
-    five outcome rules in pack order, its obligations, its entitlements and its twelve derived facts.
+    five outcome rules in pack order, its obligations, its entitlements and its thirteen derived facts.
     """
-    staff, dis, dd, dcb = (
-        g("unit.staff"),
-        g("unit.disabled_employees"),
-        g("unit.dispatched_disabled"),
-        g("unit.dispatch_counted_by"),
-    )
+    staff, dis = g("unit.staff"), g("unit.disabled_employees")
+    dd, sev, dcb = dispatch_defaults(g)
+    seasonal = g("unit.seasonal_staff_average")
     staff = F_STAFF if staff is None else staff
     dis = F_DIS if dis is None else dis
-    # dispatched disabled workers count here only when the agreement names this unit
+    seasonal = F_SEAS if seasonal is None else seasonal
+    # dispatched disabled workers count here only when the agreement names this unit; grade 1-2 count twice
     test = O(eq(dd, 0, F_DD), F_DCB if dcb is None else dcb != "this_unit")
-    extra = 0 if test is True else (dd if test is False else test)
-    f_staff = unknown(staff, extra) or staff + extra
-    counted = unknown(dis, extra) or dis + extra
+    if test is True:
+        extra = extra_counted = 0
+    elif test is False:
+        extra = dd
+        extra_counted = unknown(F_SEV if sev is None else sev) or dd + sev
+    else:
+        extra = extra_counted = test
+    f_staff = unknown(staff, seasonal, extra) or staff + seasonal + extra
+    counted = unknown(dis, extra_counted) or dis + extra_counted
     required = unknown(f_staff, ratio) or f_staff * ratio
     shortfall = unknown(required, counted) or max(required - counted, 0)
     aaw, asw = g("unit.average_annual_wage"), g("place.average_social_wage")
@@ -207,7 +222,8 @@ def fund(g, ratio) -> tuple:
     if exempt is True:
         ents.append(["fund.exempt.2023", figure(full), None, None, (), "fund.exempt"])
     derived = tuple(
-        known(v) for v in (ratio, f_staff, counted, required, shortfall, wage, full, relief, share, exempt, due, owed)
+        known(v)
+        for v in (ratio, seasonal, f_staff, counted, required, shortfall, wage, full, relief, share, exempt, due, owed)
     )
     return conds, obls, ents, derived
 

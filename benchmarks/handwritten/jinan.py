@@ -84,6 +84,7 @@ M = {
         "unit.is_blind_medical_massage_institution",
         "unit.meets_medical_insurance_designation_conditions",
         "person.at_vocational_college",
+        "hire.start_date",
     )
 }
 EXCLUSION_TOPICS = (
@@ -210,13 +211,18 @@ def evaluate(f: dict, as_of: date):
             M["person.public_welfare_post.other_channels_failed"],
         ),
     )
-    gy = g("person.graduation.year")
+    gy, start = g("person.graduation.year"), g("hire.start_date")
     c["subsidy.graduate_hire"] = A(
         b(g("unit.is_small_micro"), M["unit.is_small_micro"]),
         cert_,
         grad,
-        M["person.graduation.year"] if gy is None else gy == as_of.year,
-        eq(employment, "employed", M["person.employment"]),
+        M["person.graduation.year"] | M["hire.start_date"]
+        if gy is None and start is None
+        else M["person.graduation.year"]
+        if gy is None
+        else M["hire.start_date"]
+        if start is None
+        else gy == start.year,
     )
     c["startup.graduate_subsidy"] = A(
         a_start, cert_, grad, eq(bkind, "small_micro_enterprise", M["person.business.kind"])
@@ -275,6 +281,8 @@ def evaluate(f: dict, as_of: date):
     c["award.exclusion.unit"] = award
     c["award.exclusion.head"] = award
 
+    if start is not None and not FROM <= start <= UNTIL:  # decided at the hire: not in force on its date
+        del c["subsidy.graduate_hire"]
     subj = subjects(f)
     und = [(rid, v) for rid, v in c.items() if v.__class__ is frozenset and v and CONCERNS[rid] <= subj]
     ents, obls, excls = fund_ents, fund_obls, []
@@ -370,7 +378,7 @@ def evaluate(f: dict, as_of: date):
         ents.append(["graduate.priority_recommendation", None, None, None, (), "graduate.priority_recommendation"])
     if c["graduate.public_welfare_post"] is True:
         ents.append(["graduate.public_welfare_post", None, None, None, (), "public_welfare_post.graduate_placement"])
-    if c["subsidy.graduate_hire"] is True:
+    if c.get("subsidy.graduate_hire") is True:
         v = Decimal(2000)
         ents.append(["subsidy.graduate_hire", amt(value=v, total=v), None, None, (), "subsidy.graduate_hire"])
     if c["startup.graduate_subsidy"] is True:
@@ -469,7 +477,6 @@ CONCERNS = concerns(
             "auxiliary_employment.institution_support",
             "rural_base.placement_support",
             "rural_base.household_support",
-            "subsidy.graduate_hire",
             "blind_massage.institution_support",
             "blind_massage.medical_institution_support",
             "blind_massage.medical_insurance_designation",
@@ -481,6 +488,7 @@ CONCERNS = concerns(
             "award.exclusion.head",
         ),
     ),
+    (("unit", "hire"), ("subsidy.graduate_hire",)),
     (
         ("application", "person"),
         (
