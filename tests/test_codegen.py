@@ -90,7 +90,7 @@ def _as_run_rules(conditions: dict[str, object]) -> dict[str, object]:
 # ---- (b) what the generated code can name -----------------------------------------------------
 
 _OUR_NAMES = re.compile(
-    r"(?:[fdtcKF]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|fired|undecided|exc|run)"
+    r"(?:[fdtcwKF]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|exc|run)"
 )
 
 
@@ -132,6 +132,12 @@ def test_a_pack_object_is_generated_once_it_has_been_evaluated_often(monkeypatch
 
 
 # ---- (c) differential: generated vs closures --------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _generated_from_the_first_evaluation(monkeypatch: pytest.MonkeyPatch):
+    """Every evaluation below runs the generated function, not the closures it starts with."""
+    monkeypatch.setattr(codegen, "GENERATE_AFTER", 1)
 
 
 def _same(pack: CompiledPack, case: Case, day: date) -> None:

@@ -55,15 +55,18 @@ from .model import CompiledPack, CompiledRule
 
 FS = frozenset
 EMPTY: frozenset[str] = frozenset()
+AS_OF = "as_of"  # the one fact every environment holds (``evaluator.facts_env``)
 
-Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list]]
-"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided)``.
+Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list, list]]
+"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided, false)``.
 
 ``conditions``: rule id -> True, False or ``Unknown``, every rule, in pack order (as ``run_rules`` leaves them).
 ``settled``: one per ``pack.derived`` name: its value, a frozenset of missing facts when unknown, or ``UNSET``.
 ``errors``: ``(rule index, exception)`` in pack order; ``conflicts``: ``ConflictOut`` in settling order.
 ``fired``: indices of the non-derive rules whose condition is True; ``undecided``: ``(index, missing)``
-of the non-derive rules whose condition is unknown for want of facts; both in pack order.
+of the non-derive rules whose condition is unknown for want of facts; ``false``: ``(index, part)`` of the
+non-derive rules whose condition is False, ``part`` the index in ``decisive(run)`` of the part of the
+condition that decides it (as ``evaluator.decisive_part`` finds it); all three in pack order.
 """
 
 
@@ -138,6 +141,13 @@ class _Generator:
         self.consts: dict[tuple[type, Any], str] = {}
         self.funcs: dict[Any, str] = {}
         self.temps = 0
+        # names never bound to an unknown value: constants other than frozensets, and as_of (always in env)
+        self.known: set[str] = set()
+        # the parts of conditions a "no" can be decided by (``decisive``); while a rule's condition that is an
+        # 'and' is generated, the local that records which part made it false
+        self.parts: list[n.Node] = []
+        self.part_index: dict[int, int] = {}
+        self.tracking: Optional[str] = None
 
     # ---- names bound in the namespace ----
 
@@ -147,7 +157,13 @@ class _Generator:
         if key not in self.consts:
             self.consts[key] = f"K{len(self.consts)}"
             self.ns[self.consts[key]] = value
+            if value.__class__ is not FS:
+                self.known.add(self.consts[key])
         return _load(self.consts[key])
+
+    def may_be_unknown(self, x: ast.expr) -> bool:
+        """False for a literal, a constant and as_of: no test of their class is generated."""
+        return not isinstance(x, ast.Constant) and not (isinstance(x, ast.Name) and x.id in self.known)
 
     def constant(self, value: Any) -> ast.expr:
         if value is None or type(value) in (bool, int, str):
@@ -169,6 +185,8 @@ class _Generator:
             return _load(self.derived[path[len("derived.") :]])
         if path not in self.reads:
             self.reads[path] = f"f{len(self.reads)}"
+            if path == AS_OF:
+                self.known.add(self.reads[path])
         return _load(self.reads[path])
 
     # ---- expressions: each appends statements to ``out`` and returns a Name or a Constant ----
@@ -196,7 +214,10 @@ class _Generator:
         x = self.emit(node.operand, out)
         op = ast.Not() if isinstance(node, n.Not) else ast.USub()
         target = self.temp()
-        out.append(_assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=ast.UnaryOp(op=op, operand=x))))
+        value: ast.expr = ast.UnaryOp(op=op, operand=x)
+        if self.may_be_unknown(x):
+            value = ast.IfExp(test=_unknown(x), body=x, orelse=value)
+        out.append(_assign(target, value))
         return _load(target)
 
     def boolop(self, node: n.BoolOp, out: list[ast.stmt]) -> ast.expr:
@@ -220,7 +241,7 @@ class _Generator:
                     orelse=[
                         ast.If(
                             test=_is(x, _const(decisive)),
-                            body=[_assign(target, _const(decisive)), ast.Break()],
+                            body=[_assign(target, _const(decisive)), *self.track(node, operand), ast.Break()],
                             orelse=[],
                         )
                     ],
@@ -232,6 +253,21 @@ class _Generator:
         loop.append(ast.Break())
         out.append(ast.While(test=_const(True), body=loop, orelse=[]))
         return _load(target)
+
+    def part(self, node: n.Node) -> int:
+        """The index of a condition's part in ``decisive``."""
+        found = self.part_index.get(id(node))
+        if found is None:
+            found = self.part_index[id(node)] = len(self.parts)
+            self.parts.append(node)
+        return found
+
+    def track(self, node: n.BoolOp, operand: n.Node) -> list[ast.stmt]:
+        """A false part of an 'and' is what decides a "no" (``evaluator.decisive_part``), unless it is an 'and'
+        itself: then its own false part, recorded when it was computed, just before."""
+        if self.tracking is None or node.op != "and" or (isinstance(operand, n.BoolOp) and operand.op == "and"):
+            return []
+        return [_assign(self.tracking, _const(self.part(operand)))]
 
     def compare(self, node: n.Compare, out: list[ast.stmt]) -> ast.expr:
         if node.op in ("in", "not in"):
@@ -253,7 +289,9 @@ class _Generator:
         if all(isinstance(i, n.Literal) for i in node.right.items):
             members = self.bind(frozenset(i.value for i in node.right.items))  # type: ignore[union-attr]
             test = ast.Compare(left=x, ops=[ast.NotIn() if negate else ast.In()], comparators=[members])
-            out.append(_assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=test)))
+            out.append(
+                _assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=test) if self.may_be_unknown(x) else test)
+            )
             return _load(target)
         items = [self.emit(i, out) for i in node.right.items]
         out.append(
@@ -292,14 +330,11 @@ class _Generator:
         both: list[ast.stmt] = []
         a = self.emit(node.body, both)
         b = self.emit(node.orelse, both)
-        agree = ast.BoolOp(
-            op=ast.And(),
-            values=[
-                ast.UnaryOp(op=ast.Not(), operand=_unknown(a)),
-                ast.UnaryOp(op=ast.Not(), operand=_unknown(b)),
-                ast.Compare(left=a, ops=[ast.Eq()], comparators=[b]),
-            ],
-        )
+        tests: list[ast.expr] = [
+            *(ast.UnaryOp(op=ast.Not(), operand=_unknown(x)) for x in (a, b) if self.may_be_unknown(x)),
+            ast.Compare(left=a, ops=[ast.Eq()], comparators=[b]),
+        ]
+        agree = ast.BoolOp(op=ast.And(), values=tests) if len(tests) > 1 else tests[0]
         both.append(_assign(target, ast.IfExp(test=agree, body=a, orelse=t)))
         handler = ast.ExceptHandler(type=self.helper(ArithmeticError), name=None, body=[_assign(target, t)])
         return [ast.Try(body=both, handlers=[handler], orelse=[], finalbody=[])]
@@ -317,7 +352,7 @@ class _Generator:
 
     def unless_unknown(self, xs: list[ast.expr], value: ast.expr, out: list[ast.stmt]) -> ast.expr:
         """``value``, unless an operand is unknown: then the union of the unknown operands' missing facts."""
-        xs = [x for x in xs if not isinstance(x, ast.Constant)]
+        xs = [x for x in xs if self.may_be_unknown(x)]
         target = self.temp()
         if not xs:
             out.append(_assign(target, value))
@@ -360,7 +395,11 @@ class _Generator:
     def rule(self, i: int, rule: CompiledRule, out: list[ast.stmt]) -> None:
         cond = f"c{i}"
         body: list[ast.stmt] = []
-        body.append(_assign(cond, self.emit(rule.when.node, body)))
+        top = rule.when.node
+        if rule.kind != "derive" and isinstance(top, n.BoolOp) and top.op == "and":
+            self.tracking = f"w{i}"
+        body.append(_assign(cond, self.emit(top, body)))
+        self.tracking = None
         candidate: list[ast.stmt] = []
         if rule.kind == "derive":
             assert rule.derive_fact is not None and rule.derive_value is not None
@@ -389,19 +428,34 @@ class _Generator:
         )
         if rule.kind != "derive":
             c = _load(cond)
+            decided_by = _load(f"w{i}") if isinstance(top, n.BoolOp) and top.op == "and" else _const(self.part(top))
             out.append(
                 ast.If(
                     test=_is(c, _const(True)),
                     body=[ast.Expr(value=_method("fired", "append", _const(i)))],
                     orelse=[
                         ast.If(
-                            test=ast.BoolOp(op=ast.And(), values=[_unknown(c), c]),
+                            test=_is(c, _const(False)),
                             body=[
                                 ast.Expr(
-                                    value=_method("undecided", "append", ast.Tuple(elts=[_const(i), c], ctx=ast.Load()))
+                                    value=_method(
+                                        "false", "append", ast.Tuple(elts=[_const(i), decided_by], ctx=ast.Load())
+                                    )
                                 )
                             ],
-                            orelse=[],
+                            orelse=[
+                                ast.If(
+                                    test=ast.BoolOp(op=ast.And(), values=[_unknown(c), c]),
+                                    body=[
+                                        ast.Expr(
+                                            value=_method(
+                                                "undecided", "append", ast.Tuple(elts=[_const(i), c], ctx=ast.Load())
+                                            )
+                                        )
+                                    ],
+                                    orelse=[],
+                                )
+                            ],
                         )
                     ],
                 )
@@ -428,10 +482,37 @@ class _Generator:
         d = self.derived[name]
         stmts: list[ast.stmt] = []
         if self.setter_count(name) > 1:
-            settle = self.helper(_settler(self.pack, name))
-            found = [_load(self.candidate_local(name, rid)) for rid in self.pack.setters[name]]
-            stmts.append(_assign(f"s{d}", _call(settle, _load("conflicts"), *found)))
+            stmts += self.settle_several(name, f"s{d}")
         stmts.append(ast.If(test=_is_not(_load(f"s{d}"), _load("UNSET")), body=[_assign(d, _load(f"s{d}"))], orelse=[]))
+        return stmts
+
+    def settle_several(self, name: str, target: str) -> list[ast.stmt]:
+        """The first setter that fired gives the value; with precedence that is all. Without, when a second one
+        fired too, ``_settler`` decides (unknown ones joined, a disagreement a conflict), as ``evaluator.settle``."""
+        found = [_load(self.candidate_local(name, rid)) for rid in self.pack.setters[name]]
+        precedence = name in self.pack.has_precedence
+        many = self.temp()
+        stmts: list[ast.stmt] = [_assign(target, _load("UNSET"))]
+        if not precedence:
+            stmts.append(_assign(many, _const(False)))
+        for cand in found:
+            first = _assign(target, cand)
+            if precedence or cand is found[0]:
+                body: list[ast.stmt] = (
+                    [first]
+                    if cand is found[0]
+                    else [ast.If(test=_is(_load(target), _load("UNSET")), body=[first], orelse=[])]
+                )
+            else:
+                body = [
+                    ast.If(test=_is(_load(target), _load("UNSET")), body=[first], orelse=[_assign(many, _const(True))])
+                ]
+            stmts.append(ast.If(test=_is_not(cand, _load("UNSET")), body=body, orelse=[]))
+        if not precedence:
+            settle = self.helper(_settler(self.pack, name))
+            stmts.append(
+                ast.If(test=_load(many), body=[_assign(target, _call(settle, _load("conflicts"), *found))], orelse=[])
+            )
         return stmts
 
     def module(self) -> ast.Module:
@@ -444,13 +525,15 @@ class _Generator:
             _assign("errors", ast.List(elts=[], ctx=ast.Load())),
             _assign("fired", ast.List(elts=[], ctx=ast.Load())),
             _assign("undecided", ast.List(elts=[], ctx=ast.Load())),
+            _assign("false", ast.List(elts=[], ctx=ast.Load())),
             _assign("conflicts", ast.List(elts=[], ctx=ast.Load())),
         ]
         # Every fact read once, up front: the environment does not change while rules run.
         for path, local in [*self.reads.items(), *((f"derived.{k}", v) for k, v in self.derived.items())]:
-            missing = self.bind(FS((path,)))
             body.append(_assign(local, _call(_load("g"), _const(path))))
-            body.append(ast.If(test=_is(_load(local), _const(None)), body=[_assign(local, missing)], orelse=[]))
+            if path != AS_OF:
+                missing = self.bind(FS((path,)))
+                body.append(ast.If(test=_is(_load(local), _const(None)), body=[_assign(local, missing)], orelse=[]))
         for name, d in self.derived.items():
             body.append(_assign(f"s{d}", _load("UNSET")))
             for rid in self.pack.setters.get(name, ()) if self.setter_count(name) > 1 else ():
@@ -470,6 +553,7 @@ class _Generator:
                         _load("conflicts"),
                         _load("fired"),
                         _load("undecided"),
+                        _load("false"),
                     ],
                     ctx=ast.Load(),
                 )
@@ -651,8 +735,17 @@ def generated(pack: CompiledPack) -> Generated:
     # directly, so nothing is executed at module level and the helpers are its only globals.
     (body,) = (c for c in code.co_consts if isinstance(c, types.CodeType))
     run = types.FunctionType(body, gen.ns, "run")
+    _PARTS[run] = tuple(gen.parts)
     entry[1] = _BY_CONTENT[_fingerprint(pack)] = run  # the tree is dropped: the collector would walk it
     return entry[1]
+
+
+_PARTS: dict[Any, tuple[n.Node, ...]] = {}
+
+
+def decisive(fn: Generated) -> tuple[n.Node, ...]:
+    """The parts of conditions the generated function ``fn`` names in ``false``, by index."""
+    return _PARTS[fn]
 
 
 def generated_source(pack: CompiledPack) -> str:

@@ -31,7 +31,7 @@ from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import DEFAULT_LANG, Lang, Phrase, exact
 
-from .codegen import Generated, for_evaluation, generated, shared_unknown
+from .codegen import Generated, decisive, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .money import money_step, round_money
@@ -71,7 +71,28 @@ SUBJECT_OF = {
 
 
 def validity_on(pack: CompiledPack, as_of: date) -> Validity:
-    return _validity(pack.validity, as_of, pack.lang)
+    key = ("validity", as_of)
+    found = pack.by_day.get(key)
+    if found is None:
+        found = _remember(pack, key, _validity(pack.validity, as_of, pack.lang))
+    return found
+
+
+def _parameters(pack: CompiledPack, as_of: date) -> dict[str, Any]:
+    """``param.<name>`` -> the value in force on ``as_of``, for the parameters that have one."""
+    key = ("param", as_of)
+    found = pack.by_day.get(key)
+    if found is None:
+        values = {f"param.{s.name}": s.as_of(as_of) for s in pack.parameters}
+        found = _remember(pack, key, {k: v for k, v in values.items() if v is not None})
+    return found
+
+
+def _remember(pack: CompiledPack, key: Any, value: Any) -> Any:
+    if len(pack.by_day) >= 4096:  # a batch over many dates: bounded
+        pack.by_day.clear()
+    pack.by_day[key] = value
+    return value
 
 
 @lru_cache(maxsize=1024)
@@ -128,10 +149,7 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
         env[d.path] = d.value(as_of)
     if defaulted:
         env[DEFAULTED] = tuple(d.path for d in defaulted)
-    for series in pack.parameters:
-        value = series.as_of(as_of)
-        if value is not None:
-            env[f"param.{series.name}"] = value
+    env.update(_parameters(pack, as_of))
     return env
 
 
@@ -148,17 +166,23 @@ class Run:
     # non-derive rules left unknown for want of facts, with those facts, in pack order;
     # None: ``assemble`` finds them in ``conditions``
     undecided: Optional[list[tuple[CompiledRule, frozenset[str]]]] = None
+    # non-derive rules whose condition is False, with the part of it that decides so, in pack order;
+    # None: ``assemble`` finds them in ``conditions`` (and the part with ``decisive_part``)
+    false: Optional[list[tuple[CompiledRule, n.Node]]] = None
 
 
 def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generated] = None) -> Run:
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
-    conditions, settled, errors, conflicts, fired, undecided = (fn or generated(pack))(env)
+    fn = fn or generated(pack)
+    conditions, settled, errors, conflicts, fired, undecided, false = fn(env)
     rules = pack.rules
+    parts = decisive(fn)
     run = Run(env, [rules[i] for i in fired], conditions, conflicts=conflicts)
     run.undecided = [(rules[i], missing) for i, missing in undecided]
-    for name, value in zip(pack.derived, settled):
+    run.false = [(rules[i], parts[part]) for i, part in false]
+    for key, value in zip(pack.derived_keys, settled):
         if value is not UNSET:
-            env[f"derived.{name}"] = shared_unknown(value) if value.__class__ is frozenset else value
+            env[key] = shared_unknown(value) if value.__class__ is frozenset else value
     if errors:
         run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc, pack.lang)) for i, exc in errors]
     return run
@@ -228,14 +252,14 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     """
     # Rules run even when the pack is not in force on as_of: a benefit decided at an
     # event inside its validity keeps running (each outcome is gated on its event's date).
-    validity = validity_on(pack, as_of)
     if reference:
-        return assemble(pack, as_of, validity, run_rules(pack, facts_env(pack, facts, as_of)))
+        return assemble(pack, as_of, validity_on(pack, as_of), run_rules(pack, facts_env(pack, facts, as_of)))
     fn = for_evaluation(pack)
     env = facts_env(pack, facts, as_of)
     run = run_rules(pack, env) if fn is None else run_generated(pack, env, fn)
     return DeferredResult.deferred(
-        lambda: outcomes(pack, as_of, run), lambda done: assemble(pack, as_of, validity, run, done=done)
+        lambda: outcomes(pack, as_of, run),
+        lambda done: assemble(pack, as_of, validity_on(pack, as_of), run, done=done),
     )
 
 
@@ -281,12 +305,17 @@ class Outcomes:
     def gate(self, rule: CompiledRule) -> Any:
         """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date) |
         NotGrantedOut (superseded: a rule overriding it is in force on the event's date)."""
+        gate = self.event_gate(rule)
+        if gate is None and rule.superseded_by:
+            return _superseded(*self._gates, rule)
+        return gate
+
+    def event_gate(self, rule: CompiledRule) -> Any:
+        """The gate of the rule's document and event, overriding rules aside."""
         key = (rule.pack_id, rule.event)
         gate = self.by_event.get(key, UNSET)
         if gate is UNSET:
             gate = self.by_event[key] = _gate(*self._gates, rule)
-        if gate is None and rule.superseded_by:
-            return _superseded(*self._gates, rule)
         return gate
 
 
@@ -365,34 +394,36 @@ def assemble(
     undetermined: list[UndeterminedOut] = []
     elsewhere: list[UndeterminedOut] = []
     not_granted: list[NotGrantedOut] = []
-    fired = {r.id for r in run.fired}
-    conditions = run.conditions
-    by_event = done.by_event
-    for rule in pack.rules:
-        if rule.kind == "derive":
-            continue
-        cond = conditions[rule.id]
-        concerned = rule.concerns <= subjects
-        gate = by_event.get((rule.pack_id, rule.event), UNSET)
-        if gate is UNSET or rule.superseded_by:
-            gate = done.gate(rule)
-        if gate is not None and gate.__class__ is not Unknown:
-            if concerned or rule.id in fired:
-                not_granted.append(gate if gate.__class__ is NotGrantedOut else _not_in_force(pack, rule, gate))
-            continue
-        cls = cond.__class__
-        unknown = cond if cls is frozenset else cond.missing if cls is Unknown else None
-        if unknown is not None or (gate is not None and cond is True):
-            missing = (unknown or frozenset()) | (gate.missing if gate is not None else frozenset())
-            if missing:
-                (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
-        elif cond is False and concerned:
-            not_granted.append(_condition_false(pack, rule, env))
+    gates = _gates(pack, run, done)
+    if gates is not None:
+        # Every rule's document in force on its event's date, or the date missing (the common case): the
+        # matching listed the undecided rules and the false ones, each with the part that decides it, in pack order.
+        waiting, superseded = gates
+        for rule, missing in run.undecided:  # type: ignore[union-attr]
+            if rule.id in superseded:
+                continue
+            if waiting:
+                missing = missing | waiting.get((rule.pack_id, rule.event), frozenset())
+            (undetermined if rule.concerns <= subjects else elsewhere).append(_undetermined(rule, missing))
+        for rule, node in run.false:  # type: ignore[union-attr]
+            if rule.concerns <= subjects and rule.id not in superseded:
+                not_granted.append(_false_at(pack, rule, node, env))
+        if superseded:  # each in its place: pack order
+            fired = {r.id for r in run.fired}
+            shown = [(pack.position[r.rule], r) for r in not_granted]
+            shown += [
+                (pack.position[rid], g)
+                for rid, g in superseded.items()
+                if g.rule in fired or pack.rule(rid).concerns <= subjects
+            ]
+            not_granted = [entry for _, entry in sorted(shown, key=lambda pe: pe[0])]
+    else:
+        _decide_each(pack, run, done, subjects, undetermined, elsewhere, not_granted)
     undetermined += done.undetermined
     not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
-    derived = {name: _fact_value(env.get(f"derived.{name}")) for name in pack.derived}
+    derived = {name: _fact_value(env.get(key)) for name, key in zip(pack.derived, pack.derived_keys)}
     fields = dict(
         pack=pack.id,
         pack_version=pack.version,
@@ -420,6 +451,70 @@ def assemble(
     if all(v.__class__ is not Decimal or representable(v) for v in derived.values()):
         return trusted(Result, fields)
     return Result(**fields)  # a figure no Number holds: refused by validation, as always
+
+
+def _gates(
+    pack: CompiledPack, run: Run, done: Outcomes
+) -> Optional[tuple[dict[tuple[str, str], frozenset[str]], dict[str, NotGrantedOut]]]:
+    """When the matching's lists say everything ``_decide_each`` would find — every document in force on its
+    event's date or the date missing, no rule that fired waiting for its date, no condition failed with an
+    error —: the events whose date is missing, each with that date's fact, and the overridden rules whose
+    overriding rule applies, each with its "superseded" entry. Else None."""
+    if run.false is None or run.undecided is None or run.errors:
+        return None
+    waiting = {}
+    for rule in pack.event_rules:
+        gate = done.event_gate(rule)
+        if gate is not None:
+            if gate.__class__ is not Unknown:
+                return None
+            waiting[(rule.pack_id, rule.event)] = gate.missing
+    if waiting and any((r.pack_id, r.event) in waiting for r in run.fired):
+        return None
+    superseded = {}
+    for rule in pack.superseded_rules:
+        gate = done.gate(rule)
+        if gate is not None:
+            if gate.__class__ is not NotGrantedOut:
+                return None
+            superseded[rule.id] = gate
+    return waiting, superseded
+
+
+def _decide_each(
+    pack: CompiledPack,
+    run: Run,
+    done: Outcomes,
+    subjects: frozenset[str],
+    undetermined: list[UndeterminedOut],
+    elsewhere: list[UndeterminedOut],
+    not_granted: list[NotGrantedOut],
+) -> None:
+    """Each rule decided at its event, in pack order: undecided, not granted, or nothing to say (it fired)."""
+    env = run.env
+    fired = {r.id for r in run.fired}
+    conditions = run.conditions
+    by_event = done.by_event
+    for rule in pack.rules:
+        if rule.kind == "derive":
+            continue
+        cond = conditions[rule.id]
+        concerned = rule.concerns <= subjects
+        gate = by_event.get((rule.pack_id, rule.event), UNSET)
+        if gate is UNSET or rule.superseded_by:
+            gate = done.gate(rule)
+        if gate is not None and gate.__class__ is not Unknown:
+            if concerned or rule.id in fired:
+                not_granted.append(gate if gate.__class__ is NotGrantedOut else _not_in_force(pack, rule, gate))
+            continue
+        cls = cond.__class__
+        unknown = cond if cls is frozenset else cond.missing if cls is Unknown else None
+        if unknown is not None or (gate is not None and cond is True):
+            missing = (unknown or frozenset()) | (gate.missing if gate is not None else frozenset())
+            if missing:
+                (undetermined if concerned else elsewhere).append(_undetermined(rule, missing))
+        elif cond is False and concerned:
+            not_granted.append(_condition_false(pack, rule, env))
 
 
 def _subjects(env: dict[str, Any]) -> frozenset[str]:
@@ -569,6 +664,24 @@ def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]
     _, text, paths = _part(node)
     values = tuple((p, _show(env.get(p))) for p in paths)
     return _not_met(_head(rule), rule.citation, text, values, pack.lang)
+
+
+_FALSE: dict[tuple[int, int, tuple[Optional[str], ...], str], tuple[CompiledRule, n.Node, NotGrantedOut]] = {}
+
+
+def _false_at(pack: CompiledPack, rule: CompiledRule, node: n.Node, env: dict[str, Any]) -> NotGrantedOut:
+    """``_condition_false`` when the part that decides is known already (the generated function says which)."""
+    _, text, paths = _part(node)
+    shown = tuple(_show(env.get(p)) for p in paths)
+    key = (id(rule), id(node), shown, pack.lang)
+    entry = _FALSE.get(key)
+    if entry is not None and entry[0] is rule and entry[1] is node:
+        return entry[2]
+    out = _not_met(_head(rule), rule.citation, text, tuple(zip(paths, shown)), pack.lang)
+    if len(_FALSE) >= 65536:
+        _FALSE.clear()
+    _FALSE[key] = (rule, node, out)
+    return out
 
 
 @lru_cache(maxsize=8192)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Optional
+from typing import Any, Optional
 
 from policyrules.errors import Location
 from policyrules.expr import Node, names
@@ -177,6 +177,35 @@ class CompiledPack:
     def exclusion_rules(self) -> tuple[CompiledRule, ...]:
         """The exclusion rules, in evaluation order (listed once: every evaluation asks)."""
         return tuple(r for r in self.rules if r.kind == "exclusion")
+
+    @cached_property
+    def superseded_rules(self) -> tuple[CompiledRule, ...]:
+        """The outcome rules a descendant pack's rules override (on the dates that pack is in force)."""
+        return tuple(r for r in self.rules if r.superseded_by and r.kind != "derive")
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each rule's place in evaluation order, by id."""
+        return {r.id: i for i, r in enumerate(self.rules)}
+
+    @cached_property
+    def event_rules(self) -> tuple[CompiledRule, ...]:
+        """One outcome rule for each (document, event) the outcome rules are decided at: a case's gates."""
+        seen: dict[tuple[str, str], CompiledRule] = {}
+        for r in self.rules:
+            if r.kind != "derive":
+                seen.setdefault((r.pack_id, r.event), r)
+        return tuple(seen.values())
+
+    @cached_property
+    def derived_keys(self) -> tuple[str, ...]:
+        """``derived.<name>`` for each derived fact, in ``derived`` order: the keys evaluation writes."""
+        return tuple(f"derived.{k}" for k in self.derived)
+
+    @cached_property
+    def by_day(self) -> dict[Any, Any]:
+        """What one date decides for this pack, computed once per date (the evaluator's parameters and validity)."""
+        return {}
 
     @property
     def derived_descriptions(self) -> tuple[tuple[str, str], ...]:
