@@ -82,8 +82,19 @@ def _in_range(number: Decimal, given: object) -> Decimal:
     return number
 
 
+_TEXTS: dict[Decimal, str] = {}
+
+
 def _decimal_text(value: Decimal) -> str:
-    return format(value.normalize(CONTEXT), "f")
+    # Equal numbers print alike once normalised, but for -0: zero is written each time (results repeat figures).
+    text = _TEXTS.get(value) if value else None
+    if text is None:
+        text = format(value.normalize(CONTEXT), "f")
+        if value:
+            if len(_TEXTS) >= 4096:
+                _TEXTS.clear()
+            _TEXTS[value] = text
+    return text
 
 
 Number = Annotated[

@@ -24,6 +24,7 @@ questions; the whole Result, built later, holds the same objects.
 
 from __future__ import annotations
 
+from operator import add, is_
 from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -138,6 +139,7 @@ class DeferredResult(Result):
 
 _FRAGMENTS: dict[int, tuple[BaseModel, str]] = {}
 _FIELDS = list(Result.model_fields)
+_KEYS = [f'  "{name}": ' for name in _FIELDS]
 # Lists whose entries are built once and shared between results (cached by content): each entry's JSON is
 # written once, not once per result.
 _SPLICED = ("not_granted", "undetermined", "undetermined_elsewhere", "questions", "defaults")
@@ -156,6 +158,24 @@ def _fragment(item: BaseModel) -> str:
     return text
 
 
+_LISTS: dict[tuple[int, ...], tuple[tuple[BaseModel, ...], str]] = {}
+
+
+def _list(items: list[BaseModel]) -> str:
+    """A top-level list of shared entries as JSON; the same entries in the same order are joined once."""
+    if not items:
+        return "[]"
+    key = tuple(map(id, items))
+    entry = _LISTS.get(key)
+    if entry is not None and all(map(is_, entry[0], items)):
+        return entry[1]
+    text = "[\n" + ",\n".join(_fragment(u) for u in items) + "\n  ]"
+    if len(_LISTS) >= 16384:
+        _LISTS.clear()
+    _LISTS[key] = (tuple(items), text)
+    return text
+
+
 def _json(result: Result) -> str:
     """``Result.to_json()``, byte for byte, with the shared entries written once per entry, not per result.
 
@@ -168,6 +188,5 @@ def _json(result: Result) -> str:
         name, _, value = chunk.partition('": ')
         fields[name] = value
     for name in _SPLICED:
-        items = getattr(result, name)
-        fields[name] = "[\n" + ",\n".join(_fragment(u) for u in items) + "\n  ]" if items else "[]"
-    return "{\n" + ",\n".join(f'  "{name}": {fields[name]}' for name in _FIELDS) + "\n}"
+        fields[name] = _list(getattr(result, name))
+    return "{\n" + ",\n".join(map(add, _KEYS, map(fields.__getitem__, _FIELDS))) + "\n}"

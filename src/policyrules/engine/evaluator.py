@@ -819,8 +819,15 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
 
 def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run, done: Outcomes) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
+    if not entitlements:
+        return entitlements
+    topics = {ent.topic for ent in entitlements}
     pending: dict[str, set[str]] = {}
-    for rule in pack.exclusion_rules:
+    # Without errors, every unknown condition lacks some fact, and the matching listed those rules already.
+    listed = run.undecided is not None and not run.errors
+    for rule in [r for r, _ in run.undecided if r.kind == "exclusion"] if listed else pack.exclusion_rules:  # type: ignore[union-attr]
+        if rule.excluded_topic not in topics:
+            continue
         missing = _missing_of(run.conditions[rule.id])
         if missing is not None and done.gate(rule) is None:
             pending.setdefault(rule.excluded_topic, set()).update(missing)  # type: ignore[arg-type]
@@ -843,9 +850,23 @@ def _fact_value(value: Any) -> Any:
     return Decimal(value) if value.__class__ is int else value
 
 
-@lru_cache(maxsize=4096)
+_CITATIONS: dict[int, tuple[ResolvedCitation, CitationOut]] = {}
+
+
 def citation_out(c: ResolvedCitation) -> CitationOut:
-    """A rule's citation as it appears in results (built once per citation)."""
+    """A rule's citation as it appears in results (built once per citation object, shared by equal ones)."""
+    entry = _CITATIONS.get(id(c))
+    if entry is not None and entry[0] is c:
+        return entry[1]
+    out = _citation_out(c)
+    if len(_CITATIONS) >= 65536:
+        _CITATIONS.clear()
+    _CITATIONS[id(c)] = (c, out)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _citation_out(c: ResolvedCitation) -> CitationOut:
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
 
 

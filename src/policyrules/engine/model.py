@@ -207,7 +207,7 @@ class CompiledPack:
         """What one date decides for this pack, computed once per date (the evaluator's parameters and validity)."""
         return {}
 
-    @property
+    @cached_property
     def derived_descriptions(self) -> tuple[tuple[str, str], ...]:
         return tuple((f"derived.{k}", v.description) for k, v in self.derived.items())
 
