@@ -54,7 +54,13 @@ def exact(fn: F) -> F:
 _NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
 
+# A whole number below this in size is within range (its digits and exponent at most MAX_EXPONENT + 1 ≤ MAX_DIGITS).
+_WHOLE_LIMIT = 10 ** (MAX_EXPONENT + 1)
+
+
 def _to_decimal(value: object) -> Decimal:
+    if value.__class__ is int and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:  # type: ignore[operator]
+        return Decimal(value)  # type: ignore[arg-type]  # the common case, without the checks below
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(f"expected an exact number, got {value!r}")
     if isinstance(value, (int, Decimal)):

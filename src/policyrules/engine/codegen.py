@@ -57,8 +57,8 @@ FS = frozenset
 EMPTY: frozenset[str] = frozenset()
 AS_OF = "as_of"  # the one fact every environment holds (``evaluator.facts_env``)
 
-Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list, list]]
-"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided, false)``.
+Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list, list, list]]
+"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided, false, figures)``.
 
 ``conditions``: rule id -> True, False or ``Unknown``, every rule, in pack order (as ``run_rules`` leaves them).
 ``settled``: one per ``pack.derived`` name: its value, a frozenset of missing facts when unknown, or ``UNSET``.
@@ -66,7 +66,8 @@ Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], li
 ``fired``: indices of the non-derive rules whose condition is True; ``undecided``: ``(index, missing)``
 of the non-derive rules whose condition is unknown for want of facts; ``false``: ``(index, part)`` of the
 non-derive rules whose condition is False, ``part`` the index in ``decisive(run)`` of the part of the
-condition that decides it (as ``evaluator.decisive_part`` finds it); all three in pack order.
+condition that decides it (as ``evaluator.decisive_part`` finds it); all three in pack order. ``figures``:
+``(index, values)`` of the rules that fired, ``values`` one per ``CompiledRule.figures()`` expression.
 """
 
 
@@ -515,10 +516,39 @@ class _Generator:
             )
         return stmts
 
+    def figures(self) -> list[ast.stmt]:
+        """For each rule that fired, the figures its outcome computes (``CompiledRule.figures``), once every
+        derived fact is settled: each a value, the frozenset of its missing facts, or the ArithmeticError it
+        raised (raised again where the outcome reads it, so an error is reported only if the figure is read)."""
+        out: list[ast.stmt] = []
+        for i, rule in enumerate(self.pack.rules):
+            exprs = rule.figures()
+            if rule.kind == "derive" or not any(exprs):
+                continue
+            body: list[ast.stmt] = []
+            slots: list[ast.expr] = []
+            for expr in exprs:
+                if expr is None:
+                    slots.append(_const(None))
+                    continue
+                target = self.temp()
+                inner: list[ast.stmt] = []
+                inner.append(_assign(target, self.emit(expr.node, inner)))
+                handler = ast.ExceptHandler(
+                    type=_load("ArithmeticError"), name="exc", body=[_assign(target, _load("exc"))]
+                )
+                body.append(ast.Try(body=inner, handlers=[handler], orelse=[], finalbody=[]))
+                slots.append(_load(target))
+            row = ast.Tuple(elts=[_const(i), ast.Tuple(elts=slots, ctx=ast.Load())], ctx=ast.Load())
+            body.append(ast.Expr(value=_method("figures", "append", row)))
+            out.append(ast.If(test=_is(_load(f"c{i}"), _const(True)), body=body, orelse=[]))
+        return out
+
     def module(self) -> ast.Module:
         rules: list[ast.stmt] = []
         for i, rule in enumerate(self.pack.rules):
             self.rule(i, rule, rules)
+        figures = self.figures()  # before the facts are read: figures read facts of their own
         self.ns["ArithmeticError"] = ArithmeticError
         body: list[ast.stmt] = [
             _assign("g", ast.Attribute(value=_load("env"), attr="get", ctx=ast.Load())),
@@ -526,6 +556,7 @@ class _Generator:
             _assign("fired", ast.List(elts=[], ctx=ast.Load())),
             _assign("undecided", ast.List(elts=[], ctx=ast.Load())),
             _assign("false", ast.List(elts=[], ctx=ast.Load())),
+            _assign("figures", ast.List(elts=[], ctx=ast.Load())),
             _assign("conflicts", ast.List(elts=[], ctx=ast.Load())),
         ]
         # Every fact read once, up front: the environment does not change while rules run.
@@ -539,6 +570,7 @@ class _Generator:
             for rid in self.pack.setters.get(name, ()) if self.setter_count(name) > 1 else ():
                 body.append(_assign(self.candidate_local(name, rid), _load("UNSET")))
         body += rules
+        body += figures
         # Unknown conditions stay frozensets of their missing facts: the Result reads them as such.
         conditions = ast.Dict(
             keys=[_const(r.id) for r in self.pack.rules], values=[_load(f"c{i}") for i in range(len(self.pack.rules))]
@@ -554,6 +586,7 @@ class _Generator:
                         _load("fired"),
                         _load("undecided"),
                         _load("false"),
+                        _load("figures"),
                     ],
                     ctx=ast.Load(),
                 )
@@ -688,7 +721,15 @@ function from the first evaluation.
 def _fingerprint(pack: CompiledPack) -> tuple[Any, ...]:
     """What the generated code depends on: the content hash, and the rules as compiled from it."""
     rules = tuple(
-        (r.id, r.kind, r.when.node, r.derive_fact, r.derive_value.node if r.derive_value else None, r.resolves)
+        (
+            r.id,
+            r.kind,
+            r.when.node,
+            r.derive_fact,
+            r.derive_value.node if r.derive_value else None,
+            r.resolves,
+            tuple(e.node if e else None for e in r.figures()),
+        )
         for r in pack.rules
     )
     setters = tuple(sorted(pack.setters.items()))

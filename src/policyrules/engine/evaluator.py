@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import is_
 from typing import Any, Optional
 
 from policyrules.dates import add_days, add_months, add_years, days_between, months_between
@@ -169,17 +170,21 @@ class Run:
     # non-derive rules whose condition is False, with the part of it that decides so, in pack order;
     # None: ``assemble`` finds them in ``conditions`` (and the part with ``decisive_part``)
     false: Optional[list[tuple[CompiledRule, n.Node]]] = None
+    # rule id -> the figures its outcome computes (``CompiledRule.figures``), for the rules that fired;
+    # None: ``outcomes`` computes them with the closures
+    figures: Optional[dict[str, tuple[Any, ...]]] = None
 
 
 def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generated] = None) -> Run:
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
     fn = fn or generated(pack)
-    conditions, settled, errors, conflicts, fired, undecided, false = fn(env)
+    conditions, settled, errors, conflicts, fired, undecided, false, figures = fn(env)
     rules = pack.rules
     parts = decisive(fn)
     run = Run(env, [rules[i] for i in fired], conditions, conflicts=conflicts)
     run.undecided = [(rules[i], missing) for i, missing in undecided]
     run.false = [(rules[i], parts[part]) for i, part in false]
+    run.figures = {rules[i].id: values for i, values in figures}
     for key, value in zip(pack.derived_keys, settled):
         if value is not UNSET:
             env[key] = shared_unknown(value) if value.__class__ is frozenset else value
@@ -346,7 +351,7 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
             )
             continue
         try:
-            built = _outcome(pack, rule, env, as_of)
+            built = _outcome(pack, rule, env, as_of, _precomputed(rule, run.figures))
         except ArithmeticError as exc:
             done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             continue
@@ -752,7 +757,21 @@ def _questions(pack: CompiledPack, undetermined: list[UndeterminedOut]) -> list[
     """Missing facts ranked by how many undecided rules each is needed by (ties: by path)."""
     if not undetermined:
         return []
-    return list(_ranked(pack.derived_descriptions, tuple((u.rule, tuple(u.missing)) for u in undetermined)))
+    key = (id(pack), tuple(map(id, undetermined)))
+    entry = _QUESTIONS.get(key)
+    if entry is not None and entry[0] is pack and all(map(is_, entry[1], undetermined)):
+        return list(entry[2])
+    ranked = _ranked(pack.derived_descriptions, tuple((u.rule, tuple(u.missing)) for u in undetermined))
+    if len(_QUESTIONS) >= 16384:
+        _QUESTIONS.clear()
+    _QUESTIONS[key] = (pack, tuple(undetermined), ranked)
+    return list(ranked)
+
+
+# The questions of one list of undecided entries (shared entries: the same list recurs), per pack object.
+_QUESTIONS: dict[
+    tuple[int, tuple[int, ...]], tuple[CompiledPack, tuple[UndeterminedOut, ...], tuple[QuestionOut, ...]]
+] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -909,18 +928,42 @@ def _undetermined_out(
     )
 
 
-def _value(expr: Optional[CompiledExpr], env: dict[str, Any], missing: set[str]) -> Optional[Decimal]:
+Precomputed = Optional[dict[int, Any]]
+"""id of an expression -> its value as the generated function computed it (``Run.figures``); None: closures."""
+
+
+def _precomputed(rule: CompiledRule, figures: Optional[dict[str, tuple[Any, ...]]]) -> Precomputed:
+    if figures is None:
+        return None
+    values = figures.get(rule.id)
+    return {} if values is None else dict(zip(map(id, rule.figures()), values))  # {}: the rule computes none
+
+
+def _figure(expr: CompiledExpr, env: dict[str, Any], pre: Precomputed) -> Any:
+    """The expression's value: True/False, a figure, or unknown (an Unknown, or a frozenset of missing facts)."""
+    if pre is None:
+        return expr.fn(env)
+    v = pre[id(expr)]
+    if isinstance(v, ArithmeticError):
+        raise v
+    return v
+
+
+def _value(expr: Optional[CompiledExpr], env: dict[str, Any], missing: set[str], pre: Precomputed) -> Optional[Decimal]:
     if expr is None:
         return None
-    v = expr.fn(env)
+    v = _figure(expr, env, pre)
     if v.__class__ is Unknown:
         missing.update(v.missing)
+        return None
+    if v.__class__ is frozenset:
+        missing.update(v)
         return None
     return Decimal(v)
 
 
 def _outcome(
-    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date
+    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, pre: Precomputed = None
 ) -> OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut:
     outcome = rule.outcome
     assert outcome is not None
@@ -928,7 +971,7 @@ def _outcome(
     if outcome.limit is not None:
         # A limit whose count is missing still gives the figure: the count is named as missing.
         gate: set[str] = set()
-        used = _value(rule.limit_used, env, gate)
+        used = _value(rule.limit_used, env, gate, pre)
         if used is not None and used >= outcome.limit.max:
             per = per_text(outcome.limit.per, pack.lang)
             return _withheld(
@@ -938,8 +981,8 @@ def _outcome(
     duration = None
     if outcome.duration is not None:
         dmissing: set[str] = set()
-        used = _value(rule.duration_used, env, dmissing)
-        dmax = _value(rule.duration_max, env, dmissing)
+        used = _value(rule.duration_used, env, dmissing, pre)
+        dmax = _value(rule.duration_max, env, dmissing, pre)
         if used is not None and dmax is not None and used >= dmax:
             unit = unit_text(outcome.duration.unit, pack.lang)
             summary = word("exclusion.duration_exhausted", pack.lang, used=used, unit=unit, max=dmax)
@@ -947,13 +990,13 @@ def _outcome(
         duration = _duration(rule, env, as_of, dmax, used, dmissing)
         if duration.ended:
             return _ended(pack, rule, env, duration)
-    amount = _amount(rule.amount, env) if rule.amount is not None else None
+    amount = _amount(rule.amount, env, pre) if rule.amount is not None else None
     status = None
     if rule.kind == "obligation":
         status = "unknown"
         if rule.met_when is not None:
-            met = rule.met_when.fn(env)
-            if met.__class__ is not Unknown:
+            met = _figure(rule.met_when, env, pre)
+            if met.__class__ is not Unknown and met.__class__ is not frozenset:
                 status = "met" if met else "unmet"
         if status == "unmet" and outcome.deadline is not None:
             status = "overdue" if as_of > outcome.deadline else "due"
@@ -1083,26 +1126,26 @@ def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
     )
 
 
-def _amount(a: CompiledAmount, env: dict[str, Any]) -> AmountOut:
+def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> AmountOut:
     missing: set[str] = set()
-    count = _value(a.count, env, missing)
+    count = _value(a.count, env, missing, pre)
     fields: dict[str, Any] = {"count": count, "count_expression": _text(a.count)}
     if a.kind in ("exact", "average", "formula", "minimum"):
-        value = _value(a.value, env, missing)
+        value = _value(a.value, env, missing, pre)
         fields.update(expression=_text(a.value), value=value)
     elif a.kind == "range":
-        fields.update(min=_value(a.min, env, missing), max=_value(a.max, env, missing))
+        fields.update(min=_value(a.min, env, missing, pre), max=_value(a.max, env, missing, pre))
         fields["expression"] = f"{_text(a.min)}–{_text(a.max)}"
     elif a.kind == "cap":
-        cap = _value(a.cap, env, missing)
+        cap = _value(a.cap, env, missing, pre)
         fields.update(
             cap=cap, expression=f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}"
         )
         if a.actual is not None:
-            actual = _value(a.actual, env, missing)
+            actual = _value(a.actual, env, missing, pre)
             fields["value"] = None if actual is None or cap is None else min(actual, cap)
     elif a.kind == "share":
-        base = _value(a.base, env, missing)
+        base = _value(a.base, env, missing, pre)
         base_words = _text(a.base) if a.base is not None else a.base_text
         fields.update(rate=a.rate, base=base, base_text=a.base_text, expression=f"{a.rate} × {base_words}")
         fields["value"] = None if base is None or a.rate is None else a.rate * base

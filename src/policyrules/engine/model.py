@@ -119,6 +119,25 @@ class CompiledRule:
             out += [e for e in (a.value, a.min, a.max, a.cap, a.actual, a.base, a.count) if e]
         return out
 
+    def figures(self) -> tuple[Optional[CompiledExpr], ...]:
+        """The expressions an outcome of the rule computes when it fires, in a fixed order (None: not written)."""
+        a = self.amount
+        if a is None:
+            return (self.limit_used, self.duration_used, self.duration_max, self.met_when)
+        return (
+            self.limit_used,
+            self.duration_used,
+            self.duration_max,
+            self.met_when,
+            a.count,
+            a.value,
+            a.min,
+            a.max,
+            a.cap,
+            a.actual,
+            a.base,
+        )
+
     def reads(self) -> set[str]:
         """Every fact path the rule reads."""
         return {p for e in self.expressions() for p in names(e.node)}

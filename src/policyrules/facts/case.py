@@ -278,6 +278,10 @@ ZERO_WHEN: tuple[tuple[str, str, str], ...] = (
 )
 """A count that is 0 whenever a choice fact has the given value (checked by ``Unit``; generated cases keep it)."""
 
+# The same, by the Unit field names (read on every case validated)
+_AT_MOST_FIELDS = tuple((small.split(".")[1], large.split(".")[1], times) for small, large, times in AT_MOST)
+_ZERO_WHEN_FIELDS = tuple((count.split(".")[1], choice.split(".")[1], value) for count, choice, value in ZERO_WHEN)
+
 
 UnitKind = Literal[
     "party_government_agency",
@@ -475,17 +479,17 @@ class Unit(BaseModel):
     @model_validator(mode="after")
     def _counts_fit_in_staff(self) -> Unit:
         # A head count that exceeds the payroll is a data error, not a case to decide.
-        for small, large, times in AT_MOST:
-            a, b = getattr(self, small.split(".")[1]), getattr(self, large.split(".")[1])
+        for small, large, times in _AT_MOST_FIELDS:
+            a, b = getattr(self, small), getattr(self, large)
             if a is not None and b is not None and a > b * times:
                 raise ValueError(
-                    f"{small.split('.')[1]} ({a}) exceeds {large.split('.')[1]} ({b})"
+                    f"{small} ({a}) exceeds {large} ({b})"
                     + (" even with every employee counted twice (a severe grade counts as 2)" if times == 2 else "")
                 )
-        for count, choice, value in ZERO_WHEN:
-            k, c = getattr(self, count.split(".")[1]), getattr(self, choice.split(".")[1])
+        for count, choice, value in _ZERO_WHEN_FIELDS:
+            k, c = getattr(self, count), getattr(self, choice)
             if c == value and k is not None and k > 0:
-                raise ValueError(f"{count.split('.')[1]} is {k}, but {choice.split('.')[1]} is {value}")
+                raise ValueError(f"{count} is {k}, but {choice} is {value}")
         return self
 
     @model_validator(mode="after")
