@@ -63,6 +63,10 @@ class DeferredResult(Result):
         if done is None:
             done = object.__getattribute__(self, "_outcomes")()
             object.__setattr__(self, "_done", done)
+            # Read from now on as plain attributes (pydantic, reading ``__dict__``, still sees a whole Result).
+            fields = _DICT.__get__(self)
+            for name in _OUTCOME_FIELDS:
+                fields[name] = getattr(done, name)
         return done
 
     def _built(self) -> None:

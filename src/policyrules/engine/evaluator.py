@@ -1126,30 +1126,51 @@ def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
     )
 
 
+_AMOUNT_TEXTS: dict[int, tuple[CompiledAmount, Optional[str], Optional[str], Optional[Decimal]]] = {}
+
+
+def _amount_texts(a: CompiledAmount) -> tuple[CompiledAmount, Optional[str], Optional[str], Optional[Decimal]]:
+    """What an amount shows whatever the case: its count's expression, its own expression, its money step."""
+    entry = _AMOUNT_TEXTS.get(id(a))
+    if entry is not None and entry[0] is a:
+        return entry
+    expression = None
+    if a.kind in ("exact", "average", "formula", "minimum"):
+        expression = _text(a.value)
+    elif a.kind == "range":
+        expression = f"{_text(a.min)}–{_text(a.max)}"
+    elif a.kind == "cap":
+        expression = f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}"
+    elif a.kind == "share":
+        expression = f"{a.rate} × {_text(a.base) if a.base is not None else a.base_text}"
+    entry = (a, _text(a.count), expression, money_step(a.unit))
+    if len(_AMOUNT_TEXTS) >= 16384:
+        _AMOUNT_TEXTS.clear()
+    _AMOUNT_TEXTS[id(a)] = entry
+    return entry
+
+
 def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> AmountOut:
+    _, count_expression, expression, step = _amount_texts(a)
     missing: set[str] = set()
     count = _value(a.count, env, missing, pre)
-    fields: dict[str, Any] = {"count": count, "count_expression": _text(a.count)}
+    fields: dict[str, Any] = {"count": count, "count_expression": count_expression}
     if a.kind in ("exact", "average", "formula", "minimum"):
         value = _value(a.value, env, missing, pre)
-        fields.update(expression=_text(a.value), value=value)
+        fields.update(expression=expression, value=value)
     elif a.kind == "range":
         fields.update(min=_value(a.min, env, missing, pre), max=_value(a.max, env, missing, pre))
-        fields["expression"] = f"{_text(a.min)}–{_text(a.max)}"
+        fields["expression"] = expression
     elif a.kind == "cap":
         cap = _value(a.cap, env, missing, pre)
-        fields.update(
-            cap=cap, expression=f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}"
-        )
+        fields.update(cap=cap, expression=expression)
         if a.actual is not None:
             actual = _value(a.actual, env, missing, pre)
             fields["value"] = None if actual is None or cap is None else min(actual, cap)
     elif a.kind == "share":
         base = _value(a.base, env, missing, pre)
-        base_words = _text(a.base) if a.base is not None else a.base_text
-        fields.update(rate=a.rate, base=base, base_text=a.base_text, expression=f"{a.rate} × {base_words}")
+        fields.update(rate=a.rate, base=base, base_text=a.base_text, expression=expression)
         fields["value"] = None if base is None or a.rate is None else a.rate * base
-    step = money_step(a.unit)
     if step is not None:
         for name in ("value", "min", "max", "cap"):
             fields[name] = round_money(fields.get(name), step)
