@@ -404,12 +404,15 @@ def assemble(
         # Every rule's document in force on its event's date, or the date missing (the common case): the
         # matching listed the undecided rules and the false ones, each with the part that decides it, in pack order.
         waiting, superseded = gates
+        listed = _UNDETERMINED  # what ``_undetermined`` finds, looked up here: one entry per undecided rule
         for rule, missing in run.undecided:  # type: ignore[union-attr]
-            if rule.id in superseded:
+            if superseded and rule.id in superseded:
                 continue
             if waiting:
                 missing = missing | waiting.get((rule.pack_id, rule.event), frozenset())
-            (undetermined if rule.concerns <= subjects else elsewhere).append(_undetermined(rule, missing))
+            entry = listed.get((id(rule), missing))
+            out = entry[1] if entry is not None and entry[0] is rule else _undetermined(rule, missing)
+            (undetermined if rule.concerns <= subjects else elsewhere).append(out)
         for rule, node in run.false:  # type: ignore[union-attr]
             if rule.concerns <= subjects and rule.id not in superseded:
                 not_granted.append(_false_at(pack, rule, node, env))
