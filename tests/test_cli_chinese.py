@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ RUNS: dict[str, list[list[str]]] = {
     "matrix": [["matrix", "baotou", "jinan", "shanghai"], ["matrix", "baotou", "fujian", "--format", "markdown"]],
     "docs": [["docs", "--dir", "{tmp}/docs", "--check"]],
     "schema": [],  # JSON Schema: machine output, no prose
-    "compliance": [],  # its report is being put into Chinese with the fund's own work (docs/compliance.md)
+    "compliance": [["compliance", "baotou", "example:national_fund-employer"]],
     "serve": [],  # its one line is tested below, without starting a server
     "batch": [["batch", "baotou", "{tmp}/cases.csv", "-o", "{tmp}/out.parquet", "--as-of", "2024-06-01"]],
     "simulate": [["simulate", "baotou", "jinan", "{tmp}/cases.csv", "--as-of", "2024-06-01"]],
@@ -202,6 +203,10 @@ def help_english(text: str) -> list[str]:
     return [w for w in english_words(_SYNTAX.sub(" ", text)) if w not in _HELP_NAMES]
 
 
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 @pytest.mark.parametrize("command", sorted(_every_parser()))
 def test_help_is_chinese_unless_asked_in_english(command, capsys):
     argv = [command, "--help"] if command else ["--help"]
@@ -209,8 +214,11 @@ def test_help_is_chinese_unless_asked_in_english(command, capsys):
         main(argv)
     assert done.value.code == 0
     text = capsys.readouterr().out
-    assert "用法：policyrules" in text and "显示本帮助并退出" in text
+    assert "用法：policyrules" in text and "显示本帮助并退出" in text and "\n选项：\n" in text
     assert [line for line in text.splitlines() if help_english(line)] == []
+    # each option's help starts in one column of the terminal, however wide its Chinese placeholder
+    starts = [re.match(r"  \S.*?\s{2,}(?=\S)", line) for line in text.splitlines()]
+    assert len({_columns(m.group(0)) for m in starts if m}) == 1
     # --lang en anywhere on the line, as before --help
     for english in ([*argv, "--lang", "en"], ["--lang=en", *argv]):
         with pytest.raises(SystemExit):

@@ -98,6 +98,19 @@ def _width(text: str) -> int:
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's formatter, lining up and wrapping Chinese by the columns it takes on a terminal, not its length."""
 
+    def format_help(self) -> str:
+        text = super().format_help()
+        prefix = said("usage: ")
+        extra = _width(prefix) - len(prefix)
+        if extra and text.startswith(prefix):  # the usage's next lines line up under the Chinese prefix
+            usage, blank, rest = text.partition("\n\n")
+            lines = usage.rstrip("\n")
+            text = lines.replace("\n", "\n" + " " * extra) + usage[len(lines) :] + blank + rest
+        for title in (said("positional arguments"), said("options")):
+            if _width(title) != len(title):  # a Chinese heading ends with a Chinese colon
+                text = text.replace(f"\n{title}:\n", f"\n{title}：\n")
+        return text
+
     def _format_action(self, action: argparse.Action) -> str:
         text = super()._format_action(action)
         invocation = self._format_action_invocation(action)
