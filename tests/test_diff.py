@@ -85,6 +85,24 @@ def test_behavioural_diff_is_deterministic():
     assert "5 month" in ex.b.outcomes[0].amount or "quantity(5, 'month')" in ex.b.outcomes[0].amount
 
 
+def test_cases_compared_chunk_by_chunk_give_the_report_of_one_chunk(monkeypatch):
+    """Counts add up across chunks, the examples are the first of each kind in the whole run, and the topics'
+    answers agree whether a topic is compared alone or with every other (only its rules are evaluated)."""
+    from policyrules.compare import behaviour
+
+    a, b = load_pack("jinan"), load_pack("baotou")
+    topics = ["reward.excess_quota", "lowbao.phase_out", "subsidy.graduate_hire"]
+    whole = behavioural_diff(a, b, cases=2000, seed=5, topics=topics)
+    monkeypatch.setattr(behaviour, "CHUNK_ROWS", 300)  # 7 chunks, the last one short
+    steps = []
+    chunked = behavioural_diff(a, b, cases=2000, seed=5, topics=topics, progress=steps.append)
+    assert chunked == whole
+    assert len(steps) == behaviour.diff_steps(a, b, topics, 2000) == 2 * 7 + 3
+    alone = behavioural_diff(a, b, cases=2000, seed=5, topics=["lowbao.phase_out"])
+    assert alone.topics == [whole.topic("lowbao.phase_out")]
+    assert sum(t.differing + t.a_only + t.b_only for t in whole.topics) > 0
+
+
 def test_behavioural_diff_on_a_users_csv(tmp_path, capsys):
     csv = tmp_path / "cases.csv"
     csv.write_text(
