@@ -758,7 +758,7 @@ def _row(
 ) -> dict[str, Any]:
     if rows is not None:
         return dict(rows[i])
-    return {p: pools[p][int(idx[p][i])] for p in paths if idx[p][i] >= 0}
+    return {p: pools[p][j] for p in paths if (j := int(idx[p][i])) >= 0}
 
 
 def _count_missing(tally: Counter[str], side: PackSide, answer: TopicAnswer, rows: Any) -> None:

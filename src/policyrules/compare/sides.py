@@ -308,18 +308,18 @@ def generated_columns(
     wide = np.zeros(n, dtype=bool)
     epoch = date(1970, 1, 1)
     for path, pool in pools.items():
+        # each table of values ends with one more entry: index -1 (the fact not given) reads it
         i = idx[path]
         null = i < 0
         nulls = null if null.any() else None
-        at = np.where(null, len(pool), i)  # one entry past the pool, read where the fact is not given
         kind = specs[path].kind
         if kind == "bool":
-            given[path] = Input("bool", np.array([*pool, False], dtype=bool)[at], nulls)
+            given[path] = Input("bool", np.array([*pool, False], dtype=bool)[i], nulls)
         elif kind == "text":
-            given[path] = Input("text", np.where(null, -1, i).astype(np.int32), nulls, 0, list(pool))
+            given[path] = Input("text", i.astype(np.int32), nulls, 0, list(pool))
         elif kind == "date":
             days = np.array([(day + timedelta(days=int(v)) - epoch).days for v in pool] + [0], dtype=np.int64)
-            given[path] = Input("date", days[at].astype("datetime64[D]"), nulls)
+            given[path] = Input("date", days[i].astype("datetime64[D]"), nulls)
         else:
             numbers = [Decimal(day.year + v) if isinstance(v, relative) else Decimal(v) for v in pool]
             scale = 0 if facts[path].integer else max([places(v) for v in numbers] or [0])
@@ -329,8 +329,8 @@ def generated_columns(
                 scale -= 1
             beyond = np.array([abs(v) >= LIMIT for v in table] + [False])
             values = np.array([0 if abs(v) >= LIMIT else v for v in table] + [0], dtype=np.int64)
-            wide |= beyond[at]
-            given[path] = Input("num", values[at], nulls, scale)
+            wide |= beyond[i]
+            given[path] = Input("num", values[i], nulls, scale)
     return given, wide
 
 
