@@ -682,7 +682,7 @@ def _user_inputs(side: PackSide, rows: list[dict[str, Any]], paths: list[str], d
     from policyrules.batch.inputs import Converter
     from policyrules.errors import TableError
 
-    batch = _rows_table(rows, paths, day).to_batches()[0] if rows else None
+    (batch,) = _rows_table(rows, paths, day).to_batches()
     inputs, bad, _, wide = Converter(side.plan.inputs).convert(batch, offset)
     if bad:  # read as cases already: only a value no case holds gets here
         raise TableError("cases", bad[:100], len(bad))

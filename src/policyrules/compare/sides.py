@@ -128,7 +128,8 @@ class PackSide:
 
         from policyrules.batch.outcomes import UNDETERMINED
 
-        lacking = {s: ~subjects.get(s, np.zeros(n, dtype=bool)) for s in ("person", "unit", "application", "hire")}
+        nowhere = np.ones(n, dtype=bool)  # a subject no case gives a fact about
+        lacking = {s: ~has for s, has in subjects.items()}
         out_rows: dict[str, Any] = {}
         for rules in self.topics.values():
             for rule in rules:
@@ -136,7 +137,7 @@ class PackSide:
                     continue
                 gone = np.zeros(n, dtype=bool)
                 for subject in rule.concerns:
-                    gone |= lacking.get(subject, np.zeros(n, dtype=bool))
+                    gone |= lacking.get(subject, nowhere)
                 if gone.any():
                     gone &= out.state[rule.id] == UNDETERMINED
                     if gone.any():
