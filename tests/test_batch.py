@@ -373,7 +373,7 @@ def test_cli_population_batch_and_simulate(tmp_path, capsys):
     ]
     assert Decimal(reward["cost"][0]["min"]) == sum(totals)
     assert main(["simulate", str(pop)]) == 2
-    assert main(["batch", "baotou", str(tmp_path / "nope.parquet"), "-o", str(out)]) == 2
+    assert main(["batch", "baotou", str(tmp_path / "nope.parquet"), "-o", str(out), "--lang", "en"]) == 2
     assert "no such file" in capsys.readouterr().err
 
 

@@ -300,3 +300,65 @@ def test_every_phrase_exists_in_both_languages():
 )
 def test_the_check_itself(line, english):
     assert english_words(line) == english
+
+
+# ── input errors: what someone who mistyped reads, in the default language ──────────────────────────
+_NAMES.update({"YAML", "UTF", "ASCII", "YYYY", "MM", "DD"})  # names of formats, as JSON and CSV are
+_ARGUMENT = re.compile(r"\bexample:[\w-]+|\b\w+=")  # a shipped example's name, a Python keyword argument
+
+_EXPRESSION_PACK = (ROOT / "tests" / "fixtures" / "bad_expression.yaml").read_text(encoding="utf-8")
+BAD_INPUTS: dict[str, tuple[str, str, list[str]]] = {
+    # name: (file written to {tmp}, its text, the command)
+    "yaml syntax": ("case.yaml", "unit:\n  staff: [1\n", ["evaluate", "baotou", "{file}", "--as-of", "2024-06-01"]),
+    "duplicate key": ("case.yaml", "unit:\n  staff: 1\n  staff: 2\n", ["explain", "baotou", "{file}"]),
+    "json": ("case.json", '{"unit": {"staff": }}', ["evaluate", "baotou", "{file}"]),
+    "schema": (
+        "case.yaml",
+        "unit:\n  staff: -3\n  kind: martian\n  fiscally_funded: maybe\n",
+        ["evaluate", "baotou", "{file}"],
+    ),
+    "case value": (
+        "case.yaml",
+        "place:\n  monthly_minimum_wage: abc\nhire:\n  start_date: 2024-02-30\n",
+        ["evaluate", "baotou", "{file}"],
+    ),
+    "unknown fact": ("case.yaml", "unit:\n  staf: 3\n", ["evaluate", "baotou", "{file}"]),
+    "expression": (
+        "pack.yaml",
+        _EXPRESSION_PACK.replace("unit.establishment_size", "unit.establishment_siz"),
+        ["validate", "{file}"],
+    ),
+    "bad date": ("-", "", ["evaluate", "baotou", EMPLOYER, "--as-of", "2024/06/01"]),
+    "unknown pack": ("-", "", ["evaluate", "baotuo", EMPLOYER]),
+    "unknown example": ("-", "", ["evaluate", "baotou", "example:baotou"]),
+    "unknown topic": ("-", "", ["diff", "baotou", "jinan", "--cases", "10", "--topic", "reward.excess_quot"]),
+    "table": (
+        "cases.csv",
+        "unit.staf,unit.kind\n10,private_enterprise\n",
+        ["batch", "baotou", "{file}", "-o", "{tmp}/out.parquet", "--as-of", "2024-06-01"],
+    ),
+    "table value": (
+        "cases.csv",
+        "unit.staff,unit.kind\nmany,private_enterprise\n",
+        ["batch", "baotou", "{file}", "-o", "{tmp}/out.parquet", "--as-of", "2024-06-01"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_an_input_error_in_the_default_language_prints_no_english(name, tmp_path: Path, capsys):
+    file, text, argv = BAD_INPUTS[name]
+    if file.endswith(".csv"):
+        pytest.importorskip("pyarrow")
+    path = tmp_path / file
+    if text:
+        path.write_text(text, encoding="utf-8")
+    argv = [a.replace("{file}", str(path)).replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(argv) in (1, 2)  # validate says a pack that does not load is a finding (1)
+    err = _ARGUMENT.sub(" ", capsys.readouterr().err)
+    # the file's own lines, echoed under a location with a caret, are the user's data
+    echoed = {line.strip() for line in text.splitlines()}
+    lines = [line for line in err.splitlines() if line.strip() not in echoed and set(line.strip()) != {"^"}]
+    assert lines and [line for line in lines if english_words(line)] == []
+    assert main([*argv, "--lang", "en"]) in (1, 2)
+    assert english_words(capsys.readouterr().err), f"{name} --lang en printed no English"

@@ -32,7 +32,7 @@ def test_a_pack_that_does_not_exist_is_a_usage_error_in_every_command(
 
 
 def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-31"]) == 2
+    assert main(["evaluate", "baotou", EXAMPLE, "--as-of", "2024-06-31", "--lang", "en"]) == 2
     assert (
         capsys.readouterr().err == "policyrules: --as-of: '2024-06-31' is written YYYY-MM-DD but there is no such day\n"
     )
@@ -50,7 +50,7 @@ def test_a_defect_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys
         raise KeyError("planted")
 
     monkeypatch.setattr(cli.packs, "cmd_list", broken)
-    assert main(["list"]) == 3
+    assert main(["list", "--lang", "en"]) == 3
     err = capsys.readouterr().err
     assert "内部错误：KeyError" in err and "--debug" in err and "Traceback" not in err
     assert main(["list", "--lang", "en"]) == 3
@@ -138,5 +138,5 @@ def test_errors_in_standard_input_are_located_as_stdin(
 ) -> None:
     for command in ("evaluate", "explain"):
         _stdin(monkeypatch, text)
-        assert main([command, "baotou", "-"]) == 2
+        assert main([command, "baotou", "-", "--lang", "en"]) == 2
         assert where in capsys.readouterr().err

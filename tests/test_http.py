@@ -195,7 +195,7 @@ def test_reasons_come_in_the_language_asked_for_with_their_figures(api):
 
 def test_unknown_key_and_bad_value_are_located(api):
     text = '{\n  "unit": {"staf": 3,\n    "kind": "factory"}\n}'
-    r = api.post("/packs/baotou/evaluate", content=text, headers={"content-type": "application/json"})
+    r = api.post("/packs/baotou/evaluate?lang=en", content=text, headers={"content-type": "application/json"})
     body = problem_of(r, 422)
     assert body["code"] == "invalid_input"
     by_loc = {tuple(p["loc"]): p for p in body["problems"]}
@@ -212,11 +212,48 @@ def test_wrong_type_is_located(api):
 
 def test_broken_json_gives_line_and_column(api):
     r = api.post(
-        "/packs/baotou/evaluate", content='{"unit":\n  {"staff": }', headers={"content-type": "application/json"}
+        "/packs/baotou/evaluate",
+        content='{"unit":\n  {"staff": }',
+        headers={"content-type": "application/json", "accept-language": "en"},
     )
     body = problem_of(r, 422)
     assert (body["problems"][0]["line"], body["problems"][0]["column"]) == (2, 13)  # the "}" where a value belongs
     assert "invalid JSON" in body["detail"]
+
+
+def test_a_problem_document_speaks_the_request_s_language(api):
+    # Chinese unless the request asks (Accept-Language, or ?lang=); the location and path stay the same
+    text = '{"unit": {"staff": -3, "staf": 1}}'
+    said = {}
+    for lang, headers in (("zh", {}), ("en", {"accept-language": "en-GB,en;q=0.9"}), ("en", {"x-lang": "en"})):
+        url = "/packs/baotou/evaluate" + ("?lang=en" if "x-lang" in headers else "")
+        r = api.post(url, content=text, headers={"content-type": "application/json", **headers})
+        body = problem_of(r, 422)
+        assert r.headers["content-language"] == ("zh-Hans" if lang == "zh" else "en")
+        assert [(p["where"], p["loc"]) for p in body["problems"]] == [
+            ("request body:1:20", ["unit", "staff"]),
+            ("request body:1:24", ["unit", "staf"]),
+        ]
+        said[lang] = body
+    zh, en = said["zh"], said["en"]
+    assert zh["title"] == "输入无效" and en["title"] == "Invalid input"
+    assert [p["message"] for p in zh["problems"]] == [
+        "unit.staff：应大于或等于 0",
+        "未知的键 'staf'；是否想写 'unit.staff' 或 'unit.is_hospital'？",
+    ]
+    assert [p["message"] for p in en["problems"]] == [
+        "unit.staff: Input should be greater than or equal to 0",
+        "unknown key 'staf'; did you mean 'unit.staff' or 'unit.is_hospital'?",
+    ]
+    assert zh["detail"] == "request body:1:20: unit.staff：应大于或等于 0（另有 1 个问题）"
+    assert en["detail"] == "request body:1:20: unit.staff: Input should be greater than or equal to 0 (and 1 more)"
+    # a refusal of the API's own: a bad parameter, an unknown pack
+    zh = problem_of(api.post("/packs/baotou/evaluate", params={"as_of": "2024/06/01"}, json={}), 422)
+    assert zh["title"] == "参数无效" and zh["detail"] == "as_of: 应为写成 YYYY-MM-DD 的日期，却是 '2024/06/01'"
+    en = problem_of(api.post("/packs/gotham/evaluate", json={}, headers={"accept-language": "en"}), 404)
+    zh = problem_of(api.post("/packs/gotham/evaluate", json={}), 404)
+    assert en["title"] == "No such pack" and en["detail"].startswith("no pack 'gotham'; served packs: ")
+    assert zh["title"] == "没有这个规则包" and zh["detail"].startswith("没有规则包 'gotham'；提供的规则包：")
 
 
 @pytest.mark.parametrize("content", ["[1, 2]", "", "3"])
@@ -231,7 +268,7 @@ def test_other_media_types_are_refused(api):
 
 
 def test_bad_as_of_and_unknown_rule(api, capsys):
-    body = problem_of(api.post("/packs/baotou/evaluate", params={"as_of": "2024-02-30"}, json={}), 422)
+    body = problem_of(api.post("/packs/baotou/evaluate", params={"as_of": "2024-02-30", "lang": "en"}, json={}), 422)
     assert body["problems"][0]["loc"] == ["query", "as_of"]
     # the same words as the command line and the Python API: one reading of as_of
     message = body["problems"][0]["message"]
@@ -241,7 +278,7 @@ def test_bad_as_of_and_unknown_rule(api, capsys):
     assert str(raised.value) == f"as_of: {message}"
     from policyrules.interfaces.cli import main
 
-    assert main(["evaluate", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "--as-of", "2024-02-30"]) == 2
+    assert main(["evaluate", "baotou", str(ROOT / "examples" / "baotou-employer.yaml"), "--as-of", "2024-02-30", "--lang", "en"]) == 2
     assert capsys.readouterr().err == f"policyrules: --as-of: {message}\n"
     body = problem_of(api.post("/packs/baotou/explain", params={"rule": "reward.nope"}, json={}), 422)
     assert body["problems"][0]["loc"] == ["query", "rule"]
@@ -312,7 +349,7 @@ def test_schemas_and_openapi(api):
 
 def test_a_body_over_the_limit_is_refused(strict_api):
     big = {"place": {"district": "区" * 3000}}
-    body = problem_of(strict_api.post("/packs/baotou/evaluate", json=big), 413)
+    body = problem_of(strict_api.post("/packs/baotou/evaluate?lang=en", json=big), 413)
     assert "2000 bytes" in body["detail"]
 
     def chunks():  # no Content-Length: the limit is enforced while the bytes arrive
@@ -326,9 +363,9 @@ def test_a_body_over_the_limit_is_refused(strict_api):
 
 
 def test_work_over_the_time_limit_is_refused(strict_api):
-    body = problem_of(strict_api.get("/diff/baotou/jinan", params={"cases": 5000}), 503)
+    body = problem_of(strict_api.get("/diff/baotou/jinan", params={"cases": 5000, "lang": "en"}), 503)
     assert body["code"] == "timeout" and "0.001 s" in body["detail"]
-    body = problem_of(strict_api.get("/diff/baotou/jinan", params={"cases": 5001}), 422)
+    body = problem_of(strict_api.get("/diff/baotou/jinan", params={"cases": 5001, "lang": "en"}), 422)
     assert "at most 5000" in body["detail"]
 
 
@@ -453,10 +490,10 @@ def test_batch_limits_and_media(strict_api):
     pytest.importorskip("pyarrow")
     more = TABLE + "private_enterprise,100,1,false,false,1980\n" * 4  # 6 rows
     with running(Settings(max_rows=5)) as url, httpx.Client(base_url=url) as client:
-        body = problem_of(batch_post(client, more), 413)
+        body = problem_of(batch_post(client, more, lang="en"), 413)
         assert "limit of 5 rows" in body["detail"]
         assert batch_post(client, TABLE).status_code == 200
-    body = problem_of(batch_post(strict_api, TABLE * 30), 413)  # over the upload limit in bytes
+    body = problem_of(batch_post(strict_api, TABLE * 30, lang="en"), 413)  # over the upload limit in bytes
     assert "4000 bytes" in body["detail"]
     assert problem_of(batch_post(strict_api, TABLE), 503)["code"] == "timeout"
     r = strict_api.post("/packs/liaocheng/batch", content=TABLE, headers={"content-type": "application/json"})

@@ -63,7 +63,7 @@ def test_example_cases_ship_in_the_package_and_run_by_name(capsys, tmp_path, mon
     assert case == policyrules.load_case(ROOT / "examples" / "baotou-employer.yaml")
     assert main(["evaluate", "baotou", "example:baotou-employer", "--as-of", "2024-06-01", "--json"]) == 0
     assert '"total": "29700"' in capsys.readouterr().out
-    assert main(["evaluate", "baotou", "example:baotuo-employer"]) == 2
+    assert main(["evaluate", "baotou", "example:baotuo-employer", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "no example named 'baotuo-employer'" in err and "example:baotou-employer" in err
     assert main(["evaluate", "baotou", "example:../rules/baotou"]) == 2  # a name, never a path out of examples/

@@ -125,5 +125,5 @@ def test_a_rejected_case_marks_what_is_wrong(page):
     driver.find_element(By.ID, "submit").click()
     WebDriverWait(driver, 20).until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
     problem = driver.find_element(By.CSS_SELECTOR, 'details[data-group="unit"].error .problem')
-    assert "exceeds staff" in problem.text
+    assert "超过了 staff" in problem.text  # the page speaks Chinese, and so do the problems it shows
     assert not driver.find_elements(By.CSS_SELECTOR, "#results .column")

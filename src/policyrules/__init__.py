@@ -111,7 +111,7 @@ def load_pack(name_or_path: str | os.PathLike[str], lang: Lang | None = None) ->
     if lang is None:
         lang = DEFAULT_LANG
     if lang not in LANGS:
-        raise InputError([Problem(f"expected one of {', '.join(LANGS)}, got {lang!r}", Location("lang"), "argument")])
+        raise InputError([Problem.of("args.lang", Location("lang"), "argument", langs=", ".join(LANGS), lang=lang)])
     return __getattr__("Pack")(_load(name_or_path, lang))
 
 

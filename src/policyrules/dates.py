@@ -5,21 +5,23 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from policyrules.errors import Invalid
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_iso_date(value: object) -> date:
-    """Accept a ``date`` or exactly ``YYYY-MM-DD``; anything else is a ValueError."""
+    """Accept a ``date`` or exactly ``YYYY-MM-DD``; anything else is a ValueError (:class:`Invalid`)."""
     if isinstance(value, datetime):
-        raise ValueError(f"expected a date, got a datetime ({value.isoformat()}); pass its .date()")
+        raise Invalid("value.datetime", value=value.isoformat())
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _ISO.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is written YYYY-MM-DD but there is no such day") from None
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+            raise Invalid("value.no_such_day", value=value) from None
+    raise Invalid("value.not_date", value=value)
 
 
 def as_of_date(value: object = None) -> date:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from policyrules.dates import parse_iso_date
+from policyrules.errors import Invalid
 
 MAX_DIGITS = 40
 MAX_EXPONENT = 30
@@ -62,29 +63,29 @@ def _to_decimal(value: object) -> Decimal:
     if value.__class__ is int and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:  # type: ignore[operator]
         return Decimal(value)  # type: ignore[arg-type]  # the common case, without the checks below
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError(f"expected an exact number, got {value!r}")
+        raise Invalid("value.inexact", value=value)
     if isinstance(value, (int, Decimal)):
         return _in_range(Decimal(value), value)
     if isinstance(value, str):
         # ASCII digits only: Decimal() itself also takes "1_000", "２００" and "١٩٨٠".
         text = value.strip()
         if len(text) > 40 or not _NUMBER_TEXT.fullmatch(text):
-            raise ValueError(f"expected a number written in ASCII digits, got {value!r}")
+            raise Invalid("value.not_ascii_number", value=value)
         try:
             return _in_range(Decimal(text), value)
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-            raise ValueError(f"expected a number, got {value!r}") from None
-    raise ValueError(f"expected a number, got {value!r}")
+            raise Invalid("value.not_number", value=value) from None
+    raise Invalid("value.not_number", value=value)
 
 
 def _in_range(number: Decimal, given: object) -> Decimal:
     # Bounded inputs keep every sum and product of them exact in CONTEXT (see docs/reliability.md).
     if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {given!r}")
+        raise Invalid("value.not_finite", value=given)
     if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-        raise ValueError(f"{given!r} is out of range: numbers lie between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}")
+        raise Invalid("value.out_of_range", value=given, exponent=MAX_EXPONENT)
     if len(number.as_tuple().digits) > MAX_DIGITS:
-        raise ValueError(f"{given!r} has more than {MAX_DIGITS} significant digits")
+        raise Invalid("value.too_many_digits", value=given, digits=MAX_DIGITS)
     return number
 
 
@@ -128,7 +129,7 @@ def _within(low: int, high: int | None) -> tuple[AfterValidator, WithJsonSchema]
 
     def check(value: Decimal) -> Decimal:
         if value < low or (high is not None and value > high):
-            raise ValueError(f"must be ≥ {low}" if high is None else f"must lie between {low} and {high}")
+            raise Invalid("value.at_least", low=low) if high is None else Invalid("value.between", low=low, high=high)
         return value
 
     number: dict[str, object] = {"type": "number", "minimum": low}
@@ -151,7 +152,7 @@ Share = Annotated[Number, _ZERO_TO_ONE[0], _ZERO_TO_ONE[1], Domain("0 to 1")]
 def _whole_grade(value: object) -> object:
     # Literal[1, 2, 3, 4] alone would take True (== 1) and 1.0.
     if type(value) is not int:
-        raise ValueError(f"a grade is a whole number 1 to 4, got {value!r}")
+        raise Invalid("value.grade", value=value)
     return value
 
 
@@ -161,7 +162,7 @@ Grade = Annotated[Literal[1, 2, 3, 4], BeforeValidator(_whole_grade), Domain("1,
 
 def _no_surrogates(value: str) -> str:
     if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise ValueError("text holds a lone surrogate (an invalid character)")
+        raise Invalid("value.surrogate")
     return value
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyrules.errors import Invalid
+
 BASE_UNITS: dict[str, str] = {
     "CNY": "yuan renminbi (元)",
     "person": "a person (人, 名)",
@@ -80,14 +82,14 @@ def parse_unit(text: str) -> Dim:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ValueError(f"cannot read unit {text!r} at {text[pos:]!r}")
+            raise Invalid("unit.unreadable", unit=text, rest=text[pos:])
         op, name, power = m.group(1), m.group(2), int(m.group(3) or 1)
         if first and op is not None:
-            raise ValueError(f"unit {text!r} must start with a unit name")
+            raise Invalid("unit.starts", unit=text)
         if not first and op is None:
-            raise ValueError(f"unit {text!r}: join units with * or /")
+            raise Invalid("unit.join", unit=text)
         if name not in BASE_UNITS:
-            raise ValueError(f"unknown unit {name!r}; known units: {', '.join(BASE_UNITS)}")
+            raise Invalid("unit.unknown", name=name, known=", ".join(BASE_UNITS))
         sign = -1 if op == "/" else 1
         out[name] = out.get(name, 0) + sign * power
         pos = m.end()

@@ -28,7 +28,8 @@ from typing import Any, Iterable, Iterator, Optional
 
 from pydantic import BaseModel
 
-from policyrules.errors import BadValue, InputError, TableError
+from policyrules.errors import BadValue, InputError, Phrase, TableError
+from policyrules.errors.phrases import either
 from policyrules.facts.case import AT_MOST, ZERO_WHEN, Case
 from policyrules.facts.casefile import csv_number
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts, suggestions
@@ -139,7 +140,7 @@ def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
-            raise TableError(str(path), [BadValue(-1, "-", str(path), "no such file or directory")], 1)
+            raise TableError(str(path), [BadValue.of(-1, "-", str(path), "batch.no_such_file")], 1)
         if path.suffix.lower() == ".csv":
             yield from _csv_batches(path, chunk_rows)
             return
@@ -153,7 +154,8 @@ def record_batches(source: Any, chunk_rows: int) -> Iterator[Any]:
                     if batch.num_rows:
                         yield batch
         except (pa.ArrowInvalid, OSError) as exc:
-            raise TableError(str(path), [BadValue(-1, "-", path.name, f"cannot read Parquet: {exc}")], 1) from None
+            bad = BadValue.of(-1, "-", path.name, "batch.parquet_unreadable", said=str(exc))
+            raise TableError(str(path), [bad], 1) from None
         return
     if isinstance(source, pa.RecordBatch):
         source = pa.Table.from_batches([source])
@@ -219,15 +221,14 @@ def _stdin_batches(chunk_rows: int) -> Iterator[Any]:
     name = source_name(STDIN)
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
-        raise _located(name, 0, "there is no standard input to read")
+        raise _located(name, 0, Phrase.of("file.no_stdin"))
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
     try:
         head = buffered.peek(4)[:4]
     except OSError as exc:
-        raise _located(name, 0, f"cannot read standard input: {exc.strerror}") from None
+        raise _located(name, 0, Phrase.of("batch.stdin_unreadable", said=exc.strerror)) from None
     if head == b"PAR1":
-        message = "Parquet cannot be read from standard input: give the file's path (CSV can be piped)"
-        raise _located(name, 0, message)
+        raise _located(name, 0, Phrase.of("batch.parquet_stdin"))
     yield from _csv_stream(buffered, name, chunk_rows)
 
 
@@ -241,7 +242,7 @@ def _csv_batches(path: Path, chunk_rows: int) -> Iterator[Any]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise _located(name, 0, f"cannot read CSV: {exc.strerror}") from None
+        raise _located(name, 0, Phrase.of("csv.unreadable", said=exc.strerror)) from None
     with handle:
         yield from _csv_stream(handle, name, chunk_rows)
 
@@ -251,16 +252,16 @@ def _csv_stream(handle: Any, name: str, chunk_rows: int) -> Iterator[Any]:
     reader = csv.reader(_csv_lines(handle, name), strict=True)
 
     def broken(exc: csv.Error) -> TableError:
-        return _located(name, reader.line_num, f"cannot read CSV: {exc}")
+        return _located(name, reader.line_num, Phrase.of("csv.unreadable", said=str(exc)))
 
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise _located(name, 1, "an empty CSV file: the first row names the facts") from None
+        raise _located(name, 1, Phrase.of("csv.empty")) from None
     except csv.Error as exc:
         raise broken(exc) from None
     twice = [
-        BadValue(-1, h, h, f"appears twice in the header (columns {header.index(h) + 1} and {i + 1})")
+        BadValue.of(-1, h, h, "batch.header_twice", first=header.index(h) + 1, second=i + 1)
         for i, h in enumerate(header)
         if h in header[:i]
     ]
@@ -273,8 +274,9 @@ def _csv_stream(handle: Any, name: str, chunk_rows: int) -> Iterator[Any]:
         try:
             for record in islice(reader, chunk_rows):
                 if len(record) > width:
-                    message = f"line {reader.line_num}: {len(record)} values, more than the {width} columns"
-                    raise TableError(name, [BadValue(row + len(chunk), "-", str(len(record)), message)], 1)
+                    fields = {"line": reader.line_num, "n": len(record), "width": width}
+                    bad = BadValue.of(row + len(chunk), "-", str(len(record)), "batch.too_many_values", **fields)
+                    raise TableError(name, [bad], 1)
                 chunk.append(record + [""] * (width - len(record)))
         except csv.Error as exc:
             raise broken(exc) from None
@@ -297,23 +299,32 @@ def _csv_lines(handle: Any, name: str) -> Iterator[str]:
             block = handle.read(1 << 22)
             block += handle.readline()  # end the block at the end of a line
         except OSError as exc:
-            raise _located(name, line, f"cannot read CSV: {exc.strerror}") from None
+            raise _located(name, line, Phrase.of("csv.unreadable", said=exc.strerror)) from None
         if not block:
             return
         try:
             text = decode(block, name)
         except InputError as exc:
-            where = exc.problems[0].location
-            at = f", column {where.column}" if where.column else ""
-            raise _located(name, line + (where.line or 1) - 1, exc.problems[0].message + at) from None
+            first = exc.problems[0]
+            said = Phrase(first.key, first.fields) if first.key else first.message
+            if first.location.column:
+                said = Phrase.of("batch.at_column", message=said, column=first.location.column)
+            raise _located(name, line + (first.location.line or 1) - 1, said) from None
         if line > 1 and block.startswith(BOM.encode()):
             text = BOM + text  # only the file's first mark is dropped
         yield from io.StringIO(text, newline="")
         line += block.count(b"\n")
 
 
-def _located(name: str, line: int, message: str) -> TableError:
-    return TableError(name, [BadValue(-1, "-", "", f"line {line}: {message}" if line else message)], 1)
+def _located(name: str, line: int, message: Any) -> TableError:
+    """A table that cannot be read, at ``line`` (0: the whole file); ``message`` a Phrase or English text."""
+    said = Phrase.of("batch.at_line", line=line, message=message) if line else message
+    if isinstance(said, Phrase):
+        return TableError(name, [BadValue(-1, "-", "", str(said), said.key, said.fields)], 1)
+    return TableError(name, [BadValue(-1, "-", "", said)], 1)
+
+
+_DOMAINS = {"whole number ≥ 0": "domain.count", "≥ 0": "domain.non_negative", "0 to 1": "domain.share"}
 
 
 # ---- columns ----
@@ -327,8 +338,10 @@ def check_columns(names: list[str], keep: tuple[str, ...], source: str) -> None:
         if name in specs or name in keep:
             continue
         hint = suggestions(name, specs)
-        message = "not a fact of the vocabulary" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
-        bad.append(BadValue(-1, name, name, message + " (carry other columns through with keep=/--keep)"))
+        if hint:
+            bad.append(BadValue.of(-1, name, name, "batch.unknown_column_hint", hints=either(hint)))
+        else:
+            bad.append(BadValue.of(-1, name, name, "batch.unknown_column"))
     if bad:
         raise TableError(source, bad, len(bad))
 
@@ -363,7 +376,9 @@ class Converter:
                 bad_rows |= rows
                 unread[name] = rows
                 for i in np.flatnonzero(rows)[:1000]:
-                    bad.append(BadValue(offset + int(i), name, _show(column[int(i)].as_py()), message))
+                    said = _show(column[int(i)].as_py())
+                    assert message is not None  # a column with bad rows says what is wrong with them
+                    bad.append(BadValue(offset + int(i), name, said, str(message), message.key, message.fields))
             if wide is not None:
                 scalar_rows |= wide
             if inp is not None:
@@ -382,15 +397,9 @@ class Converter:
                 if over.any():
                     bad_rows |= over
                     for i in np.flatnonzero(over)[:1000]:
-                        bad.append(
-                            BadValue(
-                                offset + int(i),
-                                small,
-                                str(a.values[i]),
-                                f"{small.split('.')[1]} exceeds {'twice ' if times == 2 else ''}"
-                                f"{large.split('.')[1]} ({b.values[i]})",
-                            )
-                        )
+                        key = "batch.exceeds_twice" if times == 2 else "batch.exceeds"
+                        fields = {"small": small.split(".")[1], "large": large.split(".")[1], "b": b.values[i]}
+                        bad.append(BadValue.of(offset + int(i), small, str(a.values[i]), key, **fields))
         names = batch.schema.names
         for count, choice, value in ZERO_WHEN:
             if count in numbers and choice in names:
@@ -405,14 +414,15 @@ class Converter:
                 if clash.any():
                     bad_rows |= clash
                     for i in np.flatnonzero(clash)[:1000]:
+                        said = str(numbers[count].values[i])
                         bad.append(
-                            BadValue(offset + int(i), count, str(numbers[count].values[i]), f"{choice} is {value}")
+                            BadValue.of(offset + int(i), count, said, "batch.zero_when", choice=choice, said=value)
                         )
         complete_inputs(self.wanted, inputs, given, n)
         bad.sort(key=lambda b: (b.row, b.column))
         return inputs, bad, bad_rows, scalar_rows
 
-    def _column(self, spec: FactSpec, column: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+    def _column(self, spec: FactSpec, column: Any, n: int) -> tuple[Optional[Input], Any, Optional[Phrase], Any]:
         pa, pc, np = self.pa, self.pc, self.np
         t = column.type
         null = column.is_null().to_numpy(zero_copy_only=False) if column.null_count else None
@@ -421,17 +431,17 @@ class Converter:
             t = t.value_type
         if spec.kind == "bool":
             if pa.types.is_boolean(t):
-                return Input("bool", _np_values(column, False), null), None, "", None
+                return Input("bool", _np_values(column, False), null), None, None, None
             if pa.types.is_string(t) or pa.types.is_large_string(t):
                 lower = pc.utf8_lower(pc.utf8_trim_whitespace(column))
                 ok = pc.is_in(lower, value_set=pa.array(["true", "false"]))
                 bad = ~_np_values(ok, True) & ~_null_of(null, n)
                 values = _np_values(pc.equal(lower, "true"), False)
-                return Input("bool", values, null), bad, "expected true or false", None
-            return None, ~_null_of(null, n), "expected true or false", None
+                return Input("bool", values, null), bad, Phrase.of("batch.bool"), None
+            return None, ~_null_of(null, n), Phrase.of("batch.bool"), None
         if spec.kind == "text":
             if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
-                return None, ~_null_of(null, n), "expected text", None
+                return None, ~_null_of(null, n), Phrase.of("batch.text"), None
             enc = pc.dictionary_encode(column)
             vocab = enc.dictionary.to_pylist()
             codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
@@ -439,15 +449,15 @@ class Converter:
             if spec.choices is not None:
                 wrong = np.array([w not in spec.choices for w in vocab] + [False], dtype=bool)
                 bad = wrong[codes]
-            message = f"expected one of {', '.join(sorted(map(str, spec.choices or ())))}"
+            message = Phrase.of("batch.choice", choices=", ".join(sorted(map(str, spec.choices or ()))))
             return Input("text", codes, null, 0, vocab), bad, message, None
         if spec.kind == "date":
             return self._date(column, t, null, n)
         return self._number(spec, column, t, null, n)
 
-    def _date(self, column: Any, t: Any, null: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+    def _date(self, column: Any, t: Any, null: Any, n: int) -> tuple[Optional[Input], Any, Optional[Phrase], Any]:
         pa, pc, np = self.pa, self.pc, self.np
-        message = "expected a date written YYYY-MM-DD"
+        message = Phrase.of("batch.date")
         if pa.types.is_string(t) or pa.types.is_large_string(t):
             trimmed = pc.utf8_trim_whitespace(column)
             shaped = _np_values(pc.match_substring_regex(trimmed, ISO_DATE), False)
@@ -464,12 +474,14 @@ class Converter:
             t = pa.date32()
         if pa.types.is_date(t):
             values = column.cast(pa.date32()).fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-            return Input("date", values, null), None, "", None
+            return Input("date", values, null), None, None, None
         return None, ~_null_of(null, n), message, None
 
-    def _number(self, spec: FactSpec, column: Any, t: Any, null: Any, n: int) -> tuple[Optional[Input], Any, str, Any]:
+    def _number(
+        self, spec: FactSpec, column: Any, t: Any, null: Any, n: int
+    ) -> tuple[Optional[Input], Any, Optional[Phrase], Any]:
         pa, pc, np = self.pa, self.pc, self.np
-        whole = "expected a whole number" if spec.integer else "expected a number"
+        whole = Phrase.of("batch.whole" if spec.integer else "batch.number")
         isnull = _null_of(null, n)
         if pa.types.is_boolean(t):
             return None, ~isnull, whole, None
@@ -479,7 +491,7 @@ class Converter:
         if pa.types.is_floating(t):
             raw = column.fill_null(0).to_numpy(zero_copy_only=False)
             integral = np.isfinite(raw) & (np.floor(raw) == raw) & (np.abs(raw) < 2**53)
-            message = whole if spec.integer else "a binary float is not an exact number; give decimals or text"
+            message = whole if spec.integer else Phrase.of("batch.binary_float")
             values = np.where(integral, raw, 0).astype(np.int64)
             inp, bad, msg, wide = self._finish(spec, values, 0, null, ~integral & ~isnull, message)
             return inp, bad, msg, wide
@@ -497,7 +509,7 @@ class Converter:
                     d = None
                 if d and not -MAX_EXPONENT <= d.adjusted() <= MAX_EXPONENT:  # as the case model bounds a number
                     d = None
-                    whole = f"out of range: numbers lie between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}"
+                    whole = Phrase.of("batch.out_of_range", exponent=MAX_EXPONENT)
                 parsed.append(d)
             scale = max([_scale_of(d) for d in parsed if d is not None] or [0])
             ints = [0 if d is None else int(d.scaleb(scale)) for d in parsed]
@@ -509,8 +521,8 @@ class Converter:
         return None, ~isnull, whole, None
 
     def _decimal(
-        self, spec: FactSpec, column: Any, t: Any, null: Any, whole: str
-    ) -> tuple[Optional[Input], Any, str, Any]:
+        self, spec: FactSpec, column: Any, t: Any, null: Any, whole: Phrase
+    ) -> tuple[Optional[Input], Any, Optional[Phrase], Any]:
         np = self.np
         n = len(column)
         if t.bit_width != 128:
@@ -524,8 +536,8 @@ class Converter:
         return self._finish(spec, values, t.scale, null, np.zeros(n, dtype=bool), whole, wide)
 
     def _finish(
-        self, spec: FactSpec, values: Any, scale: int, null: Any, bad: Any, message: str, wide: Any = None
-    ) -> tuple[Optional[Input], Any, str, Any]:
+        self, spec: FactSpec, values: Any, scale: int, null: Any, bad: Any, message: Optional[Phrase], wide: Any = None
+    ) -> tuple[Optional[Input], Any, Optional[Phrase], Any]:
         np = self.np
         n = len(values)
         isnull = _null_of(null, n)
@@ -545,7 +557,7 @@ class Converter:
             allowed = np.array(sorted(int(c) for c in spec.choices), dtype=np.int64)
             outside = ~np.isin(values, allowed) & ~bad & ~wide
             if outside.any():
-                message = f"expected one of {', '.join(str(c) for c in sorted(spec.choices))}"
+                message = Phrase.of("batch.choice", choices=", ".join(str(c) for c in sorted(spec.choices)))
                 bad = bad | outside
         for bound, below in ((spec.low, True), (spec.high, False)):
             if bound is None or not len(values):
@@ -557,8 +569,9 @@ class Converter:
                 continue
             outside = (values < edge if below else values > edge) & ~isnull & ~wide
             if outside.any():
-                side = f"less than {bound}" if below else f"more than {bound}"
-                message = f"{side}: outside the fact's domain" + (f" ({spec.domain})" if spec.domain else "")
+                side = "batch.below" if below else "batch.above"
+                domain = Phrase.of(_DOMAINS[spec.domain]) if spec.domain in _DOMAINS else spec.domain
+                message = Phrase.of(side + "_domain" if domain else side, bound=bound, domain=domain)
                 bad = bad | outside
         bad = bad & ~isnull
         return Input("num", values, null, scale), bad, message, wide & ~isnull

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Literal, Optional
 from policyrules.dates import as_of_date
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack
-from policyrules.errors import BadValue, TableError
+from policyrules.errors import BadValue, Invalid, TableError
 
 from ._deps import need
 from .columns import Input, Unsupported
@@ -83,7 +83,8 @@ def as_date(value: Any) -> date:
     try:
         return as_of_date(value)
     except ValueError as exc:
-        raise TableError("as_of", [BadValue(-1, "as_of", repr(value), str(exc))], 1) from None
+        key, fields = (exc.key, exc.fields) if isinstance(exc, Invalid) else ("", ())
+        raise TableError("as_of", [BadValue(-1, "as_of", repr(value), str(exc), key, fields)], 1) from None
 
 
 class BatchRun:
@@ -134,12 +135,11 @@ class BatchRun:
                 check_columns(batch.schema.names, self.keep, name)
                 missing = [k for k in self.keep if k not in batch.schema.names]
                 if missing:
-                    raise TableError(name, [BadValue(-1, missing[0], missing[0], "no such column to keep")], 1)
+                    raise TableError(name, [BadValue.of(-1, missing[0], missing[0], "batch.no_keep_column")], 1)
                 taken = set(schema_for(self.plan, []).names)
                 clash = [k for k in self.keep if k in taken]
                 if clash:
-                    message = "a result column has this name: rename the column to keep it"
-                    raise TableError(name, [BadValue(-1, clash[0], clash[0], message)], 1)
+                    raise TableError(name, [BadValue.of(-1, clash[0], clash[0], "batch.keep_clash")], 1)
                 keep_fields = [batch.schema.field(k) for k in self.keep]
                 self.schema = schema_for(self.plan, keep_fields)
                 builder = Builder(self.plan, self.schema)

@@ -38,6 +38,7 @@ from policyrules.engine.evaluator import evaluate_facts
 from policyrules.engine.model import CompiledPack
 from policyrules.engine.result import Result
 from policyrules.errors import DiffRequestError
+from policyrules.errors.phrases import either
 from policyrules.facts.case import AT_MOST, EVENTS, ZERO_WHEN, Case
 from policyrules.facts.vocabulary import case_facts, suggestions
 from policyrules.types import DEFAULT_LANG, Lang
@@ -588,11 +589,11 @@ def _behavioural_diff(
     for topic in topics or []:
         if topic not in known:
             hint = suggestions(topic, known)
-            raise DiffRequestError(
-                f"no topic {topic!r} in {a.id} or {b.id}" + (f"; did you mean {' or '.join(hint)}?" if hint else "")
-            )
+            if hint:
+                raise DiffRequestError.of("diff.no_topic_hint", topic=topic, a=a.id, b=b.id, hints=either(hint))
+            raise DiffRequestError.of("diff.no_topic", topic=topic, a=a.id, b=b.id)
     if rows is None and cases < 1:
-        raise DiffRequestError("a behavioural diff needs at least 1 case (--cases N)")
+        raise DiffRequestError.of("diff.no_cases")
     chosen = topics if topics is not None else covered
     days = days or default_dates(a, b)
     facts = case_facts()

@@ -124,9 +124,9 @@ def parse_years(text: str) -> list[int]:
         a = int(first)
         b = int(last) if sep else a
     except ValueError:
-        raise InputError([Problem(f"--years: expected YEAR or YEAR..YEAR, got {text!r}", Location("<args>"))]) from None
+        raise InputError([Problem.of("args.years_form", Location("<args>"), text=text)]) from None
     if not (1900 <= a <= b <= 2200) or b - a > 50:
-        raise InputError([Problem(f"--years: {text!r} is not a range of at most 50 years", Location("<args>"))])
+        raise InputError([Problem.of("args.years_range", Location("<args>"), text=text)])
     return list(range(a, b + 1))
 
 

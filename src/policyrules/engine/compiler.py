@@ -11,7 +11,8 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any, Optional, Protocol
 
-from policyrules.errors import ExpressionError, Location, PackError, Problem
+from policyrules.errors import ExpressionError, Location, PackError, Phrase, Problem
+from policyrules.errors.phrases import either
 from policyrules.expr import BOOL, DATE, STRING, Type, check, compile_expr, number, parse
 from policyrules.facts.vocabulary import AS_OF, case_facts, suggestions
 from policyrules.pack.schema import Amount, Citation, DatedBound, Document, LedgerEntry, PackSpec, Rule
@@ -61,7 +62,7 @@ class _Context:
             try:
                 unit = parse_unit(param.unit)
             except ValueError as exc:
-                self.error(str(exc), ("parameters", name, "unit"))
+                self.refused(exc, ("parameters", name, "unit"))
                 unit = DIMENSIONLESS
             self.types[f"param.{name}"] = number(unit)
             params[name] = ParameterSeries(name, param.unit, tuple(sorted((v.from_, v.value) for v in param.values)))
@@ -71,7 +72,7 @@ class _Context:
         self.params = params
         for name, decl in spec.derived.items():
             if name in self.derived:
-                self.error(f"derived fact {name!r} is already declared by the parent pack", ("derived", name))
+                self.error("compile.derived_in_parent", ("derived", name), name=name)
             self.derived[name] = decl
         for name, decl in self.derived.items():
             self.types[f"derived.{name}"] = self._derived_type(name, decl)
@@ -81,14 +82,20 @@ class _Context:
             try:
                 return number(parse_unit(decl.unit or "1"))
             except ValueError as exc:
-                self.error(str(exc), ("derived", name, "unit"))
+                self.refused(exc, ("derived", name, "unit"))
                 return number(DIMENSIONLESS)
         if decl.type == "string":
             return Type("string", choices=frozenset(decl.choices)) if decl.choices else STRING
         return BOOL if decl.type == "bool" else DATE
 
-    def error(self, message: str, path: PathKey, locator: Optional[Locator] = None, code: str = "reference") -> None:
-        self.problems.append(Problem(message, (locator or self.locator).location(path), code))
+    def error(
+        self, key: str, path: PathKey, locator: Optional[Locator] = None, code: str = "reference", **fields: Any
+    ) -> None:
+        self.problems.append(Problem.of(key, (locator or self.locator).location(path), code, **fields))
+
+    def refused(self, exc: ValueError, path: PathKey, locator: Optional[Locator] = None) -> None:
+        """A value (a unit) its reader refused, said as the reader said it."""
+        self.problems.append(Problem.refused(exc, (locator or self.locator).location(path), "reference"))
 
     def expr(self, src: _Source, key: PathKey, text: Any, want: str) -> Optional[tuple[CompiledExpr, Type]]:
         """Parse, check and compile one expression field; None (and a problem) on failure."""
@@ -106,12 +113,23 @@ class _Context:
                 if isinstance(text, str)
                 else src.locator.location(path)
             )
-            code = "unit" if "unit" in exc.message else "expression"
-            self.problems.append(Problem(exc.message, loc, code))
+            # a unit error by what it is, not by its words ("unknown fact 'unit.staf'" is no unit error)
+            code = (
+                "unit"
+                if exc.key.startswith("unit.") or exc.key in ("expr.mixes_units", "expr.adds_unit")
+                else "expression"
+            )
+            self.problems.append(Problem(exc.message, loc, code, (), exc.key, exc.fields))
             return None
         if want != "any" and t.kind != want:
             self.problems.append(
-                Problem(f"expected a {want} expression, got a {t}", src.locator.location(path), "expression")
+                Problem.of(
+                    "compile.expression_type",
+                    src.locator.location(path),
+                    "expression",
+                    want=Type(want).said(),
+                    got=t.said(),
+                )
             )
             return None
         return CompiledExpr(node_text, node, compile_expr(node)), t
@@ -130,7 +148,7 @@ def compile_pack(
         parent = localize(parent, lang)
     ctx = _Context(spec, parent, locator)
     if parent is None and spec.parent is not None:
-        ctx.error(f"parent pack {spec.parent!r} was not loaded", ("parent",))
+        ctx.error("compile.parent_not_loaded", ("parent",), parent=spec.parent)
 
     sources, inherited = _merge_rules(ctx, spec, parent, locator)
     rules: dict[str, CompiledRule] = {r.id: r for r in inherited}
@@ -188,36 +206,35 @@ def _merge_rules(
     seen: set[str] = set()
     for src in own:
         if src.rule.id in seen:
-            ctx.error(f"duplicate rule id {src.rule.id!r}", src.path + ("id",))
+            ctx.error("compile.duplicate_rule", src.path + ("id",), id=src.rule.id)
         seen.add(src.rule.id)
     parent_rules = {r.id: r for r in parent.rules} if parent else {}
     overridden: dict[str, list[str]] = {}  # parent rule id -> the rules of this pack that override it
     for src in own:
         for ref in src.rule.overrides:
             if ref not in parent_rules:
-                where = f"parent pack {parent.id!r}" if parent else "a parent pack (this pack has none)"
-                ctx.error(f"overrides {ref!r}, which is not a rule of {where}", src.path + ("overrides",))
+                where = Phrase.of("compile.parent_pack", parent=parent.id) if parent else Phrase.of("compile.no_parent")
+                ctx.error("compile.overrides_unknown", src.path + ("overrides",), ref=ref, where=where)
             else:
                 _check_override(ctx, src, parent_rules[ref])
             overridden.setdefault(ref, []).append(src.rule.id)
         for ref in src.rule.alongside:
             if ref not in parent_rules and ref not in seen:
-                ctx.error(
-                    f"alongside names {ref!r}, which is not a rule of this pack or its parent",
-                    src.path + ("alongside",),
-                )
+                ctx.error("compile.alongside_unknown", src.path + ("alongside",), ref=ref)
         declared = set(src.rule.overrides) | set(src.rule.alongside)
         for pr in parent.rules if parent else ():
             clash = pr.topic == src.rule.topic and "derive" not in (pr.kind, src.rule.kind)
             if clash and pr.id not in declared:
                 ctx.error(
-                    f"rule {src.rule.id!r} and parent rule {pr.id!r} share topic {pr.topic!r}: "
-                    "declare which applies with 'overrides' or 'alongside'",
+                    "compile.shares_topic",
                     src.path + ("topic",),
                     code="layering",
+                    id=src.rule.id,
+                    parent_rule=pr.id,
+                    topic=pr.topic,
                 )
         if src.rule.id in parent_rules:
-            ctx.error(f"rule id {src.rule.id!r} is already used by parent pack {parent.id!r}", src.path + ("id",))  # type: ignore[union-attr]
+            ctx.error("compile.id_in_parent", src.path + ("id",), id=src.rule.id, parent=parent.id)  # type: ignore[union-attr]
     if parent is None:
         return own, []
     inherited = []
@@ -234,17 +251,22 @@ def _check_override(ctx: _Context, src: _Source, replaced: CompiledRule) -> None
     """An override decides what the rule it overrides decides: a derived fact for a derived fact, the same event."""
     if (src.rule.kind == "derive") != (replaced.kind == "derive"):
         ctx.error(
-            f"rule {src.rule.id!r} ({src.rule.kind}) overrides {replaced.id!r} ({replaced.kind}): "
-            "a derive rule overrides a derive rule, an outcome rule an outcome or exclusion rule",
+            "compile.override_kind",
             src.path + ("overrides",),
             code="layering",
+            id=src.rule.id,
+            kind=src.rule.kind,
+            replaced=replaced.id,
+            replaced_kind=replaced.kind,
         )
     elif src.rule.kind != "derive" and (src.rule.event or "application") != replaced.event:
         ctx.error(
-            f"rule {src.rule.id!r} decides the {src.rule.event or 'application'} event but overrides "
-            f"{replaced.id!r}, which decides the {replaced.event} event: which of them applies is read "
-            "from one event's date",
+            "compile.override_event",
             src.path + ("overrides",),
+            id=src.rule.id,
+            event=src.rule.event or "application",
+            replaced=replaced.id,
+            replaced_event=replaced.event,
             code="layering",
         )
 
@@ -254,10 +276,12 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     ok = True
     if rule.topic not in topics:
         hints = suggestions(rule.topic, topics)
-        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-        ctx.error(
-            f"topic {rule.topic!r} is not in rules/topics.yaml{hint}", src.path + ("topic",), src.locator, "topic"
-        )
+        where = src.path + ("topic",)
+        if hints:
+            hint = either([repr(h) for h in hints])
+            ctx.error("compile.unknown_topic_hint", where, src.locator, "topic", topic=rule.topic, hints=hint)
+        else:
+            ctx.error("compile.unknown_topic", where, src.locator, "topic", topic=rule.topic)
         ok = False
     when = ctx.expr(src, ("when",), rule.when, "bool")
     common: dict[str, Any] = dict(
@@ -275,11 +299,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     if rule.derive is not None:
         decl = ctx.derived.get(rule.derive.fact)
         if decl is None:
-            ctx.error(
-                f"derived fact {rule.derive.fact!r} is not declared under 'derived'",
-                src.path + ("derive", "fact"),
-                src.locator,
-            )
+            ctx.error("compile.derived_undeclared", src.path + ("derive", "fact"), src.locator, fact=rule.derive.fact)
             return None
         value = ctx.expr(src, ("derive", "value"), rule.derive.value, "any")
         if value is not None:
@@ -287,23 +307,31 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
             got = value[1]
             if got.kind != want.kind or (got.kind == "number" and got.dim is not None and got.dim != want.dim):
                 ctx.error(
-                    f"value is a {got}, but derived.{rule.derive.fact} is a {want}",
+                    "compile.derive_type",
                     src.path + ("derive", "value"),
                     src.locator,
+                    got=got.said(),
+                    fact=rule.derive.fact,
+                    want=want.said(),
                 )
                 ok = False
             elif want.choices is not None and (got.choices is None or not got.choices <= want.choices):
                 # Decided here, for every value the expression can take, so that no engine (closures,
                 # generated code, durable, batch) ever settles a derived fact on a value outside its choices.
                 allowed = ", ".join(sorted(want.choices))
-                ctx.error(
-                    f"derived.{rule.derive.fact} is one of {allowed}; this value may be any text"
-                    if got.choices is None
-                    else f"{sorted(got.choices - want.choices)[0]!r} is not one of derived.{rule.derive.fact}'s "
-                    f"choices ({allowed})",
-                    src.path + ("derive", "value"),
-                    src.locator,
-                )
+                where = src.path + ("derive", "value")
+                if got.choices is None:
+                    ctx.error("compile.derive_any_text", where, src.locator, fact=rule.derive.fact, allowed=allowed)
+                else:
+                    value_ = sorted(got.choices - want.choices)[0]
+                    ctx.error(
+                        "compile.derive_not_choice",
+                        where,
+                        src.locator,
+                        value=value_,
+                        fact=rule.derive.fact,
+                        allowed=allowed,
+                    )
                 ok = False
         if when is None or value is None or not ok:
             return None
@@ -314,10 +342,11 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     if rule.exclusion is not None:
         if rule.exclusion.topic_excluded not in topics:
             ctx.error(
-                f"topic {rule.exclusion.topic_excluded!r} is not in rules/topics.yaml",
+                "compile.unknown_topic",
                 src.path + ("exclusion", "topic_excluded"),
                 src.locator,
                 "topic",
+                topic=rule.exclusion.topic_excluded,
             )
             ok = False
         if when is None or not ok:
@@ -343,7 +372,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         try:
             dur_dim = parse_unit(outcome.duration.unit)
         except ValueError as exc:
-            ctx.error(str(exc), src.path + (okey, "duration", "unit"), src.locator)
+            ctx.refused(exc, src.path + (okey, "duration", "unit"), src.locator)
             dur_dim = DIMENSIONLESS
             ok = False
         d = ctx.expr(src, (okey, "duration", "max"), outcome.duration.max, "number")
@@ -351,10 +380,11 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         duration_max = d[0] if d else None
         if outcome.duration.start is not None and outcome.duration.unit not in ("year", "month", "day"):
             ctx.error(
-                f"a duration counted from an event needs a calendar unit (year, month, day), not {outcome.duration.unit!r}",
+                "compile.duration_unit",
                 src.path + (okey, "duration", "unit"),
                 src.locator,
                 "unit",
+                unit=outcome.duration.unit,
             )
             ok = False
         if outcome.duration.used is not None:
@@ -372,13 +402,11 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     if outcome.funding:
         total = sum((f.share for f in outcome.funding), Decimal(0))
         if total != 1:
-            ctx.error(f"funding shares add up to {total}, not 1", src.path + (okey, "funding"), src.locator)
+            ctx.error("compile.funding", src.path + (okey, "funding"), src.locator, total=total)
             ok = False
     for topic in outcome.excludes:
         if topic not in topics:
-            ctx.error(
-                f"topic {topic!r} is not in rules/topics.yaml", src.path + (okey, "excludes"), src.locator, "topic"
-            )
+            ctx.error("compile.unknown_topic", src.path + (okey, "excludes"), src.locator, "topic", topic=topic)
             ok = False
     if when is None or not ok:
         return None
@@ -406,7 +434,7 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
             unit = parse_unit(amount.unit)
             per_dims = [parse_unit(p) for p in amount.per]
         except ValueError as exc:
-            ctx.error(str(exc), src.path + key, src.locator)
+            ctx.refused(exc, src.path + key, src.locator)
             return None
     # A figure may already be expressed per unit or per period (rent in CNY/month)
     # or not (5 months of the minimum wage, paid per person per year): accept the
@@ -441,24 +469,14 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
             ok = _dim_is(ctx, src, key + ("count",), c, want + [DIMENSIONLESS]) and ok
             fields["count"] = c[0]
         if not amount.per:
-            ctx.error(
-                "'count' needs 'per' to say what is counted, e.g. per: [person]",
-                src.path + key + ("count",),
-                src.locator,
-            )
+            ctx.error("compile.count_per", src.path + key + ("count",), src.locator)
             ok = False
     if amount.kind == "range" and isinstance(amount.min, Decimal) and isinstance(amount.max, Decimal):
         if amount.min > amount.max:
-            ctx.error(
-                f"range minimum {amount.min} exceeds its maximum {amount.max}", src.path + key, src.locator, "range"
-            )
+            ctx.error("compile.range", src.path + key, src.locator, "range", min=amount.min, max=amount.max)
             ok = False
     if amount.rate is not None and not (0 < amount.rate <= 1):
-        ctx.error(
-            f"share rate {amount.rate} is not between 0 and 1 (write 0.6 for 60%)",
-            src.path + key + ("rate",),
-            src.locator,
-        )
+        ctx.error("compile.rate", src.path + key + ("rate",), src.locator, rate=amount.rate)
         ok = False
     if not ok:
         return None
@@ -483,10 +501,12 @@ def _dim_is(
     if dim is None or not accepted or dim in accepted:
         return True
     ctx.error(
-        f"unit mismatch: this is in [{dim}], expected " + " or ".join(f"[{d}]" for d in accepted),
+        "compile.unit_mismatch",
         src.path + key,
         src.locator,
         "unit",
+        dim=dim,
+        accepted=either([f"[{d}]" for d in accepted]),
     )
     return False
 
@@ -503,15 +523,10 @@ def _setters(ctx: _Context, rules: list[CompiledRule]) -> dict[str, tuple[str, .
         if decl.precedence:
             unknown = [r for r in decl.precedence if r not in ids]
             if unknown:
-                ctx.error(
-                    f"precedence names {unknown[0]!r}, which does not set {name!r}", ("derived", name, "precedence")
-                )
+                ctx.error("compile.precedence_unknown", ("derived", name, "precedence"), rule=unknown[0], name=name)
             rest = [r for r in ids if r not in decl.precedence]
             if rest:
-                ctx.error(
-                    f"precedence of {name!r} leaves out {rest[0]!r}, which also sets it",
-                    ("derived", name, "precedence"),
-                )
+                ctx.error("compile.precedence_missing", ("derived", name, "precedence"), rule=rest[0], name=name)
             out[name] = tuple(decl.precedence)
         else:
             out[name] = tuple(ids)
@@ -544,8 +559,7 @@ def _order(
         if state.get(rid) == 1:
             cycle = stack[stack.index(rid) :] + [rid]
             src = path_of.get(rid)
-            message = "rules depend on each other in a cycle: " + " -> ".join(cycle)
-            ctx.error(message, src.path if src else ("rules",), code="cycle")
+            ctx.error("compile.cycle", src.path if src else ("rules",), code="cycle", rules=" -> ".join(cycle))
             return
         state[rid] = 1
         for dep in sorted(deps[rid], key=position.__getitem__):
@@ -612,20 +626,16 @@ def _check_ledger(ctx: _Context, spec: PackSpec, sources: list[_Source], parent:
     clauses: set[str] = set()
     for i, entry in enumerate(spec.ledger):
         if entry.clause in clauses:
-            ctx.error(f"clause {entry.clause!r} appears twice in the ledger", ("ledger", i, "clause"), code="ledger")
+            ctx.error("compile.clause_twice", ("ledger", i, "clause"), code="ledger", clause=entry.clause)
         clauses.add(entry.clause)
         for j, rid in enumerate(entry.rules):
             if rid not in own:
-                ctx.error(
-                    f"ledger names rule {rid!r}, which this pack does not define",
-                    ("ledger", i, "rules", j),
-                    code="ledger",
-                )
+                ctx.error("compile.ledger_unknown_rule", ("ledger", i, "rules", j), code="ledger", rule=rid)
             listed.add(rid)
     records = _Records(spec, parent)
     for rid, src in own.items():
         if rid not in listed:
-            ctx.error(f"rule {rid!r} is not in the ledger", src.path + ("id",), src.locator, "ledger")
+            ctx.error("compile.rule_not_in_ledger", src.path + ("id",), src.locator, "ledger", rule=rid)
         _check_cited(ctx, records, src.rule.citation, src.path + ("citation",), src.locator)
     for name, param in spec.parameters.items():
         _check_cited(ctx, records, param.citation, ("parameters", name, "citation"), None)
@@ -663,26 +673,23 @@ def _check_cited(ctx: _Context, records: _Records, c: Citation, path: PathKey, l
     how sure its wording is (``confidence``), since no source text can confirm it."""
     document = c.document if c.document is not None else records.own_document
     if not c.clause.strip():
-        ctx.error("a citation names its clause, as the document prints it", path + ("clause",), locator, "ledger")
+        ctx.error("compile.citation_clause", path + ("clause",), locator, "ledger")
         return
     found = records.find(document, c.clause)
     if found is None:
-        if document == records.own_document:
-            message = f"clause {c.clause!r} is cited but not in the ledger"
-        else:
-            message = (
-                f"clause {c.clause!r} of {document} is cited but no ledger records it: list it in the ledger of "
-                f"the pack whose document {document} is, or as '{document} {c.clause}' in this pack's ledger"
-            )
-        ctx.error(message, path + ("clause",), locator, "ledger")
+        key = "compile.cited_not_in_ledger" if document == records.own_document else "compile.cited_unrecorded"
+        ctx.error(key, path + ("clause",), locator, "ledger", clause=c.clause, document=document)
     elif c.external and found[1].confidence is None:
         pack_id, entry = found
         ctx.error(
-            f"external citation of {document} {c.clause}: its ledger entry {entry.clause!r} (pack {pack_id}) "
-            "gives no confidence: say there how sure its number and wording are, and from where",
+            "compile.external_confidence",
             path + ("clause",),
             locator,
             "ledger",
+            document=document,
+            clause=c.clause,
+            entry=entry.clause,
+            pack=pack_id,
         )
 
 
@@ -695,12 +702,8 @@ def _check_validity(ctx: _Context, spec: PackSpec) -> None:
     start = spec.validity.from_.date
     end = spec.validity.until.date if isinstance(spec.validity.until, DatedBound) else None
     if end is not None and end < start:
-        ctx.error("validity ends before it starts", ("validity", "until"), code="validity")
+        ctx.error("compile.validity_order", ("validity", "until"), code="validity")
     for name, param in spec.parameters.items():
         for i, v in enumerate(param.values):
             if end is not None and v.from_ > end:
-                ctx.error(
-                    f"value of {name!r} starts after the pack's validity ends",
-                    ("parameters", name, "values", i),
-                    code="validity",
-                )
+                ctx.error("compile.value_after_validity", ("parameters", name, "values", i), code="validity", name=name)

@@ -92,16 +92,16 @@ def _compile(path: Path, data: bytes, own: str, loading: tuple[Path, ...]) -> Co
     if spec.parent is not None:
         where = doc.location(("parent",))
         if spec.parent == spec.id:
-            raise PackError([Problem("a pack cannot inherit from itself", where, "cycle")])
+            raise PackError([Problem.of("load.inherits_itself", where, "cycle")])
         sibling = path.parent / f"{spec.parent}.yaml"
         try:
             parent_path = pack_path(sibling if is_file(sibling) else spec.parent).resolve()
         except PackNotFound as exc:
-            raise PackError([Problem(str(exc), where, "reference")]) from None
+            raise PackError([Problem(str(exc), where, "reference", (), exc.key, exc.fields)]) from None
         chain = loading + (path,)
         if parent_path in chain:
             names = " → ".join(p.stem for p in chain[chain.index(parent_path) :] + (parent_path,))
-            raise PackError([Problem(f"a pack cannot inherit from itself: {names}", where, "cycle")])
+            raise PackError([Problem.of("load.inherits_itself_via", where, "cycle", names=names)])
         parent = _load(parent_path, chain)
     digest = hashlib.sha256(data)
     if parent is not None:

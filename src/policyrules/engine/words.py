@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Optional
 
+from policyrules.errors.phrases import PROBLEM_WORDS
 from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.schema import DatedBound, Validity
 from policyrules.types import Lang, Phrase
@@ -666,6 +667,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "case.empty": ("（未给出任何事实）", "(no facts given)"),
     "case.only_rest": ("仅给出{facts}，均为否或0", "only {facts}, each false or 0"),
 }
+
+# Input errors: their phrases sit beside the error types (errors.phrases), below every stage that raises
+# them; taken in here so that the library has one phrase table.
+WORDS.update(PROBLEM_WORDS)
 
 # The values of the vocabulary's choice facts as a Chinese reader says them (English: the value, spaced).
 CHOICE_ZH: dict[str, dict[str, str]] = {

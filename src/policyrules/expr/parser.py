@@ -13,8 +13,9 @@ import ast
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from policyrules.errors import ExpressionError
+from policyrules.errors import ExpressionError, Phrase
 
 from . import nodes as n
 
@@ -59,21 +60,42 @@ _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 def parse(text: str) -> n.Node:
     """Parse ``text``; raise :class:`ExpressionError` with a character offset."""
     if not isinstance(text, str):
-        raise ExpressionError(f"expected an expression string, got {type(text).__name__}")
+        raise ExpressionError.at(0, "expr.not_text", got=type(text).__name__)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        raise ExpressionError.at(MAX_LENGTH, "expr.too_long", limit=MAX_LENGTH)
     if not text.strip():
-        raise ExpressionError("empty expression")
+        raise ExpressionError.at(0, "expr.empty")
     # Parenthesised so that block scalars may break lines anywhere.
     wrapped = "(" + text + "\n)"
     try:
         tree = ast.parse(wrapped, mode="eval")
     except SyntaxError as exc:
         offset = _offset(wrapped, exc.lineno or 1, (exc.offset or 1) - 1, chars=True)
-        raise ExpressionError(f"syntax error: {exc.msg}", max(0, min(offset - 1, len(text)))) from None
+        raise ExpressionError.at(max(0, min(offset - 1, len(text))), "expr.syntax", reason=_syntax(exc.msg)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError("expression is too deeply nested or invalid") from None
+        raise ExpressionError.at(0, "expr.too_deep_or_invalid") from None
     return _Translator(text, wrapped).node(tree.body, 0)
+
+
+# What Python's parser says about a syntax error, as a reader can be told it in either language.
+_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("was never closed", "expr.syntax.unclosed"),
+    ("unmatched", "expr.syntax.unmatched"),
+    ("does not match opening parenthesis", "expr.syntax.mismatched"),
+    ("forgot a comma", "expr.syntax.comma"),
+    ("unterminated string", "expr.syntax.string"),
+    ("unexpected EOF", "expr.syntax.end"),
+    ("invalid decimal literal", "expr.syntax.number"),
+    ("invalid character", "expr.syntax.character"),
+    ("invalid syntax", "expr.syntax.invalid"),
+)
+
+
+def _syntax(said: str) -> Phrase:
+    for words, key in _SYNTAX:
+        if words in said:
+            return Phrase.of(key)
+    return Phrase.of("expr.syntax.other", said=said)
 
 
 def _offset(text: str, lineno: int, col: int, chars: bool = False) -> int:
@@ -99,19 +121,19 @@ class _Translator:
         end = _offset(self.wrapped, node.end_lineno, node.end_col_offset) - 1  # type: ignore[attr-defined]
         return max(start, 0), max(end, 0)
 
-    def fail(self, message: str, node: ast.AST) -> ExpressionError:
-        return ExpressionError(message, self.span(node)[0])
+    def fail(self, node: ast.AST, key: str, **fields: Any) -> ExpressionError:
+        return ExpressionError.at(self.span(node)[0], key, **fields)
 
-    def fail_at_operator(self, message: str, left: ast.AST) -> ExpressionError:
+    def fail_at_operator(self, left: ast.AST, key: str) -> ExpressionError:
         """An error about a binary or comparison operator, pointing at the operator, not the expression's start."""
         at = self.span(left)[1]
         while at < len(self.text) and self.text[at] in " \t\r\n)":
             at += 1
-        return ExpressionError(message, at)
+        return ExpressionError.at(at, key)
 
     def node(self, node: ast.AST, depth: int) -> n.Node:
         if depth > MAX_DEPTH:
-            raise self.fail(f"expression nested deeper than {MAX_DEPTH} levels", node)
+            raise self.fail(node, "expr.too_deep", limit=MAX_DEPTH)
         start, end = self.span(node)
         d = depth + 1
         if isinstance(node, ast.Constant):
@@ -138,21 +160,19 @@ class _Translator:
                 ):
                     return n.Literal(-operand.value, start, end)
                 return n.Neg(operand, start, end)
-            raise self.fail("only 'not' and '-' are allowed as unary operators", node)
+            raise self.fail(node, "expr.unary")
         if isinstance(node, ast.Compare):
             return self.compare(node, d, start, end)
         if isinstance(node, ast.BinOp):
             op = _ARITH.get(type(node.op))
             if op is None:
-                raise self.fail_at_operator(
-                    "operator not allowed (use + - * / and the functions floor, ceil, min, max)", node.left
-                )
+                raise self.fail_at_operator(node.left, "expr.operator")
             return n.BinOp(op, self.node(node.left, d), self.node(node.right, d), start, end)
         if isinstance(node, ast.Call):
             return self.call(node, d, start, end)
         if isinstance(node, ast.IfExp):
             return n.IfElse(self.node(node.test, d), self.node(node.body, d), self.node(node.orelse, d), start, end)
-        raise self.fail(f"{type(node).__name__} is not allowed in an expression", node)
+        raise self.fail(node, "expr.construct", what=type(node).__name__)
 
     def ascii_name(self, node: ast.AST, start: int, end: int) -> None:
         # Python reads identifiers through NFKC, so 'ｕｎｉｔ' (full width) or 'ﬁ' (a ligature) would be
@@ -160,33 +180,30 @@ class _Translator:
         # what a search for the fact finds.
         for i, ch in enumerate(self.text[start:end]):
             if ord(ch) > 127:
-                raise ExpressionError(
-                    f"{ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch))}) in a name: names are written in ASCII "
-                    "(lower-case letters, digits, '_')",
-                    start + i,
-                )
+                name = unicodedata.name(ch, "U+%04X" % ord(ch))
+                raise ExpressionError.at(start + i, "expr.non_ascii_name", char=ch, name=name)
 
     def constant(self, node: ast.Constant, start: int, end: int) -> n.Value:
         value = node.value
         if isinstance(value, bool):
-            raise self.fail("write true or false in lower case", node)
+            raise self.fail(node, "expr.bool_case")
         if isinstance(value, str):
             return value
         if isinstance(value, (int, float)):
             literal = self.text[start:end].replace("_", "")
             if not _DECIMAL.fullmatch(literal):
                 shown = literal if len(literal) <= 24 else literal[:24] + "…"
-                raise self.fail(f"number {shown!r}: numbers are written in decimal digits (no 0x, 0o, 0b)", node)
+                raise self.fail(node, "expr.not_decimal", number=shown)
             digits = sum(ch.isdigit() for ch in literal)
             if digits > MAX_DIGITS:
-                raise self.fail(f"number literal longer than {MAX_DIGITS} digits", node)
+                raise self.fail(node, "expr.number_too_long", limit=MAX_DIGITS)
             if isinstance(value, int):
                 return value
             try:
                 return Decimal(literal)
             except InvalidOperation:
-                raise self.fail(f"cannot read number {literal!r}", node) from None
-        raise self.fail(f"{type(value).__name__} literals are not allowed", node)
+                raise self.fail(node, "expr.number_unreadable", number=literal) from None
+        raise self.fail(node, "expr.literal", what=type(value).__name__)
 
     def dotted(self, node: ast.AST) -> str:
         parts: list[str] = []
@@ -195,15 +212,12 @@ class _Translator:
             parts.append(cur.attr)
             cur = cur.value
         if not isinstance(cur, ast.Name):
-            raise self.fail("attributes are only allowed on fact names (a.b.c)", node)
+            raise self.fail(node, "expr.attribute")
         parts.append(cur.id)
         parts.reverse()
         for part in parts:
             if not _SEGMENT.match(part):
-                raise self.fail(
-                    f"{part!r} is not a valid name segment (lower-case letters, digits, '_'; no leading '_')",
-                    node,
-                )
+                raise self.fail(node, "expr.segment", part=part)
         return ".".join(parts)
 
     def compare(self, node: ast.Compare, d: int, start: int, end: int) -> n.Node:
@@ -213,7 +227,7 @@ class _Translator:
         for op_node, right_node in zip(node.ops, node.comparators):
             op = _COMPARE.get(type(op_node))
             if op is None:
-                raise self.fail_at_operator("'is' comparisons are not allowed; use == or !=", left_ast)
+                raise self.fail_at_operator(left_ast, "expr.is")
             left_ast = right_node
             right = self.node(right_node, d)
             pairs.append(n.Compare(op, left, right, left.start, right.end))
@@ -224,16 +238,16 @@ class _Translator:
 
     def call(self, node: ast.Call, d: int, start: int, end: int) -> n.Call:
         if not isinstance(node.func, ast.Name):
-            raise self.fail("only the built-in functions may be called", node)
+            raise self.fail(node, "expr.call")
         name = node.func.id
         if name not in FUNCTIONS:
-            raise self.fail(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}", node)
+            raise self.fail(node, "expr.unknown_function_of", f=name, allowed=", ".join(sorted(FUNCTIONS)))
         if node.keywords:
-            raise self.fail("keyword arguments are not allowed", node)
+            raise self.fail(node, "expr.keyword")
         args = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise self.fail("*arguments are not allowed", arg)
+                raise self.fail(arg, "expr.starred")
             args.append(self.node(arg, d))
         return n.Call(name, tuple(args), start, end)
 

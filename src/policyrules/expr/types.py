@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from policyrules.errors import ExpressionError
+from policyrules.errors import ExpressionError, Phrase
+from policyrules.errors.phrases import either
 from policyrules.units import DIMENSIONLESS, Dim, parse_unit
 
 from . import nodes as n
@@ -31,6 +32,14 @@ class Type:
         if self.kind == "list" and self.item is not None:
             return f"list of {self.item}"
         return self.kind
+
+    def said(self) -> Phrase:
+        """The type as a reader is told it, in either language."""
+        if self.kind == "number" and self.dim is not None:
+            return Phrase.of("type.number_in", dim=self.dim)
+        if self.kind == "list" and self.item is not None:
+            return Phrase.of("type.list_of", item=self.item.said())
+        return Phrase.of(f"type.{self.kind}")
 
 
 _BETWEEN = {"months_between": "month", "years_between": "year", "days_between": "day"}
@@ -54,12 +63,12 @@ def check(node: n.Node, lookup: Lookup, suggest: Suggest) -> Type:
     return _Checker(lookup, suggest).type_of(node)
 
 
-def _unify_dims(a: Dim | None, b: Dim | None, node: n.Node, what: str) -> Dim | None:
+def _unify_dims(a: Dim | None, b: Dim | None, node: n.Node, what: str | Phrase) -> Dim | None:
     if a is None:
         return b
     if b is None or a == b:
         return a
-    raise ExpressionError(f"{what} mixes units [{a}] and [{b}]", node.start)
+    raise ExpressionError.at(node.start, "expr.mixes_units", what=what, a=a, b=b)
 
 
 class _Checker:
@@ -83,16 +92,18 @@ class _Checker:
         t = self.lookup(node.path)
         if t is None:
             hints = self.suggest(node.path)
-            hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-            raise ExpressionError(f"unknown fact {node.path!r}{hint}", node.start)
+            if hints:
+                said = either([repr(h) for h in hints])
+                raise ExpressionError.at(node.start, "expr.unknown_fact_hint", path=node.path, hints=said)
+            raise ExpressionError.at(node.start, "expr.unknown_fact", path=node.path)
         return t
 
     def _ListLit(self, node: n.ListLit) -> Type:
         if not node.items:
-            raise ExpressionError("empty list", node.start)
+            raise ExpressionError.at(node.start, "expr.empty_list")
         item = self.type_of(node.items[0])
         for other in node.items[1:]:
-            item = self._join(item, self.type_of(other), other, "list")
+            item = self._join(item, self.type_of(other), other, Phrase.of("expr.where.list"))
         return Type("list", item=item)
 
     def _Not(self, node: n.Not) -> Type:
@@ -111,23 +122,19 @@ class _Checker:
         left = self.type_of(node.left)
         if node.op in ("in", "not in"):
             if not isinstance(node.right, n.ListLit):
-                raise ExpressionError(f"the right side of '{node.op}' must be a list [a, b, ...]", node.right.start)
+                raise ExpressionError.at(node.right.start, "expr.in_needs_list", op=node.op)
             for item in node.right.items:
                 self._join(left, self.type_of(item), item, f"'{node.op}'")
             return BOOL
         right = self.type_of(node.right)
-        joined = self._join(left, right, node.right, f"comparison '{node.op}'")
+        joined = self._join(left, right, node.right, Phrase.of("expr.where.comparison", op=node.op))
         if node.op not in ("==", "!=") and joined.kind not in ("number", "date"):
-            raise ExpressionError(f"'{node.op}' needs numbers or dates, not {joined}", node.start)
+            raise ExpressionError.at(node.start, "expr.order_needs", op=node.op, type=joined.said())
         return BOOL
 
     def _BinOp(self, node: n.BinOp) -> Type:
         if self.type_of(node.left).kind == "date":
-            raise ExpressionError(
-                f"'{node.op}' does not apply to dates; use add_years, add_months, add_days "
-                "or years_between, months_between, days_between",
-                node.start,
-            )
+            raise ExpressionError.at(node.start, "expr.date_arithmetic", op=node.op)
         left = self._expect(node.left, "number", f"'{node.op}'")
         right = self._expect(node.right, "number", f"'{node.op}'")
         if node.op in "+-":
@@ -147,11 +154,11 @@ class _Checker:
 
         def arity(k: int) -> None:
             if len(args) != k:
-                raise ExpressionError(f"{f}() takes {k} argument{'s' if k != 1 else ''}", node.start)
+                raise ExpressionError.at(node.start, "expr.arity_one" if k == 1 else "expr.arity", f=f, k=k)
 
         if f in ("min", "max"):
             if len(args) < 2:
-                raise ExpressionError(f"{f}() takes at least 2 arguments", node.start)
+                raise ExpressionError.at(node.start, "expr.arity_min", f=f)
             dim: Dim | None = None
             for a in args:
                 dim = _unify_dims(dim, self._expect(a, "number", f"{f}()").dim, a, f"{f}()")
@@ -172,7 +179,7 @@ class _Checker:
             amount = self._expect(args[1], "number", f"{f}()")
             want = parse_unit(_ADD[f])
             if amount.dim is not None and amount.dim != want:
-                raise ExpressionError(f"{f}() adds [{want}], but this is in [{amount.dim}]", args[1].start)
+                raise ExpressionError.at(args[1].start, "expr.adds_unit", f=f, want=want, got=amount.dim)
             return DATE
         if f == "year":
             arity(1)
@@ -182,36 +189,36 @@ class _Checker:
             arity(2)
             amount, unit = args
             if not (isinstance(amount, n.Literal) and self.type_of(amount).kind == "number"):
-                raise ExpressionError("quantity() takes a number literal first", amount.start)
+                raise ExpressionError.at(amount.start, "expr.quantity_number")
             if not (isinstance(unit, n.Literal) and isinstance(unit.value, str)):
-                raise ExpressionError("quantity() takes a unit string second, e.g. 'month'", unit.start)
+                raise ExpressionError.at(unit.start, "expr.quantity_unit")
             try:
                 return number(parse_unit(unit.value))
             except ValueError as exc:
-                raise ExpressionError(str(exc), unit.start) from None
+                raise ExpressionError.refused(exc, unit.start) from None
         if f == "date":
             arity(1)
             arg = args[0]
             if not (isinstance(arg, n.Literal) and isinstance(arg.value, str)):
-                raise ExpressionError("date() takes a literal 'YYYY-MM-DD'", arg.start)
+                raise ExpressionError.at(arg.start, "expr.date_literal")
             from policyrules.dates import parse_iso_date
 
             try:
                 parse_iso_date(arg.value)
             except ValueError as exc:
-                raise ExpressionError(str(exc), arg.start) from None
+                raise ExpressionError.refused(exc, arg.start) from None
             return DATE
-        raise ExpressionError(f"unknown function {f!r}", node.start)  # pragma: no cover - parser rejects
+        raise ExpressionError.at(node.start, "expr.unknown_function", f=f)  # pragma: no cover - parser rejects
 
     def _expect(self, node: n.Node, kind: str, where: str) -> Type:
         t = self.type_of(node)
         if t.kind != kind:
-            raise ExpressionError(f"{where} needs a {kind}, but this is a {t}", node.start)
+            raise ExpressionError.at(node.start, "expr.needs", where=where, kind=Type(kind).said(), type=t.said())
         return t
 
-    def _join(self, a: Type, b: Type, node: n.Node, where: str) -> Type:
+    def _join(self, a: Type, b: Type, node: n.Node, where: str | Phrase) -> Type:
         if a.kind != b.kind:
-            raise ExpressionError(f"{where} compares a {a} with a {b}", node.start)
+            raise ExpressionError.at(node.start, "expr.compares", where=where, a=a.said(), b=b.said())
         if a.kind == "number":
             return number(_unify_dims(a.dim, b.dim, node, where))
         if a.kind == "string":
@@ -226,10 +233,8 @@ class _Checker:
             if closed.choices is not None and len(closed.choices) > 1 and other.choices is not None:
                 bad = sorted(other.choices - closed.choices)
                 if bad:
-                    raise ExpressionError(
-                        f"{bad[0]!r} is not a possible value; expected one of: " + ", ".join(sorted(closed.choices)),
-                        node.start,
-                    )
+                    choices = ", ".join(repr(c) for c in sorted(closed.choices))
+                    raise ExpressionError.at(node.start, "expr.not_a_choice", value=bad[0], choices=choices)
                 return closed
         if a.choices is not None and b.choices is not None:
             return Type("string", choices=a.choices | b.choices)

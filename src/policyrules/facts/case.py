@@ -16,6 +16,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
+from policyrules.errors import Invalid
 from policyrules.types import STRICT, Count, Grade, IsoDate, NonNegative, Share, Text
 
 
@@ -55,7 +56,7 @@ class Graduation(BaseModel):
     @model_validator(mode="after")
     def _year_of_date(self) -> Graduation:
         if self.year is not None and self.date is not None and self.year != self.date.year:
-            raise ValueError(f"year ({self.year}) is not the year of date ({self.date.isoformat()})")
+            raise Invalid("case.graduation_year", year=self.year, date=self.date.isoformat())
         return self
 
 
@@ -229,7 +230,7 @@ class DisabledEmployee(BaseModel):
     @model_validator(mode="after")
     def _grade_fits_certificate(self) -> DisabledEmployee:
         if self.certificate == "disability" and self.grade > 4:
-            raise ValueError(f"a 残疾人证 has grades 1 to 4, not {self.grade}")
+            raise Invalid("case.certificate_grade", grade=self.grade)
         return self
 
 
@@ -482,14 +483,12 @@ class Unit(BaseModel):
         for small, large, times in _AT_MOST_FIELDS:
             a, b = getattr(self, small), getattr(self, large)
             if a is not None and b is not None and a > b * times:
-                raise ValueError(
-                    f"{small} ({a}) exceeds {large} ({b})"
-                    + (" even with every employee counted twice (a severe grade counts as 2)" if times == 2 else "")
-                )
+                key = "case.exceeds_twice" if times == 2 else "case.exceeds"
+                raise Invalid(key, small=small, a=a, large=large, b=b)
         for count, choice, value in _ZERO_WHEN_FIELDS:
             k, c = getattr(self, count), getattr(self, choice)
             if c == value and k is not None and k > 0:
-                raise ValueError(f"{count} is {k}, but {choice} is {value}")
+                raise Invalid("case.zero_when", count=count, k=k, choice=choice, value=value)
         return self
 
     @model_validator(mode="after")
@@ -497,7 +496,7 @@ class Unit(BaseModel):
         years = [w.year for w in self.average_annual_wages or ()]
         twice = sorted({y for y in years if years.count(y) > 1})
         if twice:
-            raise ValueError(f"average_annual_wages gives {', '.join(map(str, twice))} more than once")
+            raise Invalid("case.wage_twice", years=", ".join(map(str, twice)))
         return self
 
 
@@ -645,17 +644,12 @@ class Case(BaseModel):
         counted, verdicts = count_list(unit.disabled_staff, self.place.monthly_minimum_wage if self.place else None)
         persons = sum(1 for v in verdicts if v.weight > 0)  # who count are staff (第八条); each is one person
         if unit.staff is not None and persons > unit.staff:
-            raise ValueError(
-                f"unit.disabled_staff lists {persons} employees who count, more than unit.staff ({unit.staff})"
-            )
+            raise Invalid("case.listed_over_staff", persons=persons, staff=unit.staff)
         if counted is None:
             return self
         if unit.disabled_employees is not None:
             if unit.disabled_employees != counted:
-                raise ValueError(
-                    f"unit.disabled_employees ({unit.disabled_employees}) disagrees with unit.disabled_staff, "
-                    f"which counts {counted}"
-                )
+                raise Invalid("case.count_disagrees", given=unit.disabled_employees, counted=counted)
             return self
         return self.model_copy(update={"unit": unit.model_copy(update={"disabled_employees": counted})})
 

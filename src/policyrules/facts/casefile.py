@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from policyrules.errors import CaseError, InputError, Location, Problem
 from policyrules.reading.limits import CASE_LIMITS, Limits
 from policyrules.reading.textfile import read_text, source_name
-from policyrules.reading.validate import validate_model
+from policyrules.reading.validate import at_path, validate_model
 from policyrules.reading.yamlsource import SourceDocument, cap, read_document
 
 from .case import Case
+from .vocabulary import case_facts, suggestions
 
 EXAMPLE = "example:"  # ``example:baotou-employer`` names a shipped example case instead of a file
 
@@ -41,7 +42,7 @@ def case_path(name_or_path: str | os.PathLike[str]) -> Path:
     path = examples_dir() / f"{name}.yaml"
     if "/" in name or os.sep in name or not path.is_file():
         names = ", ".join(EXAMPLE + n for n in shipped_examples()) or "none"
-        raise CaseError([Problem(f"no example named {name!r}; shipped examples: {names}", Location(text))])
+        raise CaseError([Problem.of("case.no_example", Location(text), name=name, names=names)])
     return path
 
 
@@ -54,15 +55,14 @@ def load_case(path: str | os.PathLike[str], limits: Limits = CASE_LIMITS) -> Cas
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, dict):
-        raise CaseError(
-            [
-                Problem(
-                    "a case file holds a mapping with person, unit, place, hire, application",
-                    Location(source_name(path), 1, 1),
-                )
-            ]
-        )
-    return validate_model(Case, doc, CaseError)
+        raise CaseError([Problem.of("case.not_mapping", Location(source_name(path), 1, 1))])
+    return validate_case(doc)
+
+
+def validate_case(doc: SourceDocument) -> Case:
+    """A parsed case document as a Case; a misspelt fact is named with the facts it may have meant."""
+    facts = case_facts()
+    return validate_model(Case, doc, CaseError, lambda path: suggestions(path, facts))
 
 
 def as_case(case: Case | Mapping[str, Any]) -> Case:
@@ -72,10 +72,7 @@ def as_case(case: Case | Mapping[str, Any]) -> Case:
     try:
         return Case.model_validate(case)
     except ValidationError as exc:
-        problems = [
-            Problem(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", Location("<case>"), path=tuple(e["loc"]))
-            for e in exc.errors()
-        ]
+        problems = [at_path(e, Location("<case>")) for e in exc.errors()]
         raise CaseError(problems) from None
 
 
@@ -91,9 +88,9 @@ def load_cases(path: Path, limits: Limits = CASE_LIMITS) -> list[Case]:
     except InputError as exc:
         raise CaseError(exc.problems) from None
     if not isinstance(doc.data, list):
-        return [validate_model(Case, doc, CaseError)]
+        return [validate_case(doc)]
     # Each item is validated as its own document, keeping its lines for error messages.
-    return [validate_model(Case, _item(doc, i), CaseError) for i in range(len(doc.data))]
+    return [validate_case(_item(doc, i)) for i in range(len(doc.data))]
 
 
 def _item(doc: SourceDocument, index: int) -> SourceDocument:
@@ -137,22 +134,22 @@ def _load_csv(path: Path, limits: Limits) -> list[Case]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise CaseError([Problem(f"cannot read CSV: {exc}", Location(name, reader.line_num))]) from None
+        raise CaseError([Problem.of("csv.unreadable", Location(name, reader.line_num), said=str(exc))]) from None
     if not rows:
-        raise CaseError([Problem("an empty CSV file: the first row names the facts", Location(name, 1))])
+        raise CaseError([Problem.of("csv.empty", Location(name, 1))])
     columns = rows[0]
     problems: list[Problem] = []
     for i, column in enumerate(columns):
         if column not in facts:
-            problems.append(Problem(f"unknown fact column {column!r}", Location(name, 1, i + 1)))
+            problems.append(Problem.of("csv.unknown_column", Location(name, 1, i + 1), column=column))
         elif column in columns[:i]:
-            problems.append(Problem(f"column {column!r} appears twice", Location(name, 1, i + 1)))
+            problems.append(Problem.of("csv.column_twice", Location(name, 1, i + 1), column=column))
     if problems:
         raise CaseError(problems)
     cases: list[Case] = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) > len(columns):
-            problems.append(Problem(f"more values than the {len(columns)} columns", Location(name, line)))
+            problems.append(Problem.of("csv.too_many_values", Location(name, line), n=len(columns)))
             continue
         nested: dict[str, Any] = {}
         for column, raw in zip(columns, row):
@@ -162,7 +159,7 @@ def _load_csv(path: Path, limits: Limits) -> list[Case]:
             info = facts[column]
             value = _csv_value(info.type.kind, info.integer, text)
             if value is None:
-                problems.append(Problem(f"{column}: {text!r} is not a number (ASCII digits)", Location(name, line)))
+                problems.append(Problem.of("csv.not_number", Location(name, line), column=column, text=text))
                 continue
             cur = nested
             parts = column.split(".")
@@ -172,9 +169,7 @@ def _load_csv(path: Path, limits: Limits) -> list[Case]:
         try:
             cases.append(Case.model_validate(nested))
         except ValidationError as exc:
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"])
-                problems.append(Problem(f"{where}: {err['msg']}", Location(name, line)))
+            problems.extend(at_path(err, Location(name, line)) for err in exc.errors())
     if problems:
         raise CaseError(cap(problems))
     return cases

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Optional, Sequence
 
+from policyrules.errors import Invalid
+
 MIN_CONTRACT_MONTHS = 12  # 1年以上（含1年）
 SEVERE_GRADE = {"disability": 2, "disabled_soldier": 3}  # 1至2级 残疾人证, 1至3级 残疾军人证
 
@@ -128,10 +130,7 @@ def seasonal_average(unit: object) -> Optional[Decimal]:
         if average == average.to_integral():
             average = average.quantize(Decimal(1))
         if given is not None and given != average:
-            raise ValueError(
-                f"unit.seasonal_staff_average ({given}) disagrees with unit.seasonal_staff, "
-                f"{months} months of work, which average {average}"
-            )
+            raise Invalid("case.seasonal_disagrees", given=given, months=months, average=average)
         return average
     if given is None and g("staff") is not None:
         return Decimal(0)

@@ -50,7 +50,7 @@ class Pack:
         if lang is None:
             return self.compiled
         if lang not in LANGS:
-            raise _argument_error("lang", f"expected one of {', '.join(LANGS)}, got {lang!r}")
+            raise InputError([Problem.of("args.lang", Location("lang"), "argument", langs=", ".join(LANGS), lang=lang)])
         if lang not in self._languages:
             self._languages[lang] = localize(self.compiled, lang)  # type: ignore[arg-type]
         return self._languages[lang]
@@ -100,8 +100,4 @@ def _as_of(value: Optional[DateLike]) -> date:
     try:
         return as_of_date(value)
     except ValueError as exc:
-        raise _argument_error("as_of", str(exc)) from None
-
-
-def _argument_error(name: str, message: str) -> InputError:
-    return InputError([Problem(message, Location(name), "argument")])
+        raise InputError([Problem.refused(exc, Location("as_of"), "argument")]) from None

@@ -39,11 +39,16 @@ def pack_path(name_or_path: str | os.PathLike[str]) -> Path:
     if candidate.suffix.lower() in (".yaml", ".yml", ".json") or os.sep in text or "/" in text:
         if is_file(candidate):
             return candidate
-        raise PackNotFound(f"no pack file at {text}")
+        raise PackNotFound.of("pack.no_file", path=text)
     shipped = rules_dir() / f"{text}.yaml"
     if is_file(shipped):
         return shipped
-    raise PackNotFound(f"no pack named {text!r}; shipped packs: {', '.join(shipped_packs()) or 'none'}")
+    names = ", ".join(shipped_packs())
+    raise (
+        PackNotFound.of("pack.not_shipped", name=text, shipped=names)
+        if names
+        else PackNotFound.of("pack.none_shipped", name=text)
+    )
 
 
 def is_file(path: Path) -> bool:

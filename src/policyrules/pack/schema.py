@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, model_validator
 
+from policyrules.errors import Invalid, Phrase
 from policyrules.facts.case import EventName
 from policyrules.types import STRICT, Count, IsoDate, Lang, NonNegative, Number, Share
 
@@ -23,9 +24,6 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
 
 class Model(BaseModel):
     model_config = STRICT
-
-
-_LANG_NAMES = {"zh": "zh (Simplified Chinese)", "en": "en (English)"}
 
 
 def _has_han(text: str) -> bool:
@@ -45,12 +43,11 @@ class Text(Model):
     @classmethod
     def _both_languages(cls, data: object) -> object:
         if isinstance(data, str):
-            lacking = "en (English)" if _has_han(data) else "zh (Simplified Chinese)"
-            raise ValueError(f"give this text in both languages, {{zh: …, en: …}}; a plain string lacks {lacking}")
+            raise Invalid("pack.text_plain", lacking=Phrase.of("pack.lang_en" if _has_han(data) else "pack.lang_zh"))
         if isinstance(data, dict):
-            lacking = [_LANG_NAMES[k] for k in ("zh", "en") if not data.get(k)]
+            lacking = [k for k in ("zh", "en") if not data.get(k)]
             if lacking:
-                raise ValueError(f"text lacks {' and '.join(lacking)}; write {{zh: …, en: …}}")
+                raise Invalid("pack.text_lacks_both" if len(lacking) == 2 else f"pack.text_lacks_{lacking[0]}")
         return data
 
     def pick(self, lang: Lang) -> str:
@@ -132,9 +129,9 @@ class Parameter(Model):
         dates = [v.from_ for v in self.values]
         twice = sorted({d for d in dates if dates.count(d) > 1})
         if twice:
-            raise ValueError(f"two values from the same date: {', '.join(d.isoformat() for d in twice)}")
+            raise Invalid("pack.same_date", dates=", ".join(d.isoformat() for d in twice))
         if not self.signed and any(v.value < 0 for v in self.values):
-            raise ValueError("a negative value: parameters are ≥ 0 unless the parameter says signed: true")
+            raise Invalid("pack.negative")
         return self
 
 
@@ -188,14 +185,14 @@ class Amount(Model):
         }
         missing = need - given
         if missing:
-            raise ValueError(f"amount of kind {self.kind!r} needs {', '.join(sorted(missing))}")
+            raise Invalid("pack.amount_needs", kind=self.kind, fields=", ".join(sorted(missing)))
         extra = given - allowed
         if extra:
-            raise ValueError(f"amount of kind {self.kind!r} does not take {', '.join(sorted(extra))}")
+            raise Invalid("pack.amount_takes_not", kind=self.kind, fields=", ".join(sorted(extra)))
         if self.kind == "share" and self.base is None and self.base_text is None:
-            raise ValueError("a share needs its base: base (an expression) or base_text (in words)")
+            raise Invalid("pack.share_base")
         if self.kind != "no_figure" and self.unit is None:
-            raise ValueError(f"amount of kind {self.kind!r} needs a unit")
+            raise Invalid("pack.amount_unit", kind=self.kind)
         return self
 
 
@@ -292,10 +289,7 @@ class Rule(Model):
             k for k in ("derive", "entitlement", "obligation", "sanction", "exclusion") if getattr(self, k) is not None
         ]
         if len(given) != 1:
-            raise ValueError(
-                "a rule has exactly one of derive, entitlement, obligation, sanction, exclusion"
-                + (f" (found {', '.join(given)})" if given else "")
-            )
+            raise Invalid("pack.one_result_found", found=", ".join(given)) if given else Invalid("pack.one_result")
         return self
 
     @property
@@ -344,7 +338,7 @@ class LedgerEntry(Model):
     @model_validator(mode="after")
     def _accounted(self) -> LedgerEntry:
         if not self.rules and self.not_computed is None:
-            raise ValueError("a ledger entry names its rules or says why it is not computed")
+            raise Invalid("pack.ledger_accounted")
         return self
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any
 
-from policyrules.errors import InputError, Problem
+from policyrules.errors import InputError, Phrase, Problem
 
 from .document import NodeInfo, PathKey, SourceDocument
 from .limits import CASE_LIMITS, Limits
@@ -29,8 +29,8 @@ _LITERALS = (("true", True), ("false", False), ("null", None))
 
 
 class _Fail(Exception):
-    def __init__(self, message: str, index: int) -> None:
-        self.message = message
+    def __init__(self, index: int, key: str, **fields: Any) -> None:
+        self.reason = Phrase.of(key, **fields)
         self.index = index
 
 
@@ -43,12 +43,17 @@ def parse_json(text: str, filename: str, limits: Limits = CASE_LIMITS) -> Source
         data, i = parser.value(i, (), 0)
         i = parser.skip(i)
         if i != len(text):
-            raise _Fail("extra data after the JSON value", i)
+            raise _Fail(i, "json.extra_data")
     except _Fail as exc:
-        raise InputError([Problem(f"invalid JSON: {exc.message}", locate(text, exc.index, filename), "json")]) from None
+        raise InputError(
+            [Problem.of("json.syntax", locate(text, exc.index, filename), "json", reason=exc.reason)]
+        ) from None
     if parser.duplicates:
         raise InputError(
-            [Problem(f"duplicate key {key!r}", locate(text, at, filename), "json") for key, at in parser.duplicates]
+            [
+                Problem.of("json.duplicate_key", locate(text, at, filename), "json", name=key)
+                for key, at in parser.duplicates
+            ]
         )
     return SourceDocument(data, filename, tuple(text.splitlines()), parser.positions, parser.keys)
 
@@ -75,13 +80,13 @@ class _Parser:
         text = self.text
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            raise _Fail(f"more than {self.limits.max_nodes:,} values", i)
+            raise _Fail(i, "limit.values", limit=self.limits.max_nodes)
         if i >= len(text):
-            raise _Fail("a value is missing at the end of the file", i)
+            raise _Fail(i, "json.value_missing")
         ch = text[i]
         if ch == "{" or ch == "[":
             if depth >= self.limits.max_depth:
-                raise _Fail(f"nested more than {self.limits.max_depth} levels deep", i)
+                raise _Fail(i, "limit.depth", limit=self.limits.max_depth)
             self.positions[path] = self.info(i, None)
             return (self.mapping if ch == "{" else self.sequence)(i + 1, path, depth + 1)
         if ch == '"':
@@ -93,10 +98,10 @@ class _Parser:
                 return literal, i + len(word)
         match = _NUMBER.match(text, i)
         if match is None:
-            raise _Fail(f"expected a value, found {ch!r}", i)
+            raise _Fail(i, "json.expected_value", char=ch)
         number = match.group()
         if len(number) > self.limits.max_number_chars:
-            raise _Fail(f"a number longer than {self.limits.max_number_chars} characters", i)
+            raise _Fail(i, "limit.number", limit=self.limits.max_number_chars)
         self.positions[path] = self.info(i, None)
         value = Decimal(number) if match.group(1) or match.group(2) else int(number)
         return value, match.end()
@@ -105,11 +110,18 @@ class _Parser:
         try:
             out, end = scanstring(self.text, i + 1, True)
         except JSONDecodeError as exc:
-            raise _Fail(exc.msg, exc.pos) from None
+            said = exc.msg.split(" ")[1] if exc.msg.startswith(("Unterminated", "Invalid")) else ""
+            key = {
+                "string": "json.unterminated",
+                "control": "json.control",
+                "\\escape": "json.escape",
+                "\\uXXXX": "json.escape",
+            }.get(said)
+            raise (_Fail(exc.pos, key) if key else _Fail(exc.pos, "json.string", said=exc.msg)) from None
         if len(out) > self.limits.max_string:
-            raise _Fail(f"a string longer than {self.limits.max_string:,} characters", i)
+            raise _Fail(i, "limit.string", limit=self.limits.max_string)
         if _SURROGATE.search(out):
-            raise _Fail("invalid character in string (a lone surrogate escape such as \\ud800)", i)
+            raise _Fail(i, "json.surrogate")
         return out, end
 
     def mapping(self, i: int, path: PathKey, depth: int) -> tuple[dict[str, Any], int]:
@@ -119,12 +131,12 @@ class _Parser:
             return out, i + 1
         while True:
             if not self.text.startswith('"', i):
-                raise _Fail("expected a key in double quotes", i)
+                raise _Fail(i, "json.expected_key")
             key_at = i
             key, i = self.string(i)
             i = self.skip(i)
             if not self.text.startswith(":", i):
-                raise _Fail("expected ':' after the key", i)
+                raise _Fail(i, "json.expected_colon")
             i = self.skip(i + 1)
             if key in out:
                 self.duplicates.append((key, key_at))
@@ -138,7 +150,7 @@ class _Parser:
                 continue
             if self.text.startswith("}", i):
                 return out, i + 1
-            raise _Fail("expected ',' or '}'", i)
+            raise _Fail(i, "json.expected_entry", close="}")
 
     def sequence(self, i: int, path: PathKey, depth: int) -> tuple[list[Any], int]:
         out: list[Any] = []
@@ -154,4 +166,4 @@ class _Parser:
                 continue
             if self.text.startswith("]", i):
                 return out, i + 1
-            raise _Fail("expected ',' or ']'", i)
+            raise _Fail(i, "json.expected_entry", close="]")

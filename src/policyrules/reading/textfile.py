@@ -9,12 +9,13 @@ because YAML refuses them anyway and JSON only inside strings.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
 from pathlib import Path
 
-from policyrules.errors import InputError, Location, Problem
+from policyrules.errors import InputError, Location, Phrase, Problem
 
 from .limits import Limits
 
@@ -45,26 +46,18 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
     """The file's bytes (standard input's for ``-``), at most ``limits.max_bytes`` of them."""
     data = _read_stdin(limits.max_bytes + 1) if str(path) == STDIN else _read_bytes(path, limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
-        raise InputError(
-            [
-                Problem(
-                    f"file is larger than the limit of {limits.max_bytes:,} bytes",
-                    Location(source_name(path)),
-                    "limit",
-                )
-            ]
-        )
+        raise InputError([Problem.of("file.too_large", Location(source_name(path)), "limit", limit=limits.max_bytes)])
     return data
 
 
 def _read_stdin(most: int) -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
-        raise InputError([Problem("there is no standard input to read", Location("<stdin>"))])
+        raise InputError([Problem.of("file.no_stdin", Location("<stdin>"))])
     try:
         return stream.read(most)
     except OSError as exc:
-        raise InputError([Problem(f"cannot read standard input: {exc.strerror}", Location("<stdin>"))]) from None
+        raise InputError([Problem.of("file.stdin_unreadable", Location("<stdin>"), reason=_reason(exc))]) from None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -80,21 +73,13 @@ def decode(data: bytes, name: str) -> str:
         source = _CONTROL.sub("\ufffd", data.split(b"\n")[line - 1].decode("utf-8", errors="replace"))
         source = source[: len(row) + 40]
         raise InputError(
-            [
-                Problem(
-                    f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; save the file as UTF-8",
-                    Location(name, line, len(row) + 1, source),
-                    "encoding",
-                )
-            ]
+            [Problem.of("file.not_utf8", Location(name, line, len(row) + 1, source), "encoding", byte=data[exc.start])]
         ) from None
     if text.startswith(BOM):
         text = text[1:]
     bad = _CONTROL.search(text)
     if bad is not None:
-        raise InputError(
-            [Problem(f"control character {bad.group()!r} is not allowed", locate(text, bad.start(), name))]
-        )
+        raise InputError([Problem.of("file.control_character", locate(text, bad.start(), name), char=bad.group())])
     return text
 
 
@@ -112,7 +97,7 @@ def _read_bytes(path: Path, most: int) -> bytes:
         # O_NONBLOCK so that opening a FIFO without a writer returns at once; reading it then gives end of file.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise InputError([Problem(f"cannot read file: {exc.strerror}", Location(str(path)))]) from None
+        raise InputError([Problem.of("file.unreadable", Location(str(path)), reason=_reason(exc))]) from None
     try:
         if fcntl is not None:
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
@@ -126,6 +111,19 @@ def _read_bytes(path: Path, most: int) -> bytes:
             size += len(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError([Problem(f"cannot read file: {exc.strerror}", Location(str(path)))]) from None
+        raise InputError([Problem.of("file.unreadable", Location(str(path)), reason=_reason(exc))]) from None
     finally:
         os.close(fd)
+
+
+def _reason(exc: OSError) -> Phrase:
+    """Why the system would not give us a file, said in the reader's language for the common reasons."""
+    key = _OS_REASONS.get(exc.errno or 0)
+    return Phrase.of(key) if key else Phrase.of("file.os_error", said=exc.strerror or str(exc))
+
+
+_OS_REASONS = {
+    errno.ENOENT: "file.no_such_file",
+    errno.EACCES: "file.permission",
+    errno.EISDIR: "file.is_directory",
+}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import re
+from typing import Any, Callable, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from policyrules.errors import InputError, Problem
+from policyrules.errors import InputError, Invalid, Location, Phrase, Problem
+from policyrules.errors.phrases import PROBLEM_WORDS, either
 
 from .yamlsource import SourceDocument, cap
 
 M = TypeVar("M", bound=BaseModel)
+Suggest = Optional[Callable[[str], list[str]]]
 
 
-def validate_model(model: type[M], doc: SourceDocument, error: type[InputError]) -> M:
-    """Validate parsed data against a model, turning every pydantic error into a located problem."""
+def validate_model(model: type[M], doc: SourceDocument, error: type[InputError], suggest: Suggest = None) -> M:
+    """Validate parsed data against a model, turning every pydantic error into a located problem.
+
+    ``suggest`` gives, for the dotted path of an unknown key, the known paths it may be a misspelling of."""
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -22,12 +27,12 @@ def validate_model(model: type[M], doc: SourceDocument, error: type[InputError])
         seen: set[tuple[str, str]] = set()
         for err in exc.errors():
             path = _data_path(doc.data, err["loc"])
-            message = _message(err, path)
             loc = doc.key_location(path) if err["type"] == "extra_forbidden" else doc.location(path)
-            key = (str(loc), message)
+            problem = pydantic_problem(err, path, loc, suggest)
+            key = (str(loc), problem.message)
             if key not in seen:
                 seen.add(key)
-                problems.append(Problem(message, loc, path=path))
+                problems.append(problem)
         raise error(cap(problems)) from None
 
 
@@ -48,11 +53,47 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _message(err: Any, path: tuple[Any, ...]) -> str:
-    where = ".".join(str(p) for p in path) or "document"
+def pydantic_problem(err: Any, path: tuple[Any, ...], loc: Location, suggest: Suggest = None) -> Problem:
+    """One pydantic error as a problem at ``loc``, said by a phrase of its error type."""
     kind = err["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key {path[-1]!r}" if path else "unknown key"
-    if kind == "missing":
-        return f"missing key {path[-1]!r}" if path else "missing key"
-    return f"{where}: {err['msg']}"
+    if kind == "extra_forbidden" and path and suggest is not None:
+        hints = suggest(".".join(p for p in path if isinstance(p, str)))
+        if hints:
+            said = either([repr(h) for h in hints])
+            return Problem.of("schema.unknown_key_hint", loc, path=path, name=path[-1], hints=said)
+    if kind in ("extra_forbidden", "missing"):
+        key = "schema.unknown_key" if kind == "extra_forbidden" else "schema.missing_key"
+        return Problem.of(key if path else key + "_here", loc, path=path, name=path[-1] if path else "")
+    where: Any = ".".join(str(p) for p in path) if path else Phrase.of("schema.document")
+    return Problem.of("schema.at", loc, path=path, where=where, reason=pydantic_reason(err))
+
+
+def at_path(err: Any, loc: Location) -> Problem:
+    """A pydantic error where no file position is known (a mapping given in Python, a CSV row): its text
+    names the whole path to the bad value."""
+    path = tuple(err["loc"])
+    return Problem.of("schema.at", loc, path=path, where=".".join(str(p) for p in path), reason=pydantic_reason(err))
+
+
+def pydantic_reason(err: Any) -> Phrase:
+    """What a pydantic error says, as a phrase: our validators' own phrases, pydantic's common error types in
+    either language, and pydantic's English message, with its type named, for any other."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, Invalid):
+        return Phrase.of("pydantic.value_error", reason=Phrase(cause.key, cause.fields))
+    if kind in ("literal_error", "enum"):
+        choices = [repr(c) for c in _CHOICE.findall(str(ctx.get("expected", "")))]
+        if len(choices) > 1:
+            expected: Any = Phrase.of("pydantic.choices", head=", ".join(choices[:-1]), last=choices[-1])
+        else:
+            expected = ctx.get("expected", "")
+        return Phrase.of(f"pydantic.{kind}", expected=expected)
+    key = f"pydantic.{kind}"
+    if key in PROBLEM_WORDS:
+        return Phrase(key, tuple((name, value) for name, value in ctx.items() if name != "error"))
+    return Phrase.of("pydantic.other", message=err["msg"], type=kind)
+
+
+_CHOICE = re.compile(r"'((?:[^'\\]|\\.)*)'")

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
-from policyrules.errors import InputError, Location, Problem
+from policyrules.errors import InputError, Location, Phrase, Problem
 
 from .document import NodeInfo, PathKey, SourceDocument
 from .jsonsource import parse_json
@@ -105,13 +105,15 @@ def parse_yaml(
         pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = f"invalid YAML: {exc.problem or exc.context}"
-        builder.problems.append(Problem(message, builder.at(mark) if mark else Location(filename), "yaml"))
+        where = builder.at(mark) if mark else Location(filename)
+        builder.problems.append(
+            Problem.of("yaml.syntax", where, "yaml", reason=parser_reason(exc.problem or exc.context))
+        )
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         where = locate(text, position, filename) if isinstance(position, int) else Location(filename)
         reason = getattr(exc, "reason", None) or str(exc)
-        builder.problems.append(Problem(f"invalid YAML: {reason}", where, "yaml"))
+        builder.problems.append(Problem.of("yaml.syntax", where, "yaml", reason=parser_reason(reason)))
     if builder.problems:
         raise InputError(cap(builder.problems))
     return SourceDocument(data, filename, lines, dict(builder.positions), dict(builder.keys))
@@ -123,7 +125,40 @@ def cap(problems: list[Problem]) -> list[Problem]:
         return problems
     rest = len(problems) - MAX_PROBLEMS + 1
     last = problems[MAX_PROBLEMS - 1]
-    return problems[: MAX_PROBLEMS - 1] + [replace(last, message=f"… and {rest} more problems")]
+    more = Problem.of("error.more_problems", last.location, last.code, last.path, n=rest)
+    return problems[: MAX_PROBLEMS - 1] + [more]
+
+
+# What PyYAML's and libyaml's parsers say, as a reader can be told it in either language; the parser's own
+# words are kept for anything else.
+_PARSER_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"mapping values are not allowed", "yaml.reason.mapping_values"),
+        (r"could not find expected ':'", "yaml.reason.expected_colon"),
+        (r"found a tab character|found character '\\t'", "yaml.reason.tab"),
+        (r"found character .*that cannot start any token", "yaml.reason.bad_token"),
+        (r"did not find expected key", "yaml.reason.expected_key"),
+        (r"did not find expected node content|expected the node content", "yaml.reason.expected_content"),
+        (r"found unexpected end of stream|but found '<stream end>'", "yaml.reason.end_of_stream"),
+        (r"did not find expected ',' or '\]'|expected ',' or '\]'", "yaml.reason.expected_entry:]"),
+        (r"did not find expected ',' or '}'|expected ',' or '}'", "yaml.reason.expected_entry:}"),
+        (r"did not find expected '-' indicator", "yaml.reason.expected_dash"),
+        (r"expected <block end>", "yaml.reason.block_end"),
+        (r"block sequence entries are not allowed", "yaml.reason.sequence_here"),
+        (r"found unknown escape character", "yaml.reason.escape"),
+    )
+)
+
+
+def parser_reason(said: object) -> Phrase:
+    """The YAML parser's reason for refusing a file, as a phrase."""
+    text = str(said)
+    for pattern, key in _PARSER_REASONS:
+        if pattern.search(text):
+            key, _, close = key.partition(":")
+            return Phrase.of(key, close=close) if close else Phrase.of(key)
+    return Phrase.of("yaml.reason.other", said=text)
 
 
 class _Stop(Exception):
@@ -168,11 +203,11 @@ class _Builder:
         src = self.lines[mark.line] if 0 <= mark.line < len(self.lines) else None
         return Location(self.filename, mark.line + 1, mark.column + 1, src)
 
-    def problem(self, message: str, mark: Any, code: str = "yaml") -> None:
-        self.problems.append(Problem(message, self.at(mark), code))
+    def problem(self, key: str, mark: Any, code: str = "yaml", **fields: Any) -> None:
+        self.problems.append(Problem.of(key, self.at(mark), code, **fields))
 
-    def stop(self, message: str, mark: Any) -> None:
-        self.problem(message, mark, "limit")
+    def stop(self, key: str, mark: Any, **fields: Any) -> NoReturn:
+        self.problem(key, mark, "limit", **fields)
         raise _Stop
 
     def document(self, parser: Any) -> Any:
@@ -184,7 +219,7 @@ class _Builder:
         parser.get_event()  # document end
         event = parser.get_event()
         if not isinstance(event, yaml.StreamEndEvent):
-            self.problem("a file holds one document; found a second one", event.start_mark)
+            self.problem("yaml.second_document", event.start_mark)
         return data
 
     def tree(self, parser: Any) -> Any:
@@ -215,9 +250,9 @@ class _Builder:
                         self.anchors[event.anchor] = _Anchor(value, [((), info)], [], 1)
                 else:  # a mapping or a sequence starts
                     if event.tag not in _COLLECTION_TAGS:
-                        self.problem(f"tag {event.tag!r} is not allowed; write plain values", event.start_mark)
+                        self.problem("yaml.tag", event.start_mark, tag=event.tag)
                     if len(stack) >= self.limits.max_depth:
-                        self.stop(f"nested more than {self.limits.max_depth} levels deep", event.start_mark)
+                        self.stop("limit.depth", event.start_mark, limit=self.limits.max_depth)
                     self.positions.append((path, NodeInfo(event.start_mark.line, event.start_mark.column, None)))
                     container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                     stack.append(
@@ -237,18 +272,18 @@ class _Builder:
     def count(self, event: Any) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            self.stop(f"more than {self.limits.max_nodes:,} values", event.start_mark)
+            self.stop("limit.values", event.start_mark, limit=self.limits.max_nodes)
 
     def take_key(self, frame: _Frame, event: Any) -> None:
         if not isinstance(event, yaml.ScalarEvent):
-            self.stop("a key must be a plain string", event.start_mark)
+            self.stop("yaml.key_not_string", event.start_mark)
         key = event.value
         info = NodeInfo(event.start_mark.line, event.start_mark.column, event.style or None)
         if event.tag == _TAG + "merge" or (key == "<<" and not event.style):
-            self.problem("merge keys (<<) are not supported; write the keys out", event.start_mark)
+            self.problem("yaml.merge_key", event.start_mark)
             frame.key = _SKIP
         elif key in frame.container:
-            self.problem(f"duplicate key {key!r}", event.start_mark)
+            self.problem("yaml.duplicate_key", event.start_mark, name=key)
             frame.key = _SKIP
         else:
             frame.key = key
@@ -267,22 +302,24 @@ class _Builder:
 
     def alias(self, event: Any, path: PathKey) -> Any:
         if self.limits.max_aliases == 0:
-            self.stop(f"aliases (*{event.anchor}) are not allowed in this file; write the value out", event.start_mark)
+            self.stop("yaml.no_aliases", event.start_mark, anchor=event.anchor)
         self.aliases += 1
         if self.aliases > self.limits.max_aliases:
-            self.stop(f"more than {self.limits.max_aliases} aliases", event.start_mark)
+            self.stop("limit.aliases", event.start_mark, limit=self.limits.max_aliases)
         anchor = self.anchors.get(event.anchor)
         if anchor is None:
-            self.stop(f"alias *{event.anchor} names no anchor defined before it", event.start_mark)
+            self.stop("yaml.undefined_alias", event.start_mark, anchor=event.anchor)
         if anchor.size > self.limits.max_alias_nodes:
             self.stop(
-                f"alias *{event.anchor} repeats {anchor.size:,} values; at most "
-                f"{self.limits.max_alias_nodes:,} may be repeated",
+                "limit.alias_size",
                 event.start_mark,
+                anchor=event.anchor,
+                size=anchor.size,
+                limit=self.limits.max_alias_nodes,
             )
         self.nodes += anchor.size - 1
         if self.nodes > self.limits.max_nodes:
-            self.stop(f"more than {self.limits.max_nodes:,} values", event.start_mark)
+            self.stop("limit.values", event.start_mark, limit=self.limits.max_nodes)
         self.positions.extend((path + p, i) for p, i in anchor.positions)
         self.keys.extend((path + p, i) for p, i in anchor.keys)
         return copy.deepcopy(anchor.data)
@@ -307,9 +344,9 @@ class _Builder:
             if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
                 value = self.number(text, event)
                 if tag == _TAG + "int" and not isinstance(value, int):
-                    self.problem(f"invalid value: {text!r} is not a whole number", event.start_mark)
+                    self.problem("yaml.not_whole", event.start_mark, text=text)
                 return value
-            self.problem(f"invalid value: {text!r} is not a number", event.start_mark)
+            self.problem("yaml.not_number", event.start_mark, text=text)
             return None
         if tag == _TAG + "bool" and text in ("true", "false"):
             return text == "true"
@@ -317,25 +354,22 @@ class _Builder:
             return None
         if tag == _TAG + "timestamp":
             return self.string(text, event)
-        self.problem(f"tag {tag!r} is not allowed; write plain values", event.start_mark)
+        self.problem("yaml.tag", event.start_mark, tag=tag)
         return None
 
     def string(self, text: str, event: Any) -> str:
         if len(text) > self.limits.max_string:
-            self.stop(f"a string longer than {self.limits.max_string:,} characters", event.start_mark)
+            self.stop("limit.string", event.start_mark, limit=self.limits.max_string)
         bad = _SURROGATE.search(text)
         if bad is not None:
-            self.problem(f"invalid character {bad.group()!r} (a lone surrogate)", event.start_mark)
+            self.problem("yaml.surrogate", event.start_mark, char=bad.group())
         return text
 
     def number(self, text: str, event: Any) -> Any:
         if len(text) > self.limits.max_number_chars:
-            self.stop(f"a number longer than {self.limits.max_number_chars} characters", event.start_mark)
+            self.stop("limit.number", event.start_mark, limit=self.limits.max_number_chars)
         if _INT.fullmatch(text):
             if _LEADING_ZERO.match(text):
-                self.problem(
-                    f"invalid value: {text!r} has a leading zero (octal in YAML 1.1); write {int(text)} or quote it",
-                    event.start_mark,
-                )
+                self.problem("yaml.leading_zero", event.start_mark, text=text, number=int(text))
             return int(text)
         return Decimal(text)

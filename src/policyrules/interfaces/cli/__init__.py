@@ -64,7 +64,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return run(args, out)
     except PolicyRulesError as exc:
-        print(f"policyrules: {exc}", file=sys.stderr)
+        print(f"policyrules: {exc.text(lang)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

@@ -23,7 +23,7 @@ def as_of(text: Optional[str]) -> date:
         return as_of_date(text)
     except ValueError as exc:
         # printed as "policyrules: --as-of: …" with exit code 2, like every other input error
-        raise InputError([Problem(str(exc), Location("--as-of"), "argument")]) from None
+        raise InputError([Problem.refused(exc, Location("--as-of"), "argument")]) from None
 
 
 def write(text: str, path: Optional[str]) -> None:

@@ -79,7 +79,7 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
             }
             for o in outcomes
         ]
-        errors = [{"file": str(path), "error": str(exc)} for path, exc in broken]
+        errors = [{"file": str(path), "error": exc.text(args.lang)} for path, exc in broken]
         print(
             json.dumps(
                 {"passed": passed, "failed": failed, "errors": errors, "tests": rows}, ensure_ascii=False, indent=2
@@ -98,7 +98,8 @@ def cmd_test(args: argparse.Namespace, out: Console) -> int:
         fired = ", ".join(o.fired) or word("cli.nothing", lang)
         out.print(f"    [dim]{escape(word('cli.test_fired', lang, rules=fired))}[/]")
     for path, exc in broken:
-        print(f"policyrules: {exc}" if str(path) in str(exc) else f"policyrules: {path}: {exc}", file=sys.stderr)
+        said = exc.text(lang)
+        print(f"policyrules: {said}" if str(path) in said else f"policyrules: {path}: {said}", file=sys.stderr)
     totals = word("cli.test_totals", lang, passed=passed, failed=failed, files=len(files))
     if broken:
         totals = totals[:-1] + word("cli.test_unreadable", lang, n=len(broken))

@@ -114,10 +114,10 @@ def _validate_one(
     except PackNotFound:
         raise  # a name that is no pack is a usage error (exit 2), as in every other command
     except PolicyRulesError as exc:
-        report.append({"pack": name, "loaded": False, "errors": str(exc).splitlines()})
+        report.append({"pack": name, "loaded": False, "errors": exc.text(lang).splitlines()})
         if args.format != "json":
             out.print(f"[red]✘ {escape(name)}[/]")
-            print(exc, file=sys.stderr)
+            print(exc.text(lang), file=sys.stderr)
         return True
     citations = list(all_citations(pack))
     external = sum(1 for _, c in citations if c.external)

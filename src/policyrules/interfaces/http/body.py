@@ -8,10 +8,10 @@ from typing import Optional
 from fastapi import Request
 
 from policyrules.dates import as_of_date
-from policyrules.errors import CaseError, InputError, Location, Problem
+from policyrules.errors import CaseError, InputError, Invalid, Location, Phrase, Problem
 from policyrules.facts.case import Case
+from policyrules.facts.casefile import validate_case
 from policyrules.reading.limits import CASE_LIMITS
-from policyrules.reading.validate import validate_model
 from policyrules.reading.yamlsource import SourceDocument, parse_json, parse_yaml
 
 from .problems import BadParameter, UnsupportedMedia
@@ -23,19 +23,17 @@ async def read_case(request: Request) -> Case:
     raw = await request.body()
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if media not in ("application/json", "application/yaml", "application/x-yaml", "text/yaml"):
-        raise UnsupportedMedia(f"send the case as application/json or application/yaml, not {media}")
+        raise UnsupportedMedia.of("http.case_media", media=media)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CaseError([Problem(f"the body is not UTF-8: {exc}", Location(BODY))]) from None
+        raise CaseError([Problem.of("http.body_not_utf8", Location(BODY), said=str(exc))]) from None
     if not text.strip():
-        raise CaseError([Problem("the body is empty; send a case (an object, {} for none)", Location(BODY))])
+        raise CaseError([Problem.of("http.body_empty", Location(BODY))])
     doc = _json(text) if media == "application/json" else _yaml(text)
     if not isinstance(doc.data, dict):
-        raise CaseError(
-            [Problem("a case is an object with person, unit, place, hire, application", Location(BODY, 1, 1))]
-        )
-    return validate_model(Case, doc, CaseError)
+        raise CaseError([Problem.of("http.case_not_object", Location(BODY, 1, 1))])
+    return validate_case(doc)
 
 
 def _json(text: str) -> SourceDocument:
@@ -56,4 +54,8 @@ def as_of(text: Optional[str]) -> date:
     try:
         return as_of_date(text)
     except ValueError as exc:
-        raise BadParameter("query", "as_of", str(exc)) from None
+        raise BadParameter(
+            "query",
+            "as_of",
+            Phrase(exc.key, exc.fields) if isinstance(exc, Invalid) else Phrase.of("http.said", said=str(exc)),
+        ) from None

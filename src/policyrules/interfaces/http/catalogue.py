@@ -30,7 +30,7 @@ class Catalogue:
         """The pack with its titles and summaries in ``lang`` (quotes stay as printed)."""
         source = self._sources.get(pack_id)
         if source is None:
-            raise PackNotFound(f"no pack {pack_id!r}; served packs: {', '.join(self.ids)}")
+            raise PackNotFound.of("pack.not_served", name=pack_id, served=", ".join(self.ids))
         return load_pack(source, lang)
 
     def all(self, lang: Lang = DEFAULT_LANG) -> list[CompiledPack]:

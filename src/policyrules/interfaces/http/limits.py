@@ -6,9 +6,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import TooLarge, TooSlow, problem
+from .problems import TooLarge, TooSlow, problem, request_lang
 
 T = TypeVar("T")
 
@@ -26,7 +27,8 @@ class BodyLimit:
         limit = self.max_upload if scope["path"].endswith("/batch") else self.max_body
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            response = problem(TooLarge.status, TooLarge.code, TooLarge.title, _too_large(limit))
+            lang = request_lang(Request(scope))
+            response = problem(TooLarge.status, TooLarge.code, _too_large(limit).text(lang), lang)
             await response(scope, receive, send)
             return
         seen = 0
@@ -43,8 +45,8 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def _too_large(limit: int) -> str:
-    return f"the request body is larger than this server's limit of {limit} bytes"
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge.of("http.body_too_large", limit=limit)
 
 
 class Worker:
@@ -64,7 +66,7 @@ class Worker:
         try:
             return await asyncio.wait_for(future, self.timeout)
         except asyncio.TimeoutError:
-            raise TooSlow(f"the request took longer than this server's limit of {self.timeout:g} s") from None
+            raise TooSlow.of("http.too_slow", seconds=f"{self.timeout:g}") from None
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from policyrules.errors import TableError
+from policyrules.errors import Phrase, TableError
 from policyrules.types import Lang
 
 from ..body import BODY, as_of
@@ -67,7 +67,7 @@ async def batch(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     suffix = INPUTS.get(media)
     if suffix is None:
-        raise UnsupportedMedia(f"send the table as text/csv or {PARQUET}, not {media or 'nothing'}")
+        raise UnsupportedMedia.of("http.table_media", parquet=PARQUET, media=media or Phrase.of("http.no_media"))
     work = Path(tempfile.mkdtemp(prefix="policyrules-batch-"))
     stop = threading.Event()
     try:
@@ -81,7 +81,7 @@ async def batch(
             nonlocal rows
             rows += n
             if rows > s.settings.max_rows:
-                raise TooLarge(f"the table has more than this server's limit of {s.settings.max_rows} rows")
+                raise TooLarge.of("http.max_rows", n=s.settings.max_rows)
             if stop.is_set():
                 raise Stopped
 

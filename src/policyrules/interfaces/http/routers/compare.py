@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from policyrules.compare.behaviour import BehaviouralDiff, behavioural_diff
 from policyrules.compare.matrix import Matrix, matrix
 from policyrules.compare.structural import StructuralDiff, structural_diff
+from policyrules.errors import Phrase
 from policyrules.types import Lang
 
 from ..problems import BadParameter
@@ -35,16 +36,15 @@ async def diff(
     if topic is not None:
         known = {r.topic for p in (pa, pb) for r in p.rules}
         if topic not in known:
-            raise BadParameter(
-                "query", "topic", f"neither {a} nor {b} has topic {topic!r}; they have: {', '.join(sorted(known))}"
-            )
+            said = Phrase.of("http.no_topic", a=a, b=b, topic=topic, known=", ".join(sorted(known)))
+            raise BadParameter("query", "topic", said)
     if cases is None:
         d = await s.worker.run(structural_diff, pa, pb)
         if topic is not None:
             d = d.model_copy(update={"topics": [t for t in d.topics if t.topic == topic]})
         return answer(d.model_dump_json(indent=2), lang)
     if cases > s.settings.max_cases:
-        raise BadParameter("query", "cases", f"at most {s.settings.max_cases} cases on this server")
+        raise BadParameter("query", "cases", Phrase.of("http.max_cases", n=s.settings.max_cases))
     bd = await s.worker.run(behavioural_diff, pa, pb, cases, seed, [topic] if topic else None)
     return answer(bd.model_dump_json(indent=2), lang)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from policyrules.backends import evaluate_with
 from policyrules.engine.explain import ExplainReport, explain
 from policyrules.engine.result import Result
+from policyrules.errors import Phrase
 from policyrules.pack.schema import PackSpec
 from policyrules.types import Lang
 
@@ -80,7 +81,7 @@ async def explain_case(
 ) -> Response:
     pack = s.catalogue.get(pack_id, lang)
     if rule is not None and rule not in pack.rule_index:
-        raise BadParameter("query", "rule", f"pack {pack.id} has no rule {rule!r}")
+        raise BadParameter("query", "rule", Phrase.of("http.no_rule", pack=pack.id, rule=rule))
     day = as_of(as_of_)
     case = await read_case(request)
     report = await s.worker.run(explain, pack, case, day, rule)
