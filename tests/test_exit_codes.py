@@ -50,7 +50,7 @@ def test_a_defect_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys
         raise KeyError("planted")
 
     monkeypatch.setattr(cli.packs, "cmd_list", broken)
-    assert main(["list", "--lang", "en"]) == 3
+    assert main(["list"]) == 3
     err = capsys.readouterr().err
     assert "内部错误：KeyError" in err and "--debug" in err and "Traceback" not in err
     assert main(["list", "--lang", "en"]) == 3
