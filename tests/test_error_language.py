@@ -3,6 +3,7 @@ Chinese by default (the command line, the HTTP API) and English when asked, or f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,32 @@ def _where(p: Problem) -> tuple[int | None, int | None]:
     "text, where, zh, en",
     [
         # YAML that does not parse: the parser's reason is said too, not only "invalid YAML"
-        ("unit:\n  staff: [1\n", (3, 1), "YAML 格式错误：缺少预期的 ',' 或 ']'", "invalid YAML: did not find expected ',' or ']'"),
+        (
+            "unit:\n  staff: [1\n",
+            (3, 1),
+            "YAML 格式错误：缺少预期的 ',' 或 ']'",
+            "invalid YAML: did not find expected ',' or ']'",
+        ),
         ("unit:\n  staff: 10\n  staff: 12\n", (3, 3), "键 'staff' 重复", "duplicate key 'staff'"),
         # pydantic's errors, by their type
-        ("unit:\n  staff: -3\n", (2, 10), "unit.staff：应大于或等于 0", "unit.staff: Input should be greater than or equal to 0"),
-        ("unit:\n  kind: martian\n", (2, 9), "unit.kind：应为 'party_government_agency', 'public_institution'", "unit.kind: Input should be 'party_government_agency'"),
-        ("unit:\n  fiscally_funded: maybe\n", (2, 20), "unit.fiscally_funded：应为 true 或 false", "Input should be a valid boolean"),
+        (
+            "unit:\n  staff: -3\n",
+            (2, 10),
+            "unit.staff：应大于或等于 0",
+            "unit.staff: Input should be greater than or equal to 0",
+        ),
+        (
+            "unit:\n  kind: martian\n",
+            (2, 9),
+            "unit.kind：应为 'party_government_agency', 'public_institution'",
+            "unit.kind: Input should be 'party_government_agency'",
+        ),
+        (
+            "unit:\n  fiscally_funded: maybe\n",
+            (2, 20),
+            "unit.fiscally_funded：应为 true 或 false",
+            "Input should be a valid boolean",
+        ),
         # a value our own types refuse
         (
             "place:\n  monthly_minimum_wage: abc\n",
@@ -44,9 +65,19 @@ def _where(p: Problem) -> tuple[int | None, int | None]:
             "应为用半角数字（ASCII）书写的数字，却是 'abc'",
             "Value error, expected a number written in ASCII digits, got 'abc'",
         ),
-        ("hire:\n  start_date: 2024-02-30\n", (2, 15), "'2024-02-30' 按 YYYY-MM-DD 书写，但没有这一天", "there is no such day"),
+        (
+            "hire:\n  start_date: 2024-02-30\n",
+            (2, 15),
+            "'2024-02-30' 按 YYYY-MM-DD 书写，但没有这一天",
+            "there is no such day",
+        ),
         # an unknown fact, with the facts it may be a misspelling of
-        ("unit:\n  staf: 3\n", (2, 3), "未知的键 'staf'；是否想写 'unit.staff'", "unknown key 'staf'; did you mean 'unit.staff'"),
+        (
+            "unit:\n  staf: 3\n",
+            (2, 3),
+            "未知的键 'staf'；是否想写 'unit.staff'",
+            "unknown key 'staf'; did you mean 'unit.staff'",
+        ),
     ],
 )
 def test_a_case_error_keeps_its_place_and_speaks_either_language(tmp_path: Path, text, where, zh, en):
@@ -93,7 +124,9 @@ def test_an_expression_error_points_into_the_expression_in_either_language(tmp_p
 
 
 def test_a_schema_error_in_a_pack_speaks_either_language(tmp_path: Path):
-    (p,) = _pack(tmp_path, "title: {zh: a rule with a typo in a value, en: a rule with a typo in a value}", "title: 一条规则")
+    (p,) = _pack(
+        tmp_path, "title: {zh: a rule with a typo in a value, en: a rule with a typo in a value}", "title: 一条规则"
+    )
     assert p.location.line == 10 and p.path[-1] == "title"
     assert "单独一个字符串缺少 en（英文）" in p.text("zh")
     assert "a plain string lacks en (English)" in p.text("en")
@@ -142,3 +175,20 @@ def test_an_unknown_pack_speaks_either_language():
         policyrules.load_pack("baotuo")
     assert info.value.text("zh").startswith("没有名为 'baotuo' 的规则包；随附的规则包：")
     assert str(info.value).startswith("no pack named 'baotuo'; shipped packs: ")
+
+
+def test_every_phrase_an_error_is_made_with_is_in_the_table():
+    # a key missing from the table would turn an input error into an internal one
+    from policyrules.engine.words import WORDS
+
+    call = re.compile(
+        r'(?:\.of|\.at|\bInvalid|\.error|\.problem|\.stop|\b_Fail|\bsay|\.fail|\.fail_at_operator)\('
+        r'\s*(?:[^()"]*?,\s*)?"([a-z_]+\.[a-z_.]+)"'
+    )
+    used = {
+        (path.name, key)
+        for path in Path(policyrules.__file__).parent.rglob("*.py")
+        for key in call.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(used) > 150  # the pattern finds the calls
+    assert sorted((name, key) for name, key in used if key not in WORDS) == []
