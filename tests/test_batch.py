@@ -650,6 +650,7 @@ def test_csv_from_standard_input_is_read_and_parquet_from_it_refused(tmp_path):
     def piped(data: bytes):
         cli = "import sys; from policyrules.interfaces.cli import main; sys.exit(main(sys.argv[1:]))"
         command = [sys.executable, "-c", cli, "batch", "baotou", "-", "-o", str(out), "--as-of", "2024-06-01"]
+        command += ["--lang", "en"]
         return subprocess.run(command, input=data, capture_output=True)
 
     done = piped(b"unit.kind,unit.staff,unit.disabled_employees\nprivate_enterprise,200,6\nprivate_enterprise,30,\n")
