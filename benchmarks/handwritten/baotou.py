@@ -334,14 +334,8 @@ def evaluate(f: dict, as_of: date):
         b(g("person.business.rents_premises"), M_RENTS),
         b(g("place.in_jurisdiction"), M_INJ),
     )
-    # decided at the application: one made outside the plan is not in force, whatever the date asked
-    applied = FROM <= (g("application.date") or as_of) <= UNTIL
-    c["startup.rent_subsidy"] = applied and A(
-        *renting, M_BKIND if bkind is None else bkind != "blind_massage_shop", *in_business
-    )
-    c["startup.rent_subsidy.blind_massage_shop"] = applied and A(
-        *renting, eq(bkind, "blind_massage_shop", M_BKIND), *in_business
-    )
+    c["startup.rent_subsidy"] = A(*renting, M_BKIND if bkind is None else bkind != "blind_massage_shop", *in_business)
+    c["startup.rent_subsidy.blind_massage_shop"] = A(*renting, eq(bkind, "blind_massage_shop", M_BKIND), *in_business)
     c["education.student_aid"] = A(cert_, isin(g("person.student_level"), STUDENT, M_SLEVEL))
     seeks = b(g("person.seeks_work"), M_SEEKS)
     c["training.vocational"] = A(eq(ak, "vocational_training", M_AK), cert_, hardship, seeks, days5)
