@@ -685,6 +685,29 @@ def test_a_seasonal_average_to_8_places_is_decided_as_one_case_is_not_an_error()
     assert table.column("fallback").to_pylist() == [True, False]  # its figure is rounded to the fen: one case's
 
 
+def test_csv_output_writes_masks_of_several_words_and_funding_as_text(tmp_path):
+    """The HTTP API's CSV: a baotou mask (two words) as its words, a funding list as payer, share and amount."""
+    import csv
+
+    from policyrules.interfaces.http.routers.batch import _parquet_to_csv
+
+    evaluate_to_parquet(
+        "baotou", [{"unit.kind": "private_enterprise", "unit.staff": 200}], tmp_path / "b.parquet", BAOTOU_DAY
+    )
+    _parquet_to_csv(tmp_path / "b.parquet", tmp_path / "b.csv")
+    row = next(csv.DictReader((tmp_path / "b.csv").open(encoding="utf-8")))
+    names = missing_names(pq.read_table(tmp_path / "b.parquet").schema)
+    words = [int(w) for w in row["missing.reward.excess_quota"].split(";")]
+    assert len(words) == 2 and "unit.disabled_employees" in decode_mask(names, words[0] | words[1] << 64)
+    pack = load_pack(FIXTURES / "periods.yaml")
+    evaluate_to_parquet(
+        pack, [{"unit.staff": 3, "place.monthly_minimum_wage": "1980.05"}], tmp_path / "p.parquet", BAOTOU_DAY
+    )
+    _parquet_to_csv(tmp_path / "p.parquet", tmp_path / "p.csv")
+    row = next(csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8")))
+    assert row["funding.p.rent"] == "市 0.30000000 594.02000000;区 0.70000000 1386.04000000"
+
+
 def test_a_fund_finer_than_a_fen_is_rounded_as_the_scalar_engine_rounds_it():
     """1 short × 6.75 yuan × 50% = 3.375: 3.38 on columns too (engine.money, half up to the fen)."""
     row = {

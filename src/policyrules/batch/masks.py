@@ -61,11 +61,11 @@ class Masks:
             return True
         if self.words == 1:
             return m == 0
-        acc = None
-        for x in m:
+        acc: Any = True
+        for x in m:  # word by word: comparing is cheaper than merging the words first
             if x is not None:
-                acc = x if acc is None else acc | x
-        return True if acc is None else acc == 0
+                acc = (x == 0) if acc is True else acc & (x == 0)
+        return acc
 
     def where(self, cond: Any, a: Any, b: Any, n: int) -> Any:
         """Row-wise choice between two masks (either may be NONE or a single bit)."""

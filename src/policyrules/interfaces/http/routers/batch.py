@@ -120,6 +120,17 @@ def _parquet_to_csv(source: Path, target: Path) -> None:
     def plain_column(c: pa.Array) -> pa.Array:
         if pa.types.is_dictionary(c.type):
             return c.dictionary_decode()
+        if pa.types.is_fixed_size_binary(c.type):  # a mask of several words: the words, lowest first, as a list
+            from policyrules.batch import mask_words
+
+            words = mask_words(c)
+            c = pa.FixedSizeListArray.from_arrays(pa.array(words.ravel()), words.shape[1])
+            return pc.binary_join(c.cast(pa.list_(pa.string())), ";")
+        if pa.types.is_list(c.type) and pa.types.is_struct(c.type.value_type):  # funding: "payer share amount"
+            flat = c.flatten()
+            fields = [flat.field(i).cast(pa.string()).fill_null("") for i in range(flat.type.num_fields)]
+            offsets = pc.subtract(c.offsets, c.offsets[0])
+            c = pa.ListArray.from_arrays(offsets, pc.binary_join_element_wise(*fields, " "), mask=c.is_null())
         if pa.types.is_list(c.type) or pa.types.is_large_list(c.type):
             return pc.binary_join(c.cast(pa.list_(pa.string())), ";")
         return c
