@@ -31,7 +31,7 @@ from policyrules.engine.evaluator import Run, initial_env, run_rules
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack, CompiledRule
 from policyrules.engine.words import say
-from policyrules.errors import InputError, PolicyRulesError
+from policyrules.errors import InputError, PolicyRulesError, Problem
 from policyrules.expr import Unknown
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
@@ -68,12 +68,15 @@ class Finding:
     line: Optional[int]
     message: str  # in the language the pack was checked in
     case: Optional[dict[str, Any]] = field(default=None, compare=False)
-    # the message as data: a phrase of engine.words (None for a load error, whose message comes as text)
+    # the message as data: a phrase of engine.words, or for a load error the reader's Problem
     phrase: Optional[Phrase] = field(default=None, compare=False)
+    problem: Optional[Problem] = field(default=None, compare=False)
 
     def said(self, lang: Lang) -> str:
         """The message in ``lang``."""
-        return self.message if self.phrase is None else say(self.phrase, lang)
+        if self.phrase is not None:
+            return say(self.phrase, lang)
+        return self.problem.text(lang) if self.problem is not None else self.message
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,11 +98,11 @@ def check_pack(name_or_path: str | Path, sources: Optional[Path] = None, lang: L
         pack = load_pack(name_or_path, lang)
     except InputError as exc:
         return [
-            Finding(p.code, "error", str(name_or_path), None, p.location.file, p.location.line, p.message)
+            Finding(p.code, "error", str(name_or_path), None, p.location.file, p.location.line, p.text(lang), problem=p)
             for p in exc.problems
         ]
     except PolicyRulesError as exc:
-        return [Finding("reference", "error", str(name_or_path), None, str(name_or_path), None, str(exc))]
+        return [Finding("reference", "error", str(name_or_path), None, str(name_or_path), None, exc.text(lang))]
     return check(pack, sources)
 
 
