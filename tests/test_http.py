@@ -255,6 +255,9 @@ def test_a_problem_document_speaks_the_request_s_language(api):
     zh = problem_of(api.post("/packs/gotham/evaluate", json={}), 404)
     assert en["title"] == "No such pack" and en["detail"].startswith("no pack 'gotham'; served packs: ")
     assert zh["title"] == "没有这个规则包" and zh["detail"].startswith("没有规则包 'gotham'；提供的规则包：")
+    # and the server's own: no such address
+    assert problem_of(api.get("/nowhere"), 404)["detail"] == "没有这个地址"
+    assert problem_of(api.get("/nowhere?lang=en"), 404)["detail"] == "Not Found"
 
 
 @pytest.mark.parametrize("content", ["[1, 2]", "", "3"])

@@ -201,7 +201,7 @@ class ExpressionError(PolicyRulesError):
 class MissingExtra(PolicyRulesError):
     """An optional dependency is not installed; the message names the extra that brings it."""
 
-    def __init__(self, what: str, extra: str, detail: str = "") -> None:
+    def __init__(self, what: str | Phrase, extra: str, detail: str | Phrase = "") -> None:
         self.key = "error.missing_extra_detail" if detail else "error.missing_extra"
         self.fields = (("what", what), ("extra", extra), ("detail", detail))
         super().__init__(say(self.key, "en", self.fields))

@@ -53,14 +53,16 @@ def either(items: list[str]) -> Any:
 PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     # errors of the library as a whole
     "error.missing_extra": (
-        "{what}需要安装可选依赖 '{extra}'：pip install 'policyrules[{extra}]'",
+        "{what} 需要安装可选依赖 '{extra}'：pip install 'policyrules[{extra}]'",
         "{what} needs the '{extra}' extra: pip install 'policyrules[{extra}]'",
     ),
     "error.missing_extra_detail": (
-        "{what}需要安装可选依赖 '{extra}'：pip install 'policyrules[{extra}]'（{detail}）",
+        "{what} 需要安装可选依赖 '{extra}'：pip install 'policyrules[{extra}]'（{detail}）",
         "{what} needs the '{extra}' extra: pip install 'policyrules[{extra}]' ({detail})",
     ),
     "or": ("{a} 或 {b}", "{a} or {b}"),
+    "extra.http_api": ("HTTP 接口", "the HTTP API"),
+    "extra.no_module": ("缺少模块 {name}", "No module named '{name}'"),
     "error.more_problems": ("…… 另有 {n} 个问题", "… and {n} more problems"),
     # reading a file (reading.textfile)
     "file.too_large": ("文件超过 {limit:,} 字节的上限", "file is larger than the limit of {limit:,} bytes"),
@@ -679,6 +681,8 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     "http.error": ("无法回答", "Cannot answer"),
     "http.internal_error": ("内部错误", "Internal error"),
     "http.http": ("HTTP 错误", "HTTP error"),
+    "http.not_found": ("没有这个地址", "Not Found"),
+    "http.method_not_allowed": ("此地址不接受这种请求方法", "Method Not Allowed"),
     "http.no_detail": ("输入无效", "invalid input"),
     "http.and_more": ("（另有 {n} 个问题）", " (and {n} more)"),
     "http.bad_values_in_all": ("（共 {n} 个错误的值）", " ({n} bad values in all)"),

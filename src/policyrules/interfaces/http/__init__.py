@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from policyrules.errors import MissingExtra
+from policyrules.errors import MissingExtra, Phrase
 
 from .settings import Settings
 
@@ -24,7 +24,7 @@ def require_web() -> None:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        raise MissingExtra("the HTTP API", "web", str(exc)) from None
+        raise MissingExtra(Phrase.of("extra.http_api"), "web", Phrase.of("extra.no_module", name=exc.name)) from None
 
 
 def create_app(settings: Optional[Settings] = None) -> "FastAPI":

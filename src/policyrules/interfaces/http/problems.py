@@ -7,6 +7,7 @@ keys from the root of the document to the bad value, so a form can mark the fiel
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, Optional
 
 from fastapi import FastAPI, Request
@@ -150,7 +151,12 @@ async def _starlette_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     # Starlette's own refusals (no such route, a method not allowed): its reason phrase is the detail.
     lang = request_lang(request)
-    return problem(exc.status_code, "http", str(exc.detail), lang)
+    key = _STARLETTE.get(exc.status_code)
+    detail = say(key, lang) if key and exc.detail == HTTPStatus(exc.status_code).phrase else str(exc.detail)
+    return problem(exc.status_code, "http", detail, lang)
+
+
+_STARLETTE = {404: "http.not_found", 405: "http.method_not_allowed"}
 
 
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
