@@ -722,3 +722,21 @@ def test_a_fund_finer_than_a_fen_is_rounded_as_the_scalar_engine_rounds_it():
     }
     table = assert_same_as_scalar(load_pack("national_fund"), [row], BAOTOU_DAY)
     assert table.column("total.fund.owed").to_pylist() == [Decimal("3.38")]
+
+
+def test_a_row_on_the_scalar_engine_keeps_every_fact_it_was_given():
+    """A row sent to the scalar engine is given all its facts, not only those the columns read: a graduation
+    date gives the year the graduate rule tests, and the facts a row names decide whom it concerns."""
+    row = {
+        "person.disability.certified": True,
+        "person.graduation.level": "bachelor",
+        "person.graduation.date": date(2024, 6, 30),
+        "hire.start_date": date(2024, 7, 1),
+        "hire.contract_months": 12,
+        "hire.social_insurance": True,
+        "hire.public_welfare_post": False,
+        "place.monthly_minimum_wage": Decimal("2000.125"),  # 5 times it is finer than a fen: the scalar engine's row
+    }
+    table = assert_same_as_scalar(load_pack("baotou"), [row], date(2024, 7, 1))
+    assert table.column("fallback").to_pylist() == [True]
+    assert table.column("state.subsidy.graduate_hire").to_pylist() == ["fired"]

@@ -18,7 +18,7 @@ from policyrules.errors import BadValue, Invalid, TableError
 
 from ._deps import need
 from .columns import Input, Unsupported
-from .inputs import Converter, check_columns, describe, record_batches, row_facts
+from .inputs import Converter, check_columns, describe, fact_specs, record_batches, row_facts
 from .memory import keeping_freed_memory
 from .outcomes import STATES, ChunkOut, Plan, column_name, evaluate_chunk, plan_for
 from .scalar import scalar_row
@@ -210,7 +210,9 @@ class BatchRun:
         return builder.merge(vector, builder.from_rows(scalar), positions) if scalar else vector
 
     def _scalar_row(self, batch: Any, i: int, row: int) -> dict[str, Any]:
-        out = scalar_row(self.plan, row_facts(batch, i, self.plan.inputs))
+        # every fact the row holds, not only those the columns read: the scalar engine fills in a year from
+        # its date itself, and the facts a row names decide whom it concerns
+        out = scalar_row(self.plan, row_facts(batch, i, fact_specs()))
         out["fallback"] = True
         out["row"] = row
         for k in self.keep:
