@@ -112,7 +112,7 @@ _JSON = re.compile(r"\{[^{}]*\}")
 
 
 def _pack_prose() -> list[str]:
-    """What pack authors wrote as plain prose (interpretation notes, where a figure is set): data, like quotes."""
+    """What pack authors wrote as plain prose (interpretation notes): data, like quotes."""
     from policyrules.engine.loading import load_pack
 
     texts = set()
@@ -120,8 +120,6 @@ def _pack_prose() -> list[str]:
         pack = load_pack(name)
         for rule in pack.rules:
             texts.update(rule.notes)
-            if rule.amount is not None and rule.amount.reference:
-                texts.add(rule.amount.reference)
     return sorted(texts, key=len, reverse=True)
 
 

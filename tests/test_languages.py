@@ -25,6 +25,9 @@ def _texts(spec: PackSpec):
         outcome = rule.entitlement or rule.obligation or rule.sanction or rule.exclusion
         if outcome is not None:
             yield f"{rule.id}.summary", outcome.summary
+        amount = getattr(outcome, "amount", None)
+        if amount is not None and amount.reference is not None:
+            yield f"{rule.id}.amount.reference", amount.reference
 
 
 @pytest.mark.parametrize("name", policyrules.shipped_packs())
@@ -35,6 +38,22 @@ def test_every_text_of_a_shipped_pack_is_in_chinese_and_english(name):
     not_chinese = [where for where, t in texts if not HAN.search(t.zh)]
     not_english = [where for where, t in texts if not LATIN.search(t.en)]
     assert not not_chinese and not not_english, (not_chinese, not_english)
+
+
+@pytest.mark.parametrize("name", policyrules.shipped_packs())
+def test_where_a_figure_is_set_is_said_in_the_result_s_language(name):
+    """A no-figure amount's reference follows the language, parents' rules included: no English in Chinese."""
+    from policyrules.engine.loading import load_pack
+
+    zh, en = load_pack(name), load_pack(name, lang="en")
+    said = {
+        r.id: (r.amount.reference, e.amount.reference)
+        for r, e in zip(zh.rules, en.rules)
+        if r.amount is not None and e.amount is not None and r.amount.reference is not None
+    }
+    assert all(LATIN.search(e) and HAN.search(z) and not LATIN.search(z) for z, e in said.values()), said
+    if name in ("rizhao", "fujian", "jilin"):  # the credit measures, the fund's tiers, the provincial reward
+        assert said
 
 
 def test_every_topic_label_is_in_chinese_and_english():

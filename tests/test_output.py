@@ -49,7 +49,7 @@ def test_english_is_a_choice(capsys):
 def test_markdown_keeps_every_citation(capsys):
     assert main(["evaluate", "baotou", EMPLOYER, "--as-of", "2024-06-01", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("# baotou 4.0.0") and "## 权益" in out
+    assert out.startswith("# baotou 4.0.1") and "## 权益" in out
     assert "  - 原文: 每超额安排1名残疾人，每年给予用人单位当地月最低工资标准的5倍进行奖励" in out
     assert "  - 出处: 包府办发〔2023〕43号 主要措施·实施民营企业安排残疾人就业·2" in out
 

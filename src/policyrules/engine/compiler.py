@@ -365,7 +365,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     okey = rule.kind
     amount = None
     if outcome.amount is not None:
-        amount = _compile_amount(ctx, src, (okey, "amount"), outcome.amount)
+        amount = _compile_amount(ctx, src, (okey, "amount"), outcome.amount, lang)
         ok = ok and amount is not None
     duration_max = duration_used = limit_used = met_when = None
     if outcome.duration is not None:
@@ -420,13 +420,15 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
         met_when=met_when,
         duration_start=outcome.duration.start if outcome.duration is not None else None,
         summary=outcome.summary.pick(lang),
-        texts=RuleTexts(rule.title, outcome.summary),
+        texts=RuleTexts(rule.title, outcome.summary, outcome.amount.reference if outcome.amount else None),
         to=outcome.to,
         **common,
     )
 
 
-def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -> Optional[CompiledAmount]:
+def _compile_amount(
+    ctx: _Context, src: _Source, key: PathKey, amount: Amount, lang: Lang
+) -> Optional[CompiledAmount]:
     ok = True
     unit = per_dims = None
     if amount.unit is not None:
@@ -486,7 +488,7 @@ def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount) -
         per=tuple(amount.per),
         rate=amount.rate,
         base_text=amount.base_text,
-        reference=amount.reference,
+        reference=None if amount.reference is None else amount.reference.pick(lang),
         where=src.locator.location(src.path + key),
         **fields,
     )

@@ -71,6 +71,7 @@ class RuleTexts:
 
     title: Text
     summary: Optional[Text] = None
+    reference: Optional[Text] = None  # a no-figure amount's "where the figure is set"
 
     def pick(self, lang: Lang) -> tuple[str, str]:
         return self.title.pick(lang), self.summary.pick(lang) if self.summary else ""
@@ -298,6 +299,9 @@ def _localize_rule(rule: CompiledRule, lang: Lang) -> CompiledRule:
     if rule.texts is None:
         return rule
     title, summary = rule.texts.pick(lang)
+    if rule.texts.reference is not None and rule.amount is not None:
+        amount = replace(rule.amount, reference=rule.texts.reference.pick(lang))
+        return replace(rule, title=title, summary=summary, amount=amount)
     return replace(rule, title=title, summary=summary)
 
 

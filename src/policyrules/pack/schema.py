@@ -160,7 +160,7 @@ class Amount(Model):
     base: Optional[Expr] = Field(default=None, description="share: the base the rate applies to")
     base_text: Optional[str] = Field(default=None, description="share: the base in words, when it is not a fact")
     count: Optional[Expr] = Field(default=None, description="how many units (of per[0]) the amount is paid for")
-    reference: Optional[str] = Field(default=None, description="no_figure: where the figure is set (按规定…)")
+    reference: Optional[Text] = Field(default=None, description="no_figure: where the figure is set (按规定…)")
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Amount:
