@@ -426,9 +426,7 @@ def _compile_rule(ctx: _Context, src: _Source, topics: frozenset[str], lang: Lan
     )
 
 
-def _compile_amount(
-    ctx: _Context, src: _Source, key: PathKey, amount: Amount, lang: Lang
-) -> Optional[CompiledAmount]:
+def _compile_amount(ctx: _Context, src: _Source, key: PathKey, amount: Amount, lang: Lang) -> Optional[CompiledAmount]:
     ok = True
     unit = per_dims = None
     if amount.unit is not None:
