@@ -37,8 +37,8 @@ BAOTOU_DAY = date(2024, 6, 1)
 
 
 def arrow_table(rows: list[dict], paths) -> "pa.Table":
-    """Flat fact rows as a typed Arrow table: counts int64, money decimal (4 places, or as many as a value has),
-    dates date32."""
+    """Flat fact rows as a typed Arrow table: counts int64, money decimal (20 digits and 4 places, or as many as a
+    value has), dates date32."""
     facts = case_facts()
     arrays = {}
     for p in paths:
@@ -52,7 +52,8 @@ def arrow_table(rows: list[dict], paths) -> "pa.Table":
         elif kind == "number":
             exact = [None if v is None else Decimal(v) for v in values]
             places = max([4] + [-d.as_tuple().exponent for d in exact if d is not None])  # type: ignore[operator]
-            arrays[p] = pa.array(exact, type=pa.decimal128(20 + places, places))
+            whole = max([20] + [d.adjusted() + 1 for d in exact if d])  # 20 digits, or as many as a value has
+            arrays[p] = pa.array(exact, type=pa.decimal128(whole + places, places))
         elif kind == "bool":
             arrays[p] = pa.array(values, type=pa.bool_())
         else:
@@ -234,6 +235,22 @@ def test_huge_values_go_to_the_scalar_engine_and_are_exact():
     table = assert_same_as_scalar(pack, rows, BAOTOU_DAY)
     assert table.column("fallback").to_pylist() == [True, False]
     assert table.column("total.reward.excess_quota")[0].as_py() > 10**22
+
+
+def test_a_figure_beyond_a_result_s_range_is_the_rule_s_error_in_batch_as_in_scalar():
+    """A wage within range (9e29) whose reward (× 5 months × 3 persons) passes 1e30: the rule's error in the
+    errors column as the scalar engine says it, the other rows and rules as usual."""
+    pack = load_pack("baotou")
+    rows = [{**EMPLOYER, "place.monthly_minimum_wage": Decimal(w)} for w in ("9e29", "1980")]
+    got = assert_same_as_scalar(pack, rows, BAOTOU_DAY).to_pylist()
+    assert [r["state.reward.excess_quota"] for r in got] == ["error", "fired"]
+    assert [r["total.reward.excess_quota"] for r in got] == [None, 29700]
+    (error,) = got[0]["errors"]
+    assert (
+        error.startswith("reward.excess_quota: ")
+        and "金额的合计（13500000000000000000000000000000）超出结果能容纳的范围" in error
+    )
+    assert got[1]["errors"] is None
 
 
 def test_an_amount_that_is_the_rule_s_error_is_the_rule_s_error_in_batch(tmp_path):

@@ -66,3 +66,19 @@ def test_coverage_command(capsys):
     assert main(["coverage", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert all(r["percent"] == 100 for r in rows)
+
+
+def test_evaluate_a_figure_beyond_range_is_the_rule_s_error_not_a_traceback(capsys, tmp_path):
+    """A wage given as text within range whose reward passes 1e30: as a division by zero, the rule's error in
+    words at the amount's line, the other rules printed, exit 0 (the evaluation ran; errors are in its result)."""
+    text = (ROOT / "examples" / "baotou-employer.yaml").read_text(encoding="utf-8")
+    case = tmp_path / "huge.yaml"
+    case.write_text(text.replace("monthly_minimum_wage: 1980", 'monthly_minimum_wage: "9e29"'), encoding="utf-8")
+    assert main(["evaluate", "baotou", str(case), "--as-of", "2024-06-01"]) == 0
+    captured = capsys.readouterr()
+    assert "规则出错 reward.excess_quota：" in captured.out and "baotou.yaml:512:9: 金额的合计" in captured.out
+    assert "超出结果能容纳的范围" in captured.out and "民营企业报告安排残疾人就业情况" in captured.out
+    assert "Traceback" not in captured.err and "内部错误" not in captured.err
+    assert main(["evaluate", "baotou", str(case), "--as-of", "2024-06-01", "--json"]) == 0
+    (error,) = json.loads(capsys.readouterr().out)["errors"]
+    assert error["rule"] == "reward.excess_quota" and "13500000000000000000000000000000" in error["message"]

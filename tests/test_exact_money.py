@@ -106,3 +106,30 @@ def test_an_overflow_is_an_error_naming_the_rule(tmp_path):
     (error,) = result.errors
     assert error.rule == "r.a" and error.message
     result.to_json()  # and the result still serialises
+
+
+def test_a_figure_beyond_a_result_s_range_is_the_rule_s_error_whichever_way_in():
+    """A legal wage (9e29, within 1e30) times 5 months times 3 persons passes what a Result holds: the rule's
+    error at the amount's line, said in the pack's language; the other rules still come out (the same from a
+    case dict, a flat fact dict by either path of the engine, and text in a case)."""
+    from policyrules.engine.evaluator import evaluate_facts
+    from policyrules.engine.loading import load_pack
+    from policyrules.facts.case import flatten
+
+    huge = {**EMP, "place": {"monthly_minimum_wage": Decimal("9e29")}}
+    pack = policyrules.load_pack("baotou")
+    want = "baotou.yaml:512:9: 金额的合计（13500000000000000000000000000000）超出结果能容纳的范围：数字应在 1e-30 与 1e30 之间"
+    results = [pack.evaluate(huge, as_of=D), pack.evaluate({**EMP, "place": {"monthly_minimum_wage": "9e29"}}, as_of=D)]
+    facts = flatten(policyrules.Case.model_validate(huge))
+    engine = load_pack("baotou")
+    results += [evaluate_facts(engine, facts, D), evaluate_facts(engine, facts, D, reference=True)]
+    for result in results:
+        (error,) = result.errors
+        assert error.rule == "reward.excess_quota" and want in error.message, error.message
+        assert result.outcome("reward.excess_quota") is None
+        assert result.obligations and result.derived["excess_persons"] == 3
+        result.to_json()
+    english = policyrules.load_pack("baotou", lang="en").evaluate(huge, as_of=D).errors[0].message
+    assert "the amount's total (13500000000000000000000000000000) is beyond what a result holds" in english
+    # a total within range still comes out
+    assert _reward({**EMP, "place": {"monthly_minimum_wage": Decimal("6e28")}}) == Decimal("9e29")

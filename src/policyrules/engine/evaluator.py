@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from operator import is_
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from policyrules.dates import add_days, add_months, add_years, days_between, months_between
 from policyrules.expr import Unknown, names, render
@@ -30,7 +30,7 @@ from policyrules.facts.case import EVENTS, Case, flatten
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
-from policyrules.types import DEFAULT_LANG, Lang, Phrase, exact
+from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, Phrase, exact
 
 from .codegen import Generated, decisive, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
@@ -57,7 +57,7 @@ from .result import (
     representable,
     trusted,
 )
-from .words import certainty_text, event_word, per_text, period_words, say, unit_text, word
+from .words import certainty_text, event_word, number_text, per_text, period_words, say, unit_text, word
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
@@ -980,7 +980,11 @@ def _outcome(
             return _withheld(
                 rule, "limit_reached", word("exclusion.limit_reached", pack.lang, max=outcome.limit.max, per=per)
             )
-        limit = trusted(LimitOut, dict(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate)))
+        limit = trusted(
+            LimitOut,
+            dict(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate)),
+            _beyond(_defined_at(rule), "limit"),
+        )
     duration = None
     if outcome.duration is not None:
         dmissing: set[str] = set()
@@ -1009,6 +1013,7 @@ def _outcome(
         trusted(
             FundingOut,
             dict(payer=f.payer, share=f.share, amount=None if total is None else round_money(total * f.share, step)),
+            _beyond(_at(rule.amount), "funding") if rule.amount is not None else None,
         )
         for f in outcome.funding
     ]
@@ -1084,6 +1089,7 @@ def _duration(
             ended=ended,
             missing=sorted(missing),
         ),
+        _beyond(_defined_at(rule), "duration"),
     )
 
 
@@ -1200,6 +1206,7 @@ def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> 
     return trusted(
         AmountOut,
         dict(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields),
+        _beyond(_at(a), "amount"),
     )  # type: ignore[arg-type]
 
 
@@ -1219,9 +1226,38 @@ class InvertedRange(_Said):
     """A range whose bounds, computed on this case, have its minimum above its maximum: the rule's error."""
 
 
+class FigureOutOfRange(_Said):
+    """A figure computed on this case beyond what a Result holds (types.py's bounds): the rule's error.
+
+    Each input is bounded, but a product of two of them need not be, so the
+    figure is refused where it is computed rather than the input where it is given.
+    """
+
+
+def _beyond(at: str, what: str) -> Callable[[str, Any], ArithmeticError]:
+    """What :func:`trusted` raises for a figure out of range: the rule's error, at ``at``, naming the field."""
+
+    def said(name: str, figure: Any) -> ArithmeticError:
+        fields = {"at": at, "what": Phrase(f"figure_of.{what}"), "name": Phrase(f"amount_field.{name}")}
+        return FigureOutOfRange(
+            # written in full: the same figure reads the same from a case and from a table's column (1980.0000)
+            Phrase(
+                "arith.out_of_range",
+                {**fields, "figure": number_text(figure), "exponent": MAX_EXPONENT, "digits": MAX_DIGITS},
+            )
+        )
+
+    return said
+
+
 def _at(a: CompiledAmount) -> str:
     """'file:line:col: ' of the amount in its pack, for an error found while evaluating it."""
     return f"{a.where}: " if a.where is not None else ""
+
+
+def _defined_at(rule: CompiledRule) -> str:
+    """'file:line:col: ' of the rule in its pack, for an error in a figure that has no place of its own."""
+    return f"{rule.defined_at}: " if rule.defined_at is not None else ""
 
 
 _SIGNALS = {

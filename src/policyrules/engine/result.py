@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Callable, Literal, Optional, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -275,19 +275,23 @@ def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...], tu
     return found
 
 
-def trusted(cls: type[M], fields: dict[str, Any]) -> M:
+def trusted(cls: type[M], fields: dict[str, Any], beyond: Optional[Callable[[str, Any], Exception]] = None) -> M:
     """``cls(**fields)`` for values the evaluator computed, already of their fields' types: not validated again.
 
     Validating them (a Python check per exact number) costs more than computing
     them. The object is the one validation would give: the same field values,
     in the same order, the same fields set; a figure outside the range a Number
-    holds falls back to validation, which refuses it as it always did. The tests
+    holds falls back to validation, which refuses it as it always did, unless
+    ``beyond(name, figure)`` is given: then the exception it makes is raised
+    (the evaluator's own error for a figure computed out of range). The tests
     revalidate whole Results built this way and compare them field by field.
     """
     defaults, lists, numbers = _template(cls)
     for name in numbers:
         value = fields.get(name)
         if value is not None and not representable(value):
+            if beyond is not None and value.__class__ is Decimal:
+                raise beyond(name, value)
             return cls(**fields)
     values = dict(defaults)
     values.update(fields)

@@ -365,6 +365,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "amount_field.total": ("合计", "total"),
     "amount_field.total_min": ("合计下限", "total_min"),
     "amount_field.total_max": ("合计上限", "total_max"),
+    # figures computed beyond what a Result holds: the rule's error
+    "arith.out_of_range": (
+        "{at}{what}的{name}（{figure}）超出结果能容纳的范围：数字应在 1e-{exponent} 与 1e{exponent} 之间，至多 {digits} 位有效数字",
+        "{at}the {what}'s {name} ({figure}) is beyond what a result holds: "
+        "numbers lie between 1e-{exponent} and 1e{exponent}, with at most {digits} significant digits",
+    ),
+    "figure_of.amount": ("金额", "amount"),
+    "figure_of.funding": ("资金分担", "funding"),
+    "figure_of.duration": ("期限", "duration"),
+    "figure_of.limit": ("次数限制", "limit"),
+    "amount_field.rate": ("比例", "rate"),
+    "amount_field.base": ("基数", "base"),
+    "amount_field.count": ("数量", "count"),
+    "amount_field.total_cap": ("合计封顶额", "total_cap"),
+    "amount_field.used": ("已享受的数量", "used"),
+    "amount_field.remaining": ("剩余数量", "remaining"),
+    "amount_field.amount": ("数额", "amount"),
+    "amount_field.share": ("份额", "share"),
     "explain.derived_when": ("{value}，当 {when}", "{value} when {when}"),
     "cli.internal_error": ("内部错误：{error}", "internal error: {error}"),
     "cli.defect": (
