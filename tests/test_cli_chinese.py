@@ -32,6 +32,9 @@ ARITHMETIC = str(ROOT / "tests" / "fixtures" / "arithmetic.yaml")
 CASES_CSV = (
     "unit.kind,unit.staff,unit.disabled_employees,unit.fiscally_funded,unit.is_concentrated_employment_unit,"
     "place.monthly_minimum_wage\nprivate_enterprise,200,6,false,false,1980\nprivate_enterprise,100,1,false,false,1980\n"
+    # rows batch hands to the scalar engine, each for its reason: a count past the columns' exact range, a figure
+    # finer than a fen
+    "private_enterprise,1000000000000000,100000000000000,false,false,1980\nprivate_enterprise,200,6,false,false,1980.125\n"
 )
 
 # Each command's runs in the default language (text output: what a person reads). "{tmp}" is a scratch folder.

@@ -597,6 +597,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "scalar.a rule decided at an event's date": ("在事件日期判断的规则", "a rule decided at an event's date"),
     "scalar.an application dated outside the plan": ("申请日期在方案有效期外", "an application dated outside the plan"),
     "scalar.a duration that has ended": ("期限已届满", "a duration that has ended"),
+    "scalar.a number beyond the exact range": ("数值超出列计算的精确范围", "a number beyond the exact range"),
+    "scalar.a figure finer than the output scale": ("金额细于输出的精度（分）", "a figure finer than the output scale"),
+    "scalar.overflow": ("数值溢出", "overflow"),
+    "scalar.a constant beyond the exact range": ("常数超出列计算的精确范围", "a constant beyond the exact range"),
+    "scalar.a list outside `in`": ("列表不在 `in` 之后", "a list outside `in`"),
+    "scalar.`in` a list of expressions": ("`in` 之后的列表含表达式", "`in` a list of expressions"),
     "batch.dask_stdin": (
         "--dask 读取各工作进程都能访问的 Parquet 数据集，不能读取标准输入",
         "--dask reads a Parquet dataset its workers can reach, not standard input",
