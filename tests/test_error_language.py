@@ -182,7 +182,7 @@ def test_every_phrase_an_error_is_made_with_is_in_the_table():
     from policyrules.engine.words import WORDS
 
     call = re.compile(
-        r'(?:\.of|\.at|\bInvalid|\.error|\.problem|\.stop|\b_Fail|\bsay|\.fail|\.fail_at_operator)\('
+        r"(?:\.of|\.at|\bInvalid|\.error|\.problem|\.stop|\b_Fail|\bsay|\.fail|\.fail_at_operator)\("
         r'\s*(?:[^()"]*?,\s*)?"([a-z_]+\.[a-z_.]+)"'
     )
     used = {

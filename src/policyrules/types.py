@@ -8,7 +8,6 @@ and nothing else.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from datetime import date
@@ -175,28 +174,6 @@ Lang = Literal["zh", "en"]
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 DEFAULT_LANG: Lang = "zh"
-
-
-@dataclasses.dataclass(frozen=True)
-class Phrase:
-    """Something to say to a reader, as data: a key of the phrase table (``engine.words``) and its fields.
-
-    A field may itself be a Phrase, said in the same language. ``engine.words.say`` says it in either
-    language, so a message made once (a check finding, an arithmetic error) can be shown in both.
-    """
-
-    key: str
-    fields: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        """As JSON: the key, and the fields as JSON values (a decimal or a date as its text)."""
-
-        def value(v: Any) -> Any:
-            if isinstance(v, Phrase):
-                return v.as_dict()
-            return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
-
-        return {"key": self.key, "fields": {k: value(v) for k, v in self.fields.items()}}
 
 
 def lang_from_accept_language(header: Optional[str]) -> Lang:

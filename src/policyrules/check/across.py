@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from policyrules.engine.model import CompiledPack, CompiledRule
-from policyrules.engine.words import say
+from policyrules.errors import Phrase
 from policyrules.expr.nodes import names
 from policyrules.facts.vocabulary import case_facts
-from policyrules.types import DEFAULT_LANG, Lang, Phrase
+from policyrules.types import DEFAULT_LANG, Lang
 
 from .citations import squeeze
 from .coverage import _section
@@ -75,14 +75,21 @@ class AcrossFinding:
         """The message as data: a phrase of engine.words."""
         a, b = self.a, self.b
         if self.code == "rule-vs-reasoned":
-            fields = {"a_pack": a.pack, "a_ref": a.ref, "a_clause": a.clause, "b_pack": b.pack, "b_clause": b.clause}
-            return Phrase("across.rule_vs_reasoned", fields)
-        fields = {"a_pack": a.pack, "a_ref": a.ref, "b_pack": b.pack, "b_ref": b.ref, "detail": self.detail}
-        return Phrase("across.different_groups", fields)
+            return Phrase.of(
+                "across.rule_vs_reasoned",
+                a_pack=a.pack,
+                a_ref=a.ref,
+                a_clause=a.clause,
+                b_pack=b.pack,
+                b_clause=b.clause,
+            )
+        return Phrase.of(
+            "across.different_groups", a_pack=a.pack, a_ref=a.ref, b_pack=b.pack, b_ref=b.ref, detail=self.detail
+        )
 
     @property
     def message(self) -> str:
-        return say(self.phrase, self.lang)
+        return self.phrase.text(self.lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -246,7 +253,7 @@ def across(packs: list[CompiledPack], sources: Optional[Path]) -> list[AcrossFin
                     "a_only": ", ".join(sorted(ours - other)) or "—",
                     "b_only": ", ".join(sorted(other - ours)) or "—",
                 }
-                detail = Phrase("across.detail", {"a": a.pack, "b": b.pack, **only})
+                detail = Phrase.of("across.detail", a=a.pack, b=b.pack, **only)
                 explained = any(_explained(x, y) for x in mine for _, y in theirs)
                 findings.append(AcrossFinding("different-groups", a, b, s, explained, detail, lang))
     return findings

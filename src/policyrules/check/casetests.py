@@ -41,12 +41,12 @@ from pydantic import BaseModel, Field
 from policyrules.engine.evaluator import evaluate
 from policyrules.engine.loading import load_pack
 from policyrules.engine.result import Result
-from policyrules.engine.words import say, value_word, word
-from policyrules.errors import CaseError, InputError
+from policyrules.engine.words import value_word, word
+from policyrules.errors import CaseError, InputError, Phrase
 from policyrules.facts.case import Case
 from policyrules.reading.validate import validate_model
 from policyrules.reading.yamlsource import read_document
-from policyrules.types import DEFAULT_LANG, STRICT, IsoDate, Lang, Phrase
+from policyrules.types import DEFAULT_LANG, STRICT, IsoDate, Lang
 
 
 class Expect(BaseModel):
@@ -123,7 +123,7 @@ def check(result: Result, expect: Expect, known_rules: set[str], lang: Lang = DE
     failures: list[str] = []
 
     def fail(key: str, **fields: Any) -> None:
-        failures.append(say(Phrase(f"test.{key}", fields), lang))
+        failures.append(Phrase.of(f"test.{key}", **fields).text(lang))
 
     def listed(names: list[str]) -> Any:
         return names or Phrase("none")
@@ -149,9 +149,9 @@ def check(result: Result, expect: Expect, known_rules: set[str], lang: Lang = DE
         if got is None:
             withheld = [x.rule for x in result.exclusions if rid in x.withheld]
             if withheld:
-                why = Phrase("test.why.withheld", {"rules": ", ".join(withheld)})
+                why = Phrase.of("test.why.withheld", rules=", ".join(withheld))
             elif rid in undetermined:
-                why = Phrase("test.why.undecided", {"missing": ", ".join(undetermined[rid].missing)})
+                why = Phrase.of("test.why.undecided", missing=", ".join(undetermined[rid].missing))
             else:
                 why = Phrase("test.why.not_fired")
             fail("expected_to_fire", rule=rid, why=why)

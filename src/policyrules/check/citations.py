@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
+from policyrules.engine import words as _words  # noqa: F401  (adds the phrases verify says to the table)
 from policyrules.engine.model import CompiledPack, ResolvedCitation, citation_of
-from policyrules.engine.words import say
+from policyrules.errors import Phrase
 from policyrules.pack.files import checkout_root
 from policyrules.pack.schema import DatedBound, Document
-from policyrules.types import Phrase
 
 _SPACE = re.compile(r"\s+")
 
@@ -86,8 +86,8 @@ def verify(pack: CompiledPack, sources: Path) -> list[CitationProblem]:
     problems: list[CitationProblem] = []
 
     def problem(where: str, clause: str, key: str, **fields: object) -> None:
-        phrase = Phrase(key, fields)
-        problems.append(CitationProblem(where, clause, say(phrase, pack.lang), phrase))
+        phrase = Phrase.of(key, **fields)
+        problems.append(CitationProblem(where, clause, phrase.text(pack.lang), phrase))
 
     for where, c in all_citations(pack):
         if c.external:

@@ -30,13 +30,12 @@ from pydantic import ValidationError
 from policyrules.engine.evaluator import Run, initial_env, run_rules
 from policyrules.engine.loading import load_pack
 from policyrules.engine.model import CompiledPack, CompiledRule
-from policyrules.engine.words import say
-from policyrules.errors import InputError, PolicyRulesError, Problem
+from policyrules.errors import InputError, Phrase, PolicyRulesError, Problem
 from policyrules.expr import Unknown
 from policyrules.expr import nodes as n
 from policyrules.facts.case import Case
 from policyrules.facts.vocabulary import case_facts
-from policyrules.types import DEFAULT_LANG, Lang, Phrase, exact
+from policyrules.types import DEFAULT_LANG, Lang, exact
 
 from . import analysis
 from .citations import verify
@@ -75,7 +74,7 @@ class Finding:
     def said(self, lang: Lang) -> str:
         """The message in ``lang``."""
         if self.phrase is not None:
-            return say(self.phrase, lang)
+            return self.phrase.text(lang)
         return self.problem.text(lang) if self.problem is not None else self.message
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,7 +127,7 @@ def check(pack: CompiledPack | _Loaded, sources: Optional[Path] = None) -> list[
     if sources is not None:
         for problem in verify(pack, sources):
             rule = pack.rule_index.get(problem.where)
-            said = Phrase("check.in_clause", {"clause": problem.clause, "message": problem.phrase})
+            said = Phrase.of("check.in_clause", clause=problem.clause, message=problem.phrase)
             findings.append(_finding(pack, rule, "quote-not-found", "error", said))
         for reason in reason_problems(pack, sources):
             file = pack.source_path or pack.id
@@ -164,7 +163,7 @@ def _finding(
         rule.id if rule else None,
         loc.file if loc else (pack.source_path or pack.id),
         loc.line if loc else None,
-        say(phrase, pack.lang),
+        phrase.text(pack.lang),
         case,
         phrase,
     )
@@ -173,11 +172,11 @@ def _finding(
 def _condition_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
     node = rule.when.node
     if analysis.satisfiable(node) is False:
-        said = Phrase("check.unsatisfiable", {"condition": rule.when.text.strip()})
+        said = Phrase.of("check.unsatisfiable", condition=rule.when.text.strip())
         return [_finding(pack, rule, "unsatisfiable", "error", said)]
     literal_true = rule.when.text.strip() == "true"
     if not literal_true and analysis.satisfiable(node, negate=True) is False:
-        said = Phrase("check.always_true", {"condition": rule.when.text.strip()})
+        said = Phrase.of("check.always_true", condition=rule.when.text.strip())
         return [_finding(pack, rule, "always-true", "warning", said)]
     return []
 
@@ -189,7 +188,7 @@ def _amount_findings(pack: CompiledPack, rule: CompiledRule) -> list[Finding]:
 
     node = a.cap.node
     if isinstance(node, n.Literal) and not isinstance(node.value, (bool, str, date)) and node.value <= 0:
-        said = Phrase("check.cap_not_positive", {"cap": node.value})
+        said = Phrase.of("check.cap_not_positive", cap=node.value)
         return [_finding(pack, rule, "cap-not-positive", "error", said)]
     return []
 
@@ -208,7 +207,7 @@ def _pair_findings(pack: CompiledPack, own: list[CompiledRule]) -> list[Finding]
                         b,
                         "conflict",
                         "error",
-                        Phrase("check.conflict", {"a": a.id, "b": b.id, "fact": a.derive_fact}),
+                        Phrase.of("check.conflict", a=a.id, b=b.id, fact=a.derive_fact),
                         case,
                     )
                 )
@@ -228,7 +227,7 @@ def _pair_findings(pack: CompiledPack, own: list[CompiledRule]) -> list[Finding]
                         b,
                         "overlap",
                         "error",
-                        Phrase("check.overlap", {"a": a.id, "b": b.id, "topic": a.topic}),
+                        Phrase.of("check.overlap", a=a.id, b=b.id, topic=a.topic),
                         case,
                     )
                 )
@@ -253,13 +252,13 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
     own_derived = set(pack.spec.derived)
     for name in sorted(own_derived):
         if name not in pack.setters:
-            findings.append(_finding(pack, None, "never-set", "error", Phrase("check.never_set", {"name": name})))
+            findings.append(_finding(pack, None, "never-set", "error", Phrase.of("check.never_set", name=name)))
         elif f"derived.{name}" not in read:
-            said = Phrase("check.unused_derived", {"name": name})
+            said = Phrase.of("check.unused_derived", name=name)
             findings.append(_finding(pack, None, "unused-derived", "warning", said))
     for name in sorted(pack.spec.parameters):
         if f"param.{name}" not in read:
-            said = Phrase("check.unused_parameter", {"name": name})
+            said = Phrase.of("check.unused_parameter", name=name)
             findings.append(_finding(pack, None, "unused-parameter", "warning", said))
     for rule in pack.rules:
         deadline = rule.outcome.deadline if rule.outcome else None
@@ -270,7 +269,7 @@ def _usage_findings(pack: CompiledPack) -> list[Finding]:
                     rule,
                     "deadline-before-validity",
                     "warning",
-                    Phrase("check.deadline_before_validity", {"deadline": deadline, "valid_from": pack.valid_from}),
+                    Phrase.of("check.deadline_before_validity", deadline=deadline, valid_from=pack.valid_from),
                 )
             )
     return findings

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyrules.engine.model import CompiledPack
-from policyrules.engine.words import say
-from policyrules.types import Phrase
+from policyrules.errors import Phrase
 
 from .across import clause_texts, wording
 
@@ -58,14 +57,12 @@ def reason_problems(pack: CompiledPack, sources: Optional[Path]) -> list[ReasonP
                 core = words[-12:]
                 if any(core in q or q in words for q in quotes) or core in reason or words[:8] in reason:
                     continue
-                said = Phrase(
+                said = Phrase.of(
                     "ledger.total",
-                    {
-                        "clause": entry.clause,
-                        "kind": Phrase(f"ledger.kind.{nc.kind}"),
-                        "what": Phrase(what),
-                        "words": m.group(0),
-                    },
+                    clause=entry.clause,
+                    kind=Phrase(f"ledger.kind.{nc.kind}"),
+                    what=Phrase(what),
+                    words=m.group(0),
                 )
-                problems.append(ReasonProblem(entry.clause, nc.kind, m.group(0), say(said, pack.lang), said))
+                problems.append(ReasonProblem(entry.clause, nc.kind, m.group(0), said.text(pack.lang), said))
     return problems

@@ -23,6 +23,7 @@ from operator import is_
 from typing import Any, Callable, Optional
 
 from policyrules.dates import add_days, add_months, add_years, days_between, months_between
+from policyrules.errors import Phrase
 from policyrules.expr import Unknown, names, render
 from policyrules.expr import nodes as n
 from policyrules.expr.compile import compile_expr
@@ -30,7 +31,7 @@ from policyrules.facts.case import EVENTS, Case, flatten
 from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
-from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, Phrase, exact
+from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, exact
 
 from .codegen import Generated, decisive, for_evaluation, generated, shared_unknown
 from .deferred import DeferredResult
@@ -57,7 +58,7 @@ from .result import (
     representable,
     trusted,
 )
-from .words import certainty_text, event_word, number_text, per_text, period_words, say, unit_text, word
+from .words import certainty_text, event_word, number_text, per_text, period_words, unit_text, word
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
@@ -1186,7 +1187,7 @@ def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> 
     low, high = fields.get("min"), fields.get("max")
     if low is not None and high is not None and low > high:
         # Bounds written as numbers are checked on load; bounds computed from facts only here.
-        raise InvertedRange(Phrase("arith.inverted", {"at": _at(a), "low": low, "high": high}))
+        raise InvertedRange(Phrase.of("arith.inverted", at=_at(a), low=low, high=high))
     value = fields.get("value")
     if count is not None:
         if value is not None:
@@ -1201,8 +1202,8 @@ def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> 
     for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
         figure = fields.get(name)
         if figure is not None and figure < 0:
-            said = {"at": _at(a), "name": Phrase(f"amount_field.{name}"), "figure": figure}
-            raise NegativeAmount(Phrase("arith.negative", said))
+            said = Phrase.of("arith.negative", at=_at(a), name=Phrase(f"amount_field.{name}"), figure=figure)
+            raise NegativeAmount(said)
     return trusted(
         AmountOut,
         dict(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields),
@@ -1214,7 +1215,7 @@ class _Said(ArithmeticError):
     """An arithmetic error made as a phrase, said in the pack's language in the result (English as text)."""
 
     def __init__(self, phrase: Phrase) -> None:
-        super().__init__(say(phrase, "en"))
+        super().__init__(phrase.text("en"))
         self.phrase = phrase
 
 
@@ -1241,9 +1242,8 @@ def _beyond(at: str, what: str) -> Callable[[str, Any], ArithmeticError]:
         fields = {"at": at, "what": Phrase(f"figure_of.{what}"), "name": Phrase(f"amount_field.{name}")}
         return FigureOutOfRange(
             # written in full: the same figure reads the same from a case and from a table's column (1980.0000)
-            Phrase(
-                "arith.out_of_range",
-                {**fields, "figure": number_text(figure), "exponent": MAX_EXPONENT, "digits": MAX_DIGITS},
+            Phrase.of(
+                "arith.out_of_range", **fields, figure=number_text(figure), exponent=MAX_EXPONENT, digits=MAX_DIGITS
             )
         )
 
@@ -1275,7 +1275,7 @@ def arithmetic_message(exc: ArithmeticError, lang: Lang = DEFAULT_LANG) -> str:
             return word(_SIGNALS[signal.__name__], lang)
     phrase = getattr(exc, "phrase", None)
     if isinstance(phrase, Phrase):
-        return say(phrase, lang)
+        return phrase.text(lang)
     return str(exc) or type(exc).__name__
 
 

@@ -6,10 +6,10 @@ import re
 from decimal import Decimal
 from typing import Optional
 
-from policyrules.errors.phrases import PROBLEM_WORDS
+from policyrules.errors.phrases import PROBLEM_WORDS, add_words
 from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.schema import DatedBound, Validity
-from policyrules.types import Lang, Phrase
+from policyrules.types import Lang
 
 from .result import AmountOut
 
@@ -289,7 +289,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "explain.undecided": ("无法判断：需要 {missing}", "undecided: needs {missing}"),
     "explain.error": ("出错：{message}", "error: {message}"),
     "explain.not_met": ("不满足", "not met"),
-    # ---- check findings, quotes, coverage and arithmetic errors: said from a Phrase (types.Phrase) ----
+    # ---- check findings, quotes, coverage and arithmetic errors: said from a Phrase (errors.Phrase) ----
     "check.unsatisfiable": ("条件永远不成立：{condition}", "the condition can never hold: {condition}"),
     "check.always_true": ("条件不可能不成立：{condition}", "the condition cannot fail: {condition}"),
     "check.cap_not_positive": ("上限 {cap} 不支付任何金额", "cap {cap} pays nothing"),
@@ -693,8 +693,9 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 # Input errors: their phrases sit beside the error types (errors.phrases), below every stage that raises
-# them; taken in here so that the library has one phrase table.
+# them; taken in here so that the library has one phrase table, which every Phrase is said from.
 WORDS.update(PROBLEM_WORDS)
+add_words(WORDS)
 
 # The values of the vocabulary's choice facts as a Chinese reader says them (English: the value, spaced).
 CHOICE_ZH: dict[str, dict[str, str]] = {
@@ -814,12 +815,6 @@ def word(key: str, lang: Lang, **fields: object) -> str:
     zh, en = WORDS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
-
-
-def say(phrase: Phrase, lang: Lang) -> str:
-    """A phrase made as data, in ``lang``; fields that are phrases themselves are said in it too."""
-    fields = {k: say(v, lang) if isinstance(v, Phrase) else v for k, v in phrase.fields.items()}
-    return word(phrase.key, lang, **fields)
 
 
 def format_amount_plain(a: AmountOut, lang: Lang = "en") -> str:

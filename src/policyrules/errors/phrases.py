@@ -18,7 +18,11 @@ Fields = tuple[tuple[str, Any], ...]
 
 @dataclass(frozen=True)
 class Phrase:
-    """A phrase as a value: a part of a message that is itself said in the reader's language."""
+    """Something to say to a reader, as data: a key of the phrase table and the values it names.
+
+    The library's one phrase type: an error's reason, a check finding, an arithmetic error. A field may
+    itself be a Phrase, said in the same language, so a message made once can be shown in either.
+    """
 
     key: str
     fields: Fields = ()
@@ -28,7 +32,18 @@ class Phrase:
         return cls(key, tuple(fields.items()))
 
     def text(self, lang: str) -> str:
+        """The phrase in ``lang`` (zh unless en)."""
         return say(self.key, lang, self.fields)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON: the key, and the fields as JSON values (a decimal or a date as its text)."""
+
+        def value(v: Any) -> Any:
+            if isinstance(v, Phrase):
+                return v.as_dict()
+            return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
+
+        return {"key": self.key, "fields": {k: value(v) for k, v in self.fields}}
 
     def __str__(self) -> str:
         return self.text("en")
@@ -37,7 +52,7 @@ class Phrase:
 def say(key: str, lang: str, fields: Fields = ()) -> str:
     """Phrase ``key`` in ``lang`` (zh unless en), its fields filled in; a field that is a Phrase is said in
     ``lang`` too."""
-    zh, en = PROBLEM_WORDS[key]
+    zh, en = _TABLE[key]
     values = {name: value.text(lang) if isinstance(value, Phrase) else value for name, value in fields}
     return (zh if lang == "zh" else en).format(**values)
 
@@ -722,3 +737,14 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     ),
     "http.said": ("{said}", "{said}"),
 }
+
+
+# The one table every Phrase is said from: the errors' phrases, and those a stage above adds with
+# add_words (engine.words adds the check findings', the CLI's and the results' phrases when it is imported,
+# as every module that makes such a phrase does).
+_TABLE: dict[str, tuple[str, str]] = dict(PROBLEM_WORDS)
+
+
+def add_words(table: dict[str, tuple[str, str]]) -> None:
+    """Add a stage's phrases to the table Phrase.text says from."""
+    _TABLE.update(table)

@@ -24,7 +24,8 @@ from policyrules.dates import (
     parse_iso_date,
     years_between,
 )
-from policyrules.types import CONTEXT, Phrase
+from policyrules.errors import Phrase
+from policyrules.types import CONTEXT
 
 from . import nodes as n
 
@@ -278,7 +279,7 @@ _FUNCS: dict[str, Callable[..., Any]] = {
 def _whole(k: Any, what: str) -> int:
     # The texts count whole years and months; a fraction has no calendar meaning here.
     if k != int(k):
-        said = Phrase("arith.not_whole", {"k": k, "what": Phrase(f"arith.{what}")})
+        said = Phrase.of("arith.not_whole", k=k, what=Phrase(f"arith.{what}"))
         raise EvaluationError(f"cannot add {k} {what} to a date: not a whole number", said)
     return int(k)
 
