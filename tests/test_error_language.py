@@ -4,6 +4,7 @@ Chinese by default (the command line, the HTTP API) and English when asked, or f
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,15 @@ def test_every_phrase_an_error_is_made_with_is_in_the_table():
     }
     assert len(used) > 150  # the pattern finds the calls
     assert sorted((name, key) for name, key in used if key not in WORDS) == []
+
+
+def test_a_backend_error_is_said_in_either_language():
+    from policyrules.backends import evaluate_with
+    from policyrules.engine.loading import load_pack
+    from policyrules.errors import BackendError
+    from policyrules.facts.case import Case
+
+    with pytest.raises(BackendError) as exc:
+        evaluate_with("drools", load_pack("baotou"), Case(), date(2024, 6, 1))
+    assert str(exc.value) == "unknown backend 'drools'; choose one of: native, durable"
+    assert exc.value.text("zh") == "未知的后端 'drools'；可选：native, durable"

@@ -22,14 +22,12 @@ def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> 
         return evaluate(pack, case, as_of)
     if backend == "durable":
         if sys.version_info >= (3, 13):
-            raise BackendError("the durable backend needs durable-rules, which runs on Python < 3.13 only")
+            raise BackendError.of("backend.durable_python")
         try:
             import durable.engine  # noqa: F401  (the C extension: fail here, not inside a run)
 
             from .durable import evaluate as durable_evaluate
         except ImportError as exc:
-            raise BackendError(
-                f"the durable backend needs durable-rules: pip install 'policyrules[durable]' ({exc})"
-            ) from None
+            raise BackendError.of("backend.durable_missing", exc=exc) from None
         return durable_evaluate(pack, case, as_of)
-    raise BackendError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    raise BackendError.of("backend.unknown", backend=repr(backend), choices=", ".join(BACKENDS))

@@ -736,6 +736,32 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
         "a case is an object with person, unit, place, hire, application",
     ),
     "http.said": ("{said}", "{said}"),
+    # backends: what a user of the durable backend can meet
+    "backend.durable_python": (
+        "durable 后端需要 durable-rules，它只能在 Python 3.13 以下运行",
+        "the durable backend needs durable-rules, which runs on Python < 3.13 only",
+    ),
+    "backend.durable_missing": (
+        "durable 后端需要 durable-rules：pip install 'policyrules[durable]'（{exc}）",
+        "the durable backend needs durable-rules: pip install 'policyrules[durable]' ({exc})",
+    ),
+    "backend.unknown": ("未知的后端 {backend}；可选：{choices}", "unknown backend {backend}; choose one of: {choices}"),
+    "backend.pack_changed": (
+        "规则包文件 {source} 在加载后已改动（哈希 {hash}）",
+        "pack file {source} changed since it was loaded (hash {hash})",
+    ),
+    "backend.needs_file": (
+        "规则包 {pack}：进程隔离需要从文件加载的规则包",
+        "pack {pack}: process isolation needs a pack loaded from a file",
+    ),
+    "backend.no_answer": (
+        "durable 工作进程在 {seconds} 秒内没有回答，已停止",
+        "durable worker gave no answer in {seconds} s; it was stopped",
+    ),
+    "backend.worker_died": (
+        "durable 工作进程已退出（{why}）；下次调用会启动新的进程",
+        "durable worker died ({why}); the next call starts a new one",
+    ),
 }
 
 

@@ -52,7 +52,7 @@ def _worker_main(conn: Any) -> None:
                 _, source, content_hash, case, as_of = request
                 pack = load_pack(source)
                 if pack.content_hash != content_hash:
-                    raise BackendError(f"pack file {source} changed since it was loaded (hash {pack.content_hash})")
+                    raise BackendError.of("backend.pack_changed", source=source, hash=pack.content_hash)
                 conn.send(("ok", evaluate_in_process(pack, case, as_of)))
             elif request[0] == "crash_probe":
                 crash_probe()
@@ -85,7 +85,7 @@ class IsolatedDurable:
 
     def evaluate(self, pack: CompiledPack, case: Case, as_of: date) -> Result:
         if pack.source_path is None:
-            raise BackendError(f"pack {pack.id}: process isolation needs a pack loaded from a file")
+            raise BackendError.of("backend.needs_file", pack=pack.id)
         return self._call(("evaluate", pack.source_path, pack.content_hash, case, as_of))  # type: ignore[no-any-return]
 
     def ping(self) -> int:
@@ -114,14 +114,14 @@ class IsolatedDurable:
                 self._conn.send(request)
                 if not self._conn.poll(self.timeout):
                     self._stop()
-                    raise BackendError(f"durable worker gave no answer in {self.timeout} s; it was stopped")
+                    raise BackendError.of("backend.no_answer", seconds=self.timeout)
                 status, payload = self._conn.recv()
             except (EOFError, BrokenPipeError, ConnectionResetError):
                 self._process.join(5)
                 code = self._process.exitcode
                 self._stop()
                 why = _describe_exit(code)
-                raise BackendError(f"durable worker died ({why}); the next call starts a new one") from None
+                raise BackendError.of("backend.worker_died", why=why) from None
         if status == "error":
             raise payload
         return payload
