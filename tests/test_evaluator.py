@@ -166,17 +166,7 @@ rules:
 
 def test_child_inherits_and_overrides_by_topic(tmp_path):
     write_pack(tmp_path, PARENT, id="parent")
-    child = """\
-    rules:
-      - id: k.reward
-        topic: reward.excess_quota
-        title: {zh: child reward, en: child reward}
-        overrides: [p.reward]
-        when: "unit.disabled_employees >= 1"
-        entitlement: {to: unit, summary: {zh: child, en: child}, amount: {kind: exact, value: 8000, unit: CNY}}
-        citation: {clause: 一, quote: 测试}
-    """
-    pack = load_pack(write_pack(tmp_path, child, id="kid", parent="parent"))
+    pack = load_pack(write_pack(tmp_path, CITY_OVERRIDES, id="kid", parent="parent"))
     result = pack.evaluate(
         {"unit": {"disabled_employees": 2, "kind": "state_owned_enterprise"}}, as_of=date(2024, 1, 1)
     )

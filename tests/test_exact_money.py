@@ -13,17 +13,10 @@ import pytest
 import policyrules
 from policyrules.engine.money import money_step, round_money
 
+from .conftest import BAOTOU_EMPLOYER
+
 D = datetime.date(2024, 6, 1)
-EMP = {
-    "unit": {
-        "kind": "private_enterprise",
-        "staff": 200,
-        "disabled_employees": 6,
-        "fiscally_funded": False,
-        "is_concentrated_employment_unit": False,
-    },
-    "place": {"monthly_minimum_wage": "1987.55"},
-}
+EMP = {**BAOTOU_EMPLOYER, "place": {"monthly_minimum_wage": "1987.55"}}  # a wage with fen in it
 
 
 def _reward(case=EMP) -> Decimal:
