@@ -51,7 +51,8 @@ def exact(fn: F) -> F:
     return in_context  # type: ignore[return-value]
 
 
-_NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+# A number written as text: ASCII digits, an optional sign, point and exponent (no "1_000", "１２" or "NaN").
+NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
 
 # A whole number below this in size is within range (its digits and exponent at most MAX_EXPONENT + 1 ≤ MAX_DIGITS).
@@ -68,7 +69,7 @@ def _to_decimal(value: object) -> Decimal:
     if isinstance(value, str):
         # ASCII digits only: Decimal() itself also takes "1_000", "２００" and "١٩٨٠".
         text = value.strip()
-        if len(text) > 40 or not _NUMBER_TEXT.fullmatch(text):
+        if len(text) > 40 or not NUMBER_TEXT.fullmatch(text):
             raise Invalid("value.not_ascii_number", value=value)
         try:
             return _in_range(Decimal(text), value)

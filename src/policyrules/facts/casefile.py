@@ -15,6 +15,7 @@ from policyrules.reading.limits import CASE_LIMITS, Limits
 from policyrules.reading.textfile import read_text, source_name
 from policyrules.reading.validate import at_path, validate_model
 from policyrules.reading.yamlsource import SourceDocument, cap, read_document
+from policyrules.types import NUMBER_TEXT
 
 from .case import Case
 from .vocabulary import case_facts, suggestions
@@ -105,7 +106,6 @@ def _item(doc: SourceDocument, index: int) -> SourceDocument:
 
 
 _CSV_INT = re.compile(r"[-+]?[0-9]+")
-_CSV_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 
 
 def csv_number(text: str, integer: bool) -> str | None:
@@ -114,7 +114,7 @@ def csv_number(text: str, integer: bool) -> str | None:
     ASCII digits only (no "1_000", "１２" or "NaN", which Decimal() itself takes), at most 40 characters; a
     whole number has no point and no exponent. The text comes back as written, to be read exactly.
     """
-    pattern = _CSV_INT if integer else _CSV_NUMBER
+    pattern = _CSV_INT if integer else NUMBER_TEXT
     return text if len(text) <= 40 and pattern.fullmatch(text) else None
 
 
