@@ -205,3 +205,18 @@ def test_a_backend_error_is_said_in_either_language():
         evaluate_with("drools", load_pack("baotou"), Case(), date(2024, 6, 1))
     assert str(exc.value) == "unknown backend 'drools'; choose one of: native, durable"
     assert exc.value.text("zh") == "未知的后端 'drools'；可选：native, durable"
+
+
+def test_an_expression_s_arithmetic_error_is_said_with_only_the_expression_stage_loaded():
+    """expr/ sits below the engine, so the phrases it raises live in the errors' own table."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from policyrules.expr.compile import EvaluationError; from policyrules.errors import Phrase; "
+        "assert 'policyrules.engine.words' not in sys.modules; "
+        "print(Phrase('arith.division_by_zero').text('zh'), "
+        "Phrase.of('arith.not_whole', k=1.5, what=Phrase('arith.days')).text('en'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "除数为零 cannot add 1.5 days to a date: not a whole number"

@@ -343,13 +343,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage.anchor_not_found": ("{clause}：原文中找不到锚点：{anchor}", "{clause}: anchor not found: {anchor}"),
     "coverage.anchor_out_of_order": ("{clause}：锚点顺序不对：{anchor}", "{clause}: anchor out of order: {anchor}"),
     "coverage.line": ("第 {line} 行：{text}", "line {line}: {text}"),
-    "arith.division_by_zero": ("除数为零", "division by zero"),
-    "arith.overflow": ("数额太大，无法精确计算", "a figure is too large to compute exactly"),
-    "arith.invalid": ("无效的算术运算", "an invalid arithmetic operation"),
-    "arith.not_whole": ("不能给日期加 {k} {what}：不是整数", "cannot add {k} {what} to a date: not a whole number"),
-    "arith.years": ("年", "years"),
-    "arith.months": ("个月", "months"),
-    "arith.days": ("天", "days"),
     "arith.negative": (
         "{at}金额的{name}为负数（{figure}）；规则包不会支付或收取少于0的金额",
         "{at}the amount's {name} is negative ({figure}); no pack pays or charges less than 0",

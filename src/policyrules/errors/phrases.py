@@ -426,6 +426,14 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
         "'{op}' 的右边必须是列表 [a, b, ...]",
         "the right side of '{op}' must be a list [a, b, ...]",
     ),
+    # evaluating an expression: expr/ raises these, so they are said without any engine module loaded
+    "arith.division_by_zero": ("除数为零", "division by zero"),
+    "arith.overflow": ("数额太大，无法精确计算", "a figure is too large to compute exactly"),
+    "arith.invalid": ("无效的算术运算", "an invalid arithmetic operation"),
+    "arith.not_whole": ("不能给日期加 {k} {what}：不是整数", "cannot add {k} {what} to a date: not a whole number"),
+    "arith.years": ("年", "years"),
+    "arith.months": ("个月", "months"),
+    "arith.days": ("天", "days"),
     "expr.order_needs": ("'{op}' 需要数值或日期，而不是{type}", "'{op}' needs numbers or dates, not {type}"),
     "expr.date_arithmetic": (
         "'{op}' 不能用于日期；请用 add_years、add_months、add_days 或 years_between、months_between、days_between",
