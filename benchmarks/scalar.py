@@ -8,8 +8,12 @@ rounds of the mean of K calls):
 
 * ``hand``: the pack written by hand as one Python function with the
   engine's outputs (benchmarks/handwritten/), the honest floor;
-* ``api+read``: ``Pack.evaluate(dict)``, the public API (the case validated),
-  then every outcome's amount and citation read;
+* ``api+read``: ``Pack.evaluate(case)``, the public API, on a typed ``Case``
+  (the input the hand-written function's flat facts stand for), then every
+  outcome's amount and citation read;
+* ``dict+read``: the same from a plain mapping, as JSON gives it: the case is
+  validated first (types, ranges, cross-checks), work the hand-written
+  function does not do;
 * ``deferred``: ``evaluate(pack, Case, day)`` as returned: the rules matched,
   the typed Result not yet built (it is built on first read);
 * ``built``: the same, the whole typed Result built;
@@ -207,7 +211,7 @@ def timed(engines: dict[str, Callable[[], Any]], rounds: int, calls: int) -> dic
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
-COLUMNS = ("hand", "api+read", "deferred", "built", "+JSON", "closures")
+COLUMNS = ("hand", "api+read", "dict+read", "deferred", "built", "+JSON", "closures")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"  {name} {label}: {what} {rule} differs\n    engine {engine}\n    hand   {by_hand}")
                     return 1
                 engines["hand"] = lambda hand=hand, facts=facts, day=day: hand.evaluate(facts, day)
-            engines["api+read"] = lambda api=api, raw=raw, day=day: read_everything(api.evaluate(raw, as_of=day))
+            engines["api+read"] = lambda api=api, case=case, day=day: read_everything(api.evaluate(case, as_of=day))
+            engines["dict+read"] = lambda api=api, raw=raw, day=day: read_everything(api.evaluate(raw, as_of=day))
             engines["deferred"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day)
             engines["built"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day).undetermined
             engines["+JSON"] = lambda c=compiled, case=case, day=day: evaluate(c, case, day).to_json()

@@ -30,7 +30,7 @@ from policyrules.facts.casefile import load_cases
 from policyrules.facts.vocabulary import case_facts
 from policyrules.pack.files import shipped_packs
 
-from .conftest import ROOT
+from .conftest import BAOTOU_EMPLOYER, ROOT
 
 PACKS = shipped_packs()
 CASE_FILES = find_test_files([ROOT / "rules"])
@@ -90,7 +90,7 @@ def _as_run_rules(conditions: dict[str, object]) -> dict[str, object]:
 # ---- (b) what the generated code can name -----------------------------------------------------
 
 _OUR_NAMES = re.compile(
-    r"(?:[fdtcwKF]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
+    r"(?:[fdtcwKFRP]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
 )
 
 
@@ -129,6 +129,25 @@ def test_a_pack_object_is_generated_once_it_has_been_evaluated_often(monkeypatch
     fresh = dataclasses.replace(pack, content_hash="never-generated-either")
     results = [evaluate(fresh, case, pack.valid_from) for _ in range(3)]  # closures, closures, generated
     assert results[0] == results[1] == results[2] == evaluate(fresh, case, pack.valid_from, reference=True)
+
+
+def test_a_function_shared_by_packs_of_the_same_content_lists_each_packs_own_rules():
+    # The English pack has the content of the Chinese one, so it runs the Chinese pack's function: every
+    # rule that fired, is undecided or gives "no" must still be read in English.
+    from policyrules.engine.model import localize
+
+    zh = load_pack("baotou")
+    en = localize(zh, "en")
+    assert codegen.generated(zh) is codegen.generated(en)  # made for another pack object first
+    case = Case.model_validate({**BAOTOU_EMPLOYER, "person": {"age": 30}})
+    got = evaluate(en, case, date(2024, 6, 1))
+    assert got.entitlements and got.undetermined and got.not_granted
+    assert got == evaluate(en, case, date(2024, 6, 1), reference=True)
+    english = {r.id: r.title for r in en.rules}
+    assert all(
+        o.title == english[o.rule] != zh.rule(o.rule).title
+        for o in (*got.entitlements, *got.undetermined, *got.not_granted)
+    )
 
 
 # ---- (c) differential: generated vs closures --------------------------------------------------

@@ -13,7 +13,8 @@ Why this is safe (docs/backends.md says it for users):
   which the parser produced from a whitelist and the type checker accepted;
   every Python node is built here, from a closed set of templates;
 * no identifier comes from a pack: facts are the locals ``f0, f1, …``, derived
-  facts ``d0, …``, temporaries ``t0, …``, constants ``K0, …``, functions ``F0, …``;
+  facts ``d0, …``, temporaries ``t0, …``, constants ``K0, …``, functions ``F0, …``, the pack's rules
+  ``R0, …`` and the parts of their conditions ``P0, …`` (our compiled objects, passed back as they are);
   a fact path or a rule id enters the code only as the *value* of an
   ``ast.Constant`` (a dictionary key or an error label);
 * the function runs with empty ``__builtins__``; the only names it can reach
@@ -57,17 +58,17 @@ FS = frozenset
 EMPTY: frozenset[str] = frozenset()
 AS_OF = "as_of"  # the one fact every environment holds (``evaluator.facts_env``)
 
-Generated = Callable[[dict[str, Any]], tuple[dict[str, Any], tuple[Any, ...], list, list, list[int], list, list, list]]
-"""``run(env) -> (conditions, settled, errors, conflicts, fired, undecided, false, figures)``.
+Generated = Callable[[dict[str, Any]], tuple[tuple[Any, ...], list, list, list, list, list, dict[str, tuple[Any, ...]]]]
+"""``run(env) -> (conditions, errors, conflicts, fired, undecided, false, figures)``; ``env`` ends with every
+derived fact settled, as ``run_rules`` leaves it.
 
-``conditions``: rule id -> True, False or ``Unknown``, every rule, in pack order (as ``run_rules`` leaves them).
-``settled``: one per ``pack.derived`` name: its value, a frozenset of missing facts when unknown, or ``UNSET``.
+``conditions``: True, False or unknown (the frozenset of its missing facts), one per rule in pack order.
 ``errors``: ``(rule index, exception)`` in pack order; ``conflicts``: ``ConflictOut`` in settling order.
-``fired``: indices of the non-derive rules whose condition is True; ``undecided``: ``(index, missing)``
-of the non-derive rules whose condition is unknown for want of facts; ``false``: ``(index, part)`` of the
-non-derive rules whose condition is False, ``part`` the index in ``decisive(run)`` of the part of the
-condition that decides it (as ``evaluator.decisive_part`` finds it); all three in pack order. ``figures``:
-``(index, values)`` of the rules that fired, ``values`` one per ``CompiledRule.figures()`` expression.
+``fired``: the non-derive rules whose condition is True; ``undecided``: ``(rule, missing)`` of the non-derive
+rules whose condition is unknown for want of facts; ``false``: ``(rule, part)`` of the non-derive rules whose
+condition is False, ``part`` the part of the condition that decides it (as ``evaluator.decisive_part`` finds
+it); all three in pack order. ``figures``: rule id -> the values of ``CompiledRule.figures()``, for the rules
+that fired and compute any.
 """
 
 
@@ -144,7 +145,7 @@ class _Generator:
         self.temps = 0
         # names never bound to an unknown value: constants other than frozensets, and as_of (always in env)
         self.known: set[str] = set()
-        # the parts of conditions a "no" can be decided by (``decisive``); while a rule's condition that is an
+        # the parts of conditions a "no" can be decided by (bound as ``P0, …``); while a rule's condition that is an
         # 'and' is generated, the local that records which part made it false
         self.parts: list[n.Node] = []
         self.part_index: dict[int, int] = {}
@@ -255,20 +256,21 @@ class _Generator:
         out.append(ast.While(test=_const(True), body=loop, orelse=[]))
         return _load(target)
 
-    def part(self, node: n.Node) -> int:
-        """The index of a condition's part in ``decisive``."""
+    def part(self, node: n.Node) -> ast.Name:
+        """A part of a condition that may decide a "no" (the node itself, bound as ``P0, …``)."""
         found = self.part_index.get(id(node))
         if found is None:
             found = self.part_index[id(node)] = len(self.parts)
             self.parts.append(node)
-        return found
+            self.ns[f"P{found}"] = node
+        return _load(f"P{found}")
 
     def track(self, node: n.BoolOp, operand: n.Node) -> list[ast.stmt]:
         """A false part of an 'and' is what decides a "no" (``evaluator.decisive_part``), unless it is an 'and'
         itself: then its own false part, recorded when it was computed, just before."""
         if self.tracking is None or node.op != "and" or (isinstance(operand, n.BoolOp) and operand.op == "and"):
             return []
-        return [_assign(self.tracking, _const(self.part(operand)))]
+        return [_assign(self.tracking, self.part(operand))]
 
     def compare(self, node: n.Compare, out: list[ast.stmt]) -> ast.expr:
         if node.op in ("in", "not in"):
@@ -429,18 +431,19 @@ class _Generator:
         )
         if rule.kind != "derive":
             c = _load(cond)
-            decided_by = _load(f"w{i}") if isinstance(top, n.BoolOp) and top.op == "and" else _const(self.part(top))
+            decided_by = _load(f"w{i}") if isinstance(top, n.BoolOp) and top.op == "and" else self.part(top)
+            self.ns[f"R{i}"] = rule
             out.append(
                 ast.If(
                     test=_is(c, _const(True)),
-                    body=[ast.Expr(value=_method("fired", "append", _const(i)))],
+                    body=[ast.Expr(value=_method("fired", "append", _load(f"R{i}")))],
                     orelse=[
                         ast.If(
                             test=_is(c, _const(False)),
                             body=[
                                 ast.Expr(
                                     value=_method(
-                                        "false", "append", ast.Tuple(elts=[_const(i), decided_by], ctx=ast.Load())
+                                        "false", "append", ast.Tuple(elts=[_load(f"R{i}"), decided_by], ctx=ast.Load())
                                     )
                                 )
                             ],
@@ -450,7 +453,9 @@ class _Generator:
                                     body=[
                                         ast.Expr(
                                             value=_method(
-                                                "undecided", "append", ast.Tuple(elts=[_const(i), c], ctx=ast.Load())
+                                                "undecided",
+                                                "append",
+                                                ast.Tuple(elts=[_load(f"R{i}"), c], ctx=ast.Load()),
                                             )
                                         )
                                     ],
@@ -539,8 +544,8 @@ class _Generator:
                 )
                 body.append(ast.Try(body=inner, handlers=[handler], orelse=[], finalbody=[]))
                 slots.append(_load(target))
-            row = ast.Tuple(elts=[_const(i), ast.Tuple(elts=slots, ctx=ast.Load())], ctx=ast.Load())
-            body.append(ast.Expr(value=_method("figures", "append", row)))
+            key = ast.Subscript(value=_load("figures"), slice=_const(rule.id), ctx=ast.Store())
+            body.append(ast.Assign(targets=[key], value=ast.Tuple(elts=slots, ctx=ast.Load())))
             out.append(ast.If(test=_is(_load(f"c{i}"), _const(True)), body=body, orelse=[]))
         return out
 
@@ -556,31 +561,38 @@ class _Generator:
             _assign("fired", ast.List(elts=[], ctx=ast.Load())),
             _assign("undecided", ast.List(elts=[], ctx=ast.Load())),
             _assign("false", ast.List(elts=[], ctx=ast.Load())),
-            _assign("figures", ast.List(elts=[], ctx=ast.Load())),
+            _assign("figures", ast.Dict(keys=[], values=[])),
             _assign("conflicts", ast.List(elts=[], ctx=ast.Load())),
         ]
-        # Every fact read once, up front: the environment does not change while rules run.
-        for path, local in [*self.reads.items(), *((f"derived.{k}", v) for k, v in self.derived.items())]:
-            body.append(_assign(local, _call(_load("g"), _const(path))))
-            if path != AS_OF:
-                missing = self.bind(FS((path,)))
-                body.append(ast.If(test=_is(_load(local), _const(None)), body=[_assign(local, missing)], orelse=[]))
+        # Every fact read once, up front: the environment does not change while rules run. A missing fact is
+        # absent (``facts_env`` holds no None); a derived fact is missing until its setters have run.
+        for path, local in self.reads.items():
+            default = [] if path == AS_OF else [self.bind(FS((path,)))]
+            body.append(_assign(local, _call(_load("g"), _const(path), *default)))
+        for name, local in self.derived.items():
+            body.append(_assign(local, self.bind(FS((f"derived.{name}",)))))
         for name, d in self.derived.items():
             body.append(_assign(f"s{d}", _load("UNSET")))
             for rid in self.pack.setters.get(name, ()) if self.setter_count(name) > 1 else ():
                 body.append(_assign(self.candidate_local(name, rid), _load("UNSET")))
         body += rules
         body += figures
+        # Each derived fact settled into the environment, in pack order, an unknown one as a shared Unknown
+        # (the closures that read the environment afterwards, for the reasons of a "no", expect one).
+        for name, d in self.derived.items():
+            local = _load(f"s{d}")
+            known = ast.IfExp(test=_unknown(local), body=_call(self.helper(shared_unknown), local), orelse=local)
+            key = ast.Subscript(value=_load("env"), slice=_const(f"derived.{name}"), ctx=ast.Store())
+            body.append(
+                ast.If(test=_is_not(local, _load("UNSET")), body=[ast.Assign(targets=[key], value=known)], orelse=[])
+            )
         # Unknown conditions stay frozensets of their missing facts: the Result reads them as such.
-        conditions = ast.Dict(
-            keys=[_const(r.id) for r in self.pack.rules], values=[_load(f"c{i}") for i in range(len(self.pack.rules))]
-        )
+        conditions = ast.Tuple(elts=[_load(f"c{i}") for i in range(len(self.pack.rules))], ctx=ast.Load())
         body.append(
             ast.Return(
                 value=ast.Tuple(
                     elts=[
                         conditions,
-                        ast.Tuple(elts=[_load(f"s{d}") for d in self.derived.values()], ctx=ast.Load()),
                         _load("errors"),
                         _load("conflicts"),
                         _load("fired"),
@@ -776,17 +788,27 @@ def generated(pack: CompiledPack) -> Generated:
     # directly, so nothing is executed at module level and the helpers are its only globals.
     (body,) = (c for c in code.co_consts if isinstance(c, types.CodeType))
     run = types.FunctionType(body, gen.ns, "run")
-    _PARTS[run] = tuple(gen.parts)
+    _ORIGIN[run] = (pack.rules, {id(r): i for i, r in enumerate(pack.rules)})
     entry[1] = _BY_CONTENT[_fingerprint(pack)] = run  # the tree is dropped: the collector would walk it
     return entry[1]
 
 
-_PARTS: dict[Any, tuple[n.Node, ...]] = {}
+_ORIGIN: dict[Any, tuple[tuple[CompiledRule, ...], dict[int, int]]] = {}
 
 
-def decisive(fn: Generated) -> tuple[n.Node, ...]:
-    """The parts of conditions the generated function ``fn`` names in ``false``, by index."""
-    return _PARTS[fn]
+def own_rules(fn: Generated, pack: CompiledPack, found: list[Any]) -> list[Any]:
+    """The rules (or ``(rule, value)`` pairs) ``fn`` lists, as ``pack``'s own rule objects.
+
+    A function is shared by every pack of the same content (``generated``) and lists the rules of the pack it
+    was generated for; another pack of that content (in another language, loaded again) has rules of its own.
+    """
+    rules, index = _ORIGIN[fn]
+    if rules is pack.rules or not found:
+        return found
+    own = pack.rules
+    if found[0].__class__ is tuple:
+        return [(own[index[id(r)]], v) for r, v in found]
+    return [own[index[id(r)]] for r in found]
 
 
 def generated_source(pack: CompiledPack) -> str:

@@ -15,7 +15,6 @@ fact is settled when the last rule that can set it has run:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -33,7 +32,7 @@ from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, exact
 
-from .codegen import Generated, decisive, for_evaluation, generated, shared_unknown
+from .codegen import Generated, for_evaluation, generated, own_rules
 from .deferred import DeferredResult
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .money import money_step, round_money
@@ -55,6 +54,7 @@ from .result import (
     Result,
     UndeterminedOut,
     Validity,
+    made,
     representable,
     trusted,
 )
@@ -155,41 +155,53 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     return env
 
 
-@dataclass
 class Run:
     """Everything one evaluation found; ``env`` ends with every derived fact settled."""
 
-    env: dict[str, Any]
-    fired: list[CompiledRule] = field(default_factory=list)
-    # rule id -> True/False/Unknown; the generated function leaves an unknown one as the frozenset of its missing facts
-    conditions: dict[str, Any] = field(default_factory=dict)
-    errors: list[ErrorOut] = field(default_factory=list)
-    conflicts: list[ConflictOut] = field(default_factory=list)
-    # non-derive rules left unknown for want of facts, with those facts, in pack order;
-    # None: ``assemble`` finds them in ``conditions``
-    undecided: Optional[list[tuple[CompiledRule, frozenset[str]]]] = None
-    # non-derive rules whose condition is False, with the part of it that decides so, in pack order;
-    # None: ``assemble`` finds them in ``conditions`` (and the part with ``decisive_part``)
-    false: Optional[list[tuple[CompiledRule, n.Node]]] = None
-    # rule id -> the figures its outcome computes (``CompiledRule.figures``), for the rules that fired;
-    # None: ``outcomes`` computes them with the closures
-    figures: Optional[dict[str, tuple[Any, ...]]] = None
+    __slots__ = ("env", "fired", "errors", "conflicts", "undecided", "false", "figures", "_conditions", "_decided")
+
+    def __init__(self, env: dict[str, Any]) -> None:
+        self.env = env
+        self.fired: list[CompiledRule] = []
+        self.errors: list[ErrorOut] = []
+        self.conflicts: list[ConflictOut] = []
+        # non-derive rules left unknown for want of facts, with those facts, in pack order;
+        # None: ``assemble`` finds them in ``conditions``
+        self.undecided: Optional[list[tuple[CompiledRule, frozenset[str]]]] = None
+        # non-derive rules whose condition is False, with the part of it that decides so, in pack order;
+        # None: ``assemble`` finds them in ``conditions`` (and the part with ``decisive_part``)
+        self.false: Optional[list[tuple[CompiledRule, n.Node]]] = None
+        # rule id -> the values of the figures its outcome computes (``CompiledRule.figures``), for the rules
+        # that fired; None: ``outcomes`` computes them with the closures
+        self.figures: Optional[dict[str, tuple[Any, ...]]] = None
+        self._conditions: Optional[dict[str, Any]] = {}
+        self._decided: Optional[tuple[tuple[CompiledRule, ...], tuple[Any, ...]]] = None
+
+    @property
+    def conditions(self) -> dict[str, Any]:
+        """rule id -> True/False/Unknown; the generated function leaves an unknown one as the frozenset of its
+        missing facts. Made from the generated function's tuple when first read."""
+        found = self._conditions
+        if found is None:
+            rules, values = self._decided  # type: ignore[misc]
+            found = self._conditions = {r.id: v for r, v in zip(rules, values)}
+        return found
 
 
 def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generated] = None) -> Run:
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
     fn = fn or generated(pack)
-    conditions, settled, errors, conflicts, fired, undecided, false, figures = fn(env)
-    rules = pack.rules
-    parts = decisive(fn)
-    run = Run(env, [rules[i] for i in fired], conditions, conflicts=conflicts)
-    run.undecided = [(rules[i], missing) for i, missing in undecided]
-    run.false = [(rules[i], parts[part]) for i, part in false]
-    run.figures = {rules[i].id: values for i, values in figures}
-    for key, value in zip(pack.derived_keys, settled):
-        if value is not UNSET:
-            env[key] = shared_unknown(value) if value.__class__ is frozenset else value
+    conditions, errors, conflicts, fired, undecided, false, figures = fn(env)
+    run = Run(env)
+    run._conditions, run._decided = None, (pack.rules, conditions)
+    run.fired, run.undecided, run.false = (
+        own_rules(fn, pack, fired),
+        own_rules(fn, pack, undecided),
+        own_rules(fn, pack, false),
+    )
+    run.conflicts, run.figures = conflicts, figures
     if errors:
+        rules = pack.rules
         run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc, pack.lang)) for i, exc in errors]
     return run
 
@@ -352,7 +364,7 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
             )
             continue
         try:
-            built = _outcome(pack, rule, env, as_of, _precomputed(rule, run.figures))
+            built = _outcome(pack, rule, env, as_of, figures_of(rule, env, run.figures))
         except ArithmeticError as exc:
             done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             continue
@@ -932,42 +944,51 @@ def _undetermined_out(
     )
 
 
-Precomputed = Optional[dict[int, Any]]
-"""id of an expression -> its value as the generated function computed it (``Run.figures``); None: closures."""
+# Where each figure of an outcome sits in ``CompiledRule.figures()`` (and in the generated function's figures).
+LIMIT_USED, DURATION_USED, DURATION_MAX, MET_WHEN, COUNT, VALUE, MIN, MAX, CAP, ACTUAL, BASE = range(11)
+_NONE_FIGURES = (None,) * 11
 
 
-def _precomputed(rule: CompiledRule, figures: Optional[dict[str, tuple[Any, ...]]]) -> Precomputed:
-    if figures is None:
+def figures_of(rule: CompiledRule, env: dict[str, Any], computed: Optional[dict[str, tuple[Any, ...]]]) -> tuple:
+    """The values of the rule's figures, in ``CompiledRule.figures()`` order: each a value, an unknown, the
+    ArithmeticError it raised (raised where the outcome reads it), or None when the figure is not written.
+
+    ``computed``: what the generated function computed (``Run.figures``); None: computed here by the closures.
+    """
+    if computed is not None:
+        return computed.get(rule.id, _NONE_FIGURES)
+    out: list[Any] = []
+    for expr in rule.figures():
+        if expr is None:
+            out.append(None)
+            continue
+        try:
+            out.append(expr.fn(env))
+        except ArithmeticError as exc:
+            out.append(exc)
+    return tuple(out)
+
+
+def _number(v: Any, missing: set[str]) -> Optional[Decimal]:
+    """A figure's value as a Decimal; None when it is not written or unknown (its missing facts added)."""
+    if v is None:
         return None
-    values = figures.get(rule.id)
-    return {} if values is None else dict(zip(map(id, rule.figures()), values))  # {}: the rule computes none
-
-
-def _figure(expr: CompiledExpr, env: dict[str, Any], pre: Precomputed) -> Any:
-    """The expression's value: True/False, a figure, or unknown (an Unknown, or a frozenset of missing facts)."""
-    if pre is None:
-        return expr.fn(env)
-    v = pre[id(expr)]
-    if isinstance(v, ArithmeticError):
-        raise v
-    return v
-
-
-def _value(expr: Optional[CompiledExpr], env: dict[str, Any], missing: set[str], pre: Precomputed) -> Optional[Decimal]:
-    if expr is None:
-        return None
-    v = _figure(expr, env, pre)
-    if v.__class__ is Unknown:
-        missing.update(v.missing)
-        return None
-    if v.__class__ is frozenset:
+    cls = v.__class__
+    if cls is Decimal:
+        return v
+    if cls is frozenset:
         missing.update(v)
         return None
+    if cls is Unknown:
+        missing.update(v.missing)
+        return None
+    if isinstance(v, ArithmeticError):
+        raise v
     return Decimal(v)
 
 
 def _outcome(
-    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, pre: Precomputed = None
+    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, fig: tuple
 ) -> OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut:
     outcome = rule.outcome
     assert outcome is not None
@@ -975,22 +996,22 @@ def _outcome(
     if outcome.limit is not None:
         # A limit whose count is missing still gives the figure: the count is named as missing.
         gate: set[str] = set()
-        used = _value(rule.limit_used, env, gate, pre)
+        used = _number(fig[LIMIT_USED], gate)
         if used is not None and used >= outcome.limit.max:
             per = per_text(outcome.limit.per, pack.lang)
             return _withheld(
                 rule, "limit_reached", word("exclusion.limit_reached", pack.lang, max=outcome.limit.max, per=per)
             )
-        limit = trusted(
-            LimitOut,
-            dict(max=outcome.limit.max, per=outcome.limit.per, used=used, missing=sorted(gate)),
-            _beyond(_defined_at(rule), "limit"),
+        if used is not None and not representable(used):
+            raise _beyond(_defined_at(rule), "limit")("used", used)
+        limit = made(
+            LimitOut, {"max": outcome.limit.max, "per": outcome.limit.per, "used": used, "missing": sorted(gate)}
         )
     duration = None
     if outcome.duration is not None:
         dmissing: set[str] = set()
-        used = _value(rule.duration_used, env, dmissing, pre)
-        dmax = _value(rule.duration_max, env, dmissing, pre)
+        used = _number(fig[DURATION_USED], dmissing)
+        dmax = _number(fig[DURATION_MAX], dmissing)
         if used is not None and dmax is not None and used >= dmax:
             unit = unit_text(outcome.duration.unit, pack.lang)
             summary = word("exclusion.duration_exhausted", pack.lang, used=used, unit=unit, max=dmax)
@@ -998,47 +1019,52 @@ def _outcome(
         duration = _duration(rule, env, as_of, dmax, used, dmissing)
         if duration.ended:
             return _ended(pack, rule, env, duration)
-    amount = _amount(rule.amount, env, pre) if rule.amount is not None else None
+    amount = _amount(rule.amount, fig) if rule.amount is not None else None
     status = None
     if rule.kind == "obligation":
         status = "unknown"
         if rule.met_when is not None:
-            met = _figure(rule.met_when, env, pre)
+            met = fig[MET_WHEN]
+            if isinstance(met, ArithmeticError):
+                raise met
             if met.__class__ is not Unknown and met.__class__ is not frozenset:
                 status = "met" if met else "unmet"
         if status == "unmet" and outcome.deadline is not None:
             status = "overdue" if as_of > outcome.deadline else "due"
-    total = amount.total if amount is not None else None
-    step = money_step(rule.amount.unit) if rule.amount is not None else None
-    funding = [
-        trusted(
-            FundingOut,
-            dict(payer=f.payer, share=f.share, amount=None if total is None else round_money(total * f.share, step)),
-            _beyond(_at(rule.amount), "funding") if rule.amount is not None else None,
-        )
-        for f in outcome.funding
-    ]
-    return trusted(
+    funding = _funding(rule, amount.total if amount is not None else None) if outcome.funding else []
+    return made(
         OutcomeOut,
-        dict(
-            kind=rule.kind,  # type: ignore[arg-type]
-            rule=rule.id,
-            topic=rule.topic,
-            title=rule.title,
-            to=outcome.to,
-            summary=rule.summary,
-            amount=amount,
-            duration=duration,
-            limit=limit,
-            funding=funding,
-            deadline=outcome.deadline,
-            status=status,  # type: ignore[arg-type]
-            event=_rule_event(pack, rule, env),
-            excludes=list(outcome.excludes),
-            citation=citation_out(rule.citation),
-            notes=list(rule.notes),
-        ),
+        {
+            "kind": rule.kind,
+            "rule": rule.id,
+            "topic": rule.topic,
+            "title": rule.title,
+            "to": outcome.to,
+            "summary": rule.summary,
+            "amount": amount,
+            "duration": duration,
+            "limit": limit,
+            "funding": funding,
+            "deadline": outcome.deadline,
+            "status": status,
+            "event": _rule_event(pack, rule, env),
+            "excludes": list(outcome.excludes),
+            "citation": citation_out(rule.citation),
+            "notes": list(rule.notes),
+        },
     )
+
+
+def _funding(rule: CompiledRule, total: Optional[Decimal]) -> list[FundingOut]:
+    """Each payer's share, and its part of the total when the total is known."""
+    step = money_step(rule.amount.unit) if rule.amount is not None else None
+    out = []
+    for f in rule.outcome.funding:  # type: ignore[union-attr]
+        amount = None if total is None else round_money(total * f.share, step)
+        if amount is not None and not representable(amount):
+            raise _beyond(_at(rule.amount), "funding")("amount", amount)  # type: ignore[arg-type]
+        out.append(made(FundingOut, {"payer": f.payer, "share": f.share, "amount": amount}))
+    return out
 
 
 def _rule_event(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]) -> EventOut:
@@ -1160,55 +1186,85 @@ def _amount_texts(a: CompiledAmount) -> tuple[CompiledAmount, Optional[str], Opt
     return entry
 
 
-def _amount(a: CompiledAmount, env: dict[str, Any], pre: Precomputed = None) -> AmountOut:
+_VALUED = frozenset(("exact", "average", "formula", "minimum"))
+_SIGNED = ("value", "min", "max", "cap", "total", "total_min", "total_max")  # never negative
+_RANGED = ("value", "min", "max", "cap", "base", "count", "total", "total_min", "total_max", "total_cap")
+
+
+def _amount(a: CompiledAmount, fig: tuple) -> AmountOut:
+    """The amount's figures from the rule's figure values (``figures_of``), rounded to the money step, checked."""
     _, count_expression, expression, step = _amount_texts(a)
     missing: set[str] = set()
-    count = _value(a.count, env, missing, pre)
-    fields: dict[str, Any] = {"count": count, "count_expression": count_expression}
-    if a.kind in ("exact", "average", "formula", "minimum"):
-        value = _value(a.value, env, missing, pre)
-        fields.update(expression=expression, value=value)
-    elif a.kind == "range":
-        fields.update(min=_value(a.min, env, missing, pre), max=_value(a.max, env, missing, pre))
-        fields["expression"] = expression
-    elif a.kind == "cap":
-        cap = _value(a.cap, env, missing, pre)
-        fields.update(cap=cap, expression=expression)
+    count = _number(fig[COUNT], missing)
+    kind = a.kind
+    value = low = high = cap = base = None
+    if kind in _VALUED:
+        value = _number(fig[VALUE], missing)
+    elif kind == "range":
+        low = _number(fig[MIN], missing)
+        high = _number(fig[MAX], missing)
+    elif kind == "cap":
+        cap = _number(fig[CAP], missing)
         if a.actual is not None:
-            actual = _value(a.actual, env, missing, pre)
-            fields["value"] = None if actual is None or cap is None else min(actual, cap)
-    elif a.kind == "share":
-        base = _value(a.base, env, missing, pre)
-        fields.update(rate=a.rate, base=base, base_text=a.base_text, expression=expression)
-        fields["value"] = None if base is None or a.rate is None else a.rate * base
+            actual = _number(fig[ACTUAL], missing)
+            value = None if actual is None or cap is None else min(actual, cap)
+    elif kind == "share":
+        base = _number(fig[BASE], missing)
+        value = None if base is None or a.rate is None else a.rate * base
     if step is not None:
-        for name in ("value", "min", "max", "cap"):
-            fields[name] = round_money(fields.get(name), step)
-    low, high = fields.get("min"), fields.get("max")
+        if value is not None:
+            value = round_money(value, step)
+        if low is not None:
+            low, high = round_money(low, step), round_money(high, step)
+        elif high is not None:
+            high = round_money(high, step)
+        if cap is not None:
+            cap = round_money(cap, step)
     if low is not None and high is not None and low > high:
         # Bounds written as numbers are checked on load; bounds computed from facts only here.
         raise InvertedRange(Phrase.of("arith.inverted", at=_at(a), low=low, high=high))
-    value = fields.get("value")
+    total = total_min = total_max = total_cap = None
     if count is not None:
         if value is not None:
-            fields["total"] = value * count
-        if fields.get("cap") is not None:
-            fields["total_cap"] = fields["cap"] * count
-        if fields.get("min") is not None and fields.get("max") is not None:
-            fields["total_min"] = fields["min"] * count
-            fields["total_max"] = fields["max"] * count
+            total = value * count
+        if cap is not None:
+            total_cap = cap * count
+        if low is not None and high is not None:
+            total_min, total_max = low * count, high * count
     elif a.count is None:
-        fields["total"] = value
-    for name in ("value", "min", "max", "cap", "total", "total_min", "total_max"):
-        figure = fields.get(name)
+        total = value
+    for name, figure in zip(_SIGNED, (value, low, high, cap, total, total_min, total_max)):
         if figure is not None and figure < 0:
             said = Phrase.of("arith.negative", at=_at(a), name=Phrase(f"amount_field.{name}"), figure=figure)
             raise NegativeAmount(said)
-    return trusted(
+    # in the order the model declares them: the first figure out of range is the one named
+    for name, figure in zip(_RANGED, (value, low, high, cap, base, count, total, total_min, total_max, total_cap)):
+        if figure is not None and not representable(figure):
+            raise _beyond(_at(a), "amount")(name, figure)
+    return made(
         AmountOut,
-        dict(kind=a.kind, unit=a.unit, per=list(a.per), reference=a.reference, missing=sorted(missing), **fields),
-        _beyond(_at(a), "amount"),
-    )  # type: ignore[arg-type]
+        {
+            "kind": kind,
+            "unit": a.unit,
+            "per": list(a.per),
+            "expression": expression,
+            "value": value,
+            "min": low,
+            "max": high,
+            "cap": cap,
+            "rate": a.rate if kind == "share" else None,
+            "base": base,
+            "base_text": a.base_text if kind == "share" else None,
+            "count": count,
+            "count_expression": count_expression,
+            "total": total,
+            "total_min": total_min,
+            "total_max": total_max,
+            "total_cap": total_cap,
+            "reference": a.reference,
+            "missing": sorted(missing),
+        },
+    )
 
 
 class _Said(ArithmeticError):

@@ -37,6 +37,14 @@ def money_step(unit: Optional[str]) -> Optional[Decimal]:
 
 
 def round_money(value: Optional[Decimal], step: Optional[Decimal]) -> Optional[Decimal]:
-    if value is None or step is None or value.as_tuple().exponent >= step.as_tuple().exponent:
+    if value is None or step is None:
+        return value
+    exponent = _EXPONENTS.get(step)
+    if exponent is None:
+        exponent = _EXPONENTS[step] = step.as_tuple().exponent
+    if value.as_tuple().exponent >= exponent:
         return value  # already a whole number of the step: kept as written (29700 stays 29700)
     return value.quantize(step, rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+_EXPONENTS: dict[Decimal, int] = {}  # a step's exponent, read once per step (steps are few: SMALLEST_UNIT)
