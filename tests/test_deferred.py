@@ -104,10 +104,17 @@ def test_public_api_returns_the_same_result():
     assert pack.evaluate(case, as_of=DAY) == evaluate(pack.compiled, case, DAY, reference=True)
 
 
+def test_json_writes_every_field_of_a_result_in_its_order():
+    from policyrules.engine import deferred
+
+    assert [*deferred._HEAD, *(name for name, _ in deferred._WRITERS)] == list(Result.model_fields)
+
+
 def test_json_is_byte_identical_on_every_case_file_and_each_shared_entry_is_written_once():
     from policyrules.check.casetests import find_test_files, load_test_file
     from policyrules.engine import deferred
 
+    spliced = [name for name, write in deferred._WRITERS if write is deferred._list]
     lists = 0
     for path in find_test_files([ROOT / "rules"]):
         spec = load_test_file(path)
@@ -115,11 +122,11 @@ def test_json_is_byte_identical_on_every_case_file_and_each_shared_entry_is_writ
         for t in spec.tests[::4]:  # a quarter of them: every file, every kind of list, in a second or two
             fast, eager = evaluate(pack, t.case, t.as_of), evaluate(pack, t.case, t.as_of, reference=True)
             assert fast.to_json() == eager.model_dump_json(indent=2), f"{path.name}: {t.name}"
-            lists += sum(bool(getattr(fast, name)) for name in deferred._SPLICED)
+            lists += sum(bool(getattr(fast, name)) for name in spliced)
     assert lists > 300  # every spliced list, non-empty, many times over
     pack = load_pack("baotou")
     case = load_case(ROOT / "examples" / "baotou-employer.yaml")
     first, second = evaluate(pack, case, DAY), evaluate(pack, case, DAY)
     first.to_json()
-    shared = [e for name in deferred._SPLICED for e in getattr(second, name)]
+    shared = [e for name in spliced for e in getattr(second, name)]
     assert shared and all(deferred._FRAGMENTS[id(e)][0] is e for e in shared)  # written by the first result

@@ -24,10 +24,10 @@ questions; the whole Result, built later, holds the same objects.
 
 from __future__ import annotations
 
-from operator import add, is_
+from operator import is_
 from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from .result import Result
 
@@ -142,24 +142,23 @@ class DeferredResult(Result):
 
 
 _FRAGMENTS: dict[int, tuple[BaseModel, str]] = {}
-_FIELDS = list(Result.model_fields)
-_KEYS = [f'  "{name}": ' for name in _FIELDS]
-# Lists whose entries are built once and shared between results (cached by content): each entry's JSON is
-# written once, not once per result.
-_SPLICED = ("not_granted", "undetermined", "undetermined_elsewhere", "questions", "defaults")
-_REST = ',\n  "'  # between two top-level fields of pretty JSON: string values hold no raw newline
 
 
 def _fragment(item: BaseModel) -> str:
-    """An entry's JSON as an item of a top-level list."""
+    """A shared entry's JSON as an item of a top-level list, written once per entry."""
     entry = _FRAGMENTS.get(id(item))
     if entry is not None and entry[0] is item:
         return entry[1]
-    text = "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
+    text = _item(item)
     if len(_FRAGMENTS) >= 16384:
         _FRAGMENTS.clear()
     _FRAGMENTS[id(item)] = (item, text)
     return text
+
+
+def _item(item: BaseModel) -> str:
+    """An entry's JSON as an item of a top-level list: its own pretty JSON, indented by its depth."""
+    return "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
 
 
 _LISTS: dict[tuple[int, ...], tuple[tuple[BaseModel, ...], str]] = {}
@@ -173,24 +172,86 @@ def _list(items: list[BaseModel]) -> str:
     entry = _LISTS.get(key)
     if entry is not None and all(map(is_, entry[0], items)):
         return entry[1]
-    text = "[\n" + ",\n".join(_fragment(u) for u in items) + "\n  ]"
+    text = "[\n" + ",\n".join(map(_fragment, items)) + "\n  ]"
     if len(_LISTS) >= 16384:
         _LISTS.clear()
     _LISTS[key] = (tuple(items), text)
     return text
 
 
-def _json(result: Result) -> str:
-    """``Result.to_json()``, byte for byte, with the shared entries written once per entry, not per result.
+def _fresh(items: list[BaseModel]) -> str:
+    """A top-level list of entries made for this result alone (outcomes): written, not remembered."""
+    return "[\n" + ",\n".join(map(_item, items)) + "\n  ]" if items else "[]"
 
-    A pretty-printed item inside a list is the item's own pretty JSON indented
-    by its depth, so those lists are spliced among the other fields, in field order.
+
+_SHARED: dict[int, tuple[BaseModel, str]] = {}
+
+
+def _shared(value: BaseModel) -> str:
+    """A top-level object shared between results (the validity, one per pack and day), written once."""
+    entry = _SHARED.get(id(value))
+    if entry is not None and entry[0] is value:
+        return entry[1]
+    text = value.model_dump_json(indent=2).replace("\n", "\n  ")
+    if len(_SHARED) >= 4096:
+        _SHARED.clear()
+    _SHARED[id(value)] = (value, text)
+    return text
+
+
+_HEAD = ("pack", "pack_version", "pack_hash", "lang", "backend", "as_of", "application_date")
+_HEADS: dict[tuple[Any, ...], str] = {}
+
+
+def _head(result: Result, fields: dict[str, Any]) -> str:
+    """The result's first fields (which pack, which day) as JSON lines, written once per pack and day."""
+    key = tuple(map(fields.__getitem__, _HEAD))
+    text = _HEADS.get(key)
+    if text is None:
+        whole = result.model_dump_json(indent=2, include=set(_HEAD))
+        text = whole[len("{\n") : -len("\n}")]
+        if len(_HEADS) >= 4096:
+            _HEADS.clear()
+        _HEADS[key] = text
+    return text
+
+
+_DERIVED = TypeAdapter(Result.model_fields["derived"].annotation)
+
+
+def _derived(values: dict[str, Any]) -> str:
+    return _DERIVED.dump_json(values, indent=2).decode().replace("\n", "\n  ") if values else "{}"
+
+
+# How each field after the first ones is written, in the order the model declares them (a test holds the two equal).
+_WRITERS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("validity", _shared),
+    ("entitlements", _fresh),
+    ("obligations", _fresh),
+    ("sanctions", _fresh),
+    ("exclusions", _fresh),
+    ("not_granted", _list),
+    ("derived", _derived),
+    ("undetermined", _list),
+    ("undetermined_elsewhere", _list),
+    ("questions", _list),
+    ("defaults", _list),
+    ("conflicts", _fresh),
+    ("errors", _fresh),
+)
+_KEYS = tuple(f',\n  "{name}": ' for name, _ in _WRITERS)
+
+
+def _json(result: Result) -> str:
+    """``Result.to_json()``, byte for byte, each field written alone: the entries shared between results
+    (undecided rules, reasons, questions; the validity) once per entry, not once per result.
+
+    A pretty-printed value inside the result is its own pretty JSON indented by its depth.
     """
-    rest = result.model_dump_json(indent=2, exclude=set(_SPLICED))
-    fields = {}
-    for chunk in rest[len('{\n  "') : -len("\n}")].split(_REST):
-        name, _, value = chunk.partition('": ')
-        fields[name] = value
-    for name in _SPLICED:
-        fields[name] = _list(getattr(result, name))
-    return "{\n" + ",\n".join(map(add, _KEYS, map(fields.__getitem__, _FIELDS))) + "\n}"
+    fields = result.__dict__  # a DeferredResult builds itself here
+    out = ["{\n", _head(result, fields)]
+    for key, (name, write) in zip(_KEYS, _WRITERS):
+        out.append(key)
+        out.append(write(fields[name]))
+    out.append("\n}")
+    return "".join(out)

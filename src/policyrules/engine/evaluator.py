@@ -62,6 +62,7 @@ from .words import certainty_text, event_word, number_text, per_text, period_wor
 
 UNSET = object()  # a derived fact no setter fired for: it stays absent
 DEFAULTED = "#defaulted"  # env key (never a fact path): the facts that took a neutral default
+SUBJECTS = "#subjects"  # env key: the subjects the case holds (``_subjects``)
 # What a rule may concern (CompiledRule.concerns), and the subjects a fact under each head shows present:
 # a hire is between a person and a unit, so hire facts show all three.
 SUBJECT_OF = {
@@ -140,9 +141,13 @@ def initial_env(pack: CompiledPack, case: Case, as_of: date) -> dict[str, Any]:
 
 
 def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[str, Any]:
-    """The evaluation environment from flat facts (``{"unit.staff": 200, ...}``), typed as a Case's would be."""
+    """The evaluation environment from flat facts (``{"unit.staff": 200, ...}``), typed as a Case's would be.
+
+    ``facts`` holds only the facts that are given: a missing fact is absent, never None.
+    """
     env = dict(facts)
     env["as_of"] = as_of
+    env[SUBJECTS] = _subjects(facts)  # of the facts given: a defaulted application date is no application
     for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
         if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
             env[implied.path] = source.year
@@ -408,7 +413,7 @@ def assemble(
     if done is None:
         done = outcomes(pack, as_of, run)
     env = run.env
-    subjects = _subjects(env)
+    subjects = env[SUBJECTS]
     undetermined: list[UndeterminedOut] = []
     elsewhere: list[UndeterminedOut] = []
     not_granted: list[NotGrantedOut] = []
@@ -538,11 +543,16 @@ def _decide_each(
             not_granted.append(_condition_false(pack, rule, env))
 
 
-def _subjects(env: dict[str, Any]) -> frozenset[str]:
+def _subjects(facts: dict[str, Any]) -> frozenset[str]:
     """The subjects a case holds: person, unit, application (a fact given under each)."""
-    defaulted = env.get(DEFAULTED, ())  # a defaulted application date is no application
-    found = {head for key in env if (head := key.split(".", 1)[0]) in SUBJECT_OF and key not in defaulted}
-    return frozenset(s for head in found for s in SUBJECT_OF[head])
+    heads = frozenset([key.partition(".")[0] for key in facts])
+    found = _HEADS.get(heads)
+    if found is None:
+        found = _HEADS[heads] = frozenset(s for head in heads if head in SUBJECT_OF for s in SUBJECT_OF[head])
+    return found
+
+
+_HEADS: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets of first parts of fact paths at most
 
 
 def _event_date(rule_event: str, env: dict[str, Any]) -> Any:
