@@ -421,14 +421,18 @@ class _Generator:
             _assign(cond, _load("EMPTY")),
             *candidate,
         ]
-        out.append(
-            ast.Try(
-                body=body,
-                handlers=[ast.ExceptHandler(type=_load("ArithmeticError"), name="exc", body=handler)],
-                orelse=[],
-                finalbody=[],
+        values = [top] if rule.derive_value is None else [top, rule.derive_value.node]
+        if any(map(_may_raise, values)):
+            out.append(
+                ast.Try(
+                    body=body,
+                    handlers=[ast.ExceptHandler(type=_load("ArithmeticError"), name="exc", body=handler)],
+                    orelse=[],
+                    finalbody=[],
+                )
             )
-        )
+        else:
+            out += body
         if rule.kind != "derive":
             c = _load(cond)
             decided_by = _load(f"w{i}") if isinstance(top, n.BoolOp) and top.op == "and" else self.part(top)
@@ -613,6 +617,15 @@ class _Generator:
             **({"type_params": []} if sys.version_info >= (3, 12) else {}),
         )
         return _placed(ast.Module(body=[fn], type_ignores=[]))
+
+
+def _may_raise(node: n.Node) -> bool:
+    """Whether computing ``node`` can raise an ArithmeticError: arithmetic and functions can (overflow,
+    division by zero, a date moved by a fraction); comparisons, logic, choices, lists and names cannot
+    (every number is finite, so no comparison is invalid)."""
+    if isinstance(node, (n.BinOp, n.Call, n.Neg)):
+        return True
+    return any(map(_may_raise, n.children(node)))
 
 
 def _placed(module: ast.Module) -> ast.Module:

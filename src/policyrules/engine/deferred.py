@@ -25,11 +25,11 @@ questions; the whole Result, built later, holds the same objects.
 from __future__ import annotations
 
 from operator import is_
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from .result import Result
+from .result import OutcomeOut, Result
 
 # pydantic's own storage for a model's fields (slots of BaseModel), reached directly.
 _DICT = BaseModel.__dict__["__dict__"]
@@ -184,6 +184,77 @@ def _fresh(items: list[BaseModel]) -> str:
     return "[\n" + ",\n".join(map(_item, items)) + "\n  ]" if items else "[]"
 
 
+_OUTCOME_TEXTS: dict[tuple[str, str], tuple[tuple[Any, ...], list[str], list[str], str, str, str]] = {}
+_AT_ITEM_FIELD = "\n      "  # a value inside an outcome inside a top-level list: its lines indented so far
+
+
+def _outcome(item: OutcomeOut) -> str:
+    """An outcome as an item of a top-level list (what ``_item`` writes), with the fields no case changes
+    (its rule's words, deadline, citation, notes) written once per rule and the others written here."""
+    d = _DICT.__get__(item)
+    static = (d["kind"], d["rule"], d["topic"], d["title"], d["to"], d["summary"], d["deadline"], d["citation"])
+    key = (d["rule"], d["title"])
+    texts = _OUTCOME_TEXTS.get(key)
+    if texts is None or texts[0] != static or texts[1] != d["excludes"] or texts[2] != d["notes"]:
+        # The rule's own words, cut from the outcome's JSON at its top-level fields (no string holds a newline).
+        whole = _item(item)
+        head, rest = whole.split(',\n      "amount": ', 1)
+        deadline = rest.split(',\n      "deadline": ', 1)[1].split(',\n      "status": ', 1)[0]
+        tail = rest.split(',\n      "excludes": ', 1)[1]
+        if len(_OUTCOME_TEXTS) >= 16384:
+            _OUTCOME_TEXTS.clear()
+        texts = _OUTCOME_TEXTS[key] = (static, list(d["excludes"]), list(d["notes"]), head, deadline, tail)
+    status = d["status"]
+    return "".join(
+        (
+            texts[3],
+            ',\n      "amount": ',
+            _value(d["amount"]),
+            ',\n      "duration": ',
+            _value(d["duration"]),
+            ',\n      "limit": ',
+            _value(d["limit"]),
+            ',\n      "funding": ',
+            _FUNDING.dump_json(d["funding"], indent=2).decode().replace("\n", _AT_ITEM_FIELD) if d["funding"] else "[]",
+            ',\n      "deadline": ',
+            texts[4],
+            ',\n      "status": ',
+            "null" if status is None else f'"{status}"',
+            ',\n      "event": ',
+            _event(d["event"]),
+            ',\n      "excludes": ',
+            texts[5],
+        )
+    )
+
+
+def _value(value: Optional[BaseModel]) -> str:
+    return "null" if value is None else value.model_dump_json(indent=2).replace("\n", _AT_ITEM_FIELD)
+
+
+_FUNDING = TypeAdapter(OutcomeOut.model_fields["funding"].annotation)
+_EVENTS: dict[int, tuple[BaseModel, str]] = {}
+
+
+def _event(value: Optional[BaseModel]) -> str:
+    """An outcome's event (one object per event, date and document: ``evaluator._event_out``), written once."""
+    if value is None:
+        return "null"
+    entry = _EVENTS.get(id(value))
+    if entry is not None and entry[0] is value:
+        return entry[1]
+    text = _value(value)
+    if len(_EVENTS) >= 4096:
+        _EVENTS.clear()
+    _EVENTS[id(value)] = (value, text)
+    return text
+
+
+def _outcomes(items: list[OutcomeOut]) -> str:
+    """A top-level list of outcomes, made for this result alone."""
+    return "[\n" + ",\n".join(map(_outcome, items)) + "\n  ]" if items else "[]"
+
+
 _SHARED: dict[int, tuple[BaseModel, str]] = {}
 
 
@@ -226,9 +297,9 @@ def _derived(values: dict[str, Any]) -> str:
 # How each field after the first ones is written, in the order the model declares them (a test holds the two equal).
 _WRITERS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("validity", _shared),
-    ("entitlements", _fresh),
-    ("obligations", _fresh),
-    ("sanctions", _fresh),
+    ("entitlements", _outcomes),
+    ("obligations", _outcomes),
+    ("sanctions", _outcomes),
     ("exclusions", _fresh),
     ("not_granted", _list),
     ("derived", _derived),

@@ -703,7 +703,7 @@ _FALSE: dict[tuple[int, int, tuple[Optional[str], ...], str], tuple[CompiledRule
 def _false_at(pack: CompiledPack, rule: CompiledRule, node: n.Node, env: dict[str, Any]) -> NotGrantedOut:
     """``_condition_false`` when the part that decides is known already (the generated function says which)."""
     _, text, paths = _part(node)
-    shown = tuple(_show(env.get(p)) for p in paths)
+    shown = tuple(map(_show, map(env.get, paths)))
     key = (id(rule), id(node), shown, pack.lang)
     entry = _FALSE.get(key)
     if entry is not None and entry[0] is rule and entry[1] is node:
