@@ -182,6 +182,12 @@ class Run:
         self._conditions: Optional[dict[str, Any]] = {}
         self._decided: Optional[tuple[tuple[CompiledRule, ...], tuple[Any, ...]]] = None
 
+    def condition(self, pack: CompiledPack, rule: CompiledRule) -> Any:
+        """``conditions[rule.id]``, read without making the whole mapping."""
+        if self._conditions is None:
+            return self._decided[1][pack.position[rule.id]]  # type: ignore[index]
+        return self._conditions[rule.id]
+
     @property
     def conditions(self) -> dict[str, Any]:
         """rule id -> True/False/Unknown; the generated function leaves an unknown one as the frozenset of its
@@ -868,12 +874,10 @@ def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run
         return entitlements
     topics = {ent.topic for ent in entitlements}
     pending: dict[str, set[str]] = {}
-    # Without errors, every unknown condition lacks some fact, and the matching listed those rules already.
-    listed = run.undecided is not None and not run.errors
-    for rule in [r for r, _ in run.undecided if r.kind == "exclusion"] if listed else pack.exclusion_rules:  # type: ignore[union-attr]
+    for rule in pack.exclusion_rules:
         if rule.excluded_topic not in topics:
             continue
-        missing = _missing_of(run.conditions[rule.id])
+        missing = _missing_of(run.condition(pack, rule))
         if missing is not None and done.gate(rule) is None:
             pending.setdefault(rule.excluded_topic, set()).update(missing)  # type: ignore[arg-type]
     if not pending:
