@@ -646,11 +646,29 @@ def _superseded(pack: CompiledPack, env: dict[str, Any], rule: CompiledRule) -> 
     """The "superseded" entry of an overridden rule whose overriding rule's document is in force on the event's
     date (both decide the same event: the compiler checks it); None when none is, and the rule applies."""
     day = _event_date(rule.event, env)
+    defaulted = _is_defaulted(rule.event, env)
+    key = (id(pack), id(rule), day, defaulted)
+    entry = _SUPERSEDED.get(key)
+    if entry is not None and entry[0] is pack and entry[1] is rule:
+        return entry[2]
+    found = _superseded_on(pack, rule, day, defaulted)
+    if len(_SUPERSEDED) >= 16384:
+        _SUPERSEDED.clear()
+    _SUPERSEDED[key] = (pack, rule, found)
+    return found
+
+
+# (pack, overridden rule, its event's date, whether that date is as_of) -> the pack, the rule and the entry
+# (None: the rule applies on that date)
+_SUPERSEDED: dict[tuple[int, int, date, bool], tuple[CompiledPack, CompiledRule, Optional[NotGrantedOut]]] = {}
+
+
+def _superseded_on(pack: CompiledPack, rule: CompiledRule, day: date, defaulted: bool) -> Optional[NotGrantedOut]:
     for rid in rule.superseded_by:
         by = pack.rule(rid)
         start, end = pack.windows[by.pack_id]
         if start <= day and (end is None or day <= end):
-            what = _event_words(rule.event, _is_defaulted(rule.event, env), pack.lang)
+            what = _event_words(rule.event, defaulted, pack.lang)
             period = period_words(pack.validity_of(by.pack_id), pack.lang)
             return _superseded_out(
                 _head(rule),
