@@ -129,4 +129,4 @@ def test_json_is_byte_identical_on_every_case_file_and_each_shared_entry_is_writ
     first, second = evaluate(pack, case, DAY), evaluate(pack, case, DAY)
     first.to_json()
     shared = [e for name in spliced for e in getattr(second, name)]
-    assert shared and all(deferred._FRAGMENTS[id(e)][0] is e for e in shared)  # written by the first result
+    assert shared and all(deferred._FRAGMENT.texts[id(e)][0] is e for e in shared)  # written by the first result

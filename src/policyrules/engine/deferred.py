@@ -141,24 +141,34 @@ class DeferredResult(Result):
         return text
 
 
-_FRAGMENTS: dict[int, tuple[BaseModel, str]] = {}
+class _Once:
+    """The text ``write`` makes of an object results share, written once per object: remembered by identity,
+    the object kept with its text (so its id is not reused while remembered)."""
 
+    __slots__ = ("write", "texts", "limit")
 
-def _fragment(item: BaseModel) -> str:
-    """A shared entry's JSON as an item of a top-level list, written once per entry."""
-    entry = _FRAGMENTS.get(id(item))
-    if entry is not None and entry[0] is item:
-        return entry[1]
-    text = _item(item)
-    if len(_FRAGMENTS) >= 16384:
-        _FRAGMENTS.clear()
-    _FRAGMENTS[id(item)] = (item, text)
-    return text
+    def __init__(self, write: Callable[[Any], str], limit: int) -> None:
+        self.write = write
+        self.texts: dict[int, tuple[Any, str]] = {}
+        self.limit = limit
+
+    def __call__(self, obj: Any) -> str:
+        entry = self.texts.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            return entry[1]
+        text = self.write(obj)
+        if len(self.texts) >= self.limit:
+            self.texts.clear()
+        self.texts[id(obj)] = (obj, text)
+        return text
 
 
 def _item(item: BaseModel) -> str:
     """An entry's JSON as an item of a top-level list: its own pretty JSON, indented by its depth."""
     return "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
+
+
+_FRAGMENT = _Once(_item, 16384)  # a shared entry (undecided rule, reason, question) as an item of a list
 
 
 _LISTS: dict[tuple[int, ...], tuple[tuple[BaseModel, ...], str]] = {}
@@ -172,7 +182,7 @@ def _list(items: list[BaseModel]) -> str:
     entry = _LISTS.get(key)
     if entry is not None and all(map(is_, entry[0], items)):
         return entry[1]
-    text = "[\n" + ",\n".join(map(_fragment, items)) + "\n  ]"
+    text = "[\n" + ",\n".join(map(_FRAGMENT, items)) + "\n  ]"
     if len(_LISTS) >= 16384:
         _LISTS.clear()
     _LISTS[key] = (tuple(items), text)
@@ -233,21 +243,12 @@ def _value(value: Optional[BaseModel]) -> str:
 
 
 _FUNDING = TypeAdapter(OutcomeOut.model_fields["funding"].annotation)
-_EVENTS: dict[int, tuple[BaseModel, str]] = {}
+# An outcome's event: one object per event, date and document (``evaluator._event_out``).
+_EVENT = _Once(_value, 4096)
 
 
 def _event(value: Optional[BaseModel]) -> str:
-    """An outcome's event (one object per event, date and document: ``evaluator._event_out``), written once."""
-    if value is None:
-        return "null"
-    entry = _EVENTS.get(id(value))
-    if entry is not None and entry[0] is value:
-        return entry[1]
-    text = _value(value)
-    if len(_EVENTS) >= 4096:
-        _EVENTS.clear()
-    _EVENTS[id(value)] = (value, text)
-    return text
+    return "null" if value is None else _EVENT(value)
 
 
 def _outcomes(items: list[OutcomeOut]) -> str:
@@ -255,19 +256,9 @@ def _outcomes(items: list[OutcomeOut]) -> str:
     return "[\n" + ",\n".join(map(_outcome, items)) + "\n  ]" if items else "[]"
 
 
-_SHARED: dict[int, tuple[BaseModel, str]] = {}
-
-
-def _shared(value: BaseModel) -> str:
-    """A top-level object shared between results (the validity, one per pack and day), written once."""
-    entry = _SHARED.get(id(value))
-    if entry is not None and entry[0] is value:
-        return entry[1]
-    text = value.model_dump_json(indent=2).replace("\n", "\n  ")
-    if len(_SHARED) >= 4096:
-        _SHARED.clear()
-    _SHARED[id(value)] = (value, text)
-    return text
+def _top(value: BaseModel) -> str:
+    """An object as the value of a top-level field."""
+    return value.model_dump_json(indent=2).replace("\n", "\n  ")
 
 
 _HEAD = ("pack", "pack_version", "pack_hash", "lang", "backend", "as_of", "application_date")
@@ -296,7 +287,7 @@ def _derived(values: dict[str, Any]) -> str:
 
 # How each field after the first ones is written, in the order the model declares them (a test holds the two equal).
 _WRITERS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("validity", _shared),
+    ("validity", _Once(_top, 4096)),  # one validity per pack and day
     ("entitlements", _outcomes),
     ("obligations", _outcomes),
     ("sanctions", _outcomes),
