@@ -456,32 +456,34 @@ def assemble(
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
     derived = {name: _fact_value(env.get(key)) for name, key in zip(pack.derived, pack.derived_keys)}
-    fields = dict(
-        pack=pack.id,
-        pack_version=pack.version,
-        pack_hash=pack.content_hash,
-        lang=pack.lang,
-        backend=backend,
-        as_of=as_of,
-        application_date=app_date if isinstance(app_date, date) else None,
-        validity=validity,
-        entitlements=done.entitlements,
-        obligations=done.obligations,
-        sanctions=done.sanctions,
-        exclusions=done.exclusions,
-        not_granted=not_granted,
-        derived=derived,
-        undetermined=undetermined,
-        undetermined_elsewhere=elsewhere,
-        questions=_questions(pack, undetermined),
-        defaults=[
-            _default_out(path, env[path], pack.lang) for path in defaulted if _DEFAULT_SUBJECT[path] in subjects | {""}
+    fields = {
+        "pack": pack.id,
+        "pack_version": pack.version,
+        "pack_hash": pack.content_hash,
+        "lang": pack.lang,
+        "backend": backend,
+        "as_of": as_of,
+        "application_date": app_date if isinstance(app_date, date) else None,
+        "validity": validity,
+        "entitlements": done.entitlements,
+        "obligations": done.obligations,
+        "sanctions": done.sanctions,
+        "exclusions": done.exclusions,
+        "not_granted": not_granted,
+        "derived": derived,
+        "undetermined": undetermined,
+        "undetermined_elsewhere": elsewhere,
+        "questions": _questions(pack, undetermined),
+        "defaults": [
+            _default_out(path, env[path], pack.lang)
+            for path in defaulted
+            if not _DEFAULT_SUBJECT[path] or _DEFAULT_SUBJECT[path] in subjects
         ],
-        conflicts=run.conflicts,
-        errors=[*run.errors, *done.errors],
-    )
+        "conflicts": run.conflicts,
+        "errors": [*run.errors, *done.errors],
+    }
     if all(v.__class__ is not Decimal or representable(v) for v in derived.values()):
-        return trusted(Result, fields)
+        return made(Result, fields)
     return Result(**fields)  # a figure no Number holds: refused by validation, as always
 
 
@@ -850,7 +852,9 @@ _DEFAULT_SUBJECT = {d.path: d.subject for d in DEFAULTS}
 
 
 @lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _default_out(path: str, value: Any, lang: Lang) -> DefaultOut:
+    # Shared by the results that use it: one per fact, value (a date, or 0) and language.
     return DefaultOut(fact=path, value=value, reason=word(f"default.{path}", lang))
 
 
