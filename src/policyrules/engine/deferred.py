@@ -182,16 +182,21 @@ def _list(items: list[BaseModel]) -> str:
     entry = _LISTS.get(key)
     if entry is not None and all(map(is_, entry[0], items)):
         return entry[1]
-    text = "[\n" + ",\n".join(map(_FRAGMENT, items)) + "\n  ]"
+    text = _joined(items, _FRAGMENT)
     if len(_LISTS) >= 16384:
         _LISTS.clear()
     _LISTS[key] = (tuple(items), text)
     return text
 
 
+def _joined(items: list[Any], write: Callable[[Any], str]) -> str:
+    """A top-level list as JSON, each item written by ``write`` (indented as an item of a top-level list)."""
+    return "[\n" + ",\n".join(map(write, items)) + "\n  ]" if items else "[]"
+
+
 def _fresh(items: list[BaseModel]) -> str:
-    """A top-level list of entries made for this result alone (outcomes): written, not remembered."""
-    return "[\n" + ",\n".join(map(_item, items)) + "\n  ]" if items else "[]"
+    """A top-level list of entries made for this result alone (exclusions, conflicts, errors): not remembered."""
+    return _joined(items, _item)
 
 
 _OUTCOME_TEXTS: dict[tuple[str, str], tuple[tuple[Any, ...], list[str], list[str], str, str, str]] = {}
@@ -253,7 +258,7 @@ def _event(value: Optional[BaseModel]) -> str:
 
 def _outcomes(items: list[OutcomeOut]) -> str:
     """A top-level list of outcomes, made for this result alone."""
-    return "[\n" + ",\n".join(map(_outcome, items)) + "\n  ]" if items else "[]"
+    return _joined(items, _outcome)
 
 
 def _top(value: BaseModel) -> str:
