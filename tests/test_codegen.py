@@ -97,10 +97,13 @@ _OUR_NAMES = re.compile(
 @pytest.mark.parametrize("name", PACKS)
 def test_generated_code_names_only_what_the_generator_made(name: str):
     pack = load_pack(name)
-    tree = ast.parse(codegen.generated_source(pack))
-    for node in ast.walk(tree):
+    for node in ast.walk(codegen.generated_tree(pack)):
         if isinstance(node, ast.Name):
             assert _OUR_NAMES.fullmatch(node.id), node.id
+        if isinstance(node, ast.Constant):  # literals, and sets of fact paths or of listed strings
+            value = node.value
+            assert value is None or type(value) in (bool, int, str) or type(value) is frozenset, value
+            assert type(value) is not frozenset or all(type(v) is str for v in value), value
         if isinstance(node, ast.Attribute):
             assert node.attr in ("__class__", "get", "append"), node.attr
         assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda, ast.ClassDef, ast.Global)), node

@@ -15,6 +15,7 @@ from policyrules.engine.deferred import DeferredResult
 from policyrules.engine.evaluator import evaluate
 from policyrules.engine.loading import load_pack
 from policyrules.engine.result import Result
+from policyrules.facts.case import Case
 from policyrules.facts.casefile import load_case
 
 from .conftest import ROOT
@@ -130,3 +131,29 @@ def test_json_is_byte_identical_on_every_case_file_and_each_shared_entry_is_writ
     first.to_json()
     shared = [e for name in spliced for e in getattr(second, name)]
     assert shared and all(deferred._FRAGMENT.texts[id(e)][0] is e for e in shared)  # written by the first result
+
+
+def test_results_share_an_outcome_only_when_it_shows_the_same_figures_as_written():
+    # 10000 and 10000.0 are equal Decimals: an outcome shared between them would show the other's figure.
+    pack = load_pack("jinan")
+    day = date(2024, 6, 1)
+
+    def case(base: str) -> dict:
+        business = {"kind": "individual_business", "pension_medical_due_min_base": base}
+        return {
+            "person": {"disability": {"certified": True}, "employment": "self_employed", "business": business},
+            "application": {"kind": "startup_subsidy"},
+        }
+
+    def insurance(result: Result):
+        (outcome,) = [o for o in result.entitlements if o.rule == "startup.individual_business_insurance"]
+        return outcome
+
+    api = policyrules.load_pack("jinan")
+    first, second, third = (api.evaluate(case(b), as_of=day) for b in ("10000", "10000.0", "10000"))
+    assert str(insurance(first).amount.value) == "6000.0"  # 60% of the insurance due (二（三）5)
+    assert str(insurance(second).amount.value) == "6000.00"
+    assert insurance(third) is insurance(first)  # the same figures: one outcome, written to JSON once
+    for base, result in (("10000", first), ("10000.0", second)):
+        reference = evaluate(pack, Case.model_validate(case(base)), day, reference=True)
+        assert result.to_json() == reference.model_dump_json(indent=2)

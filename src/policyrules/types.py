@@ -11,7 +11,16 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    getcontext,
+    setcontext,
+)
 from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -45,8 +54,15 @@ def exact(fn: F) -> F:
 
     @functools.wraps(fn)
     def in_context(*args: Any, **kwargs: Any) -> Any:
-        with localcontext(CONTEXT):
+        outer = getcontext()
+        if outer is CONTEXT:  # called from inside another exact function
             return fn(*args, **kwargs)
+        # CONTEXT itself, not a copy: what it traps is what an operation raises; the flags it gathers are never read.
+        setcontext(CONTEXT)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            setcontext(outer)
 
     return in_context  # type: ignore[return-value]
 

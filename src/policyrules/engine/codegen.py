@@ -153,8 +153,11 @@ class _Generator:
 
     # ---- names bound in the namespace ----
 
-    def bind(self, value: Any) -> ast.Name:
-        """A constant Python cannot write as a literal (Decimal, date, frozenset), bound once."""
+    def bind(self, value: Any) -> ast.expr:
+        """A constant Python cannot write as a literal (Decimal, date), bound once; a frozenset of strings (the
+        missing facts of an unknown, the members of a list) is a constant of the code itself."""
+        if value.__class__ is FS and all(v.__class__ is str for v in value):
+            return _const(value)
         key = (type(value), value)
         if key not in self.consts:
             self.consts[key] = f"K{len(self.consts)}"
@@ -165,7 +168,9 @@ class _Generator:
 
     def may_be_unknown(self, x: ast.expr) -> bool:
         """False for a literal, a constant and as_of: no test of their class is generated."""
-        return not isinstance(x, ast.Constant) and not (isinstance(x, ast.Name) and x.id in self.known)
+        if isinstance(x, ast.Constant):
+            return x.value.__class__ is FS
+        return not (isinstance(x, ast.Name) and x.id in self.known)
 
     def constant(self, value: Any) -> ast.expr:
         if value is None or type(value) in (bool, int, str):
@@ -214,10 +219,17 @@ class _Generator:
 
     def unary(self, node: n.Not | n.Neg, out: list[ast.stmt]) -> ast.expr:
         x = self.emit(node.operand, out)
-        op = ast.Not() if isinstance(node, n.Not) else ast.USub()
         target = self.temp()
-        value: ast.expr = ast.UnaryOp(op=op, operand=x)
-        if self.may_be_unknown(x):
+        value: ast.expr = ast.UnaryOp(op=ast.Not() if isinstance(node, n.Not) else ast.USub(), operand=x)
+        if not self.may_be_unknown(x):
+            self.known.add(target)
+        elif isinstance(node, n.Not):  # False if x is True else True if x is False else x
+            value = ast.IfExp(
+                test=_is(x, _const(True)),
+                body=_const(False),
+                orelse=ast.IfExp(test=_is(x, _const(False)), body=_const(True), orelse=x),
+            )
+        else:
             value = ast.IfExp(test=_unknown(x), body=x, orelse=value)
         out.append(_assign(target, value))
         return _load(target)
@@ -229,29 +241,29 @@ class _Generator:
         out.append(_assign(missing, _const(None)))
         out.append(_assign(target, _const(not decisive)))
         loop: list[ast.stmt] = []
+        any_unknown = False
         for operand in node.values:
+            # Each operand is True, False, or unknown (the frozenset of its missing facts): the type checker
+            # admits only conditions here.
             x = self.emit(operand, loop)
+            gather: list[ast.stmt] = []
+            if self.may_be_unknown(x):
+                any_unknown = True
+                union = ast.IfExp(test=_is(_load(missing), _const(None)), body=x, orelse=_union(_load(missing), x))
+                gather = [ast.If(test=_is_not(x, _const(not decisive)), body=[_assign(missing, union)], orelse=[])]
             loop.append(
                 ast.If(
-                    test=_unknown(x),
-                    body=[
-                        _assign(
-                            missing,
-                            ast.IfExp(test=_is(_load(missing), _const(None)), body=x, orelse=_union(_load(missing), x)),
-                        )
-                    ],
-                    orelse=[
-                        ast.If(
-                            test=_is(x, _const(decisive)),
-                            body=[_assign(target, _const(decisive)), *self.track(node, operand), ast.Break()],
-                            orelse=[],
-                        )
-                    ],
+                    test=_is(x, _const(decisive)),
+                    body=[_assign(target, _const(decisive)), *self.track(node, operand), ast.Break()],
+                    orelse=gather,
                 )
             )
-        loop.append(
-            ast.If(test=_is_not(_load(missing), _const(None)), body=[_assign(target, _load(missing))], orelse=[])
-        )
+        if any_unknown:
+            loop.append(
+                ast.If(test=_is_not(_load(missing), _const(None)), body=[_assign(target, _load(missing))], orelse=[])
+            )
+        else:
+            self.known.add(target)
         loop.append(ast.Break())
         out.append(ast.While(test=_const(True), body=loop, orelse=[]))
         return _load(target)
@@ -292,9 +304,11 @@ class _Generator:
         if all(isinstance(i, n.Literal) for i in node.right.items):
             members = self.bind(frozenset(i.value for i in node.right.items))  # type: ignore[union-attr]
             test = ast.Compare(left=x, ops=[ast.NotIn() if negate else ast.In()], comparators=[members])
-            out.append(
-                _assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=test) if self.may_be_unknown(x) else test)
-            )
+            if self.may_be_unknown(x):
+                out.append(_assign(target, ast.IfExp(test=_unknown(x), body=x, orelse=test)))
+            else:
+                self.known.add(target)
+                out.append(_assign(target, test))
             return _load(target)
         items = [self.emit(i, out) for i in node.right.items]
         out.append(
@@ -322,7 +336,17 @@ class _Generator:
         body.append(_assign(target, self.emit(node.body, body)))
         orelse: list[ast.stmt] = []
         orelse.append(_assign(target, self.emit(node.orelse, orelse)))
-        out.append(ast.If(test=_unknown(t), body=self.agreeing(node, t, target), orelse=[ast.If(t, body, orelse)]))
+        if not self.may_be_unknown(t):
+            out.append(ast.If(test=t, body=body, orelse=orelse))
+        else:  # a condition: True, False, or unknown (then the branches may agree)
+            unknown = self.agreeing(node, t, target)
+            out.append(
+                ast.If(
+                    test=_is(t, _const(True)),
+                    body=body,
+                    orelse=[ast.If(test=_is(t, _const(False)), body=orelse, orelse=unknown)],
+                )
+            )
         return _load(target)
 
     def agreeing(self, node: n.IfElse, t: ast.expr, target: str) -> list[ast.stmt]:
@@ -358,6 +382,7 @@ class _Generator:
         xs = [x for x in xs if self.may_be_unknown(x)]
         target = self.temp()
         if not xs:
+            self.known.add(target)
             out.append(_assign(target, value))
         elif len(xs) == 1:
             out.append(_assign(target, ast.IfExp(test=_unknown(xs[0]), body=xs[0], orelse=value)))
@@ -401,20 +426,24 @@ class _Generator:
         top = rule.when.node
         if rule.kind != "derive" and isinstance(top, n.BoolOp) and top.op == "and":
             self.tracking = f"w{i}"
-        body.append(_assign(cond, self.emit(top, body)))
+        decided = self.emit(top, body)
+        body.append(_assign(cond, decided))
+        # True or False whatever the case (a constant, as_of and constants only): no test for an unknown
+        known = not self.may_be_unknown(decided)
         self.tracking = None
         candidate: list[ast.stmt] = []
         if rule.kind == "derive":
             assert rule.derive_fact is not None and rule.derive_value is not None
             value: list[ast.stmt] = []
             value += self.candidate(rule, self.emit(rule.derive_value.node, value))
-            body.append(
-                ast.If(
-                    test=_is(_load(cond), _const(True)),
-                    body=value,
-                    orelse=[ast.If(test=_unknown(_load(cond)), body=self.candidate(rule, _load(cond)), orelse=[])],
-                )
+            unknown = (
+                []
+                if known
+                else [
+                    ast.If(test=_is_not(_load(cond), _const(False)), body=self.candidate(rule, _load(cond)), orelse=[])
+                ]
             )
+            body.append(ast.If(test=_is(_load(cond), _const(True)), body=value, orelse=unknown))
             candidate = self.candidate(rule, _load("EMPTY"))
         handler = [
             ast.Expr(value=_method("errors", "append", ast.Tuple(elts=[_const(i), _load("exc")], ctx=ast.Load()))),
@@ -423,6 +452,7 @@ class _Generator:
         ]
         values = [top] if rule.derive_value is None else [top, rule.derive_value.node]
         if any(map(_may_raise, values)):
+            known = False  # an error leaves the condition unknown
             out.append(
                 ast.Try(
                     body=body,
@@ -437,37 +467,24 @@ class _Generator:
             c = _load(cond)
             decided_by = _load(f"w{i}") if isinstance(top, n.BoolOp) and top.op == "and" else self.part(top)
             self.ns[f"R{i}"] = rule
+            is_false = [
+                ast.Expr(value=_method("false", "append", ast.Tuple(elts=[_load(f"R{i}"), decided_by], ctx=ast.Load())))
+            ]
+            if not known:
+                undecided = ast.Expr(
+                    value=_method("undecided", "append", ast.Tuple(elts=[_load(f"R{i}"), c], ctx=ast.Load()))
+                )
+                # unknown: undecided, unless an error left it with no missing facts (EMPTY)
+                is_false = [
+                    ast.If(
+                        test=_is(c, _const(False)), body=is_false, orelse=[ast.If(test=c, body=[undecided], orelse=[])]
+                    )
+                ]
             out.append(
                 ast.If(
                     test=_is(c, _const(True)),
                     body=[ast.Expr(value=_method("fired", "append", _load(f"R{i}")))],
-                    orelse=[
-                        ast.If(
-                            test=_is(c, _const(False)),
-                            body=[
-                                ast.Expr(
-                                    value=_method(
-                                        "false", "append", ast.Tuple(elts=[_load(f"R{i}"), decided_by], ctx=ast.Load())
-                                    )
-                                )
-                            ],
-                            orelse=[
-                                ast.If(
-                                    test=ast.BoolOp(op=ast.And(), values=[_unknown(c), c]),
-                                    body=[
-                                        ast.Expr(
-                                            value=_method(
-                                                "undecided",
-                                                "append",
-                                                ast.Tuple(elts=[_load(f"R{i}"), c], ctx=ast.Load()),
-                                            )
-                                        )
-                                    ],
-                                    orelse=[],
-                                )
-                            ],
-                        )
-                    ],
+                    orelse=is_false,
                 )
             )
         for name in rule.resolves:
@@ -623,6 +640,8 @@ def _may_raise(node: n.Node) -> bool:
     """Whether computing ``node`` can raise an ArithmeticError: arithmetic and functions can (overflow,
     division by zero, a date moved by a fraction); comparisons, logic, choices, lists and names cannot
     (every number is finite, so no comparison is invalid)."""
+    if isinstance(node, n.Call) and node.func in ("date", "quantity"):
+        return False  # a constant, read when the pack was compiled
     if isinstance(node, (n.BinOp, n.Call, n.Neg)):
         return True
     return any(map(_may_raise, n.children(node)))
@@ -824,6 +843,14 @@ def own_rules(fn: Generated, pack: CompiledPack, found: list[Any]) -> list[Any]:
     return [own[index[id(r)]] for r in found]
 
 
+def generated_tree(pack: CompiledPack) -> ast.Module:
+    """The module ``generated`` compiles, as built: nodes made by the generator, never parsed from text."""
+    return _Generator(pack).module()
+
+
 def generated_source(pack: CompiledPack) -> str:
-    """The generated function as Python text (``ast.unparse``), for audits; never executed from text."""
-    return ast.unparse(_Generator(pack).module())
+    """The generated function as Python text (``ast.unparse``), for audits; never executed from text.
+
+    A frozenset the code holds as a constant reads as ``frozenset({...})``: a constant, not a call.
+    """
+    return ast.unparse(generated_tree(pack))

@@ -102,13 +102,6 @@ class DeferredResult(Result):
         _FIELDS_SET.__set__(self, value)
 
     def __getattr__(self, name: str) -> Any:
-        if name in _OUTCOME_FIELDS:
-            try:
-                pending = object.__getattribute__(self, "_build") is not None
-            except AttributeError:
-                pending = False
-            if pending:
-                return getattr(DeferredResult._outcome_part(self), name)
         if name in Result.model_fields:
             DeferredResult._built(self)
             return _DICT.__get__(self)[name]
@@ -139,6 +132,26 @@ class DeferredResult(Result):
             text = _json(self)
             object.__setattr__(self, "_json", text)
         return text
+
+
+class _OutcomeField:
+    """One of the four outcome fields, read before the rest of the Result is built: consulted only while the
+    field is not yet in the result's ``__dict__`` (a descriptor without ``__set__``), which reading it fills."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Optional[DeferredResult], owner: Optional[type] = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(DeferredResult._outcome_part(obj), self.name)
+
+
+# Set after the class is made: pydantic takes the class's own attributes for fields while it makes the class.
+for _name in _OUTCOME_FIELDS:
+    setattr(DeferredResult, _name, _OutcomeField(_name))
 
 
 class _Once:
@@ -256,9 +269,13 @@ def _event(value: Optional[BaseModel]) -> str:
     return "null" if value is None else _EVENT(value)
 
 
+# An outcome as an item of a list: one object per rule and the values it shows (``evaluator._shared_outcome``).
+_OUTCOME = _Once(_outcome, 4096)
+
+
 def _outcomes(items: list[OutcomeOut]) -> str:
-    """A top-level list of outcomes, made for this result alone."""
-    return _joined(items, _outcome)
+    """A top-level list of outcomes; a list made for this result alone, of outcomes results share."""
+    return _joined(items, _OUTCOME)
 
 
 def _top(value: BaseModel) -> str:

@@ -287,7 +287,7 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     env = facts_env(pack, facts, as_of)
     run = run_rules(pack, env) if fn is None else run_generated(pack, env, fn)
     return DeferredResult.deferred(
-        lambda: outcomes(pack, as_of, run),
+        lambda: outcomes(pack, as_of, run, shared=True),
         lambda done: assemble(pack, as_of, validity_on(pack, as_of), run, done=done),
     )
 
@@ -349,33 +349,24 @@ class Outcomes:
 
 
 @exact
-def outcomes(pack: CompiledPack, as_of: date, run: Run) -> Outcomes:
-    """The outcomes of the rules that fired (see :class:`Outcomes`); :func:`assemble` builds the rest around them."""
+def outcomes(pack: CompiledPack, as_of: date, run: Run, shared: bool = False) -> Outcomes:
+    """The outcomes of the rules that fired (see :class:`Outcomes`); :func:`assemble` builds the rest around them.
+
+    ``shared``: each outcome taken from those other results gave when it shows the same (``_shared_outcome``),
+    else built here (the reference the tests hold the shared ones equal to).
+    """
     env = run.env
+    build = _shared_outcome if shared else _outcome
     done = Outcomes(pack, env)
     lists = {"entitlement": done.entitlements, "obligation": done.obligations, "sanction": done.sanctions}
     for rule in run.fired:
         if done.gate(rule) is not None:
             continue
         if rule.kind == "exclusion":
-            done.exclusions.append(
-                trusted(
-                    ExclusionOut,
-                    dict(
-                        rule=rule.id,
-                        topic=rule.topic,
-                        title=rule.title,
-                        to=rule.to,  # type: ignore[arg-type]
-                        summary=rule.summary,
-                        topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
-                        citation=citation_out(rule.citation),
-                        notes=list(rule.notes),
-                    ),
-                )
-            )
+            done.exclusions.append(_exclusion(rule))
             continue
         try:
-            built = _outcome(pack, rule, env, as_of, figures_of(rule, env, run.figures))
+            built = build(pack, rule, env, as_of, figures_of(rule, env, run.figures))
         except ArithmeticError as exc:
             done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             continue
@@ -851,7 +842,6 @@ def _ranked(
 _DEFAULT_SUBJECT = {d.path: d.subject for d in DEFAULTS}
 
 
-@lru_cache(maxsize=256)
 @lru_cache(maxsize=4096)
 def _default_out(path: str, value: Any, lang: Lang) -> DefaultOut:
     # Shared by the results that use it: one per fact, value (a date, or 0) and language.
@@ -1023,9 +1013,70 @@ def _number(v: Any, missing: set[str]) -> Optional[Decimal]:
     return Decimal(v)
 
 
-def _outcome(
-    pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, fig: tuple
-) -> OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut:
+_EXCLUSIONS: dict[int, tuple[CompiledRule, ExclusionOut]] = {}
+
+
+def _exclusion(rule: CompiledRule) -> ExclusionOut:
+    """What an exclusion rule that fired gives: the same whatever the case, shared by the results that give it."""
+    entry = _EXCLUSIONS.get(id(rule))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    out = _exclusion_out(rule)
+    if len(_EXCLUSIONS) >= 4096:
+        _EXCLUSIONS.clear()
+    _EXCLUSIONS[id(rule)] = (rule, out)
+    return out
+
+
+def _exclusion_out(rule: CompiledRule) -> ExclusionOut:
+    return trusted(
+        ExclusionOut,
+        dict(
+            rule=rule.id,
+            topic=rule.topic,
+            title=rule.title,
+            to=rule.to,  # type: ignore[arg-type]
+            summary=rule.summary,
+            topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
+            citation=citation_out(rule.citation),
+            notes=list(rule.notes),
+        ),
+    )
+
+
+Built = OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut
+
+# (pack, rule, what the outcome reads of the case) -> the pack, the rule and what it gave
+_OUTCOMES: dict[tuple[Any, ...], tuple[CompiledPack, CompiledRule, Built]] = {}
+
+
+def _shared_outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, fig: tuple) -> Built:
+    """``_outcome``, built once per rule and everything it reads of a case, shared by the results that give it
+    (results are immutable): many cases get the same sum on the same dates.
+
+    It reads the figures' values, as_of, the dates of its event and of its duration's start, and whether the
+    event's date is as_of standing in. A figure is keyed as written too: 5000 and 5000.00 are equal Decimals
+    that a result shows apart.
+    """
+    start = None if rule.duration_start is None else env.get(EVENTS[rule.duration_start])
+    written = [str(v) for v in fig if v.__class__ is Decimal]
+    key = (id(pack), id(rule), as_of, env.get(EVENTS[rule.event]), _is_defaulted(rule.event, env), start, fig, *written)
+    try:
+        entry = _OUTCOMES.get(key)
+    except TypeError:  # a value that cannot be hashed (a signalling NaN): built, not kept
+        return _outcome(pack, rule, env, as_of, fig)
+    if entry is not None and entry[0] is pack and entry[1] is rule:
+        return entry[2]
+    built = _outcome(pack, rule, env, as_of, fig)
+    if any(isinstance(v, ArithmeticError) for v in fig):
+        return built  # an error of a figure it did not read: the error is a new object each time, never found again
+    if len(_OUTCOMES) >= 4096:
+        _OUTCOMES.clear()
+    _OUTCOMES[key] = (pack, rule, built)
+    return built
+
+
+def _outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, fig: tuple) -> Built:
     outcome = rule.outcome
     assert outcome is not None
     limit = None
