@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+from policyrules.engine.evaluator import evaluate
 from policyrules.engine.model import CompiledPack
 from policyrules.engine.result import Result
 from policyrules.errors import BackendError
@@ -17,8 +18,6 @@ BACKENDS = ("native", "durable")
 
 def evaluate_with(backend: str, pack: CompiledPack, case: Case, as_of: date) -> Result:
     if backend == "native":
-        from policyrules.engine.evaluator import evaluate
-
         return evaluate(pack, case, as_of)
     if backend == "durable":
         if sys.version_info >= (3, 13):

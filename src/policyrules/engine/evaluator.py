@@ -82,12 +82,12 @@ def validity_on(pack: CompiledPack, as_of: date) -> Validity:
 
 
 def _parameters(pack: CompiledPack, as_of: date) -> dict[str, Any]:
-    """``param.<name>`` -> the value in force on ``as_of``, for the parameters that have one."""
+    """``as_of``, and ``param.<name>`` -> the value in force on ``as_of`` for the parameters that have one."""
     key = ("param", as_of)
     found = pack.by_day.get(key)
     if found is None:
         values = {f"param.{s.name}": s.as_of(as_of) for s in pack.parameters}
-        found = _remember(pack, key, {k: v for k, v in values.items() if v is not None})
+        found = _remember(pack, key, {"as_of": as_of, **{k: v for k, v in values.items() if v is not None}})
     return found
 
 
@@ -146,7 +146,6 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     ``facts`` holds only the facts that are given: a missing fact is absent, never None.
     """
     env = dict(facts)
-    env["as_of"] = as_of
     env[SUBJECTS] = _subjects(facts)  # of the facts given: a defaulted application date is no application
     for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
         if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
@@ -156,7 +155,7 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
         env[d.path] = d.value(as_of)
     if defaulted:
         env[DEFAULTED] = tuple(d.path for d in defaulted)
-    env.update(_parameters(pack, as_of))
+    env.update(_parameters(pack, as_of))  # as_of with them
     return env
 
 
@@ -356,8 +355,10 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run, shared: bool = False) ->
     else built here (the reference the tests hold the shared ones equal to).
     """
     env = run.env
-    build = _shared_outcome if shared else _outcome
     done = Outcomes(pack, env)
+    if not run.fired:  # no outcome, nothing to withhold or hold undecided
+        return done
+    build = _shared_outcome if shared else _outcome
     lists = {"entitlement": done.entitlements, "obligation": done.obligations, "sanction": done.sanctions}
     for rule in run.fired:
         if done.gate(rule) is not None:
@@ -370,15 +371,17 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run, shared: bool = False) ->
         except ArithmeticError as exc:
             done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
             continue
-        if isinstance(built, ExclusionOut):
-            done.exclusions.append(built)
-        elif isinstance(built, UndeterminedOut):
-            done.undetermined.append(built)
-        elif isinstance(built, NotGrantedOut):
-            done.ended.append(built)
-        else:
+        what = built.__class__
+        if what is OutcomeOut:
             lists[rule.kind].append(built)
-    done.entitlements = _apply_exclusions(done.entitlements, done.exclusions, pack.lang)
+        elif what is ExclusionOut:
+            done.exclusions.append(built)
+        elif what is UndeterminedOut:
+            done.undetermined.append(built)
+        else:
+            done.ended.append(built)  # a NotGrantedOut
+    if done.exclusions or any(ent.excludes for ent in done.entitlements):
+        done.entitlements = _apply_exclusions(done.entitlements, done.exclusions, pack.lang)
     done.entitlements = _hold_undecided(pack, done.entitlements, run, done)
     return done
 
@@ -446,7 +449,7 @@ def assemble(
     not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
-    derived = {name: _fact_value(env.get(key)) for name, key in zip(pack.derived, pack.derived_keys)}
+    derived = dict(zip(pack.derived, map(_fact_value, map(env.get, pack.derived_keys))))
     fields = {
         "pack": pack.id,
         "pack_version": pack.version,
@@ -544,7 +547,7 @@ def _decide_each(
 
 def _subjects(facts: dict[str, Any]) -> frozenset[str]:
     """The subjects a case holds: person, unit, application (a fact given under each)."""
-    heads = frozenset([key.partition(".")[0] for key in facts])
+    heads = frozenset(map(_HEAD_OF.__getitem__, facts))
     found = _HEADS.get(heads)
     if found is None:
         found = _HEADS[heads] = frozenset(s for head in heads if head in SUBJECT_OF for s in SUBJECT_OF[head])
@@ -552,6 +555,19 @@ def _subjects(facts: dict[str, Any]) -> frozenset[str]:
 
 
 _HEADS: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets of first parts of fact paths at most
+
+
+class _Heads(dict):  # type: ignore[type-arg]
+    """A fact path -> its first part, cut once per path (the vocabulary's few hundred)."""
+
+    def __missing__(self, path: str) -> str:
+        if len(self) >= 4096:
+            self.clear()
+        head = self[path] = path.partition(".")[0]
+        return head
+
+
+_HEAD_OF = _Heads()
 
 
 def _event_date(rule_event: str, env: dict[str, Any]) -> Any:
@@ -719,7 +735,8 @@ _FALSE: dict[tuple[int, int, tuple[Optional[str], ...], str], tuple[CompiledRule
 
 def _false_at(pack: CompiledPack, rule: CompiledRule, node: n.Node, env: dict[str, Any]) -> NotGrantedOut:
     """``_condition_false`` when the part that decides is known already (the generated function says which)."""
-    _, text, paths = _part(node)
+    got = _PARTS.get(id(node))
+    _, text, paths = got if got is not None and got[0] is node else _part(node)
     shown = tuple(map(_show, map(env.get, paths)))
     key = (id(rule), id(node), shown, pack.lang)
     entry = _FALSE.get(key)
@@ -789,11 +806,14 @@ def decisive_part(node: n.Node, env: dict[str, Any]) -> DecisiveOut:
 
 
 def _show(value: Any) -> Optional[str]:
-    if value is None or value.__class__ is Unknown:
+    if value is None:
         return None
-    if isinstance(value, bool):
+    cls = value.__class__
+    if cls is str:  # most parts that decide a "no" compare a choice
+        return value
+    if cls is bool:
         return "true" if value else "false"
-    return str(value)
+    return None if cls is Unknown else str(value)
 
 
 def _questions(pack: CompiledPack, undetermined: list[UndeterminedOut]) -> list[QuestionOut]:
@@ -882,9 +902,9 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
 
 def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run, done: Outcomes) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
-    if not entitlements:
-        return entitlements
     topics = {ent.topic for ent in entitlements}
+    if topics.isdisjoint(pack.excluded_topics):  # no exclusion rule concerns them (no entitlement either)
+        return entitlements
     pending: dict[str, set[str]] = {}
     for rule in pack.exclusion_rules:
         if rule.excluded_topic not in topics:

@@ -199,6 +199,11 @@ class CompiledPack:
         return tuple(r for r in self.rules if r.kind == "exclusion")
 
     @cached_property
+    def excluded_topics(self) -> frozenset[str]:
+        """The topics an exclusion rule may withhold."""
+        return frozenset(r.excluded_topic for r in self.exclusion_rules if r.excluded_topic is not None)
+
+    @cached_property
     def superseded_rules(self) -> tuple[CompiledRule, ...]:
         """The outcome rules a descendant pack's rules override (on the dates that pack is in force)."""
         return tuple(r for r in self.rules if r.superseded_by and r.kind != "derive")

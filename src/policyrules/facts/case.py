@@ -681,11 +681,22 @@ def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | Non
     for name, value in model.__dict__.items():
         if value is None:
             continue
-        key = prefix + name
-        if isinstance(value, BaseModel):
-            flatten(value, key + ".", out)
-        elif isinstance(value, list):
-            continue  # a list is read into facts by the case reader (unit.disabled_staff → disabled_employees)
-        else:
-            out[key] = value
+        nested = _NESTED.get(value.__class__)
+        if nested is None:
+            nested = _nested(value.__class__)
+        # a list is left out: the case reader reads it into facts (unit.disabled_staff → disabled_employees)
+        if nested is _VALUE:
+            out[prefix + name] = value
+        elif nested is _MODEL:
+            flatten(value, prefix + name + ".", out)
     return out
+
+
+_VALUE, _MODEL, _LIST = "value", "model", "list"
+# A value's class -> what it is to ``flatten``: looked up, as ``isinstance`` against a model (an ABC) is slow.
+_NESTED: dict[type, str] = {}
+
+
+def _nested(cls: type) -> str:
+    found = _NESTED[cls] = _MODEL if issubclass(cls, BaseModel) else _LIST if issubclass(cls, list) else _VALUE
+    return found

@@ -122,9 +122,13 @@ class NeutralDefault:
         return as_of if self.source == "as_of" else 0
 
     def applies(self, facts: typing.Mapping[str, Any]) -> bool:
-        return facts.get(self.path) is None and all(
-            facts.get(path) is None or facts.get(path) in values for path, values in self.only_if
-        )
+        if facts.get(self.path) is not None:
+            return False
+        for path, values in self.only_if:  # a loop, not all(...): every evaluation asks this of every default
+            value = facts.get(path)
+            if value is not None and value not in values:
+                return False
+        return True
 
 
 DEFAULTS: tuple[NeutralDefault, ...] = (
