@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pydantic import BaseModel, TypeAdapter
@@ -157,3 +158,20 @@ def test_results_share_an_outcome_only_when_it_shows_the_same_figures_as_written
     for base, result in (("10000", first), ("10000.0", second)):
         reference = evaluate(pack, Case.model_validate(case(base)), day, reference=True)
         assert result.to_json() == reference.model_dump_json(indent=2)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"a": None, "b": True, "c": False, "d": Decimal("3.000"), "e": Decimal("-0"), "f": Decimal("1E+3")},
+        {"day": date(2024, 2, 29), "n": Decimal("0.015")},
+        {"choice": '引号"与\\反斜杠\n', "n": Decimal(2)},  # text: written by pydantic
+        {"名称": Decimal(1)},  # a name JSON would escape is written by pydantic too
+    ],
+)
+def test_derived_facts_are_written_as_pydantic_writes_them(values):
+    from policyrules.engine import deferred
+
+    want = deferred._DERIVED.dump_json(values, indent=2).decode().replace("\n", "\n  ") if values else "{}"
+    assert deferred._derived(values) == want

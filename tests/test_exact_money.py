@@ -126,3 +126,12 @@ def test_a_figure_beyond_a_result_s_range_is_the_rule_s_error_whichever_way_in()
     assert "the amount's total (13500000000000000000000000000000) is beyond what a result holds" in english
     # a total within range still comes out
     assert _reward({**EMP, "place": {"monthly_minimum_wage": Decimal("6e28")}}) == Decimal("9e29")
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "0.000", "-0.00", "0E+5", "-0E-3", "6000.00", "1E+3", "0.0150", "-2.50"])
+def test_a_number_is_written_normalised_and_minus_zero_stays_minus(text):
+    from policyrules.types import CONTEXT, decimal_text
+
+    value = Decimal(text)
+    for _ in range(2):  # the second time from the remembered texts
+        assert decimal_text(value) == format(value.normalize(CONTEXT), "f")

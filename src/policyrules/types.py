@@ -108,20 +108,22 @@ def _in_range(number: Decimal, given: object) -> Decimal:
 _TEXTS: dict[Decimal, str] = {}
 
 
-def _decimal_text(value: Decimal) -> str:
-    # Equal numbers print alike once normalised, but for -0: zero is written each time (results repeat figures).
-    text = _TEXTS.get(value) if value else None
+def decimal_text(value: Decimal) -> str:
+    """A Number as its JSON writes it: normalised, in fixed-point notation."""
+    # Equal numbers print alike once normalised (results repeat figures), but for -0, equal to 0.
+    if not value:
+        return "-0" if value.is_signed() else "0"
+    text = _TEXTS.get(value)
     if text is None:
         text = format(value.normalize(CONTEXT), "f")
-        if value:
-            if len(_TEXTS) >= 4096:
-                _TEXTS.clear()
-            _TEXTS[value] = text
+        if len(_TEXTS) >= 4096:
+            _TEXTS.clear()
+        _TEXTS[value] = text
     return text
 
 
 Number = Annotated[
-    Decimal, BeforeValidator(_to_decimal), PlainSerializer(_decimal_text, return_type=str, when_used="json")
+    Decimal, BeforeValidator(_to_decimal), PlainSerializer(decimal_text, return_type=str, when_used="json")
 ]
 """An exact decimal: money, rates, years. Serialised to JSON as a string."""
 

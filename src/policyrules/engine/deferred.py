@@ -24,10 +24,15 @@ questions; the whole Result, built later, holds the same objects.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal
 from operator import is_
 from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from policyrules.types import decimal_text
 
 from .result import OutcomeOut, Result
 
@@ -301,10 +306,43 @@ def _head(result: Result, fields: dict[str, Any]) -> str:
 
 
 _DERIVED = TypeAdapter(Result.model_fields["derived"].annotation)
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
+_NAMES: dict[str, str] = {}  # a derived fact's name -> its line's start ("" for a name JSON would escape)
+
+
+def _name(name: str) -> str:
+    found = _NAMES[name] = f'    "{name}": ' if _PLAIN_NAME.fullmatch(name) else ""
+    return found
 
 
 def _derived(values: dict[str, Any]) -> str:
-    return _DERIVED.dump_json(values, indent=2).decode().replace("\n", "\n  ") if values else "{}"
+    """The derived facts as the value of a top-level field: each name and value written here (a number as its
+    JSON writes it, ``decimal_text``); a text value, or a name JSON would escape, by pydantic."""
+    if not values:
+        return "{}"
+    names = _NAMES
+    lines = []
+    for name, value in values.items():
+        head = names.get(name)
+        if head is None:
+            head = _name(name)
+        cls = value.__class__
+        if value is None:
+            text = "null"
+        elif cls is Decimal:
+            text = '"' + decimal_text(value) + '"'
+        elif cls is bool:
+            text = "true" if value else "false"
+        elif cls is date:
+            text = '"' + value.isoformat() + '"'
+        else:
+            break
+        if not head:
+            break
+        lines.append(head + text)
+    else:
+        return "{\n" + ",\n".join(lines) + "\n  }"
+    return _DERIVED.dump_json(values, indent=2).decode().replace("\n", "\n  ")
 
 
 # How each field after the first ones is written, in the order the model declares them (a test holds the two equal).

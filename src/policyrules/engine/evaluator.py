@@ -428,8 +428,10 @@ def assemble(
                 continue
             if waiting:
                 missing = missing | waiting.get((rule.pack_id, rule.event), frozenset())
-            entry = listed.get((id(rule), missing))
-            out = entry[1] if entry is not None and entry[0] is rule else _undetermined(rule, missing)
+            entry = listed.get(id(rule))
+            out = entry[1].get(missing) if entry is not None and entry[0] is rule else None
+            if out is None:
+                out = _undetermined(rule, missing)
             (undetermined if rule.concerns <= subjects else elsewhere).append(out)
         for rule, node in run.false:  # type: ignore[union-attr]
             if rule.concerns <= subjects and rule.id not in superseded:
@@ -730,22 +732,29 @@ def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]
     return _not_met(_head(rule), rule.citation, text, values, pack.lang)
 
 
-_FALSE: dict[tuple[int, int, tuple[Optional[str], ...], str], tuple[CompiledRule, n.Node, NotGrantedOut]] = {}
+# (rule, part, language) -> the rule, the part, the part's text and paths, and its entries by the values shown
+_FALSE: dict[
+    tuple[int, int, str], tuple[CompiledRule, n.Node, str, tuple[str, ...], dict[tuple[Optional[str], ...], Any]]
+] = {}
 
 
 def _false_at(pack: CompiledPack, rule: CompiledRule, node: n.Node, env: dict[str, Any]) -> NotGrantedOut:
     """``_condition_false`` when the part that decides is known already (the generated function says which)."""
-    got = _PARTS.get(id(node))
-    _, text, paths = got if got is not None and got[0] is node else _part(node)
-    shown = tuple(map(_show, map(env.get, paths)))
-    key = (id(rule), id(node), shown, pack.lang)
+    key = (id(rule), id(node), pack.lang)
     entry = _FALSE.get(key)
-    if entry is not None and entry[0] is rule and entry[1] is node:
-        return entry[2]
-    out = _not_met(_head(rule), rule.citation, text, tuple(zip(paths, shown)), pack.lang)
-    if len(_FALSE) >= 65536:
-        _FALSE.clear()
-    _FALSE[key] = (rule, node, out)
+    if entry is None or entry[0] is not rule or entry[1] is not node:
+        _, text, paths = _part(node)
+        if len(_FALSE) >= 16384:
+            _FALSE.clear()
+        entry = _FALSE[key] = (rule, node, text, paths, {})
+    paths, by_shown = entry[3], entry[4]
+    shown = tuple(map(_show, map(env.get, paths)))
+    out = by_shown.get(shown)
+    if out is None:
+        out = _not_met(_head(rule), rule.citation, entry[2], tuple(zip(paths, shown)), pack.lang)
+        if len(by_shown) >= 1024:
+            by_shown.clear()
+        by_shown[shown] = out
     return out
 
 
@@ -951,18 +960,25 @@ def _citation_out(c: ResolvedCitation) -> CitationOut:
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
 
 
-_UNDETERMINED: dict[tuple[int, frozenset[str]], tuple[CompiledRule, UndeterminedOut]] = {}
+# rule -> the rule and its entries by missing facts: a case pays a lookup by the rule's identity and one by its
+# missing set (whose hash the set keeps)
+_UNDETERMINED: dict[int, tuple[CompiledRule, dict[frozenset[str], UndeterminedOut]]] = {}
 
 
 def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOut:
-    # By rule object first: hashing the rule's identity and its (shared) missing set is what a case pays.
-    entry = _UNDETERMINED.get((id(rule), missing))
-    if entry is not None and entry[0] is rule:
-        return entry[1]
-    out = _undetermined_out(rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.when.text, rule.citation, missing)
-    if len(_UNDETERMINED) >= 65536:
-        _UNDETERMINED.clear()
-    _UNDETERMINED[(id(rule), missing)] = (rule, out)
+    entry = _UNDETERMINED.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        if len(_UNDETERMINED) >= 16384:
+            _UNDETERMINED.clear()
+        entry = _UNDETERMINED[id(rule)] = (rule, {})
+    out = entry[1].get(missing)
+    if out is None:
+        out = _undetermined_out(
+            rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.when.text, rule.citation, missing
+        )
+        if len(entry[1]) >= 1024:
+            entry[1].clear()
+        entry[1][missing] = out
     return out
 
 
@@ -1075,8 +1091,8 @@ def _shared_outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any],
     (results are immutable): many cases get the same sum on the same dates.
 
     It reads the figures' values, as_of, the dates of its event and of its duration's start, and whether the
-    event's date is as_of standing in. A figure is keyed as written too: 5000 and 5000.00 are equal Decimals
-    that a result shows apart.
+    event's date is as_of standing in. A figure is keyed as written too: 5000 and 5000.00 are equal Decimals,
+    and an outcome holds the one its case computed.
     """
     start = None if rule.duration_start is None else env.get(EVENTS[rule.duration_start])
     written = [str(v) for v in fig if v.__class__ is Decimal]
