@@ -166,3 +166,47 @@ def test_a_table_row_with_dispatched_workers_and_no_dispatch_is_a_bad_value():
         evaluate("national_fund", rows, D)
     assert [(b.row, b.column) for b in info.value.bad] == [(1, "unit.dispatched_disabled")]
     assert "dispatch_counted_by is no_dispatch" in str(info.value)
+
+
+def _every_given_fact(model, prefix=""):
+    """What ``flatten`` gives, found the long way: every field of every model, the None ones left out."""
+    from pydantic import BaseModel
+
+    out = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            out.update(_every_given_fact(value, f"{prefix}{name}."))
+        elif value is not None and not isinstance(value, list):
+            out[f"{prefix}{name}"] = value
+    return out
+
+
+def test_flatten_gives_every_fact_a_case_gives():
+    # flatten reads the fields set, not every field: that holds while no case model has a default but None
+    from pydantic import BaseModel
+
+    from policyrules.check.casetests import find_test_files, load_test_file
+    from policyrules.facts.case import Case, flatten
+
+    from .conftest import ROOT
+
+    models, todo = set(), [Case]
+    while todo:
+        cls = todo.pop()
+        models.add(cls)
+        for field in cls.model_fields.values():
+            # a required field is always among those set; a default other than None would be left out
+            assert field.is_required() or (field.default is None and field.default_factory is None), (cls, field)
+            for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
+                for inner in (arg, *getattr(arg, "__args__", ())):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in models:
+                        todo.append(inner)
+    assert len(models) > 10  # Case, Person, Unit and the models inside them
+    cases = [c for path in (ROOT / "examples").glob("*.yaml") for c in load_cases(path)]
+    cases += [t.case for path in find_test_files([ROOT / "rules"]) for t in load_test_file(path).tests]
+    assert len(cases) > 600
+    for case in cases:
+        assert flatten(case) == _every_given_fact(case)
+    counted = as_case({"unit": {"staff": 100, "seasonal_staff": [{"workers": 12, "months": 3}]}})
+    assert flatten(counted)["unit.seasonal_staff_average"] == 3  # set by the case reader, after validation

@@ -90,7 +90,7 @@ def _as_run_rules(conditions: dict[str, object]) -> dict[str, object]:
 # ---- (b) what the generated code can name -----------------------------------------------------
 
 _OUR_NAMES = re.compile(
-    r"(?:[fdtcwKFRP]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
+    r"(?:[fdtcwKFRP]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|U|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
 )
 
 

@@ -137,7 +137,7 @@ class _Generator:
         from .evaluator import UNSET  # the evaluator imports this module
 
         self.pack = pack
-        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET}
+        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET, "U": _UNKNOWNS}
         self.reads: dict[str, str] = {}  # env path -> local
         self.derived = {name: f"d{i}" for i, name in enumerate(pack.derived)}
         self.consts: dict[tuple[type, Any], str] = {}
@@ -602,7 +602,10 @@ class _Generator:
         # (the closures that read the environment afterwards, for the reasons of a "no", expect one).
         for name, d in self.derived.items():
             local = _load(f"s{d}")
-            known = ast.IfExp(test=_unknown(local), body=_call(self.helper(shared_unknown), local), orelse=local)
+            # U.get(s) or shared_unknown(s): the table looked up in place, the helper called to fill it
+            lookup = _call(ast.Attribute(value=_load("U"), attr="get", ctx=ast.Load()), local)
+            shared = ast.BoolOp(op=ast.Or(), values=[lookup, _call(self.helper(shared_unknown), local)])
+            known = ast.IfExp(test=_unknown(local), body=shared, orelse=local)
             key = ast.Subscript(value=_load("env"), slice=_const(f"derived.{name}"), ctx=ast.Store())
             body.append(
                 ast.If(test=_is_not(local, _load("UNSET")), body=[ast.Assign(targets=[key], value=known)], orelse=[])
@@ -729,17 +732,18 @@ def _settler(pack: CompiledPack, name: str) -> Callable[..., Any]:
     conflicted = FS((f"derived.{name}",))
 
     def settle_fact(conflicts: list, *found: Any) -> Any:
-        fired = [(rid, v) for rid, v in zip(order, found) if v is not UNSET]
-        if not fired:
+        values = [v for v in found if v is not UNSET]
+        if not values:
             return UNSET
         if precedence:
-            return fired[0][1]
-        unknown = [v for _, v in fired if v.__class__ is FS]
+            return values[0]
+        unknown = [v for v in values if v.__class__ is FS]
         if unknown:
             return unknown[0].union(*unknown[1:])
-        first = fired[0][1]
-        if any(v != first for _, v in fired[1:]):
-            conflicts.append(ConflictOut(fact=name, rules=[rid for rid, _ in fired], values=[str(v) for _, v in fired]))
+        first = values[0]
+        if any(v != first for v in values[1:]):
+            rules = [rid for rid, v in zip(order, found) if v is not UNSET]
+            conflicts.append(ConflictOut(fact=name, rules=rules, values=[str(v) for v in values]))
             return conflicted
         return first
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from operator import is_
+from operator import is_, is_not
 from typing import Any, Callable, Optional
 
 from policyrules.dates import add_days, add_months, add_years, days_between, months_between
@@ -27,7 +27,7 @@ from policyrules.expr import Unknown, names, render
 from policyrules.expr import nodes as n
 from policyrules.expr.compile import compile_expr
 from policyrules.facts.case import EVENTS, Case, flatten
-from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
+from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, NeutralDefault, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, exact
@@ -150,13 +150,35 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
         if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
             env[implied.path] = source.year
-    defaulted = [d for d in DEFAULTS if d.applies(env)]
-    for d in defaulted:
-        env[d.path] = d.value(as_of)
+    defaulted, paths = _defaults_of(env)
     if defaulted:
-        env[DEFAULTED] = tuple(d.path for d in defaulted)
+        for d in defaulted:
+            env[d.path] = d.value(as_of)
+        env[DEFAULTED] = paths
     env.update(_parameters(pack, as_of))  # as_of with them
     return env
+
+
+# Which neutral defaults a case takes depends on the values of the facts a default is taken only with (choices
+# among a few values) and on whether each other fact the defaults name is given: those, and the defaults taken.
+_CHOICES = tuple(dict.fromkeys(path for d in DEFAULTS for path, values in d.only_if if values))
+_GIVEN = tuple(dict.fromkeys(p for d in DEFAULTS for p in (d.path, *(q for q, _ in d.only_if)) if p not in _CHOICES))
+_NONES = (None,) * len(_GIVEN)
+_DEFAULTS_TAKEN: dict[tuple[Any, ...], tuple[tuple[NeutralDefault, ...], tuple[str, ...]]] = {}
+
+
+def _defaults_of(env: dict[str, Any]) -> tuple[tuple[NeutralDefault, ...], tuple[str, ...]]:
+    """The defaults the case takes (``NeutralDefault.applies``) and their facts, asked once per combination of
+    what decides."""
+    key = (*map(env.get, _CHOICES), *map(is_not, map(env.get, _GIVEN), _NONES))
+    found = _DEFAULTS_TAKEN.get(key)
+    if found is None:
+        taken = tuple(d for d in DEFAULTS if d.applies(env))
+        found = (taken, tuple(d.path for d in taken))
+        if len(_DEFAULTS_TAKEN) >= 1024:
+            _DEFAULTS_TAKEN.clear()
+        _DEFAULTS_TAKEN[key] = found
+    return found
 
 
 class Run:
@@ -451,7 +473,7 @@ def assemble(
     not_granted += done.ended
     defaulted = env.get(DEFAULTED, ())
     app_date = env.get("application.date")
-    derived = dict(zip(pack.derived, map(_fact_value, map(env.get, pack.derived_keys))))
+    derived, held = _derived(pack, env)
     fields = {
         "pack": pack.id,
         "pack_version": pack.version,
@@ -478,7 +500,7 @@ def assemble(
         "conflicts": run.conflicts,
         "errors": [*run.errors, *done.errors],
     }
-    if all(v.__class__ is not Decimal or representable(v) for v in derived.values()):
+    if held:
         return made(Result, fields)
     return Result(**fields)  # a figure no Number holds: refused by validation, as always
 
@@ -933,11 +955,22 @@ def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run
     return kept
 
 
-def _fact_value(value: Any) -> Any:
-    """A derived fact as the Result holds it: unknown is None, a whole number an exact Decimal (as validation makes it)."""
-    if value is None or value.__class__ is Unknown:
-        return None
-    return Decimal(value) if value.__class__ is int else value
+def _derived(pack: CompiledPack, env: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The derived facts as the Result holds them (unknown is None, a whole number an exact Decimal, as validation
+    makes it), and whether every number among them is one a Number holds."""
+    derived = {}
+    held = True
+    for name, value in zip(pack.derived, map(env.get, pack.derived_keys)):
+        cls = value.__class__
+        if value is None or cls is Unknown:
+            value = None
+        elif cls is int:
+            value = Decimal(value)
+            held = held and representable(value)
+        elif cls is Decimal and held:
+            held = representable(value)
+        derived[name] = value
+    return derived, held
 
 
 _CITATIONS: dict[int, tuple[ResolvedCitation, CitationOut]] = {}
@@ -1095,7 +1128,7 @@ def _shared_outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any],
     and an outcome holds the one its case computed.
     """
     start = None if rule.duration_start is None else env.get(EVENTS[rule.duration_start])
-    written = [str(v) for v in fig if v.__class__ is Decimal]
+    written = [str(v) for i in rule.figure_slots if (v := fig[i]).__class__ is Decimal]
     key = (id(pack), id(rule), as_of, env.get(EVENTS[rule.event]), _is_defaulted(rule.event, env), start, fig, *written)
     try:
         entry = _OUTCOMES.get(key)

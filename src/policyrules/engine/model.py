@@ -139,6 +139,11 @@ class CompiledRule:
             a.base,
         )
 
+    @cached_property
+    def figure_slots(self) -> tuple[int, ...]:
+        """Where ``figures()`` holds an expression: the figures an outcome of the rule can show."""
+        return tuple(i for i, e in enumerate(self.figures()) if e is not None)
+
     def reads(self) -> set[str]:
         """Every fact path the rule reads."""
         return {p for e in self.expressions() for p in names(e.node)}

@@ -673,12 +673,17 @@ A rule that names none is decided at the application.
 
 
 def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Case → ``{"person.age": 30, ...}`` holding only the facts that are given."""
+    """Case → ``{"person.age": 30, ...}`` holding only the facts that are given (a mapping read by key: in
+    no set order)."""
     if out is None:
         out = {}
     if model is None:
         return out
-    for name, value in model.__dict__.items():
+    values = model.__dict__
+    # A given fact is among the fields set (by validation or ``model_copy(update=...)``): no field of a case
+    # model has a default but None (a test holds it). A case gives a few of a model's dozens of fields.
+    for name in model.__pydantic_fields_set__:
+        value = values[name]
         if value is None:
             continue
         nested = _NESTED.get(value.__class__)
