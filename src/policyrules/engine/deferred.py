@@ -51,9 +51,9 @@ class DeferredResult(Result):
     __slots__ = ("_build", "_outcomes", "_done", "_json")
 
     @classmethod
-    def deferred(cls, outcomes: Callable[[], Any], build: Callable[[Any], Result]) -> DeferredResult:
+    def deferred(cls, outcomes: Callable[[], Any], build: Callable[[Any], Result], done: Any = None) -> DeferredResult:
         """``outcomes()`` gives the fired rules' outcomes (an object with the four outcome fields);
-        ``build(outcomes)`` the whole Result around them."""
+        ``build(outcomes)`` the whole Result around them. ``done``: the outcomes, when they are made already."""
         self = cls.__new__(cls)
         object.__setattr__(self, "_build", build)
         object.__setattr__(self, "_outcomes", outcomes)
@@ -61,17 +61,22 @@ class DeferredResult(Result):
         object.__setattr__(self, "_json", None)
         object.__setattr__(self, "__pydantic_extra__", None)
         object.__setattr__(self, "__pydantic_private__", None)
+        if done is not None:
+            DeferredResult._hold(self, done)
         return self
+
+    def _hold(self, done: Any) -> None:
+        object.__setattr__(self, "_done", done)
+        # Read from now on as plain attributes (pydantic, reading ``__dict__``, still sees a whole Result).
+        fields = _DICT.__get__(self)
+        for name in _OUTCOME_FIELDS:
+            fields[name] = getattr(done, name)
 
     def _outcome_part(self) -> Any:
         done = object.__getattribute__(self, "_done")
         if done is None:
             done = object.__getattribute__(self, "_outcomes")()
-            object.__setattr__(self, "_done", done)
-            # Read from now on as plain attributes (pydantic, reading ``__dict__``, still sees a whole Result).
-            fields = _DICT.__get__(self)
-            for name in _OUTCOME_FIELDS:
-                fields[name] = getattr(done, name)
+            DeferredResult._hold(self, done)
         return done
 
     def _built(self) -> None:

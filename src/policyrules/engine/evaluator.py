@@ -310,6 +310,7 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     return DeferredResult.deferred(
         lambda: outcomes(pack, as_of, run, shared=True),
         lambda done: assemble(pack, as_of, validity_on(pack, as_of), run, done=done),
+        None if run.fired else outcomes(pack, as_of, run),  # nothing fired: no outcome to put off
     )
 
 
