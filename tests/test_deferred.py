@@ -131,7 +131,7 @@ def test_json_is_byte_identical_on_every_case_file_and_each_shared_entry_is_writ
     first, second = evaluate(pack, case, DAY), evaluate(pack, case, DAY)
     first.to_json()
     shared = [e for name in spliced for e in getattr(second, name)]
-    assert shared and all(deferred._FRAGMENT.texts[id(e)][0] is e for e in shared)  # written by the first result
+    assert shared and all(deferred._FRAGMENT.made[id(e)][0] is e for e in shared)  # written by the first result
 
 
 def test_results_share_an_outcome_only_when_it_shows_the_same_figures_as_written():

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from policyrules.types import decimal_text
 
+from .memo import ByIdentity
 from .result import OutcomeOut, Result
 
 # pydantic's own storage for a model's fields (slots of BaseModel), reached directly.
@@ -164,34 +165,12 @@ for _name in _OUTCOME_FIELDS:
     setattr(DeferredResult, _name, _OutcomeField(_name))
 
 
-class _Once:
-    """The text ``write`` makes of an object results share, written once per object: remembered by identity,
-    the object kept with its text (so its id is not reused while remembered)."""
-
-    __slots__ = ("write", "texts", "limit")
-
-    def __init__(self, write: Callable[[Any], str], limit: int) -> None:
-        self.write = write
-        self.texts: dict[int, tuple[Any, str]] = {}
-        self.limit = limit
-
-    def __call__(self, obj: Any) -> str:
-        entry = self.texts.get(id(obj))
-        if entry is not None and entry[0] is obj:
-            return entry[1]
-        text = self.write(obj)
-        if len(self.texts) >= self.limit:
-            self.texts.clear()
-        self.texts[id(obj)] = (obj, text)
-        return text
-
-
 def _item(item: BaseModel) -> str:
     """An entry's JSON as an item of a top-level list: its own pretty JSON, indented by its depth."""
     return "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
 
 
-_FRAGMENT = _Once(_item, 16384)  # a shared entry (undecided rule, reason, question) as an item of a list
+_FRAGMENT = ByIdentity(_item, 16384)  # a shared entry (undecided rule, reason, question) as an item of a list
 
 
 _LISTS: dict[tuple[int, ...], tuple[tuple[BaseModel, ...], str]] = {}
@@ -272,7 +251,7 @@ def _value(value: Optional[BaseModel]) -> str:
 
 _FUNDING = TypeAdapter(OutcomeOut.model_fields["funding"].annotation)
 # An outcome's event: one object per event, date and document (``evaluator._event_out``).
-_EVENT = _Once(_value, 4096)
+_EVENT = ByIdentity(_value, 4096)
 
 
 def _event(value: Optional[BaseModel]) -> str:
@@ -280,7 +259,7 @@ def _event(value: Optional[BaseModel]) -> str:
 
 
 # An outcome as an item of a list: one object per rule and the values it shows (``evaluator._shared_outcome``).
-_OUTCOME = _Once(_outcome, 4096)
+_OUTCOME = ByIdentity(_outcome, 4096)
 
 
 def _outcomes(items: list[OutcomeOut]) -> str:
@@ -352,7 +331,7 @@ def _derived(values: dict[str, Any]) -> str:
 
 # How each field after the first ones is written, in the order the model declares them (a test holds the two equal).
 _WRITERS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("validity", _Once(_top, 4096)),  # one validity per pack and day
+    ("validity", ByIdentity(_top, 4096)),  # one validity per pack and day
     ("entitlements", _outcomes),
     ("obligations", _outcomes),
     ("sanctions", _outcomes),

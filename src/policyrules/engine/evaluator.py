@@ -34,6 +34,7 @@ from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, exac
 
 from .codegen import Generated, for_evaluation, generated, own_rules
 from .deferred import DeferredResult
+from .memo import ByIdentity
 from .model import CompiledAmount, CompiledExpr, CompiledPack, CompiledRule, ResolvedCitation
 from .money import money_step, round_money
 from .result import (
@@ -974,24 +975,13 @@ def _derived(pack: CompiledPack, env: dict[str, Any]) -> tuple[dict[str, Any], b
     return derived, held
 
 
-_CITATIONS: dict[int, tuple[ResolvedCitation, CitationOut]] = {}
-
-
-def citation_out(c: ResolvedCitation) -> CitationOut:
-    """A rule's citation as it appears in results (built once per citation object, shared by equal ones)."""
-    entry = _CITATIONS.get(id(c))
-    if entry is not None and entry[0] is c:
-        return entry[1]
-    out = _citation_out(c)
-    if len(_CITATIONS) >= 65536:
-        _CITATIONS.clear()
-    _CITATIONS[id(c)] = (c, out)
-    return out
-
-
 @lru_cache(maxsize=4096)
 def _citation_out(c: ResolvedCitation) -> CitationOut:
     return CitationOut(document=c.document, clause=c.clause, quote=c.quote, external=c.external)
+
+
+# A rule's citation as it appears in results: built once per citation object, shared by equal ones.
+citation_out: ByIdentity[CitationOut] = ByIdentity(_citation_out, 65536)
 
 
 # rule -> the rule and its entries by missing facts: a case pays a lookup by the rule's identity and one by its
@@ -1083,35 +1073,28 @@ def _number(v: Any, missing: set[str]) -> Optional[Decimal]:
     return Decimal(v)
 
 
-_EXCLUSIONS: dict[int, tuple[CompiledRule, ExclusionOut]] = {}
-
-
-def _exclusion(rule: CompiledRule) -> ExclusionOut:
-    """What an exclusion rule that fired gives: the same whatever the case, shared by the results that give it."""
-    entry = _EXCLUSIONS.get(id(rule))
-    if entry is not None and entry[0] is rule:
-        return entry[1]
-    out = _exclusion_out(rule)
-    if len(_EXCLUSIONS) >= 4096:
-        _EXCLUSIONS.clear()
-    _EXCLUSIONS[id(rule)] = (rule, out)
-    return out
-
-
-def _exclusion_out(rule: CompiledRule) -> ExclusionOut:
+def _excluding(rule: CompiledRule, summary: str, topic_excluded: str, **more: Any) -> ExclusionOut:
+    """An exclusion the rule gives: its own words and citation, the topic it withholds, and ``more`` fields."""
     return trusted(
         ExclusionOut,
         dict(
             rule=rule.id,
             topic=rule.topic,
             title=rule.title,
-            to=rule.to,  # type: ignore[arg-type]
-            summary=rule.summary,
-            topic_excluded=rule.excluded_topic,  # type: ignore[arg-type]
+            to=rule.to,
+            summary=summary,
+            topic_excluded=topic_excluded,
             citation=citation_out(rule.citation),
             notes=list(rule.notes),
+            **more,
         ),
     )
+
+
+# What an exclusion rule that fired gives: the same whatever the case, shared by the results that give it.
+_exclusion: ByIdentity[ExclusionOut] = ByIdentity(
+    lambda rule: _excluding(rule, rule.summary, rule.excluded_topic), 4096
+)
 
 
 Built = OutcomeOut | ExclusionOut | UndeterminedOut | NotGrantedOut
@@ -1302,31 +1285,11 @@ def _ended(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], duration
 
 
 def _withheld(rule: CompiledRule, reason: str, summary: str) -> ExclusionOut:
-    return trusted(
-        ExclusionOut,
-        dict(
-            rule=rule.id,
-            topic=rule.topic,
-            title=rule.title,
-            to=rule.to,  # type: ignore[arg-type]
-            summary=summary,
-            topic_excluded=rule.topic,
-            withheld=[rule.id],
-            reason=reason,  # type: ignore[arg-type]
-            citation=citation_out(rule.citation),
-            notes=list(rule.notes),
-        ),
-    )
+    return _excluding(rule, summary, rule.topic, withheld=[rule.id], reason=reason)
 
 
-_AMOUNT_TEXTS: dict[int, tuple[CompiledAmount, Optional[str], Optional[str], Optional[Decimal]]] = {}
-
-
-def _amount_texts(a: CompiledAmount) -> tuple[CompiledAmount, Optional[str], Optional[str], Optional[Decimal]]:
+def _amount_shows(a: CompiledAmount) -> tuple[Optional[str], Optional[str], Optional[Decimal]]:
     """What an amount shows whatever the case: its count's expression, its own expression, its money step."""
-    entry = _AMOUNT_TEXTS.get(id(a))
-    if entry is not None and entry[0] is a:
-        return entry
     expression = None
     if a.kind in ("exact", "average", "formula", "minimum"):
         expression = _text(a.value)
@@ -1336,11 +1299,10 @@ def _amount_texts(a: CompiledAmount) -> tuple[CompiledAmount, Optional[str], Opt
         expression = f"min({_text(a.actual)}, {_text(a.cap)})" if a.actual else f"≤ {_text(a.cap)}"
     elif a.kind == "share":
         expression = f"{a.rate} × {_text(a.base) if a.base is not None else a.base_text}"
-    entry = (a, _text(a.count), expression, money_step(a.unit))
-    if len(_AMOUNT_TEXTS) >= 16384:
-        _AMOUNT_TEXTS.clear()
-    _AMOUNT_TEXTS[id(a)] = entry
-    return entry
+    return (_text(a.count), expression, money_step(a.unit))
+
+
+_amount_texts: ByIdentity[tuple[Optional[str], Optional[str], Optional[Decimal]]] = ByIdentity(_amount_shows, 16384)
 
 
 _VALUED = frozenset(("exact", "average", "formula", "minimum"))
@@ -1350,7 +1312,7 @@ _RANGED = ("value", "min", "max", "cap", "base", "count", "total", "total_min", 
 
 def _amount(a: CompiledAmount, fig: tuple) -> AmountOut:
     """The amount's figures from the rule's figure values (``figures_of``), rounded to the money step, checked."""
-    _, count_expression, expression, step = _amount_texts(a)
+    count_expression, expression, step = _amount_texts(a)
     missing: set[str] = set()
     count = _number(fig[COUNT], missing)
     kind = a.kind
