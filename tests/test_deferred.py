@@ -157,6 +157,7 @@ def test_results_share_an_outcome_only_when_it_shows_the_same_figures_as_written
     assert insurance(third) is insurance(first)  # the same figures: one outcome, written to JSON once
     for base, result in (("10000", first), ("10000.0", second)):
         reference = evaluate(pack, Case.model_validate(case(base)), day, reference=True)
+        assert repr(result.entitlements) == repr(reference.entitlements)  # each figure as its case wrote it
         assert result.to_json() == reference.model_dump_json(indent=2)
 
 

@@ -758,7 +758,8 @@ def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]
 
 # (rule, part, language) -> the rule, the part, the part's text and paths, and its entries by the values shown
 _FALSE: dict[
-    tuple[int, int, str], tuple[CompiledRule, n.Node, str, tuple[str, ...], dict[tuple[Optional[str], ...], Any]]
+    tuple[int, int, str],
+    tuple[CompiledRule, n.Node, str, tuple[str, ...], dict[tuple[Optional[str], ...], NotGrantedOut]],
 ] = {}
 
 
