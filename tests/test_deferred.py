@@ -36,13 +36,13 @@ def test_evaluate_defers_and_nothing_is_built_before_a_read(pair):
     result = fresh()
     assert isinstance(result, DeferredResult) and isinstance(result, Result)
     assert type(eager) is Result
-    assert object.__getattribute__(result, "_build") is not None
+    assert object.__getattribute__(result, "_source") is not None
     assert result.entitlements == eager.entitlements  # the first read of an outcome builds the outcomes only
     assert result.exclusions == eager.exclusions and result.obligations == eager.obligations
-    assert object.__getattribute__(result, "_build") is not None
+    assert object.__getattribute__(result, "_source") is not None
     first = result.entitlements
     assert result.undetermined == eager.undetermined  # any other field builds the whole Result
-    assert object.__getattribute__(result, "_build") is None
+    assert object.__getattribute__(result, "_source") is None
     assert first and all(a is b for a, b in zip(result.entitlements, first))  # around the same outcome objects
     assert result.outcome("reward.excess_quota").amount.total == 29700  # 3 persons beyond the quota × 5 × 1980
     assert result == eager and result.to_json() == eager.to_json()

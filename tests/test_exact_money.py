@@ -135,3 +135,26 @@ def test_a_number_is_written_normalised_and_minus_zero_stays_minus(text):
     value = Decimal(text)
     for _ in range(2):  # the second time from the remembered texts
         assert decimal_text(value) == format(value.normalize(CONTEXT), "f")
+
+
+@pytest.mark.parametrize(
+    "matching, wage, total", [("closures", "1987.61", "29814.15"), ("generated", "1987.63", "29814.45")]
+)
+def test_outcomes_built_when_first_read_are_exact_in_the_readers_context(matching, wage, total, monkeypatch):
+    # The outcomes are built on first read, perhaps under another context than the evaluation's; each wage is
+    # used by no other test, so the outcome is built here, not taken from an earlier result.
+    from policyrules.engine import evaluator
+    from policyrules.engine.codegen import generated
+    from policyrules.engine.loading import load_pack
+
+    pack = load_pack("baotou")
+    if matching == "closures":
+        monkeypatch.setattr(evaluator, "for_evaluation", lambda pack: None)
+    else:
+        generated(pack)
+    case = policyrules.Case.model_validate({**EMP, "place": {"monthly_minimum_wage": wage}})
+    result = evaluator.evaluate(pack, case, D)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.rounding = decimal.ROUND_FLOOR
+        assert result.outcome("reward.excess_quota").amount.total == Decimal(total)  # 15 × the wage

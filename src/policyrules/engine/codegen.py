@@ -515,7 +515,8 @@ class _Generator:
 
     def settle_several(self, name: str, target: str) -> list[ast.stmt]:
         """The first setter that fired gives the value; with precedence that is all. Without, when a second one
-        fired too, ``_settler`` decides (unknown ones joined, a disagreement a conflict), as ``evaluator.settle``."""
+        fired too, unknown ones are joined, and when a known one is among them ``_settler`` decides (unknown ones
+        joined, a disagreement a conflict), as ``evaluator.settle``."""
         found = [_load(self.candidate_local(name, rid)) for rid in self.pack.setters[name]]
         precedence = name in self.pack.has_precedence
         many = self.temp()
@@ -531,9 +532,14 @@ class _Generator:
                     else [ast.If(test=_is(_load(target), _load("UNSET")), body=[first], orelse=[])]
                 )
             else:
-                body = [
-                    ast.If(test=_is(_load(target), _load("UNSET")), body=[first], orelse=[_assign(many, _const(True))])
-                ]
+                # Two unknowns are joined here; anything else (a known value among them) is left to ``_settler``,
+                # which decides from every candidate again.
+                join = ast.If(
+                    test=ast.BoolOp(op=ast.And(), values=[_unknown(_load(target)), _unknown(cand)]),
+                    body=[_assign(target, ast.BinOp(left=_load(target), op=ast.BitOr(), right=cand))],
+                    orelse=[_assign(many, _const(True))],
+                )
+                body = [ast.If(test=_is(_load(target), _load("UNSET")), body=[first], orelse=[join])]
             stmts.append(ast.If(test=_is_not(cand, _load("UNSET")), body=body, orelse=[]))
         if not precedence:
             settle = self.helper(_settler(self.pack, name))
@@ -557,9 +563,13 @@ class _Generator:
                 if expr is None:
                     slots.append(_const(None))
                     continue
-                target = self.temp()
                 inner: list[ast.stmt] = []
-                inner.append(_assign(target, self.emit(expr.node, inner)))
+                value = self.emit(expr.node, inner)
+                if not inner and isinstance(value, (ast.Constant, ast.Name)):
+                    slots.append(value)  # a constant or a value read already: nothing to raise, nothing to catch
+                    continue
+                target = self.temp()
+                inner.append(_assign(target, value))
                 handler = ast.ExceptHandler(
                     type=_load("ArithmeticError"), name="exc", body=[_assign(target, _load("exc"))]
                 )
@@ -732,19 +742,26 @@ def _settler(pack: CompiledPack, name: str) -> Callable[..., Any]:
     conflicted = FS((f"derived.{name}",))
 
     def settle_fact(conflicts: list, *found: Any) -> Any:
-        values = [v for v in found if v is not UNSET]
+        # Loops, not comprehensions: this runs inside the generated function, a few candidates at a time.
+        values = []
+        unknown = None
+        for v in found:
+            if v is not UNSET:
+                values.append(v)
+                if v.__class__ is FS:
+                    unknown = v if unknown is None else unknown | v
         if not values:
             return UNSET
         if precedence:
             return values[0]
-        unknown = [v for v in values if v.__class__ is FS]
-        if unknown:
-            return unknown[0].union(*unknown[1:])
+        if unknown is not None:
+            return unknown
         first = values[0]
-        if any(v != first for v in values[1:]):
-            rules = [rid for rid, v in zip(order, found) if v is not UNSET]
-            conflicts.append(ConflictOut(fact=name, rules=rules, values=[str(v) for v in values]))
-            return conflicted
+        for v in values[1:]:
+            if v != first:
+                rules = [rid for rid, v in zip(order, found) if v is not UNSET]
+                conflicts.append(ConflictOut(fact=name, rules=rules, values=[str(v) for v in values]))
+                return conflicted
         return first
 
     return settle_fact
@@ -832,19 +849,22 @@ def generated(pack: CompiledPack) -> Generated:
 _ORIGIN: dict[Any, tuple[tuple[CompiledRule, ...], dict[int, int]]] = {}
 
 
-def own_rules(fn: Generated, pack: CompiledPack, found: list[Any]) -> list[Any]:
-    """The rules (or ``(rule, value)`` pairs) ``fn`` lists, as ``pack``'s own rule objects.
+def own_rules(fn: Generated, pack: CompiledPack, *found: list[Any]) -> tuple[list[Any], ...]:
+    """Each list of rules (or of ``(rule, value)`` pairs) ``fn`` gives, with ``pack``'s own rule objects.
 
     A function is shared by every pack of the same content (``generated``) and lists the rules of the pack it
     was generated for; another pack of that content (in another language, loaded again) has rules of its own.
     """
     rules, index = _ORIGIN[fn]
-    if rules is pack.rules or not found:
+    if rules is pack.rules:
         return found
     own = pack.rules
-    if found[0].__class__ is tuple:
-        return [(own[index[id(r)]], v) for r, v in found]
-    return [own[index[id(r)]] for r in found]
+    return tuple(
+        [(own[index[id(r)]], v) for r, v in listed]
+        if listed and listed[0].__class__ is tuple
+        else [own[index[id(r)]] for r in listed]
+        for listed in found
+    )
 
 
 def generated_tree(pack: CompiledPack) -> ast.Module:

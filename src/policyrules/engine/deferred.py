@@ -28,7 +28,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from operator import is_
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Protocol
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
@@ -46,23 +46,31 @@ _FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
 _OUTCOME_FIELDS = frozenset(("entitlements", "obligations", "sanctions", "exclusions"))
 
 
+class Source(Protocol):
+    """What a DeferredResult is built from: the outcomes of the rules that fired (an object with the four outcome
+    fields), and the whole Result around them."""
+
+    def outcomes(self) -> Any: ...
+
+    def result(self, outcomes: Any) -> Result: ...
+
+
 class DeferredResult(Result):
     # Never validated (built by ``deferred``); its serializer is made on first use, not at import.
     model_config = ConfigDict(defer_build=True)
-    __slots__ = ("_build", "_outcomes", "_done", "_json")
+    __slots__ = ("_source", "_done", "_json")
 
     @classmethod
-    def deferred(cls, outcomes: Callable[[], Any], build: Callable[[Any], Result], done: Any = None) -> DeferredResult:
-        """``outcomes()`` gives the fired rules' outcomes (an object with the four outcome fields);
-        ``build(outcomes)`` the whole Result around them. ``done``: the outcomes, when they are made already."""
+    def deferred(cls, source: Source, done: Any = None) -> DeferredResult:
+        """A Result built from ``source`` when first read. ``done``: the outcomes, when they are made already."""
         self = cls.__new__(cls)
-        object.__setattr__(self, "_build", build)
-        object.__setattr__(self, "_outcomes", outcomes)
-        object.__setattr__(self, "_done", None)
+        object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_json", None)
         object.__setattr__(self, "__pydantic_extra__", None)
         object.__setattr__(self, "__pydantic_private__", None)
-        if done is not None:
+        if done is None:
+            object.__setattr__(self, "_done", None)
+        else:
             DeferredResult._hold(self, done)
         return self
 
@@ -70,28 +78,29 @@ class DeferredResult(Result):
         object.__setattr__(self, "_done", done)
         # Read from now on as plain attributes (pydantic, reading ``__dict__``, still sees a whole Result).
         fields = _DICT.__get__(self)
-        for name in _OUTCOME_FIELDS:
-            fields[name] = getattr(done, name)
+        fields["entitlements"] = done.entitlements
+        fields["obligations"] = done.obligations
+        fields["sanctions"] = done.sanctions
+        fields["exclusions"] = done.exclusions
 
     def _outcome_part(self) -> Any:
         done = object.__getattribute__(self, "_done")
         if done is None:
-            done = object.__getattribute__(self, "_outcomes")()
+            done = object.__getattribute__(self, "_source").outcomes()
             DeferredResult._hold(self, done)
         return done
 
     def _built(self) -> None:
         try:
-            build = object.__getattribute__(self, "_build")
+            source = object.__getattribute__(self, "_source")
         except AttributeError:  # a copy or an unpickled result: built already
             return
-        if build is None:
+        if source is None:
             return
-        result = build(DeferredResult._outcome_part(self))
+        result = source.result(DeferredResult._outcome_part(self))
         _DICT.__set__(self, dict(_DICT.__get__(result)))
         _FIELDS_SET.__set__(self, set(_FIELDS_SET.__get__(result)))
-        object.__setattr__(self, "_build", None)
-        object.__setattr__(self, "_outcomes", None)
+        object.__setattr__(self, "_source", None)
         object.__setattr__(self, "_done", None)
 
     @property  # type: ignore[override]

@@ -27,7 +27,7 @@ from policyrules.expr import Unknown, names, render
 from policyrules.expr import nodes as n
 from policyrules.expr.compile import compile_expr
 from policyrules.facts.case import EVENTS, Case, flatten
-from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, NeutralDefault, case_facts
+from policyrules.facts.vocabulary import DEFAULTS, IMPLIED, case_facts
 from policyrules.pack.schema import Citation, DatedBound
 from policyrules.pack.schema import Validity as PackValidity
 from policyrules.types import DEFAULT_LANG, MAX_DIGITS, MAX_EXPONENT, Lang, exact
@@ -151,34 +151,29 @@ def facts_env(pack: CompiledPack, facts: dict[str, Any], as_of: date) -> dict[st
     for implied in IMPLIED:  # a graduation date gives its year (facts.vocabulary.IMPLIED)
         if env.get(implied.path) is None and isinstance(source := env.get(implied.source), date):
             env[implied.path] = source.year
-    defaulted, paths = _defaults_of(env)
-    if defaulted:
-        for d in defaulted:
-            env[d.path] = d.value(as_of)
-        env[DEFAULTED] = paths
-    env.update(_parameters(pack, as_of))  # as_of with them
+    env.update(_added(pack, env, as_of))
     return env
 
 
 # Which neutral defaults a case takes depends on the values of the facts a default is taken only with (choices
-# among a few values) and on whether each other fact the defaults name is given: those, and the defaults taken.
+# among a few values) and on whether each other fact the defaults name is given.
 _CHOICES = tuple(dict.fromkeys(path for d in DEFAULTS for path, values in d.only_if if values))
 _GIVEN = tuple(dict.fromkeys(p for d in DEFAULTS for p in (d.path, *(q for q, _ in d.only_if)) if p not in _CHOICES))
 _NONES = (None,) * len(_GIVEN)
-_DEFAULTS_TAKEN: dict[tuple[Any, ...], tuple[tuple[NeutralDefault, ...], tuple[str, ...]]] = {}
 
 
-def _defaults_of(env: dict[str, Any]) -> tuple[tuple[NeutralDefault, ...], tuple[str, ...]]:
-    """The defaults the case takes (``NeutralDefault.applies``) and their facts, asked once per combination of
-    what decides."""
-    key = (*map(env.get, _CHOICES), *map(is_not, map(env.get, _GIVEN), _NONES))
-    found = _DEFAULTS_TAKEN.get(key)
+def _added(pack: CompiledPack, env: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """What evaluation adds to a case's facts: the neutral defaults it takes (``NeutralDefault.applies``) and,
+    under ``DEFAULTED``, their facts; as_of and the parameters in force on it. Made once per pack, day and
+    combination of what decides the defaults."""
+    key = ("added", as_of, *map(env.get, _CHOICES), *map(is_not, map(env.get, _GIVEN), _NONES))
+    found = pack.by_day.get(key)
     if found is None:
-        taken = tuple(d for d in DEFAULTS if d.applies(env))
-        found = (taken, tuple(d.path for d in taken))
-        if len(_DEFAULTS_TAKEN) >= 1024:
-            _DEFAULTS_TAKEN.clear()
-        _DEFAULTS_TAKEN[key] = found
+        taken = [d for d in DEFAULTS if d.applies(env)]
+        found = {d.path: d.value(as_of) for d in taken}
+        if taken:
+            found[DEFAULTED] = tuple(d.path for d in taken)
+        found = _remember(pack, key, {**found, **_parameters(pack, as_of)})  # as_of with the parameters
     return found
 
 
@@ -225,17 +220,15 @@ def run_generated(pack: CompiledPack, env: dict[str, Any], fn: Optional[Generate
     """What :func:`run_rules` finds, computed by the pack's generated function (``codegen``)."""
     fn = fn or generated(pack)
     conditions, errors, conflicts, fired, undecided, false, figures = fn(env)
-    run = Run(env)
+    run = Run.__new__(Run)  # every field set here, once
+    run.env = env
     run._conditions, run._decided = None, (pack.rules, conditions)
-    run.fired, run.undecided, run.false = (
-        own_rules(fn, pack, fired),
-        own_rules(fn, pack, undecided),
-        own_rules(fn, pack, false),
-    )
+    run.fired, run.undecided, run.false = own_rules(fn, pack, fired, undecided, false)
     run.conflicts, run.figures = conflicts, figures
     if errors:
         rules = pack.rules
-        run.errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc, pack.lang)) for i, exc in errors]
+        errors = [ErrorOut(rule=rules[i].id, message=arithmetic_message(exc, pack.lang)) for i, exc in errors]
+    run.errors = errors
     return run
 
 
@@ -308,11 +301,24 @@ def evaluate_facts(pack: CompiledPack, facts: dict[str, Any], as_of: date, *, re
     fn = for_evaluation(pack)
     env = facts_env(pack, facts, as_of)
     run = run_rules(pack, env) if fn is None else run_generated(pack, env, fn)
-    return DeferredResult.deferred(
-        lambda: outcomes(pack, as_of, run, shared=True),
-        lambda done: assemble(pack, as_of, validity_on(pack, as_of), run, done=done),
-        None if run.fired else outcomes(pack, as_of, run),  # nothing fired: no outcome to put off
-    )
+    if not run.fired:  # no outcome to put off
+        return DeferredResult.deferred(_Later(pack, as_of, run), outcomes(pack, as_of, run))
+    return DeferredResult.deferred(_Later(pack, as_of, run))
+
+
+class _Later:
+    """What a DeferredResult is built from when first read (``deferred.Source``): a finished run."""
+
+    __slots__ = ("pack", "as_of", "run")
+
+    def __init__(self, pack: CompiledPack, as_of: date, run: Run) -> None:
+        self.pack, self.as_of, self.run = pack, as_of, run
+
+    def outcomes(self) -> Outcomes:
+        return outcomes(self.pack, self.as_of, self.run, shared=True)
+
+    def result(self, done: Outcomes) -> Result:
+        return assemble(self.pack, self.as_of, validity_on(self.pack, self.as_of), self.run, done=done)
 
 
 def _missing_of(cond: Any) -> Optional[frozenset[str]]:
@@ -328,7 +334,8 @@ class Outcomes:
 
     Entitlements, obligations, sanctions and exclusions, after exclusions and undecided exclusions are
     applied; and what building them adds to the rest of the Result (entitlements held undecided, benefits
-    that ended, arithmetic errors of figures). ``gate`` is each rule's gate, computed once per event.
+    that ended, arithmetic errors of figures: empty tuples until there is one). ``gate`` is each rule's gate,
+    computed once per event.
     """
 
     __slots__ = (
@@ -348,9 +355,9 @@ class Outcomes:
         self.obligations: list[OutcomeOut] = []
         self.sanctions: list[OutcomeOut] = []
         self.exclusions: list[ExclusionOut] = []
-        self.undetermined: list[UndeterminedOut] = []
-        self.ended: list[NotGrantedOut] = []
-        self.errors: list[ErrorOut] = []
+        self.undetermined: list[UndeterminedOut] | tuple[()] = ()
+        self.ended: list[NotGrantedOut] | tuple[()] = ()
+        self.errors: list[ErrorOut] | tuple[()] = ()
         self.by_event: dict[tuple[str, str], Any] = {}  # (pack id, event) -> gate: a few per case, not one per rule
         self._gates: tuple[CompiledPack, dict[str, Any]] = (pack, env)
 
@@ -364,49 +371,68 @@ class Outcomes:
 
     def event_gate(self, rule: CompiledRule) -> Any:
         """The gate of the rule's document and event, overriding rules aside."""
-        key = (rule.pack_id, rule.event)
+        key = rule.event_key
         gate = self.by_event.get(key, UNSET)
         if gate is UNSET:
             gate = self.by_event[key] = _gate(*self._gates, rule)
         return gate
 
 
-@exact
 def outcomes(pack: CompiledPack, as_of: date, run: Run, shared: bool = False) -> Outcomes:
     """The outcomes of the rules that fired (see :class:`Outcomes`); :func:`assemble` builds the rest around them.
 
     ``shared``: each outcome taken from those other results gave when it shows the same (``_shared_outcome``),
     else built here (the reference the tests hold the shared ones equal to).
+
+    Not run in the library's decimal context itself: what computes (``_outcome``, ``figures_of``) is, and an
+    outcome taken from another result computes nothing.
     """
     env = run.env
     done = Outcomes(pack, env)
     if not run.fired:  # no outcome, nothing to withhold or hold undecided
         return done
     build = _shared_outcome if shared else _outcome
-    lists = {"entitlement": done.entitlements, "obligation": done.obligations, "sanction": done.sanctions}
+    by_event = done.by_event
+    computed = run.figures
+    excluding = held = False  # an entitlement excludes a topic; one of a topic an exclusion rule withholds
     for rule in run.fired:
-        if done.gate(rule) is not None:
+        gate = by_event.get(rule.event_key, UNSET)  # ``done.event_gate``, written out: once per rule that fired
+        if gate is UNSET:
+            gate = by_event[rule.event_key] = _gate(pack, env, rule)
+        if gate is None and rule.superseded_by:
+            gate = done.gate(rule)
+        if gate is not None:
             continue
-        if rule.kind == "exclusion":
+        kind = rule.kind
+        if kind == "exclusion":
             done.exclusions.append(_exclusion(rule))
             continue
         try:
-            built = build(pack, rule, env, as_of, figures_of(rule, env, run.figures))
+            fig = computed.get(rule.id, _NONE_FIGURES) if computed is not None else figures_of(rule, env)
+            built = build(pack, rule, env, as_of, fig)
         except ArithmeticError as exc:
-            done.errors.append(ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang)))
+            done.errors = [*done.errors, ErrorOut(rule=rule.id, message=arithmetic_message(exc, pack.lang))]
             continue
         what = built.__class__
         if what is OutcomeOut:
-            lists[rule.kind].append(built)
+            if kind == "entitlement":
+                done.entitlements.append(built)
+                excluding = excluding or bool(rule.outcome.excludes)  # type: ignore[union-attr]
+                held = held or rule.topic in pack.excluded_topics
+            elif kind == "obligation":
+                done.obligations.append(built)
+            else:
+                done.sanctions.append(built)
         elif what is ExclusionOut:
             done.exclusions.append(built)
         elif what is UndeterminedOut:
-            done.undetermined.append(built)
+            done.undetermined = [*done.undetermined, built]
         else:
-            done.ended.append(built)  # a NotGrantedOut
-    if done.exclusions or any(ent.excludes for ent in done.entitlements):
+            done.ended = [*done.ended, built]  # a NotGrantedOut
+    if done.exclusions or excluding:
         done.entitlements = _apply_exclusions(done.entitlements, done.exclusions, pack.lang)
-    done.entitlements = _hold_undecided(pack, done.entitlements, run, done)
+    if held:
+        done.entitlements = _hold_undecided(pack, done.entitlements, run, done)
     return done
 
 
@@ -937,8 +963,6 @@ def _apply_exclusions(entitlements: list[OutcomeOut], exclusions: list[Exclusion
 def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run, done: Outcomes) -> list[OutcomeOut]:
     """An entitlement that an undecided exclusion may withhold is itself undecided, never paid on a guess."""
     topics = {ent.topic for ent in entitlements}
-    if topics.isdisjoint(pack.excluded_topics):  # no exclusion rule concerns them (no entitlement either)
-        return entitlements
     pending: dict[str, set[str]] = {}
     for rule in pack.exclusion_rules:
         if rule.excluded_topic not in topics:
@@ -954,7 +978,7 @@ def _hold_undecided(pack: CompiledPack, entitlements: list[OutcomeOut], run: Run
         if missing is None:
             kept.append(ent)
         else:
-            done.undetermined.append(_undetermined(pack.rule(ent.rule), frozenset(missing)))
+            done.undetermined = [*done.undetermined, _undetermined(pack.rule(ent.rule), frozenset(missing))]
     return kept
 
 
@@ -1036,14 +1060,11 @@ LIMIT_USED, DURATION_USED, DURATION_MAX, MET_WHEN, COUNT, VALUE, MIN, MAX, CAP, 
 _NONE_FIGURES = (None,) * 11
 
 
-def figures_of(rule: CompiledRule, env: dict[str, Any], computed: Optional[dict[str, tuple[Any, ...]]]) -> tuple:
-    """The values of the rule's figures, in ``CompiledRule.figures()`` order: each a value, an unknown, the
-    ArithmeticError it raised (raised where the outcome reads it), or None when the figure is not written.
-
-    ``computed``: what the generated function computed (``Run.figures``); None: computed here by the closures.
-    """
-    if computed is not None:
-        return computed.get(rule.id, _NONE_FIGURES)
+@exact
+def figures_of(rule: CompiledRule, env: dict[str, Any]) -> tuple:
+    """The values of the rule's figures, computed by the closures, in ``CompiledRule.figures()`` order (what the
+    generated function gives in ``Run.figures``): each a value, an unknown, the ArithmeticError it raised
+    (raised where the outcome reads it), or None when the figure is not written."""
     out: list[Any] = []
     for expr in rule.figures():
         if expr is None:
@@ -1113,8 +1134,11 @@ def _shared_outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any],
     and an outcome holds the one its case computed.
     """
     start = None if rule.duration_start is None else env.get(EVENTS[rule.duration_start])
-    written = [str(v) for i in rule.figure_slots if (v := fig[i]).__class__ is Decimal]
-    key = (id(pack), id(rule), as_of, env.get(EVENTS[rule.event]), _is_defaulted(rule.event, env), start, fig, *written)
+    event = EVENTS[rule.event]
+    key: tuple[Any, ...] = (id(pack), id(rule), as_of, env.get(event), event in env.get(DEFAULTED, ()), start, fig)
+    for i in rule.figure_slots:
+        if (v := fig[i]).__class__ is Decimal:
+            key += (str(v),)
     try:
         entry = _OUTCOMES.get(key)
     except TypeError:  # a value that cannot be hashed (a signalling NaN): built, not kept
@@ -1130,6 +1154,7 @@ def _shared_outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any],
     return built
 
 
+@exact
 def _outcome(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any], as_of: date, fig: tuple) -> Built:
     outcome = rule.outcome
     assert outcome is not None

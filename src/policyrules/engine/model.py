@@ -140,6 +140,11 @@ class CompiledRule:
         )
 
     @cached_property
+    def event_key(self) -> tuple[str, str]:
+        """(the pack that defines it, its event): what its gate depends on besides the case (``evaluator._gate``)."""
+        return (self.pack_id, self.event)
+
+    @cached_property
     def figure_slots(self) -> tuple[int, ...]:
         """Where ``figures()`` holds an expression: the figures an outcome of the rule can show."""
         return tuple(i for i, e in enumerate(self.figures()) if e is not None)

@@ -672,13 +672,39 @@ A rule that names none is decided at the application.
 """
 
 
-def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+def flatten(model: BaseModel | None) -> dict[str, Any]:
     """Case → ``{"person.age": 30, ...}`` holding only the facts that are given (a mapping read by key: in
     no set order)."""
-    if out is None:
-        out = {}
-    if model is None:
-        return out
+    out: dict[str, Any] = {}
+    if model is not None:
+        _into(model, _TOP, out)
+    return out
+
+
+class _Paths(dict):  # type: ignore[type-arg]
+    """The fields of the models under one prefix -> their paths, each made once: a case's paths are not
+    joined again per case (the names are the case models' fields, a few hundred)."""
+
+    __slots__ = ("prefix", "under")
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.under: dict[str, _Paths] = {}  # a field holding a model -> the paths of its fields
+
+    def __missing__(self, name: str) -> str:
+        path = self[name] = self.prefix + name
+        return path
+
+    def child(self, name: str) -> _Paths:
+        found = self.under[name] = _Paths(self[name] + ".")
+        return found
+
+
+_TOP = _Paths("")
+
+
+def _into(model: BaseModel, paths: _Paths, out: dict[str, Any]) -> None:
     values = model.__dict__
     # A given fact is among the fields set (by validation or ``model_copy(update=...)``): no field of a case
     # model has a default but None (a test holds it). A case gives a few of a model's dozens of fields.
@@ -691,10 +717,9 @@ def flatten(model: BaseModel | None, prefix: str = "", out: dict[str, Any] | Non
             nested = _nested(value.__class__)
         # a list is left out: the case reader reads it into facts (unit.disabled_staff → disabled_employees)
         if nested is _VALUE:
-            out[prefix + name] = value
+            out[paths[name]] = value
         elif nested is _MODEL:
-            flatten(value, prefix + name + ".", out)
-    return out
+            _into(value, paths.under.get(name) or paths.child(name), out)
 
 
 _VALUE, _MODEL, _LIST = "value", "model", "list"
