@@ -98,8 +98,9 @@ class DeferredResult(Result):
         if source is None:
             return
         result = source.result(DeferredResult._outcome_part(self))
-        _DICT.__set__(self, dict(_DICT.__get__(result)))
-        _FIELDS_SET.__set__(self, set(_FIELDS_SET.__get__(result)))
+        # Its fields become this result's, not copied: the Result built here is dropped.
+        _DICT.__set__(self, _DICT.__get__(result))
+        _FIELDS_SET.__set__(self, _FIELDS_SET.__get__(result))
         object.__setattr__(self, "_source", None)
         object.__setattr__(self, "_done", None)
 

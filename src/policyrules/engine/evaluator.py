@@ -347,7 +347,8 @@ class Outcomes:
         "ended",
         "errors",
         "by_event",
-        "_gates",
+        "_pack",
+        "_env",
     )
 
     def __init__(self, pack: CompiledPack, env: dict[str, Any]) -> None:
@@ -359,14 +360,14 @@ class Outcomes:
         self.ended: list[NotGrantedOut] | tuple[()] = ()
         self.errors: list[ErrorOut] | tuple[()] = ()
         self.by_event: dict[tuple[str, str], Any] = {}  # (pack id, event) -> gate: a few per case, not one per rule
-        self._gates: tuple[CompiledPack, dict[str, Any]] = (pack, env)
+        self._pack, self._env = pack, env
 
     def gate(self, rule: CompiledRule) -> Any:
         """None (in force) | Unknown (event date missing) | EventOut (not in force on the event's date) |
         NotGrantedOut (superseded: a rule overriding it is in force on the event's date)."""
         gate = self.event_gate(rule)
         if gate is None and rule.superseded_by:
-            return _superseded(*self._gates, rule)
+            return _superseded(self._pack, self._env, rule)
         return gate
 
     def event_gate(self, rule: CompiledRule) -> Any:
@@ -374,7 +375,7 @@ class Outcomes:
         key = rule.event_key
         gate = self.by_event.get(key, UNSET)
         if gate is UNSET:
-            gate = self.by_event[key] = _gate(*self._gates, rule)
+            gate = self.by_event[key] = _gate(self._pack, self._env, rule)
         return gate
 
 
@@ -472,14 +473,12 @@ def assemble(
         # Every rule's document in force on its event's date, or the date missing (the common case): the
         # matching listed the undecided rules and the false ones, each with the part that decides it, in pack order.
         waiting, superseded = gates
-        listed = _UNDETERMINED  # what ``_undetermined`` finds, looked up here: one entry per undecided rule
         for rule, missing in run.undecided:  # type: ignore[union-attr]
             if superseded and rule.id in superseded:
                 continue
             if waiting:
-                missing = missing | waiting.get((rule.pack_id, rule.event), frozenset())
-            entry = listed.get(id(rule))
-            out = entry[1].get(missing) if entry is not None and entry[0] is rule else None
+                missing = missing | waiting.get(rule.event_key, frozenset())
+            out = rule.undecided_entries.get(missing)  # what ``_undetermined`` finds, looked up in place
             if out is None:
                 out = _undetermined(rule, missing)
             (undetermined if rule.concerns <= subjects else elsewhere).append(out)
@@ -494,7 +493,8 @@ def assemble(
                 for rid, g in superseded.items()
                 if g.rule in fired or pack.rule(rid).concerns <= subjects
             ]
-            not_granted = [entry for _, entry in sorted(shown, key=lambda pe: pe[0])]
+            shown.sort()  # by position alone: no two entries share one
+            not_granted = [entry for _, entry in shown]
     else:
         _decide_each(pack, run, done, subjects, undetermined, elsewhere, not_granted)
     undetermined += done.undetermined
@@ -539,18 +539,36 @@ def _gates(
     """When the matching's lists say everything ``_decide_each`` would find — every document in force on its
     event's date or the date missing, no rule that fired waiting for its date, no condition failed with an
     error —: the events whose date is missing, each with that date's fact, and the overridden rules whose
-    overriding rule applies, each with its "superseded" entry. Else None."""
+    overriding rule applies, each with its "superseded" entry. Else None.
+
+    Found once per pack and dates of the events (``CompiledPack.gate_dates``), and which of them are defaulted.
+    """
     if run.false is None or run.undecided is None or run.errors:
         return None
+    env = run.env
+    key = ("gates", env.get(DEFAULTED, ()), *map(env.get, pack.gate_dates))
+    try:
+        found = pack.by_day.get(key, UNSET)
+    except TypeError:  # a date fact holding something unhashable: not remembered
+        found = _gates_of(pack, done)
+    else:
+        if found is UNSET:
+            found = _remember(pack, key, _gates_of(pack, done))
+    if found is not None and found[0] and any(r.event_key in found[0] for r in run.fired):
+        return None
+    return found
+
+
+def _gates_of(
+    pack: CompiledPack, done: Outcomes
+) -> Optional[tuple[dict[tuple[str, str], frozenset[str]], dict[str, NotGrantedOut]]]:
     waiting = {}
     for rule in pack.event_rules:
         gate = done.event_gate(rule)
         if gate is not None:
             if gate.__class__ is not Unknown:
                 return None
-            waiting[(rule.pack_id, rule.event)] = gate.missing
-    if waiting and any((r.pack_id, r.event) in waiting for r in run.fired):
-        return None
+            waiting[rule.event_key] = gate.missing
     superseded = {}
     for rule in pack.superseded_rules:
         gate = done.gate(rule)
@@ -782,22 +800,18 @@ def _condition_false(pack: CompiledPack, rule: CompiledRule, env: dict[str, Any]
     return _not_met(_head(rule), rule.citation, text, values, pack.lang)
 
 
-# (rule, part, language) -> the rule, the part, the part's text and paths, and its entries by the values shown
-_FALSE: dict[
-    tuple[int, int, str],
-    tuple[CompiledRule, n.Node, str, tuple[str, ...], dict[tuple[Optional[str], ...], NotGrantedOut]],
-] = {}
-
-
 def _false_at(pack: CompiledPack, rule: CompiledRule, node: n.Node, env: dict[str, Any]) -> NotGrantedOut:
-    """``_condition_false`` when the part that decides is known already (the generated function says which)."""
-    key = (id(rule), id(node), pack.lang)
-    entry = _FALSE.get(key)
-    if entry is None or entry[0] is not rule or entry[1] is not node:
+    """``_condition_false`` when the part that decides is known already (the generated function says which).
+
+    Kept on the rule (``CompiledRule.false_entries``): per part, its text and paths, and its entries by the
+    values shown."""
+    entries = rule.false_entries
+    entry = entries.get(id(node))
+    if entry is None or entry[0] is not node or entry[1] != pack.lang:
         _, text, paths = _part(node)
-        if len(_FALSE) >= 16384:
-            _FALSE.clear()
-        entry = _FALSE[key] = (rule, node, text, paths, {})
+        if len(entries) >= 1024:
+            entries.clear()
+        entry = entries[id(node)] = (node, pack.lang, text, paths, {})
     paths, by_shown = entry[3], entry[4]
     shown = tuple(map(_show, map(env.get, paths)))
     out = by_shown.get(shown)
@@ -1009,25 +1023,17 @@ def _citation_out(c: ResolvedCitation) -> CitationOut:
 citation_out: ByIdentity[CitationOut] = ByIdentity(_citation_out, 65536)
 
 
-# rule -> the rule and its entries by missing facts: a case pays a lookup by the rule's identity and one by its
-# missing set (whose hash the set keeps)
-_UNDETERMINED: dict[int, tuple[CompiledRule, dict[frozenset[str], UndeterminedOut]]] = {}
-
-
 def _undetermined(rule: CompiledRule, missing: frozenset[str]) -> UndeterminedOut:
-    entry = _UNDETERMINED.get(id(rule))
-    if entry is None or entry[0] is not rule:
-        if len(_UNDETERMINED) >= 16384:
-            _UNDETERMINED.clear()
-        entry = _UNDETERMINED[id(rule)] = (rule, {})
-    out = entry[1].get(missing)
+    """The rule's undecided entry for the facts it misses, kept on the rule (``CompiledRule.undecided_entries``)."""
+    entries = rule.undecided_entries
+    out = entries.get(missing)
     if out is None:
         out = _undetermined_out(
             rule.id, rule.topic, rule.kind, rule.title, rule.to, rule.when.text, rule.citation, missing
         )
-        if len(entry[1]) >= 1024:
-            entry[1].clear()
-        entry[1][missing] = out
+        if len(entries) >= 1024:
+            entries.clear()
+        entries[missing] = out
     return out
 
 

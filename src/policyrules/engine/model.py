@@ -15,6 +15,7 @@ from typing import Any, Optional
 from policyrules.errors import Location
 from policyrules.expr import Node, names
 from policyrules.expr.compile import Fn
+from policyrules.facts.case import EVENTS
 from policyrules.pack.schema import (
     Citation,
     DatedBound,
@@ -139,6 +140,17 @@ class CompiledRule:
             a.base,
         )
 
+    # The evaluator's memos, shared by the results that give the same entry.
+    @cached_property
+    def undecided_entries(self) -> dict[frozenset[str], Any]:
+        """The rule's undecided entry per set of missing facts."""
+        return {}
+
+    @cached_property
+    def false_entries(self) -> dict[int, Any]:
+        """Per part of the condition that decides a "no" (by identity): its text and paths, its entries."""
+        return {}
+
     @cached_property
     def event_key(self) -> tuple[str, str]:
         """(the pack that defines it, its event): what its gate depends on besides the case (``evaluator._gate``)."""
@@ -217,6 +229,12 @@ class CompiledPack:
     def superseded_rules(self) -> tuple[CompiledRule, ...]:
         """The outcome rules a descendant pack's rules override (on the dates that pack is in force)."""
         return tuple(r for r in self.rules if r.superseded_by and r.kind != "derive")
+
+    @cached_property
+    def gate_dates(self) -> tuple[str, ...]:
+        """The facts holding the dates of the events its outcome rules are decided at (``event_rules``,
+        ``superseded_rules``): what the gates of a case depend on, with which of them are defaulted."""
+        return tuple(dict.fromkeys(EVENTS[r.event] for r in (*self.event_rules, *self.superseded_rules)))
 
     @cached_property
     def position(self) -> dict[str, int]:

@@ -68,8 +68,8 @@ def validate_case(doc: SourceDocument) -> Case:
 
 def as_case(case: Case | Mapping[str, Any]) -> Case:
     """Accept a Case or the same data as a mapping (from JSON, say)."""
-    if isinstance(case, Case):
-        return case
+    if case.__class__ is Case or isinstance(case, Case):  # a model's isinstance is an ABC's: asked second
+        return case  # type: ignore[return-value]
     try:
         return Case.model_validate(case)
     except ValidationError as exc:
