@@ -82,6 +82,29 @@ def test_branches_that_agree_decide_without_their_test_in_both_engines():
         assert (got if want is not None else isinstance(got, Unknown)) == (want if want is not None else True), text
 
 
+def test_a_name_used_again_by_a_later_rule_keeps_nothing_of_its_last_value():
+    """Each rule's code names its intermediate values from t1 again: one known in a rule (made of constants)
+    says nothing of the same name in the next rule, where it may be unknown."""
+    pack = load_pack("baotou")
+    first, second = pack.rules[0], pack.rules[1]
+
+    def when(text: str) -> CompiledExpr:
+        node = parse(text)
+        return CompiledExpr(text, node, compile_expr(node))
+
+    probe = dataclasses.replace(
+        pack,
+        rules=(
+            dataclasses.replace(first, when=when("-1 < 0")),
+            dataclasses.replace(second, when=when("-unit.staff < 0")),
+            *pack.rules[2:],
+        ),
+    )
+    env = {"as_of": pack.valid_from}
+    gen, ref = run_generated(probe, dict(env)), run_rules(probe, dict(env))
+    assert _as_run_rules(gen.conditions)[second.id] == ref.conditions[second.id] == Unknown(frozenset({"unit.staff"}))
+
+
 def _as_run_rules(conditions: dict[str, object]) -> dict[str, object]:
     """The generated function's conditions as the closures give them: an unknown one as an ``Unknown``."""
     return {k: Unknown(v) if isinstance(v, frozenset) else v for k, v in conditions.items()}
@@ -90,7 +113,7 @@ def _as_run_rules(conditions: dict[str, object]) -> dict[str, object]:
 # ---- (b) what the generated code can name -----------------------------------------------------
 
 _OUR_NAMES = re.compile(
-    r"(?:[fdtcwKFRP]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|U|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
+    r"(?:[fdtcwKFRP]\d+|sd\d+|cand_d\d+_\d+|FS|EMPTY|UNSET|G_FS|G_EMPTY|G_UNSET|U|ArithmeticError|env|g|errors|conflicts|fired|undecided|false|figures|exc|run)"
 )
 
 

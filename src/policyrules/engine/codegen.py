@@ -137,7 +137,9 @@ class _Generator:
         from .evaluator import UNSET  # the evaluator imports this module
 
         self.pack = pack
-        self.ns: dict[str, Any] = {"__builtins__": {}, "FS": FS, "EMPTY": EMPTY, "UNSET": UNSET, "U": _UNKNOWNS}
+        # FS, UNSET and EMPTY are read into locals of those names first (``module``): the code tests against them
+        # hundreds of times, and a local is read in less code than a global.
+        self.ns: dict[str, Any] = {"__builtins__": {}, "G_FS": FS, "G_EMPTY": EMPTY, "G_UNSET": UNSET, "U": _UNKNOWNS}
         self.reads: dict[str, str] = {}  # env path -> local
         self.derived = {name: f"d{i}" for i, name in enumerate(pack.derived)}
         self.consts: dict[tuple[type, Any], str] = {}
@@ -184,8 +186,12 @@ class _Generator:
         return _load(self.funcs[fn])
 
     def temp(self) -> str:
+        """A local for an intermediate value. Each rule's code (and each rule's figures) counts them from 1
+        again: its values are copied out before the next rule's code, and fewer locals make smaller code."""
         self.temps += 1
-        return f"t{self.temps}"
+        name = f"t{self.temps}"
+        self.known.discard(name)  # a name used again: what was known of its last value is not
+        return name
 
     def read(self, path: str) -> ast.Name:
         if path.startswith("derived.") and path[len("derived.") :] in self.derived:
@@ -422,6 +428,7 @@ class _Generator:
 
     def rule(self, i: int, rule: CompiledRule, out: list[ast.stmt]) -> None:
         cond = f"c{i}"
+        self.temps = 0
         body: list[ast.stmt] = []
         top = rule.when.node
         if rule.kind != "derive" and isinstance(top, n.BoolOp) and top.op == "and":
@@ -557,6 +564,7 @@ class _Generator:
             exprs = rule.figures()
             if rule.kind == "derive" or not any(exprs):
                 continue
+            self.temps = 0
             body: list[ast.stmt] = []
             slots: list[ast.expr] = []
             for expr in exprs:
@@ -588,6 +596,9 @@ class _Generator:
         self.ns["ArithmeticError"] = ArithmeticError
         body: list[ast.stmt] = [
             _assign("g", ast.Attribute(value=_load("env"), attr="get", ctx=ast.Load())),
+            _assign("FS", _load("G_FS")),
+            _assign("UNSET", _load("G_UNSET")),
+            _assign("EMPTY", _load("G_EMPTY")),
             _assign("errors", ast.List(elts=[], ctx=ast.Load())),
             _assign("fired", ast.List(elts=[], ctx=ast.Load())),
             _assign("undecided", ast.List(elts=[], ctx=ast.Load())),

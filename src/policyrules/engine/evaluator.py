@@ -15,6 +15,7 @@ fact is settled when the last rule that can set it has run:
 
 from __future__ import annotations
 
+from bisect import bisect
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -482,19 +483,23 @@ def assemble(
             if out is None:
                 out = _undetermined(rule, missing)
             (undetermined if rule.concerns <= subjects else elsewhere).append(out)
+        lang = pack.lang
         for rule, node in run.false:  # type: ignore[union-attr]
             if rule.concerns <= subjects and rule.id not in superseded:
-                not_granted.append(_false_at(pack, rule, node, env))
-        if superseded:  # each in its place: pack order
+                entry = rule.false_entries.get(id(node))  # what ``_false_at`` finds, looked up in place
+                out = (
+                    entry[4].get(tuple(map(_show, map(env.get, entry[3]))))
+                    if entry is not None and entry[0] is node and entry[1] == lang
+                    else None
+                )
+                not_granted.append(_false_at(pack, rule, node, env) if out is None else out)
+        if superseded:  # each in its place among the others, which are in pack order
             fired = {r.id for r in run.fired}
-            shown = [(pack.position[r.rule], r) for r in not_granted]
-            shown += [
-                (pack.position[rid], g)
-                for rid, g in superseded.items()
-                if g.rule in fired or pack.rule(rid).concerns <= subjects
-            ]
-            shown.sort()  # by position alone: no two entries share one
-            not_granted = [entry for _, entry in shown]
+            position = pack.position
+            for rid, g in superseded.items():
+                if g.rule in fired or pack.rule(rid).concerns <= subjects:
+                    at = bisect(not_granted, position[rid], key=lambda entry: position[entry.rule])
+                    not_granted.insert(at, g)
     else:
         _decide_each(pack, run, done, subjects, undetermined, elsewhere, not_granted)
     undetermined += done.undetermined
