@@ -257,7 +257,8 @@ class CompiledPack:
 
     @cached_property
     def by_day(self) -> dict[Any, Any]:
-        """What one date decides for this pack, computed once per date (the evaluator's parameters and validity)."""
+        """The evaluator's memos of what a date decides for this pack: the parameters and validity on a day, what
+        a case takes on it (neutral defaults, parameters), a case's gates by the dates of its events."""
         return {}
 
     @cached_property
