@@ -13,13 +13,16 @@ Why this is safe (docs/backends.md says it for users):
   which the parser produced from a whitelist and the type checker accepted;
   every Python node is built here, from a closed set of templates;
 * no identifier comes from a pack: facts are the locals ``f0, f1, …``, derived
-  facts ``d0, …``, temporaries ``t0, …``, constants ``K0, …``, functions ``F0, …``, the pack's rules
-  ``R0, …`` and the parts of their conditions ``P0, …`` (our compiled objects, passed back as they are);
-  a fact path or a rule id enters the code only as the *value* of an
-  ``ast.Constant`` (a dictionary key or an error label);
+  facts ``d0, …``, temporaries ``t1, …`` (numbered from 1 again in each rule's
+  code), constants ``K0, …``, functions ``F0, …``, the pack's rules ``R0, …``
+  and the parts of their conditions ``P0, …`` (our compiled objects, passed
+  back as they are); a fact path or a rule id enters the code only as the
+  *value* of an ``ast.Constant`` (a dictionary key, a label, or a member of a
+  frozenset of strings);
 * the function runs with empty ``__builtins__``; the only names it can reach
   are those bound in its namespace here (the whitelisted functions of the
-  expression language, the shared arithmetic helpers, constants);
+  expression language, the shared arithmetic helpers, constants, ``U``, the
+  table of shared unknowns, which it only reads);
 * a node type the generator does not know is refused loudly when the pack's
   function is generated (:class:`CodegenError`), never skipped.
 

@@ -394,16 +394,10 @@ def outcomes(pack: CompiledPack, as_of: date, run: Run, shared: bool = False) ->
     if not run.fired:  # no outcome, nothing to withhold or hold undecided
         return done
     build = _shared_outcome if shared else _outcome
-    by_event = done.by_event
     computed = run.figures
     excluding = held = False  # an entitlement excludes a topic; one of a topic an exclusion rule withholds
     for rule in run.fired:
-        gate = by_event.get(rule.event_key, UNSET)  # ``done.event_gate``, written out: once per rule that fired
-        if gate is UNSET:
-            gate = by_event[rule.event_key] = _gate(pack, env, rule)
-        if gate is None and rule.superseded_by:
-            gate = done.gate(rule)
-        if gate is not None:
+        if done.gate(rule) is not None:
             continue
         kind = rule.kind
         if kind == "exclusion":

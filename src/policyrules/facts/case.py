@@ -697,7 +697,9 @@ class _Paths(dict):  # type: ignore[type-arg]
         return path
 
     def child(self, name: str) -> _Paths:
-        found = self.under[name] = _Paths(self[name] + ".")
+        found = self.under.get(name)
+        if found is None:
+            found = self.under[name] = _Paths(self[name] + ".")
         return found
 
 
@@ -719,7 +721,7 @@ def _into(model: BaseModel, paths: _Paths, out: dict[str, Any]) -> None:
         if nested is _VALUE:
             out[paths[name]] = value
         elif nested is _MODEL:
-            _into(value, paths.under.get(name) or paths.child(name), out)
+            _into(value, paths.child(name), out)
 
 
 _VALUE, _MODEL, _LIST = "value", "model", "list"

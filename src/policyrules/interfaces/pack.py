@@ -7,7 +7,6 @@ from typing import Any, Literal, Mapping, Optional, Union
 
 from policyrules.backends import evaluate_with
 from policyrules.dates import as_of_date
-from policyrules.engine.evaluator import evaluate
 from policyrules.engine.explain import ExplainReport, explain
 from policyrules.engine.model import CompiledPack, CompiledRule, localize
 from policyrules.engine.result import Result
@@ -81,8 +80,6 @@ class Pack:
         or ``"en"``, default the pack's, zh) chooses the language of titles
         and summaries. Quotes are always as printed.
         """
-        if case.__class__ is Case and as_of.__class__ is date and lang is None and backend == "native":
-            return evaluate(self.compiled, case, as_of)  # type: ignore[arg-type]  # the common call, as below
         return evaluate_with(backend, self._in(lang), as_case(case), _as_of(as_of))
 
     def explain(
